@@ -1,0 +1,45 @@
+/* Helpers shared by the subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static void
+log_to_stderr(void *userdata, enum testr_log_level level, const char *msg)
+{
+	static const char *const prefix[] = {
+		[TESTR_LOG_ERROR] = "error: ",
+		[TESTR_LOG_WARNING] = "warning: ",
+		[TESTR_LOG_INFO] = "",
+		[TESTR_LOG_DEBUG] = "debug: ",
+	};
+
+	(void)userdata;
+	fprintf(stderr, "%s%s\n", prefix[level], msg);
+}
+
+struct testr_context *
+cli_context_new(void)
+{
+	struct testr_context *ctx;
+	const char *debug = getenv("TESTR_DEBUG");
+
+	if (testr_context_new(&ctx) < 0) {
+		fputs("out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	testr_context_set_log(ctx, log_to_stderr, NULL,
+			      debug && *debug && *debug != '0' ?
+			      TESTR_LOG_DEBUG : TESTR_LOG_WARNING);
+	return ctx;
+}
+
+int
+cli_report(struct testr_context *ctx, int code)
+{
+	const char *msg = testr_context_error(ctx);
+
+	fflush(stdout);
+	fprintf(stderr, "%s\n", *msg ? msg : testr_strerror(code));
+	return CLI_EXIT_ERROR;
+}

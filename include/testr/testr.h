@@ -1,0 +1,15 @@
+/* libtestr: the umbrella header.  Programs include only this. */
+#ifndef TESTR_TESTR_H
+#define TESTR_TESTR_H
+
+#include <testr/common.h>
+#include <testr/config.h>
+#include <testr/template.h>
+#include <testr/filter.h>
+#include <testr/partition.h>
+#include <testr/pool.h>
+#include <testr/subunit.h>
+#include <testr/repo.h>
+#include <testr/run.h>
+
+#endif

@@ -1,0 +1,3 @@
+/* config: being written. */
+#include "config-build.h"
+typedef int testr_config_placeholder_;

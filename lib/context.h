@@ -1,0 +1,28 @@
+/* Private: error and log helpers every module uses. */
+#ifndef TESTR_LIB_CONTEXT_H
+#define TESTR_LIB_CONTEXT_H
+
+#include <stdarg.h>
+
+#include <testr/common.h>
+
+/*
+ * Record a failure on @ctx and return @code, so callers can write
+ * `return testr_fail(ctx, TESTR_EPARSE, "%s:%u: ...", file, line);`.
+ * @ctx may be NULL (the message is then dropped).  The message is also sent
+ * to the log callback at TESTR_LOG_DEBUG.
+ */
+int testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
+	TESTR_PRINTF(3, 4);
+
+/* Send one diagnostic to the log callback, if any wants @level. */
+void testr_log(struct testr_context *ctx, enum testr_log_level level,
+	       const char *fmt, ...) TESTR_PRINTF(3, 4);
+
+void testr_logv(struct testr_context *ctx, enum testr_log_level level,
+		const char *fmt, va_list ap) TESTR_PRINTF(3, 0);
+
+/* malloc'd printf; NULL on failure. */
+char *testr_asprintf(const char *fmt, ...) TESTR_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,3 @@
+/* pool: being written. */
+#include "config-build.h"
+typedef int testr_pool_placeholder_;

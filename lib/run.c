@@ -1,0 +1,3 @@
+/* run: being written. */
+#include "config-build.h"
+typedef int testr_run_placeholder_;

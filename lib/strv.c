@@ -1,0 +1,94 @@
+/* A vector of owned strings: the currency for test id lists. */
+#include "config-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/common.h>
+
+TESTR_API void
+testr_strv_init(struct testr_strv *sv)
+{
+	sv->v = NULL;
+	sv->n = 0;
+	sv->cap = 0;
+}
+
+TESTR_API void
+testr_strv_dispose(struct testr_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	testr_strv_init(sv);
+}
+
+static int
+strv_grow(struct testr_strv *sv)
+{
+	size_t cap = sv->cap ? sv->cap * 2 : 16;
+	char **v;
+
+	if (cap < sv->cap || cap > SIZE_MAX / sizeof(*v))
+		return TESTR_ENOMEM;
+	v = realloc(sv->v, cap * sizeof(*v));
+	if (!v)
+		return TESTR_ENOMEM;
+	sv->v = v;
+	sv->cap = cap;
+	return TESTR_OK;
+}
+
+TESTR_API int
+testr_strv_pushn(struct testr_strv *sv, const char *s, size_t len)
+{
+	char *copy;
+
+	if (sv->n == sv->cap && strv_grow(sv) < 0)
+		return TESTR_ENOMEM;
+	copy = malloc(len + 1);
+	if (!copy)
+		return TESTR_ENOMEM;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	sv->v[sv->n++] = copy;
+	return TESTR_OK;
+}
+
+TESTR_API int
+testr_strv_push(struct testr_strv *sv, const char *s)
+{
+	return testr_strv_pushn(sv, s, strlen(s));
+}
+
+TESTR_API long
+testr_strv_find(const struct testr_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+TESTR_API void
+testr_strv_sort_unique(struct testr_strv *sv)
+{
+	size_t w = 0;
+
+	if (sv->n < 2)
+		return;
+	qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+	for (size_t r = 1; r < sv->n; r++) {
+		if (strcmp(sv->v[r], sv->v[w]) == 0)
+			free(sv->v[r]);
+		else
+			sv->v[++w] = sv->v[r];
+	}
+	sv->n = w + 1;
+}

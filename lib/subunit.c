@@ -1,0 +1,3 @@
+/* subunit: being written. */
+#include "config-build.h"
+typedef int testr_subunit_placeholder_;
