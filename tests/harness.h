@@ -1,0 +1,49 @@
+/*
+ * The unit-test harness.  Each tests/test_<module>.c defines
+ *
+ *     void harness_register(struct harness *h);
+ *
+ * which calls HARNESS_ADD(h, test) for every START_TEST.  The harness gives
+ * each test its own TCase, so a single test can be listed, selected and
+ * reported by id "<module>.<test>":
+ *
+ *     test_config                 run everything, human output, exit 1 on failure
+ *     test_config --list          print the ids, one per line
+ *     test_config --subunit [--load-list FILE]
+ *                                 run (the listed ids), subunit v1 on stdout
+ *
+ * That is what lets testr run the project's own suite (see .testr.conf).
+ */
+#ifndef TESTR_TESTS_HARNESS_H
+#define TESTR_TESTS_HARNESS_H
+
+#include <check.h>
+
+struct harness;
+
+/* Add one test; @timeout_s 0 keeps check's default. */
+void harness_add(struct harness *h, const TTest *test, double timeout_s);
+
+#define HARNESS_ADD(h, t) harness_add((h), (t), 0)
+
+/* Provided by each test file. */
+void harness_register(struct harness *h);
+
+/* Provided by each test file: the module name, for example "config". */
+extern const char harness_module[];
+
+/*
+ * Absolute paths the tests may need: the source tree, the build tree and the
+ * built testr (from the environment meson test sets; NULL when unset).
+ */
+const char *harness_source_dir(void);
+const char *harness_build_dir(void);
+const char *harness_testr_bin(void);
+
+/* A fresh temporary directory (mkdtemp) for this test; removed by the caller. */
+char *harness_tmpdir(void);
+
+/* rm -rf @path (no shell involved). */
+void harness_rmtree(const char *path);
+
+#endif
