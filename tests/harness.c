@@ -14,6 +14,8 @@ struct harness {
 	char **wanted;		/* NULL: every test */
 	size_t n_wanted;
 	size_t n_added;
+	char **names;		/* TCase names: check keeps the pointers */
+	size_t n_names;
 };
 
 static int
@@ -42,7 +44,9 @@ harness_add(struct harness *h, const TTest *test, double timeout_s)
 		return;
 	}
 	/* check names the subunit test after the TCase; make that the id. */
-	tc = tcase_create(strdup(id));
+	h->names = realloc(h->names, (h->n_names + 1) * sizeof(char *));
+	h->names[h->n_names] = strdup(id);
+	tc = tcase_create(h->names[h->n_names++]);
 	if (timeout_s > 0)
 		tcase_set_timeout(tc, timeout_s);
 	_tcase_add_test(tc, test, 0, 0, 0, 1);
@@ -72,6 +76,17 @@ load_list(struct harness *h, const char *path)
 	return 0;
 }
 
+static void
+harness_dispose(struct harness *h)
+{
+	for (size_t i = 0; i < h->n_names; i++)
+		free(h->names[i]);
+	free(h->names);
+	for (size_t i = 0; i < h->n_wanted; i++)
+		free(h->wanted[i]);
+	free(h->wanted);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -94,14 +109,18 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	h.suite = suite_create(harness_module);
+	if (!h.list_only)
+		h.suite = suite_create(harness_module);
 	harness_register(&h);
-	if (h.list_only)
+	if (h.list_only) {
+		harness_dispose(&h);
 		return 0;
+	}
 	sr = srunner_create(h.suite);
 	srunner_run_all(sr, mode);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	harness_dispose(&h);
 	return failed ? 1 : 0;
 }
 
