@@ -92,6 +92,56 @@ testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+/* The escaped form of byte @c, or NULL when it stands for itself. */
+static const char *
+quote_escape(unsigned char c, char tmp[5])
+{
+	switch (c) {
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	case '\'': return "\\'";
+	case '\\': return "\\\\";
+	default: break;
+	}
+	if (c >= 0x20 && c != 0x7f)
+		return NULL;
+	snprintf(tmp, 5, "\\x%02x", c);
+	return tmp;
+}
+
+const char *
+testr_quote(char *buf, size_t size, const char *s, size_t len)
+{
+	size_t o = 0, room = size - 5;	/* closing quote, "...", NUL */
+	char tmp[5], one[2] = { 0, 0 };
+
+	buf[o++] = '\'';
+	for (size_t i = 0; i < len; i++) {
+		const char *e = quote_escape((unsigned char)s[i], tmp);
+		size_t n;
+
+		one[0] = s[i];
+		e = e ? e : one;
+		n = strlen(e);
+		if (o + n > room) {
+			/* Never end on half a UTF-8 sequence. */
+			while (o > 1 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
+				o--;
+			if (o > 1 && ((unsigned char)buf[o - 1] & 0xc0) == 0xc0)
+				o--;
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, e, n);
+		o += n;
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
 char *
 testr_asprintf(const char *fmt, ...)
 {
