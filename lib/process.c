@@ -1,3 +1,369 @@
-/* process: being written. */
+/* Spawning `/bin/sh -c CMD` children and reading many of them at once. */
 #include "config-build.h"
-typedef int testr_process_placeholder_;
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "context.h"
+#include "process.h"
+
+/* Descriptors the child needs, all opened in the parent before fork(). */
+struct child_fds {
+	int devnull;
+	int out[2];
+	int err[2];
+	int report[2];	/* close-on-exec: the child writes errno on failure */
+};
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void
+child_fds_close(struct child_fds *f)
+{
+	close_fd(&f->devnull);
+	close_fd(&f->out[0]);
+	close_fd(&f->out[1]);
+	close_fd(&f->err[0]);
+	close_fd(&f->err[1]);
+	close_fd(&f->report[0]);
+	close_fd(&f->report[1]);
+}
+
+static int
+child_fds_open(struct child_fds *f, struct testr_context *ctx, unsigned flags)
+{
+	*f = (struct child_fds){ -1, { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	f->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (f->devnull < 0 || pipe2(f->report, O_CLOEXEC) < 0 ||
+	    ((flags & PROC_PIPE_STDOUT) && pipe2(f->out, O_CLOEXEC) < 0) ||
+	    ((flags & PROC_PIPE_STDERR) && pipe2(f->err, O_CLOEXEC) < 0)) {
+		int e = errno;
+
+		child_fds_close(f);
+		return testr_fail(ctx, TESTR_EIO, "cannot create pipes: %s",
+				  strerror(e));
+	}
+	return TESTR_OK;
+}
+
+/*
+ * Only async-signal-safe calls from here to execve: the parent may have
+ * threads, and the child is a copy of one of them.
+ */
+static void
+child_setup_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	/* An ignored SIGPIPE or SIGINT would survive exec; reset them all. */
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * Mark everything above 2 close-on-exec, so descriptors the embedding
+ * program leaked (without O_CLOEXEC) never reach the runner.  The exec
+ * report pipe stays open until execve succeeds.
+ */
+static void
+child_close_others(void)
+{
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (int fd = 3; fd < 65536; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static _Noreturn void
+child_exec(const struct child_fds *f, const char *cmd, unsigned flags,
+	   pid_t parent)
+{
+	char *const argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
+	extern char **environ;
+	int err;
+
+	child_setup_signals();
+	if (flags & PROC_OWN_GROUP)
+		setpgid(0, 0);
+#ifdef __linux__
+	/* If testr is SIGKILLed, do not leave the runner behind. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+#endif
+	if (dup2(f->devnull, 0) < 0 ||
+	    (f->out[1] >= 0 && dup2(f->out[1], 1) < 0) ||
+	    (f->err[1] >= 0 && dup2(f->err[1], 2) < 0))
+		goto fail;
+	child_close_others();
+	execve("/bin/sh", argv, environ);
+fail:
+	err = errno;
+	if (write(f->report[1], &err, sizeof(err)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* 0 when exec succeeded (the pipe closed empty), else the child's errno. */
+static int
+read_exec_report(int fd)
+{
+	int err = 0;
+	ssize_t n;
+
+	do
+		n = read(fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(err) ? err : 0;
+}
+
+int
+proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
+	   unsigned flags)
+{
+	struct child_fds f;
+	pid_t parent = getpid();
+	int rc, err;
+
+	*out = (struct proc){ 0, -1, -1, (flags & PROC_OWN_GROUP) != 0 };
+	rc = child_fds_open(&f, ctx, flags);
+	if (rc < 0)
+		return rc;
+	out->pid = fork();
+	if (out->pid < 0) {
+		rc = testr_fail(ctx, TESTR_EIO, "cannot fork for %.200s: %s", cmd,
+				strerror(errno));
+		out->pid = 0;
+		goto done;
+	}
+	if (out->pid == 0)
+		child_exec(&f, cmd, flags, parent);
+	if (flags & PROC_OWN_GROUP)
+		setpgid(out->pid, out->pid);	/* no race with kill() */
+	close_fd(&f.report[1]);
+	err = read_exec_report(f.report[0]);
+	if (err) {
+		waitpid(out->pid, NULL, 0);
+		out->pid = 0;
+		/* %.200s: a huge command must not push out the reason. */
+		rc = testr_fail(ctx, TESTR_ECHILD,
+				"cannot run /bin/sh -c %.200s: %s", cmd,
+				strerror(err));
+		goto done;
+	}
+	out->out_fd = f.out[0];
+	out->err_fd = f.err[0];
+	f.out[0] = f.err[0] = -1;
+done:
+	child_fds_close(&f);
+	return rc;
+}
+
+void
+proc_close_pipes(struct proc *p)
+{
+	close_fd(&p->out_fd);
+	close_fd(&p->err_fd);
+}
+
+int
+proc_wait(struct proc *p, struct proc_status *out)
+{
+	int status;
+	pid_t r;
+
+	proc_close_pipes(p);
+	*out = (struct proc_status){ -1, 0 };
+	if (p->pid <= 0)
+		return TESTR_EIO;
+	do
+		r = waitpid(p->pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	p->pid = 0;
+	if (r < 0)
+		return TESTR_EIO;
+	if (WIFSIGNALED(status))
+		out->signal = WTERMSIG(status);
+	else
+		out->exit_code = WEXITSTATUS(status);
+	return TESTR_OK;
+}
+
+void
+proc_kill(struct proc *p, int sig)
+{
+	if (p->pid <= 0)
+		return;
+	if (p->own_group && kill(-p->pid, sig) == 0)
+		return;
+	kill(p->pid, sig);
+}
+
+const char *
+proc_status_describe(const struct proc_status *st, char *buf, size_t size)
+{
+	if (st->signal)
+		snprintf(buf, size, "signal %d (%s)", st->signal,
+			 strsignal(st->signal));
+	else
+		snprintf(buf, size, "exit code %d", st->exit_code);
+	return buf;
+}
+
+/* Wait this long at most between looks at the stop flag. */
+#define PUMP_TICK_MS 200
+
+static int
+pump_one(struct pollfd *pfd, size_t index, proc_data_fn fn, void *userdata,
+	 struct testr_context *ctx)
+{
+	char buf[65536];
+	ssize_t n = read(pfd->fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return TESTR_OK;
+	if (n < 0)
+		return testr_fail(ctx, TESTR_EIO, "reading from a child: %s",
+				  strerror(errno));
+	if (n == 0)
+		pfd->fd = -1;	/* poll() ignores negative descriptors */
+	return fn(userdata, index, buf, (size_t)n);
+}
+
+static int
+pump_ready(struct pollfd *pfds, size_t n, size_t *open, proc_data_fn fn,
+	   void *userdata, struct testr_context *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (pfds[i].fd < 0 || !pfds[i].revents)
+			continue;
+		rc = pump_one(&pfds[i], i, fn, userdata, ctx);
+		if (rc < 0)
+			return rc;
+		if (pfds[i].fd < 0)
+			(*open)--;
+	}
+	return TESTR_OK;
+}
+
+int
+proc_pump(struct testr_context *ctx, const int *fds, size_t n,
+	  proc_data_fn fn, void *userdata, const volatile sig_atomic_t *stop)
+{
+	struct pollfd *pfds = calloc(n ? n : 1, sizeof(*pfds));
+	size_t open = 0;
+	int rc = TESTR_OK;
+
+	if (!pfds)
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		open += fds[i] >= 0;
+	}
+	while (open > 0 && rc == TESTR_OK) {
+		if (stop && *stop) {
+			rc = TESTR_EINTR;
+			break;
+		}
+		if (poll(pfds, n, stop ? PUMP_TICK_MS : -1) < 0) {
+			if (errno != EINTR)
+				rc = testr_fail(ctx, TESTR_EIO, "poll: %s",
+						strerror(errno));
+			continue;
+		}
+		rc = pump_ready(pfds, n, &open, fn, userdata, ctx);
+	}
+	free(pfds);
+	return rc;
+}
+
+struct capture_buf {
+	char *data[2];
+	size_t len[2];
+};
+
+static int
+capture_append(void *userdata, size_t index, const void *buf, size_t len)
+{
+	struct capture_buf *c = userdata;
+	char *grown;
+
+	if (len == 0)
+		return TESTR_OK;
+	grown = realloc(c->data[index], c->len[index] + len + 1);
+	if (!grown)
+		return TESTR_ENOMEM;
+	memcpy(grown + c->len[index], buf, len);
+	c->len[index] += len;
+	grown[c->len[index]] = '\0';
+	c->data[index] = grown;
+	return TESTR_OK;
+}
+
+static char *
+owned_or_empty(char *s)
+{
+	return s ? s : calloc(1, 1);
+}
+
+int
+proc_capture(struct proc_capture *out, struct testr_context *ctx,
+	     const char *cmd, bool pass_stderr,
+	     const volatile sig_atomic_t *stop)
+{
+	struct capture_buf c = { { NULL, NULL }, { 0, 0 } };
+	struct proc p;
+	int fds[2], rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = proc_spawn(&p, ctx, cmd,
+			PROC_PIPE_STDOUT | (pass_stderr ? 0 : PROC_PIPE_STDERR));
+	if (rc < 0)
+		return rc;
+	fds[0] = p.out_fd;
+	fds[1] = p.err_fd;
+	rc = proc_pump(ctx, fds, 2, capture_append, &c, stop);
+	if (rc < 0)
+		proc_kill(&p, SIGTERM);
+	proc_wait(&p, &out->status);
+	out->out = owned_or_empty(c.data[0]);
+	out->err = owned_or_empty(c.data[1]);
+	out->out_len = c.len[0];
+	out->err_len = c.len[1];
+	if (rc == TESTR_OK && (!out->out || !out->err))
+		rc = TESTR_ENOMEM;
+	if (rc < 0)
+		proc_capture_dispose(out);
+	return rc;
+}
+
+void
+proc_capture_dispose(struct proc_capture *c)
+{
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
+	c->out_len = c->err_len = 0;
+}

@@ -1,0 +1,97 @@
+/*
+ * Private: the one place that spawns child processes.
+ *
+ * Every command runs as `/bin/sh -c CMD` with stdin from /dev/null, stdout
+ * (and optionally stderr) on a close-on-exec pipe, every other inherited
+ * descriptor closed, and default signal dispositions.  A failed exec is
+ * reported to the parent through a close-on-exec pipe rather than as a
+ * mysterious exit code.
+ */
+#ifndef TESTR_LIB_PROCESS_H
+#define TESTR_LIB_PROCESS_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <testr/common.h>
+
+enum proc_flags {
+	PROC_PIPE_STDOUT = 1u << 0,	/* else stdout is inherited */
+	PROC_PIPE_STDERR = 1u << 1,	/* else stderr is inherited */
+	PROC_OWN_GROUP = 1u << 2,	/* own process group, killed as one */
+};
+
+struct proc {
+	pid_t pid;		/* 0 once reaped */
+	int out_fd;		/* read end of stdout, or -1 */
+	int err_fd;		/* read end of stderr, or -1 */
+	bool own_group;
+};
+
+/* How a child ended: exactly one of the two is meaningful. */
+struct proc_status {
+	int exit_code;		/* -1 when killed by a signal */
+	int signal;		/* 0 unless killed by a signal */
+};
+
+/*
+ * Start `/bin/sh -c @cmd`.  Returns 0, TESTR_ECHILD when sh could not be
+ * executed (message on @ctx), TESTR_EIO or TESTR_ENOMEM.  On success the
+ * caller must proc_wait() (which also closes the pipes).
+ */
+int proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
+	       unsigned flags);
+
+/* Close the pipes, wait for the child and fill @out.  0 or TESTR_EIO. */
+int proc_wait(struct proc *p, struct proc_status *out);
+
+/* Send @sig to the child (its whole group when it has one). */
+void proc_kill(struct proc *p, int sig);
+
+/* Close whatever pipes are still open. */
+void proc_close_pipes(struct proc *p);
+
+/*
+ * Receives bytes read from descriptor number @index of a proc_pump() set;
+ * @len 0 means that descriptor reached end of file.  Return 0 to go on, or
+ * a negative code to stop pumping (proc_pump() returns it).
+ */
+typedef int (*proc_data_fn)(void *userdata, size_t index, const void *buf,
+			    size_t len);
+
+/*
+ * Read every descriptor in @fds (entries < 0 are skipped) at once with
+ * poll() until all reach end of file, handing bytes to @fn.  Descriptors
+ * are not closed.  When *@stop becomes non-zero (a signal handler sets it)
+ * pumping ends with TESTR_EINTR.  Returns 0, TESTR_EINTR, TESTR_EIO or what
+ * @fn returned.
+ */
+int proc_pump(struct testr_context *ctx, const int *fds, size_t n,
+	      proc_data_fn fn, void *userdata,
+	      const volatile sig_atomic_t *stop);
+
+/* The result of proc_capture(): both outputs, NUL-terminated, owned. */
+struct proc_capture {
+	char *out;
+	size_t out_len;
+	char *err;
+	size_t err_len;
+	struct proc_status status;
+};
+
+/*
+ * Run @cmd to completion, collecting stdout and (unless @pass_stderr)
+ * stderr.  Returns 0 whatever the exit status (see out->status), or a
+ * negative code when it could not be run.  Free with proc_capture_dispose().
+ */
+int proc_capture(struct proc_capture *out, struct testr_context *ctx,
+		 const char *cmd, bool pass_stderr,
+		 const volatile sig_atomic_t *stop);
+
+void proc_capture_dispose(struct proc_capture *c);
+
+/* "exit code 3" or "signal 9 (Killed)" into @buf. */
+const char *proc_status_describe(const struct proc_status *st, char *buf,
+				 size_t size);
+
+#endif

@@ -1,0 +1,202 @@
+/* Unit tests for lib/process.c: spawning, statuses, descriptors, poll. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+#include "../lib/process.h"
+#include "harness.h"
+
+const char harness_module[] = "process";
+
+static struct proc_capture
+run_capture(const char *cmd)
+{
+	struct testr_context *ctx;
+	struct proc_capture c;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_capture(&c, ctx, cmd, false, NULL), 0);
+	testr_context_free(ctx);
+	return c;
+}
+
+START_TEST(process_reports_exit_code)
+{
+	struct proc_capture c = run_capture("exit 3");
+
+	ck_assert_int_eq(c.status.exit_code, 3);
+	ck_assert_int_eq(c.status.signal, 0);
+	proc_capture_dispose(&c);
+}
+END_TEST
+
+START_TEST(process_reports_killing_signal)
+{
+	struct proc_capture c = run_capture("kill -TERM $$");
+	char buf[64];
+
+	ck_assert_int_eq(c.status.signal, SIGTERM);
+	ck_assert_int_eq(c.status.exit_code, -1);
+	proc_status_describe(&c.status, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "signal 15 (Terminated)");
+	proc_capture_dispose(&c);
+}
+END_TEST
+
+START_TEST(process_captures_stdout_and_stderr_separately)
+{
+	struct proc_capture c = run_capture("echo out; echo err >&2; exit 1");
+
+	ck_assert_str_eq(c.out, "out\n");
+	ck_assert_str_eq(c.err, "err\n");
+	ck_assert_int_eq(c.status.exit_code, 1);
+	proc_capture_dispose(&c);
+}
+END_TEST
+
+START_TEST(process_stdin_is_dev_null)
+{
+	struct proc_capture c = run_capture("cat; echo after");
+
+	ck_assert_str_eq(c.out, "after\n");
+	proc_capture_dispose(&c);
+}
+END_TEST
+
+START_TEST(process_child_sees_only_standard_descriptors)
+{
+	/* A descriptor the parent leaks on purpose (no O_CLOEXEC). */
+	int leak = open("/dev/null", O_RDONLY);
+	struct proc_capture c;
+
+	ck_assert_int_ge(leak, 3);
+	c = run_capture("ls /proc/$$/fd");
+	ck_assert_str_eq(c.out, "0\n1\n2\n");
+	proc_capture_dispose(&c);
+	close(leak);
+}
+END_TEST
+
+START_TEST(process_failed_exec_is_reported)
+{
+	/* One argument longer than the kernel allows makes execve fail. */
+	size_t len = 300 * 1024;
+	char *cmd = malloc(len + 1);
+	struct testr_context *ctx;
+	struct proc p;
+
+	memset(cmd, 'x', len);
+	cmd[len] = '\0';
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_spawn(&p, ctx, cmd, PROC_PIPE_STDOUT),
+			 TESTR_ECHILD);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx),
+				     "Argument list too long"));
+	ck_assert_int_eq(p.pid, 0);
+	ck_assert_int_eq(p.out_fd, -1);
+	testr_context_free(ctx);
+	free(cmd);
+}
+END_TEST
+
+struct interleave {
+	char marker[512];
+	char seen[2][64];
+};
+
+static int
+interleave_data(void *userdata, size_t index, const void *buf, size_t len)
+{
+	struct interleave *il = userdata;
+	size_t have = strlen(il->seen[index]);
+
+	if (len == 0)
+		return 0;
+	ck_assert_uint_lt(have + len, sizeof(il->seen[index]));
+	memcpy(il->seen[index] + have, buf, len);
+	/* Child 0 only finishes once child 1 has been heard from. */
+	if (index == 1)
+		close(open(il->marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	return 0;
+}
+
+START_TEST(process_pump_reads_all_children_at_once)
+{
+	char *dir = harness_tmpdir();
+	struct interleave il = { .seen = { "", "" } };
+	struct testr_context *ctx;
+	struct proc p[2];
+	struct proc_status st;
+	char cmd[1200];
+	int fds[2];
+
+	snprintf(il.marker, sizeof(il.marker), "%s/marker", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "echo a; while [ ! -e '%s' ]; do sleep 0.01; done; echo b",
+		 il.marker);
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_spawn(&p[0], ctx, cmd, PROC_PIPE_STDOUT), 0);
+	ck_assert_int_eq(proc_spawn(&p[1], ctx, "sleep 0.2; echo c",
+				    PROC_PIPE_STDOUT), 0);
+	fds[0] = p[0].out_fd;
+	fds[1] = p[1].out_fd;
+	ck_assert_int_eq(proc_pump(ctx, fds, 2, interleave_data, &il, NULL), 0);
+	ck_assert_str_eq(il.seen[0], "a\nb\n");
+	ck_assert_str_eq(il.seen[1], "c\n");
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(proc_wait(&p[i], &st), 0);
+		ck_assert_int_eq(st.exit_code, 0);
+	}
+	testr_context_free(ctx);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+static int
+ignore_data(void *userdata, size_t index, const void *buf, size_t len)
+{
+	volatile sig_atomic_t *stop = userdata;
+
+	(void)index;
+	(void)buf;
+	if (len > 0)
+		*stop = 1;	/* as a SIGINT handler would */
+	return 0;
+}
+
+START_TEST(process_pump_stops_when_interrupted)
+{
+	volatile sig_atomic_t stop = 0;
+	struct testr_context *ctx;
+	struct proc p;
+	struct proc_status st;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_spawn(&p, ctx, "echo x; exec sleep 30",
+				    PROC_PIPE_STDOUT | PROC_OWN_GROUP), 0);
+	ck_assert_int_eq(proc_pump(ctx, &p.out_fd, 1, ignore_data,
+				   (void *)&stop, &stop), TESTR_EINTR);
+	proc_kill(&p, SIGTERM);
+	ck_assert_int_eq(proc_wait(&p, &st), 0);
+	ck_assert_int_eq(st.signal, SIGTERM);
+	testr_context_free(ctx);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, process_reports_exit_code);
+	HARNESS_ADD(h, process_reports_killing_signal);
+	HARNESS_ADD(h, process_captures_stdout_and_stderr_separately);
+	HARNESS_ADD(h, process_stdin_is_dev_null);
+	HARNESS_ADD(h, process_child_sees_only_standard_descriptors);
+	HARNESS_ADD(h, process_failed_exec_is_reported);
+	HARNESS_ADD(h, process_pump_reads_all_children_at_once);
+	HARNESS_ADD(h, process_pump_stops_when_interrupted);
+}
