@@ -1,3 +1,304 @@
-/* pool: being written. */
+/*
+ * The instance pool: provisioned lazily, handed out and taken back as
+ * workers start and finish, disposed of exactly once.
+ */
 #include "config-build.h"
-typedef int testr_pool_placeholder_;
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/pool.h>
+
+#include "context.h"
+#include "process.h"
+
+struct testr_pool {
+	struct testr_context *ctx;
+	char *provision, *execute, *dispose;
+	testr_command_fn on_command;
+	void *userdata;
+	struct testr_strv ids;	/* every instance, in provisioning order */
+	bool *in_use;		/* parallel to ids */
+	bool disposed;
+};
+
+static char *
+dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*failed = true;
+	return d;
+}
+
+TESTR_API int
+testr_pool_new(struct testr_pool **out, struct testr_context *ctx,
+	       const struct testr_pool_options *opts)
+{
+	struct testr_pool *pool = calloc(1, sizeof(*pool));
+	bool failed = !pool;
+
+	*out = NULL;
+	if (failed)
+		return TESTR_ENOMEM;
+	pool->ctx = ctx;
+	pool->provision = dup_or_null(opts->provision, &failed);
+	pool->execute = dup_or_null(opts->execute, &failed);
+	pool->dispose = dup_or_null(opts->dispose, &failed);
+	pool->on_command = opts->on_command;
+	pool->userdata = opts->userdata;
+	if (failed) {
+		pool->disposed = true;
+		testr_pool_free(pool);
+		return TESTR_ENOMEM;
+	}
+	*out = pool;
+	return TESTR_OK;
+}
+
+TESTR_API void
+testr_pool_free(struct testr_pool *pool)
+{
+	if (!pool)
+		return;
+	testr_pool_dispose(pool);
+	free(pool->provision);
+	free(pool->execute);
+	free(pool->dispose);
+	testr_strv_dispose(&pool->ids);
+	free(pool->in_use);
+	free(pool);
+}
+
+TESTR_API bool
+testr_pool_enabled(const struct testr_pool *pool)
+{
+	return pool && pool->provision;
+}
+
+/* Index of the name in @names that follows the '$' at @s, or @n. */
+static size_t
+match_name(const char *s, const char *const *names, size_t n)
+{
+	size_t i = 0;
+
+	if (*s != '$')
+		return n;
+	while (i < n && strncmp(s + 1, names[i], strlen(names[i])) != 0)
+		i++;
+	return i;
+}
+
+/*
+ * Replace each "$NAME" of @names (tried in order, no word boundary, as
+ * testrepository does) by the matching value.  NULL on ENOMEM.
+ */
+static char *
+substitute(const char *tmpl, const char *const *names,
+	   const char *const *values, size_t n)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (const char *s = tmpl; *s;) {
+		size_t i = match_name(s, names, n);
+
+		if (i < n) {
+			fputs(values[i], f);
+			s += 1 + strlen(names[i]);
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void
+announce(struct testr_pool *pool, const char *cmd)
+{
+	if (pool->on_command)
+		pool->on_command(pool->userdata, cmd);
+}
+
+/* Add the whitespace-separated ids in @out, skipping ones already held. */
+static int
+add_instances(struct testr_pool *pool, const char *out, size_t *added)
+{
+	const char *ws = " \t\r\n\v\f";
+
+	for (const char *s = out + strspn(out, ws); *s; s += strspn(s, ws)) {
+		size_t len = strcspn(s, ws);
+		char *id = strndup(s, len);
+		bool *grown;
+
+		s += len;
+		if (!id)
+			return TESTR_ENOMEM;
+		if (testr_strv_find(&pool->ids, id) >= 0) {
+			free(id);
+			continue;
+		}
+		grown = realloc(pool->in_use, (pool->ids.n + 1) * sizeof(bool));
+		if (!grown || testr_strv_push(&pool->ids, id) < 0) {
+			free(grown ? grown : pool->in_use);
+			pool->in_use = NULL;
+			free(id);
+			return TESTR_ENOMEM;
+		}
+		free(id);
+		pool->in_use = grown;
+		grown[pool->ids.n - 1] = false;
+		(*added)++;
+	}
+	return TESTR_OK;
+}
+
+static int
+provision(struct testr_pool *pool, size_t missing)
+{
+	const char *names[] = { "INSTANCE_COUNT" };
+	char count[32];
+	const char *values[] = { count };
+	struct proc_capture c;
+	size_t added = 0;
+	char *cmd;
+	int rc;
+
+	snprintf(count, sizeof(count), "%zu", missing);
+	cmd = substitute(pool->provision, names, values, 1);
+	if (!cmd)
+		return TESTR_ENOMEM;
+	announce(pool, cmd);
+	rc = proc_capture(&c, pool->ctx, cmd, true, NULL);
+	free(cmd);
+	if (rc < 0)
+		return rc;
+	if (c.status.exit_code != 0)
+		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+				"Provisioning instances failed, return %d",
+				c.status.signal ? 128 + c.status.signal :
+				c.status.exit_code);
+	else if ((rc = add_instances(pool, c.out, &added)) == 0 && !added)
+		/* testrepository would loop forever here. */
+		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+				"Provisioning instances failed: "
+				"instance_provision printed no new instance ids");
+	proc_capture_dispose(&c);
+	return rc;
+}
+
+TESTR_API int
+testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
+		  const char **out_id)
+{
+	int rc;
+
+	*out_id = NULL;
+	if (!pool->provision)
+		return TESTR_OK;
+	while (pool->ids.n < concurrency)
+		if ((rc = provision(pool, concurrency - pool->ids.n)) < 0)
+			return rc;
+	for (size_t i = 0; i < pool->ids.n; i++) {
+		if (!pool->in_use[i]) {
+			pool->in_use[i] = true;
+			*out_id = pool->ids.v[i];
+			return TESTR_OK;
+		}
+	}
+	return testr_fail(pool->ctx, TESTR_EINVAL,
+			  "all %zu test instances are in use", pool->ids.n);
+}
+
+TESTR_API void
+testr_pool_release(struct testr_pool *pool, const char *instance_id)
+{
+	long i;
+
+	if (!pool || !instance_id)
+		return;
+	i = testr_strv_find(&pool->ids, instance_id);
+	if (i >= 0)
+		pool->in_use[i] = false;
+}
+
+TESTR_API int
+testr_pool_wrap(struct testr_pool *pool, char **out, const char *instance_id,
+		const char *command, const char *files)
+{
+	const char *names[] = { "INSTANCE_ID", "COMMAND", "FILES" };
+	const char *values[] = { instance_id, command, files ? files : "" };
+
+	if (!instance_id || !pool->execute)
+		*out = strdup(command);
+	else
+		*out = substitute(pool->execute, names, values, 3);
+	return *out ? TESTR_OK : TESTR_ENOMEM;
+}
+
+static char *
+sorted_ids(const struct testr_pool *pool)
+{
+	struct testr_strv sorted = TESTR_STRV_INIT;
+	size_t len = 1;
+	char *out = NULL;
+
+	for (size_t i = 0; i < pool->ids.n; i++)
+		if (testr_strv_push(&sorted, pool->ids.v[i]) < 0)
+			goto done;
+	testr_strv_sort_unique(&sorted);
+	for (size_t i = 0; i < sorted.n; i++)
+		len += strlen(sorted.v[i]) + 1;
+	out = calloc(1, len);
+	for (size_t i = 0; out && i < sorted.n; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, sorted.v[i]);
+	}
+done:
+	testr_strv_dispose(&sorted);
+	return out;
+}
+
+TESTR_API int
+testr_pool_dispose(struct testr_pool *pool)
+{
+	const char *names[] = { "INSTANCE_IDS" };
+	const char *values[1];
+	struct proc p;
+	struct proc_status st;
+	char *ids, *cmd = NULL;
+	int rc;
+
+	if (!pool || pool->disposed || !pool->dispose)
+		return TESTR_OK;
+	pool->disposed = true;
+	ids = sorted_ids(pool);
+	values[0] = ids;
+	if (ids)
+		cmd = substitute(pool->dispose, names, values, 1);
+	free(ids);
+	if (!cmd)
+		return TESTR_ENOMEM;
+	announce(pool, cmd);
+	rc = proc_spawn(&p, pool->ctx, cmd, 0);
+	free(cmd);
+	if (rc == TESTR_OK && (rc = proc_wait(&p, &st)) == TESTR_OK &&
+	    st.exit_code != 0)
+		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+				"Disposing of instances failed, return %d",
+				st.signal ? 128 + st.signal : st.exit_code);
+	return rc;
+}

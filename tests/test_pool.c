@@ -1,0 +1,236 @@
+/* Unit tests for lib/pool.c: provisioning, reuse, wrapping, disposal. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/testr.h>
+
+#include "harness.h"
+
+const char harness_module[] = "pool";
+
+struct fixture {
+	char *dir;
+	char log[600];		/* provision calls */
+	char dlog[600];		/* dispose calls */
+	char provision[1400];
+	char dispose[1400];
+	struct testr_context *ctx;
+	int announced;
+};
+
+static void
+count_command(void *userdata, const char *command)
+{
+	struct fixture *fx = userdata;
+
+	(void)command;
+	fx->announced++;
+}
+
+static struct testr_pool *
+setup(struct fixture *fx, const char *ids_cmd, const char *execute)
+{
+	struct testr_pool_options opts = TESTR_POOL_OPTIONS_INIT;
+	struct testr_pool *pool;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->dir = harness_tmpdir();
+	snprintf(fx->log, sizeof(fx->log), "%s/provision.log", fx->dir);
+	snprintf(fx->dlog, sizeof(fx->dlog), "%s/dispose.log", fx->dir);
+	snprintf(fx->provision, sizeof(fx->provision),
+		 "echo $INSTANCE_COUNT >> '%s'; %s", fx->log, ids_cmd);
+	snprintf(fx->dispose, sizeof(fx->dispose),
+		 "echo \"$INSTANCE_IDS\" >> '%s'", fx->dlog);
+	opts.provision = fx->provision;
+	opts.execute = execute;
+	opts.dispose = fx->dispose;
+	opts.on_command = count_command;
+	opts.userdata = fx;
+	testr_context_new(&fx->ctx);
+	ck_assert_int_eq(testr_pool_new(&pool, fx->ctx, &opts), 0);
+	return pool;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+teardown(struct fixture *fx, struct testr_pool *pool)
+{
+	testr_pool_free(pool);
+	testr_context_free(fx->ctx);
+	harness_rmtree(fx->dir);
+	free(fx->dir);
+}
+
+START_TEST(pool_provisions_once_and_reuses_released_instances)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "echo i1 i2", NULL);
+	const char *a, *b, *c;
+
+	ck_assert(testr_pool_enabled(pool));
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &a), 0);
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &b), 0);
+	ck_assert_str_eq(a, "i1");
+	ck_assert_str_eq(b, "i2");
+	testr_pool_release(pool, a);
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), 0);
+	ck_assert_str_eq(c, "i1");
+	ck_assert_str_eq(slurp(fx.log), "2\n");
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), TESTR_EINVAL);
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_asks_only_for_the_missing_instances)
+{
+	struct fixture fx;
+	/* One new id per call: x1, then x2, then x3. */
+	struct testr_pool *pool =
+		setup(&fx, "echo x$(wc -l < \"$PROVISION_LOG\")", NULL);
+	const char *a;
+
+	setenv("PROVISION_LOG", fx.log, 1);
+	ck_assert_int_eq(testr_pool_obtain(pool, 3, &a), 0);
+	ck_assert_str_eq(a, "x1");
+	ck_assert_str_eq(slurp(fx.log), "3\n2\n1\n");
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_wrap_substitutes_instance_command_and_files)
+{
+	struct fixture fx;
+	struct testr_pool *pool =
+		setup(&fx, "echo vm1", "ssh $INSTANCE_ID -- $COMMAND [$FILES]");
+	const char *id;
+	char *cmd;
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
+	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "run it", "/tmp/x"), 0);
+	ck_assert_str_eq(cmd, "ssh vm1 -- run it [/tmp/x]");
+	free(cmd);
+	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "list", NULL), 0);
+	ck_assert_str_eq(cmd, "ssh vm1 -- list []");
+	free(cmd);
+	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, NULL, "bare", NULL), 0);
+	ck_assert_str_eq(cmd, "bare");
+	free(cmd);
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_disposes_sorted_ids_exactly_once)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "echo zeta alpha mid", NULL);
+	const char *id;
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 3, &id), 0);
+	ck_assert_int_eq(testr_pool_dispose(pool), 0);
+	ck_assert_int_eq(testr_pool_dispose(pool), 0);
+	ck_assert_str_eq(slurp(fx.dlog), "alpha mid zeta\n");
+	ck_assert_int_eq(fx.announced, 2);	/* provision + dispose */
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_free_disposes_when_nobody_did)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "echo b a", NULL);
+	const char *id;
+	char dlog[600];
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
+	snprintf(dlog, sizeof(dlog), "%s", fx.dlog);
+	testr_pool_free(pool);
+	ck_assert_str_eq(slurp(dlog), "a b\n");
+	teardown(&fx, NULL);
+}
+END_TEST
+
+START_TEST(pool_reports_failed_provision_with_its_code)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "exit 3", NULL);
+	const char *id;
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_str_eq(testr_context_error(fx.ctx),
+			 "Provisioning instances failed, return 3");
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_refuses_provision_that_prints_no_ids)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "true", NULL);
+	const char *id;
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(fx.ctx),
+				     "no new instance ids"));
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_reports_failed_dispose_with_its_code)
+{
+	struct testr_pool_options opts = TESTR_POOL_OPTIONS_INIT;
+	struct testr_context *ctx;
+	struct testr_pool *pool;
+
+	opts.dispose = "exit 4";
+	testr_context_new(&ctx);
+	ck_assert_int_eq(testr_pool_new(&pool, ctx, &opts), 0);
+	ck_assert(!testr_pool_enabled(pool));
+	ck_assert_int_eq(testr_pool_dispose(pool), TESTR_ECHILD);
+	ck_assert_str_eq(testr_context_error(ctx),
+			 "Disposing of instances failed, return 4");
+	testr_pool_free(pool);
+	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(pool_without_provision_hands_out_no_instance)
+{
+	struct testr_pool_options opts = TESTR_POOL_OPTIONS_INIT;
+	struct testr_pool *pool;
+	const char *id = "x";
+
+	ck_assert_int_eq(testr_pool_new(&pool, NULL, &opts), 0);
+	ck_assert_int_eq(testr_pool_obtain(pool, 4, &id), 0);
+	ck_assert_ptr_null(id);
+	testr_pool_free(pool);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, pool_provisions_once_and_reuses_released_instances);
+	HARNESS_ADD(h, pool_asks_only_for_the_missing_instances);
+	HARNESS_ADD(h, pool_wrap_substitutes_instance_command_and_files);
+	HARNESS_ADD(h, pool_disposes_sorted_ids_exactly_once);
+	HARNESS_ADD(h, pool_free_disposes_when_nobody_did);
+	HARNESS_ADD(h, pool_reports_failed_provision_with_its_code);
+	HARNESS_ADD(h, pool_refuses_provision_that_prints_no_ids);
+	HARNESS_ADD(h, pool_reports_failed_dispose_with_its_code);
+	HARNESS_ADD(h, pool_without_provision_hands_out_no_instance);
+}
