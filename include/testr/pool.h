@@ -2,7 +2,6 @@
 #ifndef TESTR_POOL_H
 #define TESTR_POOL_H
 
-#include <signal.h>
 
 #include <testr/common.h>
 
