@@ -10,9 +10,10 @@ trap 'rm -rf "$tmp"' EXIT
 nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBR]$/ { print $3 }' |
 	sed 's/@.*//' | grep -v '^TESTR_0$' | sort -u > "$tmp/exported"
 # Join each header into one line, then take the identifier before the first
-# "(" of every TESTR_API declaration.
+# "(" of every TESTR_API declaration.  Preprocessor lines are dropped first:
+# the definition of TESTR_API itself is not a declaration.
 for h in "$hdrs"/*.h; do
-	tr '\n' ' ' < "$h" | grep -o 'TESTR_API[^;]*;' |
+	grep -v '^#' "$h" | tr '\n' ' ' | grep -o 'TESTR_API[^;]*;' |
 		sed -E 's/\(.*//; s/.*[^A-Za-z0-9_]([A-Za-z0-9_]+)[[:space:]]*$/\1/'
 done | sort -u > "$tmp/declared"
 

@@ -1,0 +1,98 @@
+/* Private: the subunit decoder state shared by the v1 and v2 readers. */
+#ifndef TESTR_LIB_SUBUNIT_H
+#define TESTR_LIB_SUBUNIT_H
+
+#include <testr/subunit.h>
+
+/* v2 wire constants. */
+#define SUBUNIT_V2_SIGNATURE 0xb3
+#define SUBUNIT_V2_MAX_PACKET 4194303u	/* largest 3-byte length varint */
+#define SUBUNIT_V2_MIN_PACKET 8u	/* signature, flags, length, CRC */
+
+#define SUBUNIT_FLAG_VERSION_MASK 0xf000u
+#define SUBUNIT_FLAG_VERSION_2 0x2000u
+#define SUBUNIT_FLAG_TEST_ID 0x0800u
+#define SUBUNIT_FLAG_ROUTE_CODE 0x0400u
+#define SUBUNIT_FLAG_TIMESTAMP 0x0200u
+#define SUBUNIT_FLAG_RUNNABLE 0x0100u
+#define SUBUNIT_FLAG_TAGS 0x0080u
+#define SUBUNIT_FLAG_FILE 0x0040u
+#define SUBUNIT_FLAG_MIME_TYPE 0x0020u
+#define SUBUNIT_FLAG_EOF 0x0010u
+#define SUBUNIT_FLAG_RESERVED 0x0008u
+#define SUBUNIT_FLAG_STATUS_MASK 0x0007u
+
+/* Noise is handed on in pieces no larger than python-subunit's (1 MiB). */
+#define SUBUNIT_NOISE_MAX (1u << 20)
+
+struct subunit_v1;
+
+/*
+ * Mirrors python-subunit's incremental UTF-8 decoder over non-subunit bytes:
+ * a 0xb3 in the middle of a UTF-8 character is text, not a packet.
+ */
+struct subunit_utf8_state {
+	unsigned char pending[4];	/* a valid, incomplete UTF-8 prefix */
+	unsigned n;
+	bool mid;			/* last byte left a character open */
+};
+
+struct testr_subunit_decoder {
+	struct testr_context *ctx;
+	struct testr_subunit_decoder_options opts;
+	const char *noise_name;
+	enum testr_subunit_version protocol;	/* AUTO until the first byte */
+	uint64_t offset;		/* stream offset of the next fed byte */
+	uint64_t n_corrupt;
+
+	/* v2: a packet that straddles feed chunks, copied here. */
+	unsigned char *pend;
+	size_t pend_len, pend_cap;
+	size_t pend_total;		/* its length once the header is read */
+	bool finishing;			/* no more input will come */
+	uint64_t pend_off;
+	struct subunit_utf8_state utf8;
+
+	/* Scratch for NUL-terminated strings and the tag array of one event. */
+	char *scratch;
+	size_t scratch_cap;
+	const char **tagv;
+	size_t tag_cap;
+
+	struct subunit_v1 *v1;
+};
+
+/* Report corruption at @off (stream offset). */
+void subunit_corrupt(struct testr_subunit_decoder *dec, uint64_t off,
+		     const char *what);
+
+/* Emit @len non-subunit bytes as file events named noise_name. */
+int subunit_emit_noise(struct testr_subunit_decoder *dec,
+		       const unsigned char *p, size_t len);
+
+/* Make room for @n bytes of scratch and @ntags tag pointers. */
+int subunit_reserve(struct testr_subunit_decoder *dec, size_t n, size_t ntags);
+
+/* True when @p[0..len) is strict UTF-8 (no overlongs, no surrogates). */
+bool subunit_utf8_valid(const unsigned char *p, size_t len);
+
+/* Feed one more non-subunit byte; returns whether a character is open. */
+bool subunit_utf8_step(struct subunit_utf8_state *st, unsigned char c);
+
+/* v2 reader (subunit_v2.c). */
+int subunit_v2_feed(struct testr_subunit_decoder *dec,
+		    const unsigned char *p, size_t len);
+int subunit_v2_finish(struct testr_subunit_decoder *dec);
+
+/* v1 reader (subunit_v1.c). */
+int subunit_v1_feed(struct testr_subunit_decoder *dec,
+		    const unsigned char *p, size_t len);
+int subunit_v1_finish(struct testr_subunit_decoder *dec);
+void subunit_v1_free(struct subunit_v1 *v1);
+
+/* Varint as on the v2 wire: 1-4 bytes, top two bits give the width.  Returns
+ * the width, or 0 when @len bytes are too few. */
+size_t subunit_varint_decode(const unsigned char *p, size_t len,
+			     uint32_t *out);
+
+#endif

@@ -1,0 +1,196 @@
+/* Unit tests for lib/subunit.c: the decoder object, detection, files. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+#include "../lib/subunit.h"
+#include "harness.h"
+#include "subunit-record.h"
+
+const char harness_module[] = "subunit";
+
+START_TEST(status_names_match_python_subunit)
+{
+	static const char *const want[] = {
+		"undefined", "exists", "inprogress", "success",
+		"uxsuccess", "skip", "fail", "xfail",
+	};
+
+	for (int s = 0; s < 8; s++)
+		ck_assert_str_eq(testr_status_name((enum testr_status)s),
+				 want[s]);
+	ck_assert_str_eq(testr_status_name((enum testr_status)8), "unknown");
+	ck_assert_str_eq(testr_status_name((enum testr_status)-1), "unknown");
+}
+END_TEST
+
+static int
+write_fd(void *userdata, const void *buf, size_t len)
+{
+	return write(*(int *)userdata, buf, len) == (ssize_t)len ? 0
+								 : TESTR_EIO;
+}
+
+/* A file holding one v2 packet for test "t" with @status, after @prefix. */
+static char *
+v2_file(const char *dir, const char *prefix, enum testr_status status)
+{
+	char *path = malloc(strlen(dir) + 16);
+	struct testr_event ev = { 0 };
+	int fd;
+
+	sprintf(path, "%s/stream", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, prefix, strlen(prefix)),
+			 (ssize_t)strlen(prefix));
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.test_id = "t";
+	ev.status = status;
+	ck_assert_int_eq(testr_subunit_encode_v2(NULL, &ev, write_fd, &fd), 0);
+	close(fd);
+	return path;
+}
+
+static int
+decode_path(const char *path, enum testr_subunit_version v, struct rec *r,
+	    struct testr_context *ctx)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+
+	o.protocol = v;
+	o.on_event = rec_event;
+	o.on_corrupt = rec_corrupt;
+	o.userdata = r;
+	return testr_subunit_decode_file(ctx, path, &o);
+}
+
+START_TEST(decode_file_reads_a_v2_file)
+{
+	char *dir = harness_tmpdir();
+	char *path = v2_file(dir, "", TESTR_STATUS_SKIP);
+	struct rec r = { 0 };
+
+	ck_assert_int_eq(decode_path(path, TESTR_SUBUNIT_AUTO, &r, NULL), 0);
+	ck_assert_str_eq(rec_text(&r), "status=skip id=t\n");
+	rec_free(&r);
+	free(path);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(decode_file_names_a_missing_file)
+{
+	struct testr_context *ctx;
+	struct rec r = { 0 };
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(decode_path("/nonexistent/run", TESTR_SUBUNIT_AUTO,
+				     &r, ctx), TESTR_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx),
+				     "/nonexistent/run"));
+	testr_context_free(ctx);
+	rec_free(&r);
+}
+END_TEST
+
+START_TEST(forced_v2_keeps_leading_text_as_noise)
+{
+	char *dir = harness_tmpdir();
+	char *path = v2_file(dir, "hello\n", TESTR_STATUS_SUCCESS);
+	struct rec r = { 0 };
+
+	ck_assert_int_eq(decode_path(path, TESTR_SUBUNIT_V2, &r, NULL), 0);
+	ck_assert_str_eq(rec_text(&r), "status=undefined file=stdout "
+				       "bytes=hello\\x0a runnable\n"
+				       "status=success id=t\n");
+	rec_free(&r);
+	free(path);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(auto_detects_v1_when_first_byte_is_not_b3)
+{
+	static const char v1[] = "test: a\nsuccess: a\n";
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+	struct rec r = { 0 };
+
+	o.on_event = rec_event;
+	o.userdata = &r;
+	ck_assert_int_eq(testr_subunit_decoder_new(&dec, NULL, &o), 0);
+	ck_assert_int_eq(testr_subunit_decoder_feed(dec, v1, 0), 0);
+	ck_assert_int_eq(dec->protocol, TESTR_SUBUNIT_AUTO);
+	testr_subunit_decoder_feed(dec, v1, strlen(v1));
+	ck_assert_int_eq(dec->protocol, TESTR_SUBUNIT_V1);
+	testr_subunit_decoder_free(dec);
+	ck_assert_int_eq(testr_subunit_decoder_new(&dec, NULL, &o), 0);
+	testr_subunit_decoder_feed(dec, "\xb3", 1);
+	ck_assert_int_eq(dec->protocol, TESTR_SUBUNIT_V2);
+	testr_subunit_decoder_free(dec);
+	rec_free(&r);
+}
+END_TEST
+
+START_TEST(decoder_refuses_options_without_a_callback)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec = (void *)1;
+	struct testr_context *ctx;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(testr_subunit_decoder_new(&dec, ctx, &o),
+			 TESTR_EINVAL);
+	ck_assert_ptr_null(dec);
+	ck_assert_str_ne(testr_context_error(ctx), "");
+	o.on_event = rec_event;
+	o.version = 0;
+	ck_assert_int_eq(testr_subunit_decoder_new(&dec, ctx, &o),
+			 TESTR_EINVAL);
+	testr_subunit_decoder_free(NULL);
+	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(decoder_counts_offset_and_names_noise_as_asked)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+	struct rec r = { 0 };
+
+	o.protocol = TESTR_SUBUNIT_V2;
+	o.on_event = rec_event;
+	o.userdata = &r;
+	o.noise_file_name = "worker-3";
+	ck_assert_int_eq(testr_subunit_decoder_new(&dec, NULL, &o), 0);
+	ck_assert_int_eq(testr_subunit_decoder_feed(dec, "abc", 3), 0);
+	ck_assert_int_eq(testr_subunit_decoder_feed(dec, "de", 2), 0);
+	ck_assert_int_eq(testr_subunit_decoder_finish(dec), 0);
+	ck_assert_uint_eq(testr_subunit_decoder_offset(dec), 5);
+	ck_assert_uint_eq(testr_subunit_decoder_corrupt_count(dec), 0);
+	ck_assert_str_eq(rec_text(&r),
+		"status=undefined file=worker-3 bytes=abc runnable\n"
+		"status=undefined file=worker-3 bytes=de runnable\n");
+	testr_subunit_decoder_free(dec);
+	rec_free(&r);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, status_names_match_python_subunit);
+	HARNESS_ADD(h, decode_file_reads_a_v2_file);
+	HARNESS_ADD(h, decode_file_names_a_missing_file);
+	HARNESS_ADD(h, forced_v2_keeps_leading_text_as_noise);
+	HARNESS_ADD(h, auto_detects_v1_when_first_byte_is_not_b3);
+	HARNESS_ADD(h, decoder_refuses_options_without_a_callback);
+	HARNESS_ADD(h, decoder_counts_offset_and_names_noise_as_asked);
+}
