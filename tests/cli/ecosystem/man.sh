@@ -1,0 +1,62 @@
+#!/bin/sh
+# The manual pages: lint-clean under mandoc, rendered by man without a
+# warning, installed by meson install, and complete: testr(1) documents every
+# command and option the built testr knows, testr.conf(5) every option and
+# every $VARIABLE.
+set -eu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+src="$TESTR_SOURCE_DIR/man"
+t="$TESTR_BIN"
+pages="testr.1 testr.conf.5 libtestr.3"
+[ -f "$src/testr-repository.5" ] && pages="$pages testr-repository.5"
+
+for p in $pages; do
+	[ -f "$src/$p" ] || fail "man/$p is missing"
+	# -Wwarning: report warnings and errors (style hints are not wanted).
+	mandoc -Tlint -Wwarning "$src/$p" > "$tmp/lint" 2>&1 ||
+		fail "mandoc -Tlint $p: $(cat "$tmp/lint")"
+	MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$src/$p" > "$tmp/out" 2> "$tmp/err" ||
+		fail "man -l $p failed: $(cat "$tmp/err")"
+	[ ! -s "$tmp/err" ] || fail "man -l $p warned: $(cat "$tmp/err")"
+	[ "$(wc -l < "$tmp/out")" -gt 20 ] || fail "man -l $p rendered almost nothing"
+done
+
+# Installed where man finds them.
+meson install --quiet --no-rebuild -C "$TESTR_BUILD_DIR" --destdir "$tmp/root" >/dev/null
+for p in $pages; do
+	sec=${p##*.}
+	found=$(find "$tmp/root" -path "*/man/man$sec/$p" | head -n 1)
+	[ -n "$found" ] || fail "$p not installed in man$sec"
+done
+
+# testr(1) knows every command and every option of each.
+MANWIDTH=200 man -l "$src/testr.1" 2>/dev/null > "$tmp/testr.txt"
+"$t" commands | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' | grep -v '^command$' > "$tmp/cmds"
+while read -r c; do
+	grep -q "testr $c" "$tmp/testr.txt" || fail "testr.1 does not document '$c'"
+	"$t" help "$c" | sed -n 's/^  \(--[a-z-]*\).*/\1/p' > "$tmp/opts"
+	while read -r o; do
+		grep -q -- "$o" "$tmp/testr.txt" || fail "testr.1 does not document $c $o"
+	done < "$tmp/opts"
+done < "$tmp/cmds"
+for o in --here --quiet --help --version; do
+	grep -q -- "$o" "$tmp/testr.txt" || fail "testr.1 does not document $o"
+done
+for s in 0 1 2 3; do
+	grep -q "^     $s " "$tmp/testr.txt" || fail "testr.1 does not document exit status $s"
+done
+
+# testr.conf(5) knows every option and every variable.
+MANWIDTH=200 man -l "$src/testr.conf.5" 2>/dev/null > "$tmp/conf.txt"
+for o in test_command test_id_option test_list_option test_id_list_default \
+	 test_run_concurrency group_regex filter_tags instance_provision \
+	 instance_execute instance_dispose; do
+	grep -q "^     $o" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for $o"
+done
+for v in IDOPTION IDFILE IDLIST LISTOPT INSTANCE_COUNT INSTANCE_ID COMMAND \
+	 FILES INSTANCE_IDS; do
+	grep -q "^     \\\$$v" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for \$$v"
+done
+echo "ok: $(echo $pages | wc -w) pages lint-clean, rendered, installed and complete"
