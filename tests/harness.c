@@ -4,13 +4,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <testr/testr.h>
+
 #include "harness.h"
+
+/* A test kept aside in --subunit mode, to be run on its own. */
+struct harness_entry {
+	const char *id;		/* one of harness.names */
+	const TTest *test;
+	double timeout_s;
+};
 
 struct harness {
 	Suite *suite;
 	int list_only;
+	int subunit;		/* --subunit: v2 events, one test at a time */
+	struct testr_context *ctx;
+	struct harness_entry *entries;
+	size_t n_entries;
+	int write_failed;
 	char **wanted;		/* NULL: every test */
 	size_t n_wanted;
 	size_t n_added;
@@ -29,6 +44,75 @@ is_wanted(const struct harness *h, const char *id)
 	return 0;
 }
 
+static int
+write_stdout(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+/* One v2 event for @id, stamped now; @message (may be NULL) is attached as
+ * the "traceback" that testr shows for a failure. */
+static void
+emit(struct harness *h, const char *id, enum testr_status status,
+     const char *message)
+{
+	struct testr_event ev = { 0 };
+	struct timespec now;
+
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.test_id = id;
+	ev.status = status;
+	ev.runnable = true;
+	if (status != TESTR_STATUS_EXISTS) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		ev.fields |= TESTR_EVENT_TIMESTAMP;
+		ev.ts_sec = now.tv_sec;
+		ev.ts_nsec = (uint32_t)now.tv_nsec;
+	}
+	if (message) {
+		ev.fields |= TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
+		ev.mime_type = "text/plain;charset=utf8";
+		ev.file_name = "traceback";
+		ev.file_bytes = (const unsigned char *)message;
+		ev.file_len = strlen(message);
+		ev.eof = true;
+	}
+	if (testr_subunit_encode_v2(h->ctx, &ev, write_stdout, NULL) != 0 ||
+	    fflush(stdout) != 0)
+		h->write_failed = 1;
+}
+
+/* Run one test in a runner of its own, so it gets its own times. */
+static void
+run_entry(struct harness *h, const struct harness_entry *e)
+{
+	Suite *s = suite_create(harness_module);
+	TCase *tc = tcase_create(e->id);
+	SRunner *sr;
+	TestResult **results;
+	char msg[4096] = "the test did not report a result";
+	int passed = 0;
+
+	if (e->timeout_s > 0)
+		tcase_set_timeout(tc, e->timeout_s);
+	_tcase_add_test(tc, e->test, 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	emit(h, e->id, TESTR_STATUS_INPROGRESS, NULL);
+	srunner_run_all(sr, CK_SILENT);
+	results = srunner_results(sr);
+	if (results && srunner_ntests_run(sr) == 1) {
+		passed = tr_rtype(results[0]) == CK_PASS;
+		snprintf(msg, sizeof(msg), "%s:%d: %s\n", tr_lfile(results[0]),
+			 tr_lno(results[0]), tr_msg(results[0]));
+	}
+	free(results);
+	emit(h, e->id, passed ? TESTR_STATUS_SUCCESS : TESTR_STATUS_FAIL,
+	     passed ? NULL : msg);
+	srunner_free(sr);
+}
+
 void
 harness_add(struct harness *h, const TTest *test, double timeout_s)
 {
@@ -39,6 +123,10 @@ harness_add(struct harness *h, const TTest *test, double timeout_s)
 	if (!is_wanted(h, id))
 		return;
 	h->n_added++;
+	if (h->list_only && h->subunit) {
+		emit(h, id, TESTR_STATUS_EXISTS, NULL);
+		return;
+	}
 	if (h->list_only) {
 		printf("%s\n", id);
 		return;
@@ -46,6 +134,13 @@ harness_add(struct harness *h, const TTest *test, double timeout_s)
 	/* check names the subunit test after the TCase; make that the id. */
 	h->names = realloc(h->names, (h->n_names + 1) * sizeof(char *));
 	h->names[h->n_names] = strdup(id);
+	if (h->subunit) {
+		h->entries = realloc(h->entries,
+				     (h->n_entries + 1) * sizeof(*h->entries));
+		h->entries[h->n_entries++] = (struct harness_entry){
+			h->names[h->n_names++], test, timeout_s };
+		return;
+	}
 	tc = tcase_create(h->names[h->n_names++]);
 	if (timeout_s > 0)
 		tcase_set_timeout(tc, timeout_s);
@@ -82,16 +177,37 @@ harness_dispose(struct harness *h)
 	for (size_t i = 0; i < h->n_names; i++)
 		free(h->names[i]);
 	free(h->names);
+	free(h->entries);
+	testr_context_free(h->ctx);
 	for (size_t i = 0; i < h->n_wanted; i++)
 		free(h->wanted[i]);
 	free(h->wanted);
+}
+
+/*
+ * --subunit: run the kept tests one by one.  Failures are in the stream, so
+ * the exit status is 0 unless stdout could not be written: testr counts a
+ * non-zero exit as a broken test program.
+ */
+static int
+run_subunit(struct harness *h)
+{
+	int rc;
+
+	for (size_t i = 0; i < h->n_entries; i++)
+		run_entry(h, &h->entries[i]);
+	rc = h->write_failed ? 3 : 0;
+	if (rc)
+		fprintf(stderr, "%s: cannot write the subunit stream\n",
+			harness_module);
+	harness_dispose(h);
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct harness h = { 0 };
-	enum print_output mode = CK_NORMAL;
 	SRunner *sr;
 	int failed;
 
@@ -99,7 +215,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "--list") == 0) {
 			h.list_only = 1;
 		} else if (strcmp(argv[i], "--subunit") == 0) {
-			mode = CK_SUBUNIT;
+			h.subunit = 1;
 		} else if (strcmp(argv[i], "--load-list") == 0 && i + 1 < argc) {
 			if (load_list(&h, argv[++i]) < 0)
 				return 2;
@@ -109,15 +225,15 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!h.list_only)
+	if (h.subunit && testr_context_new(&h.ctx) != 0)
+		return 2;
+	if (!h.list_only && !h.subunit)
 		h.suite = suite_create(harness_module);
 	harness_register(&h);
-	if (h.list_only) {
-		harness_dispose(&h);
-		return 0;
-	}
+	if (h.list_only || h.subunit)
+		return run_subunit(&h);
 	sr = srunner_create(h.suite);
-	srunner_run_all(sr, mode);
+	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	harness_dispose(&h);

@@ -10,7 +10,13 @@
  *     test_config                 run everything, human output, exit 1 on failure
  *     test_config --list          print the ids, one per line
  *     test_config --subunit [--load-list FILE]
- *                                 run (the listed ids), subunit v1 on stdout
+ *                                 run (the listed ids) one by one: subunit v2
+ *                                 on stdout, inprogress and result events
+ *                                 with timestamps, check's message attached
+ *                                 as "traceback" on failure; exit 0 unless
+ *                                 stdout fails (failures are in the stream)
+ *     test_config --subunit --list
+ *                                 the ids as a v2 enumeration ("exists")
  *
  * That is what lets testr run the project's own suite (see .testr.conf).
  */
