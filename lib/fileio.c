@@ -1,3 +1,368 @@
-/* fileio: being written. */
+/* Crash-safe writes (temp file, fsync, rename), reads and the repository lock. */
 #include "config-build.h"
-typedef int testr_fileio_placeholder_;
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "fileio.h"
+
+#define OUT_BUF_SIZE (256u * 1024u)
+
+/* The directory part of @path, malloc'd ("." when there is none). */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+int
+fileio_fsync_dir(struct testr_context *ctx, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return testr_fail(ctx, TESTR_EIO, "%s: %s", dir, strerror(errno));
+	if (fsync(fd) < 0 && errno != EINVAL)
+		rc = testr_fail(ctx, TESTR_EIO, "%s: fsync: %s", dir,
+				strerror(errno));
+	close(fd);
+	return rc;
+}
+
+int
+fileio_out_open(struct fileio_out *o, struct testr_context *ctx,
+		const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *dir = dir_of(path);
+	int rc = TESTR_ENOMEM;
+
+	memset(o, 0, sizeof(*o));
+	o->ctx = ctx;
+	o->fd = -1;
+	base = base ? base + 1 : path;
+	if (!dir)
+		goto done;
+	o->tmp_path = testr_asprintf("%s/.tmp-%s-XXXXXX", dir, base);
+	o->path = strdup(path);
+	o->buf = malloc(OUT_BUF_SIZE);
+	if (!o->tmp_path || !o->path || !o->buf)
+		goto done;
+	o->fd = mkostemp(o->tmp_path, O_CLOEXEC);
+	if (o->fd < 0) {
+		rc = testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(dir);
+	if (rc < 0) {
+		free(o->tmp_path);
+		o->tmp_path = NULL;	/* nothing was created */
+		fileio_out_abort(o);
+	}
+	return rc;
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+out_flush(struct fileio_out *o)
+{
+	if (o->len && write_all(o->fd, o->buf, o->len) < 0)
+		return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
+				  strerror(errno));
+	o->len = 0;
+	return 0;
+}
+
+int
+fileio_out_write(struct fileio_out *o, const void *buf, size_t len)
+{
+	int rc;
+
+	o->written += len;
+	if (o->len + len > OUT_BUF_SIZE) {
+		rc = out_flush(o);
+		if (rc < 0)
+			return rc;
+	}
+	if (len >= OUT_BUF_SIZE) {
+		if (write_all(o->fd, buf, len) < 0)
+			return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s",
+					  o->path, strerror(errno));
+		return 0;
+	}
+	memcpy(o->buf + o->len, buf, len);
+	o->len += len;
+	return 0;
+}
+
+int
+fileio_out_printf(struct fileio_out *o, const char *fmt, ...)
+{
+	char small[512];
+	char *big = NULL;
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return testr_fail(o->ctx, TESTR_EIO, "%s: format error", o->path);
+	if ((size_t)n < sizeof(small))
+		return fileio_out_write(o, small, (size_t)n);
+	va_start(ap, fmt);
+	n = vasprintf(&big, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return TESTR_ENOMEM;
+	rc = fileio_out_write(o, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+int
+fileio_out_flush_header(struct fileio_out *o, char *scratch, size_t width,
+			const char *fmt, ...)
+{
+	va_list ap;
+	int n, rc = out_flush(o);
+
+	if (rc < 0)
+		return rc;
+	va_start(ap, fmt);
+	n = vsnprintf(scratch, width + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= width)
+		return testr_fail(o->ctx, TESTR_EINVAL, "%s: header too long",
+				  o->path);
+	memset(scratch + n, ' ', width - (size_t)n - 1);
+	scratch[width - 1] = '\n';
+	if (pwrite(o->fd, scratch, width, 0) != (ssize_t)width)
+		return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
+				  strerror(errno));
+	return 0;
+}
+
+int
+fileio_out_commit(struct fileio_out *o)
+{
+	char *dir = NULL;
+	int rc = out_flush(o);
+
+	if (rc < 0)
+		goto done;
+	if (fsync(o->fd) < 0) {
+		rc = testr_fail(o->ctx, TESTR_EIO, "%s: fsync: %s", o->path,
+				strerror(errno));
+		goto done;
+	}
+	if (close(o->fd) < 0) {
+		o->fd = -1;
+		rc = testr_fail(o->ctx, TESTR_EIO, "%s: close: %s", o->path,
+				strerror(errno));
+		goto done;
+	}
+	o->fd = -1;
+	if (rename(o->tmp_path, o->path) < 0) {
+		rc = testr_fail(o->ctx, TESTR_EIO, "%s: rename: %s", o->path,
+				strerror(errno));
+		goto done;
+	}
+	free(o->tmp_path);
+	o->tmp_path = NULL;
+	dir = dir_of(o->path);
+	rc = dir ? fileio_fsync_dir(o->ctx, dir) : TESTR_ENOMEM;
+done:
+	free(dir);
+	fileio_out_abort(o);
+	return rc;
+}
+
+void
+fileio_out_abort(struct fileio_out *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
+	if (o->tmp_path)
+		unlink(o->tmp_path);
+	free(o->tmp_path);
+	free(o->path);
+	free(o->buf);
+	o->tmp_path = o->path = NULL;
+	o->buf = NULL;
+	o->len = 0;
+}
+
+int
+fileio_write_file(struct testr_context *ctx, const char *path,
+		  const void *data, size_t len)
+{
+	struct fileio_out o;
+	int rc = fileio_out_open(&o, ctx, path);
+
+	if (rc < 0)
+		return rc;
+	rc = fileio_out_write(&o, data, len);
+	if (rc < 0) {
+		fileio_out_abort(&o);
+		return rc;
+	}
+	return fileio_out_commit(&o);
+}
+
+static int
+open_read(struct testr_context *ctx, const char *path, int *out)
+{
+	*out = open(path, O_RDONLY | O_CLOEXEC);
+	if (*out >= 0)
+		return 0;
+	if (errno == ENOENT)
+		return TESTR_ENOTFOUND;
+	return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+}
+
+int
+fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
+		 const char *path)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = NULL;
+	int fd, rc = open_read(ctx, path, &fd);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		char *nb = len + 1 >= cap || !buf ? realloc(buf, cap *= 2) : buf;
+		ssize_t n;
+
+		if (!nb) {
+			rc = TESTR_ENOMEM;
+			goto done;
+		}
+		buf = nb;
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = testr_fail(ctx, TESTR_EIO, "%s: read: %s", path,
+					strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	buf = NULL;
+	if (out_len)
+		*out_len = len;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int
+fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
+		const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd, rc = open_read(ctx, path, &fd);
+
+	out->data = NULL;
+	out->len = 0;
+	if (rc < 0)
+		return rc;
+	if (fstat(fd, &st) < 0) {
+		rc = testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (st.st_size == 0)
+		goto done;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		rc = testr_fail(ctx, TESTR_EIO, "%s: mmap: %s", path,
+				strerror(errno));
+		goto done;
+	}
+	out->data = p;
+	out->len = (size_t)st.st_size;
+done:
+	close(fd);
+	return rc;
+}
+
+void
+fileio_unmap(struct fileio_map *m)
+{
+	if (m->data)
+		munmap((void *)m->data, m->len);
+	m->data = NULL;
+	m->len = 0;
+}
+
+int
+fileio_lock(int *out, struct testr_context *ctx, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	*out = -1;
+	if (fd < 0)
+		return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+	/* flock, not fcntl: the lock belongs to this descriptor, so closing
+	 * some other descriptor of the file cannot drop it by accident. */
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(fd);
+		return testr_fail(ctx, TESTR_ELOCKED, "%s: lock: %s", path,
+				  strerror(errno));
+	}
+	*out = fd;
+	return 0;
+}
+
+void
+fileio_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* closing the descriptor releases the flock */
+}

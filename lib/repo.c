@@ -1,3 +1,250 @@
-/* repo: being written. */
+/* The repository: create, open, the run counter, and reading runs back. */
 #include "config-build.h"
-typedef int testr_repo_placeholder_;
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "context.h"
+#include "repo.h"
+
+char *
+repo_file(const struct testr_repo *repo, const char *name)
+{
+	return testr_asprintf("%s/%s", repo->path, name);
+}
+
+char *
+repo_run_file(const struct testr_repo *repo, uint64_t id, const char *suffix)
+{
+	return testr_asprintf("%s/%" PRIu64 "%s", repo->path, id, suffix);
+}
+
+static int
+repo_alloc(struct testr_repo **out, struct testr_context *ctx, const char *dir)
+{
+	struct testr_repo *repo = calloc(1, sizeof(*repo));
+
+	*out = NULL;
+	if (!repo)
+		return TESTR_ENOMEM;
+	repo->ctx = ctx;
+	repo->path = testr_asprintf("%s/.testrepository", dir ? dir : ".");
+	if (!repo->path) {
+		free(repo);
+		return TESTR_ENOMEM;
+	}
+	*out = repo;
+	return 0;
+}
+
+TESTR_API void
+testr_repo_free(struct testr_repo *repo)
+{
+	if (!repo)
+		return;
+	free(repo->path);
+	free(repo);
+}
+
+TESTR_API const char *
+testr_repo_path(const struct testr_repo *repo)
+{
+	return repo->path;
+}
+
+TESTR_API bool
+testr_repo_is_legacy(const struct testr_repo *repo)
+{
+	return repo->legacy;
+}
+
+int
+repo_read_counter(uint64_t *out, struct testr_repo *repo, const char *name)
+{
+	char *path = repo_file(repo, name), *text = NULL, *end;
+	int rc;
+
+	if (!path)
+		return TESTR_ENOMEM;
+	rc = fileio_read_file(&text, NULL, repo->ctx, path);
+	if (rc < 0)
+		goto done;
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	if (errno || end == text || (*end && strcmp(end, "\n") != 0) ||
+	    text[0] == '-')
+		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
+				"%s:1: not a run counter: '%.40s'", path, text);
+done:
+	free(text);
+	free(path);
+	return rc;
+}
+
+int
+repo_write_counter(struct testr_repo *repo, const char *name, uint64_t v)
+{
+	char buf[32], *path = repo_file(repo, name);
+	int rc, n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
+
+	if (!path)
+		return TESTR_ENOMEM;
+	rc = fileio_write_file(repo->ctx, path, buf, (size_t)n);
+	free(path);
+	return rc;
+}
+
+static int
+write_new_repo(struct testr_repo *repo)
+{
+	char *fmt = repo_file(repo, "format");
+	int rc = fmt ? 0 : TESTR_ENOMEM;
+
+	if (rc == 0)
+		rc = repo_write_counter(repo, "next-stream", 0);
+	if (rc == 0)
+		rc = repo_write_counter(repo, "failing.upto", 0);
+	/* The format marker last: a half-made repository is not a repository. */
+	if (rc == 0)
+		rc = fileio_write_file(repo->ctx, fmt, REPO_FORMAT,
+				       strlen(REPO_FORMAT));
+	free(fmt);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_init(struct testr_repo **out, struct testr_context *ctx,
+		const char *dir)
+{
+	struct testr_repo *repo;
+	int rc = repo_alloc(&repo, ctx, dir);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	if (mkdir(repo->path, 0777) < 0) {
+		/* testrepository shows Python's OSError text here. */
+		rc = testr_fail(ctx, errno == EEXIST ? TESTR_EEXISTS : TESTR_EIO,
+				"[Errno %d] %s: '%s'", errno, strerror(errno),
+				repo->path);
+		goto done;
+	}
+	rc = write_new_repo(repo);
+done:
+	if (rc < 0)
+		testr_repo_free(repo);
+	else
+		*out = repo;
+	return rc;
+}
+
+static int
+check_format(struct testr_repo *repo, const char *dir)
+{
+	char *path = repo_file(repo, "format"), *text = NULL;
+	int rc;
+
+	if (!path)
+		return TESTR_ENOMEM;
+	rc = fileio_read_file(&text, NULL, repo->ctx, path);
+	if (rc == TESTR_ENOTFOUND) {
+		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND,
+				"No repository found in %s. Create one by "
+				"running \"testr init\".", dir ? dir : ".");
+	} else if (rc == 0 && strcmp(text, REPO_FORMAT_LEGACY) == 0) {
+		repo->legacy = true;
+	} else if (rc == 0 && strcmp(text, REPO_FORMAT) != 0) {
+		rc = testr_fail(repo->ctx, TESTR_EUNSUPPORTED,
+				"%s: unknown repository format '%.*s'", path,
+				(int)strcspn(text, "\n"), text);
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Stale derived files (a writer was killed after its commit point)? */
+static int
+needs_repair(bool *out, struct testr_repo *repo, uint64_t count)
+{
+	uint64_t upto = 0;
+	int rc;
+
+	*out = false;
+	if (repo->legacy)
+		return 0;	/* nothing of ours to repair until we write */
+	rc = repo_read_counter(&upto, repo, "failing.upto");
+	if (rc == TESTR_ENOTFOUND || (rc == 0 && upto != count))
+		*out = true;
+	else if (rc < 0)
+		*out = true, testr_context_clear_error(repo->ctx);
+	return 0;
+}
+
+int
+repo_repair_with_lock(struct testr_repo *repo)
+{
+	char *lock = repo_file(repo, "lock");
+	int fd = -1, rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
+
+	if (rc == 0)
+		rc = repo_repair(repo);
+	fileio_unlock(fd);
+	free(lock);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_open(struct testr_repo **out, struct testr_context *ctx,
+		const char *dir)
+{
+	struct testr_repo *repo;
+	uint64_t count;
+	bool stale;
+	int rc = repo_alloc(&repo, ctx, dir);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	rc = check_format(repo, dir);
+	if (rc == 0)
+		rc = testr_repo_count(&count, repo);
+	if (rc == 0)
+		rc = needs_repair(&stale, repo, count);
+	if (rc == 0 && stale)
+		rc = repo_repair_with_lock(repo);
+	if (rc < 0)
+		testr_repo_free(repo);
+	else
+		*out = repo;
+	return rc;
+}
+
+TESTR_API int
+testr_repo_count(uint64_t *out, struct testr_repo *repo)
+{
+	int rc = repo_read_counter(out, repo, "next-stream");
+
+	if (rc == TESTR_ENOTFOUND)
+		rc = testr_fail(repo->ctx, TESTR_EIO, "%s/next-stream: missing",
+				repo->path);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_latest_id(uint64_t *out, struct testr_repo *repo)
+{
+	uint64_t n;
+	int rc = testr_repo_count(&n, repo);
+
+	if (rc < 0)
+		return rc;
+	if (n == 0)
+		return testr_fail(repo->ctx, TESTR_ENOTFOUND,
+				  "'No tests in repository'");
+	*out = n - 1;
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* Private: crash-safe file writing, small-file reading and the repository lock. */
+#ifndef TESTR_LIB_FILEIO_H
+#define TESTR_LIB_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <testr/common.h>
+
+/*
+ * A file being written atomically: bytes go to a temporary file made with
+ * mkostemp in the destination's directory; commit flushes, fsyncs, renames
+ * it over the destination and fsyncs the directory, so a reader sees the old
+ * file or the whole new one, never a mixture, even after a crash.
+ */
+struct fileio_out {
+	struct testr_context *ctx;
+	int fd;
+	char *tmp_path;
+	char *path;
+	unsigned char *buf;
+	size_t len;
+	uint64_t written;	/* bytes handed to fileio_out_write so far */
+};
+
+/* Start writing @path (temporary "<dir>/.tmp-<name>-XXXXXX"). 0 or TESTR_EIO/ENOMEM. */
+int fileio_out_open(struct fileio_out *out, struct testr_context *ctx,
+		    const char *path);
+
+/* Append @len bytes.  0 or TESTR_EIO. */
+int fileio_out_write(struct fileio_out *o, const void *buf, size_t len);
+
+/* printf-style append.  0, TESTR_EIO or TESTR_ENOMEM. */
+int fileio_out_printf(struct fileio_out *o, const char *fmt, ...)
+	TESTR_PRINTF(2, 3);
+
+/*
+ * Overwrite the first @width bytes written (reserved earlier) with a line
+ * formatted from @fmt, padded with spaces and ending in '\n'.  @scratch has
+ * room for @width + 1 bytes.  0, TESTR_EINVAL (too long) or TESTR_EIO.
+ */
+int fileio_out_flush_header(struct fileio_out *o, char *scratch, size_t width,
+			    const char *fmt, ...) TESTR_PRINTF(4, 5);
+
+/* Flush, fsync, rename over the destination, fsync the directory. */
+int fileio_out_commit(struct fileio_out *o);
+
+/* Drop an uncommitted file (temporary removed).  Safe after commit too. */
+void fileio_out_abort(struct fileio_out *o);
+
+/* Write @len bytes as the whole of @path, atomically. */
+int fileio_write_file(struct testr_context *ctx, const char *path,
+		      const void *data, size_t len);
+
+/*
+ * Read a whole (small) file into a NUL-terminated malloc'd buffer.  Returns
+ * 0, TESTR_ENOTFOUND (absent; no message set), TESTR_EIO or TESTR_ENOMEM.
+ */
+int fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
+		     const char *path);
+
+/* A read-only mapping of a whole file (len 0: data is NULL). */
+struct fileio_map {
+	const unsigned char *data;
+	size_t len;
+};
+
+/* Map @path.  0, TESTR_ENOTFOUND (no message), TESTR_EIO. */
+int fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
+		    const char *path);
+
+void fileio_unmap(struct fileio_map *m);
+
+/*
+ * Take an exclusive lock on @path (created if needed), waiting for the
+ * holder to release it.  *out is the descriptor to pass to fileio_unlock().
+ */
+int fileio_lock(int *out, struct testr_context *ctx, const char *path);
+
+/* Release a lock taken by fileio_lock(); -1 is a no-op. */
+void fileio_unlock(int fd);
+
+/* fsync the directory @dir so a rename or creation in it is durable. */
+int fileio_fsync_dir(struct testr_context *ctx, const char *dir);
+
+#endif

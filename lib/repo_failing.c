@@ -1,0 +1,166 @@
+/*
+ * The failing set "failing": a subunit stream holding every event of every
+ * currently failing test.  After a full run it is that run's failures; after
+ * a partial run, the old failures of tests the run did not touch, then the
+ * run's failures.
+ */
+#include "config-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "repo.h"
+
+struct copier {
+	struct testr_repo *repo;
+	struct fileio_out *out;
+	const struct repo_idmap *tests;
+	bool want_failing;	/* copy tests failing in @tests, else unseen ones */
+};
+
+static int
+write_out(void *userdata, const void *buf, size_t len)
+{
+	return fileio_out_write(userdata, buf, len);
+}
+
+static int
+copy_event(void *userdata, const struct testr_event *ev)
+{
+	struct copier *c = userdata;
+	const struct repo_test *t;
+
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
+		return 0;
+	t = repo_idmap_find(c->tests, ev->test_id, strlen(ev->test_id));
+	if (c->want_failing ? !t || !(t->flags & TEST_FAILING) : t != NULL)
+		return 0;
+	return testr_subunit_encode_v2(c->repo->ctx, ev, write_out, c->out);
+}
+
+static bool
+any_failing(const struct repo_idmap *tests)
+{
+	for (size_t i = 0; i < tests->n; i++)
+		if (tests->v[i].flags & TEST_FAILING)
+			return true;
+	return false;
+}
+
+/* Copy from @path; a damaged file is reported and its readable part kept. */
+static int
+copy_from(struct copier *c, const char *path)
+{
+	int rc = repo_decode_file(c->repo, path, copy_event, c);
+
+	if (rc == TESTR_ECORRUPT || (rc == TESTR_ENOTFOUND && !c->want_failing)) {
+		if (rc == TESTR_ECORRUPT)
+			testr_log(c->repo->ctx, TESTR_LOG_WARNING,
+				  "%s; kept what was readable",
+				  testr_context_error(c->repo->ctx));
+		testr_context_clear_error(c->repo->ctx);
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+repo_failing_apply(struct testr_repo *repo, uint64_t id,
+		   struct repo_scan *scan, bool partial)
+{
+	struct fileio_out out;
+	struct copier c = { repo, &out, &scan->tests, false };
+	char *path = repo_file(repo, "failing");
+	char *run = repo_run_file(repo, id, "");
+	int rc = path && run ? fileio_out_open(&out, repo->ctx, path) :
+		 TESTR_ENOMEM;
+
+	if (rc < 0)
+		goto done;
+	if (partial)
+		rc = copy_from(&c, path);
+	c.want_failing = true;
+	if (rc == 0 && any_failing(&scan->tests))
+		rc = copy_from(&c, run);
+	if (rc == 0)
+		rc = fileio_out_commit(&out);
+	else
+		fileio_out_abort(&out);
+	if (rc == 0)
+		rc = repo_write_counter(repo, "failing.upto", id + 1);
+done:
+	free(run);
+	free(path);
+	return rc;
+}
+
+/* Was run @id stored with --partial?  Its index says; unknown means full. */
+static bool
+run_was_partial(struct testr_repo *repo, uint64_t id)
+{
+	struct testr_run_summary sum;
+
+	if (repo_index_summary(&sum, repo, id) < 0) {
+		testr_context_clear_error(repo->ctx);
+		return false;
+	}
+	return sum.partial;
+}
+
+static int
+replay_failing(struct testr_repo *repo, uint64_t from, uint64_t count)
+{
+	int rc = 0;
+
+	for (uint64_t id = from; rc == 0 && id < count; id++) {
+		struct repo_scan scan;
+		char *run = repo_run_file(repo, id, "");
+
+		if (!run)
+			return TESTR_ENOMEM;
+		repo_scan_init(&scan);
+		rc = repo_scan_file(&scan, repo, run);
+		if (rc == TESTR_ECORRUPT || rc == TESTR_ENOTFOUND) {
+			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s",
+				  testr_context_error(repo->ctx));
+			rc = 0;
+		}
+		if (rc == 0)
+			rc = repo_failing_apply(repo, id, &scan,
+						run_was_partial(repo, id));
+		repo_scan_dispose(&scan);
+		free(run);
+	}
+	return rc;
+}
+
+int
+repo_repair(struct testr_repo *repo)
+{
+	uint64_t count, upto = 0;
+	bool rewrite;
+	int rc = testr_repo_count(&count, repo);
+
+	if (rc < 0 || repo->legacy)
+		return rc;
+	rc = repo_read_counter(&upto, repo, "failing.upto");
+	rewrite = rc < 0 || upto > count;
+	if (rc == TESTR_ECORRUPT || (rc == 0 && upto > count)) {
+		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; taken as current",
+			  rc ? testr_context_error(repo->ctx) :
+			  "failing.upto is ahead of next-stream");
+		upto = count;
+		rc = 0;
+	} else if (rc == TESTR_ENOTFOUND) {
+		upto = count;	/* written by testrepository: in step */
+		rc = 0;
+	}
+	if (rc == 0 && upto < count)
+		rc = replay_failing(repo, upto, count);
+	else if (rc == 0 && rewrite)
+		rc = repo_write_counter(repo, "failing.upto", count);
+	if (rc == 0)
+		rc = repo_times_update(repo, count);
+	return rc;
+}

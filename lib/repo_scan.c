@@ -1,0 +1,130 @@
+/*
+ * Per-test records from a stream, as testtools' StreamToDict and
+ * StreamSummary see them: a record opens at a test's first event and closes
+ * at its first final status; its duration runs from the timestamp of the
+ * opening event to that of the closing one.
+ */
+#include "config-build.h"
+
+#include <string.h>
+
+#include "repo.h"
+
+void
+repo_scan_init(struct repo_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+	repo_idmap_init(&s->tests);
+}
+
+void
+repo_scan_dispose(struct repo_scan *s)
+{
+	repo_idmap_dispose(&s->tests);
+}
+
+static bool
+ts_before(int64_t a_sec, uint32_t a_nsec, int64_t b_sec, uint32_t b_nsec)
+{
+	return a_sec < b_sec || (a_sec == b_sec && a_nsec < b_nsec);
+}
+
+static void
+note_time(struct repo_scan *s, const struct testr_event *ev)
+{
+	if (!s->sum.has_time) {
+		s->sum.has_time = true;
+		s->first_sec = s->last_sec = ev->ts_sec;
+		s->first_nsec = s->last_nsec = ev->ts_nsec;
+		return;
+	}
+	if (ts_before(ev->ts_sec, ev->ts_nsec, s->first_sec, s->first_nsec)) {
+		s->first_sec = ev->ts_sec;
+		s->first_nsec = ev->ts_nsec;
+	}
+	if (ts_before(s->last_sec, s->last_nsec, ev->ts_sec, ev->ts_nsec)) {
+		s->last_sec = ev->ts_sec;
+		s->last_nsec = ev->ts_nsec;
+	}
+	s->sum.time_taken = (double)(s->last_sec - s->first_sec) +
+			    ((double)s->last_nsec - (double)s->first_nsec) / 1e9;
+}
+
+static void
+close_record(struct repo_scan *s, struct repo_test *t,
+	     const struct testr_event *ev)
+{
+	t->flags &= ~(unsigned)(TEST_OPEN | TEST_FAILING);
+	if (ev->status == TESTR_STATUS_EXISTS)
+		return;		/* listed, not run: no count, no duration */
+	s->sum.tests_run++;
+	if (ev->status == TESTR_STATUS_FAIL) {
+		s->sum.failures++;
+		t->flags |= TEST_FAILING;
+	} else if (ev->status == TESTR_STATUS_SKIP) {
+		s->sum.skips++;
+	}
+	if ((t->flags & TEST_HAS_START) && (ev->fields & TESTR_EVENT_TIMESTAMP)) {
+		t->seconds = (double)(ev->ts_sec - t->start_sec) +
+			     ((double)ev->ts_nsec - (double)t->start_nsec) / 1e9;
+		t->flags |= TEST_TIMED;
+	}
+}
+
+int
+repo_scan_event(struct repo_scan *s, const struct testr_event *ev)
+{
+	struct repo_test *t;
+	bool has_ts = ev->fields & TESTR_EVENT_TIMESTAMP;
+
+	if (has_ts)
+		note_time(s, ev);
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
+		return 0;
+	t = repo_idmap_get(&s->tests, ev->test_id, strlen(ev->test_id));
+	if (!t)
+		return TESTR_ENOMEM;
+	if (!(t->flags & TEST_OPEN)) {
+		t->flags |= TEST_OPEN;
+		t->flags &= ~(unsigned)TEST_HAS_START;
+		if (has_ts) {
+			t->flags |= TEST_HAS_START;
+			t->start_sec = ev->ts_sec;
+			t->start_nsec = ev->ts_nsec;
+		}
+	}
+	if (ev->status != TESTR_STATUS_UNDEFINED &&
+	    ev->status != TESTR_STATUS_INPROGRESS)
+		close_record(s, t, ev);
+	return 0;
+}
+
+int
+repo_scan_event_fn(void *userdata, const struct testr_event *ev)
+{
+	return repo_scan_event(userdata, ev);
+}
+
+void
+repo_scan_finish(struct repo_scan *s)
+{
+	for (size_t i = 0; i < s->tests.n; i++) {
+		struct repo_test *t = &s->tests.v[i];
+
+		if (!(t->flags & TEST_OPEN))
+			continue;
+		/* Never completed: testtools reports it as an error. */
+		t->flags &= ~(unsigned)(TEST_OPEN | TEST_FAILING);
+		s->sum.tests_run++;
+		s->sum.failures++;
+	}
+}
+
+int
+repo_scan_file(struct repo_scan *s, struct testr_repo *repo, const char *path)
+{
+	int rc = repo_decode_file(repo, path, repo_scan_event_fn, s);
+
+	repo_scan_finish(s);
+	return rc;
+}

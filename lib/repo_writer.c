@@ -1,0 +1,240 @@
+/*
+ * Storing a run.  Events stream to a temporary run file while per-test state
+ * accumulates (one entry per distinct id); commit makes the run file, its
+ * index, the run counter (the commit point), the failing set and the
+ * durations durable in that order, each by temp file + fsync + rename.
+ */
+#include "config-build.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "repo.h"
+
+struct testr_repo_writer {
+	struct testr_repo *repo;
+	int lock_fd;
+	uint64_t id;
+	bool partial;
+	bool committed;
+	struct fileio_out run;
+	struct repo_scan scan;
+};
+
+/* Temporary files left by killed writers (we hold the lock: none is live). */
+static void
+remove_stale_temps(struct testr_repo *repo)
+{
+	DIR *d = opendir(repo->path);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *path;
+
+		if (strncmp(e->d_name, ".tmp-", 5) != 0)
+			continue;
+		path = repo_file(repo, e->d_name);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/*
+ * First write into a testrepository repository: mark it ours.  The old runs
+ * stay as they are (we read v1); testrepository refuses the new format
+ * marker cleanly instead of misreading our files.
+ */
+static int
+upgrade_legacy(struct testr_repo *repo)
+{
+	uint64_t count;
+	char *fmt = repo_file(repo, "format");
+	int rc = fmt ? testr_repo_count(&count, repo) : TESTR_ENOMEM;
+
+	if (rc == 0)
+		rc = repo_write_counter(repo, "failing.upto", count);
+	if (rc == 0)
+		rc = fileio_write_file(repo->ctx, fmt, REPO_FORMAT,
+				       strlen(REPO_FORMAT));
+	if (rc == 0) {
+		repo->legacy = false;
+		testr_log(repo->ctx, TESTR_LOG_INFO, "%s: upgraded from "
+			  "testrepository format 1 to %.*s", repo->path,
+			  (int)strlen(REPO_FORMAT) - 1, REPO_FORMAT);
+	}
+	free(fmt);
+	return rc;
+}
+
+static int
+writer_start(struct testr_repo_writer *w)
+{
+	char *lock = repo_file(w->repo, "lock"), *run = NULL;
+	int rc = lock ? fileio_lock(&w->lock_fd, w->repo->ctx, lock) :
+		 TESTR_ENOMEM;
+
+	if (rc == 0)
+		remove_stale_temps(w->repo);
+	if (rc == 0 && w->repo->legacy)
+		rc = upgrade_legacy(w->repo);
+	if (rc == 0)	/* another writer may have run while we waited */
+		rc = repo_repair(w->repo);
+	if (rc == 0)
+		rc = testr_repo_count(&w->id, w->repo);
+	if (rc == 0 && !(run = repo_run_file(w->repo, w->id, "")))
+		rc = TESTR_ENOMEM;
+	if (rc == 0)
+		rc = fileio_out_open(&w->run, w->repo->ctx, run);
+	free(run);
+	free(lock);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
+		      const struct testr_repo_writer_options *opts)
+{
+	struct testr_repo_writer *w;
+	int rc;
+
+	*out = NULL;
+	if (opts && opts->version != 1)
+		return testr_fail(repo->ctx, TESTR_EINVAL,
+				  "repo writer options version %u", opts->version);
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return TESTR_ENOMEM;
+	w->repo = repo;
+	w->lock_fd = -1;
+	w->run.fd = -1;
+	w->partial = opts && opts->partial;
+	repo_scan_init(&w->scan);
+	rc = writer_start(w);
+	if (rc < 0) {
+		testr_repo_writer_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+static int
+write_run(void *userdata, const void *buf, size_t len)
+{
+	return fileio_out_write(userdata, buf, len);
+}
+
+TESTR_API int
+testr_repo_writer_add(struct testr_repo_writer *w, const struct testr_event *ev)
+{
+	int rc;
+
+	if (w->committed)
+		return testr_fail(w->repo->ctx, TESTR_EINVAL,
+				  "run %lu already committed",
+				  (unsigned long)w->id);
+	rc = testr_subunit_encode_v2(w->repo->ctx, ev, write_run, &w->run);
+	if (rc == 0)
+		rc = repo_scan_event(&w->scan, ev);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_writer_event_fn(void *userdata, const struct testr_event *ev)
+{
+	return testr_repo_writer_add(userdata, ev);
+}
+
+/* After the commit point: the failing set and the durations. */
+static int
+update_derived(struct testr_repo_writer *w, const struct repo_times *old)
+{
+	int rc = repo_failing_apply(w->repo, w->id, &w->scan, w->partial);
+
+	if (rc == 0)
+		rc = repo_times_write(w->repo, old, &w->scan.tests, w->id + 1);
+	if (rc < 0)	/* the run is stored; the next open repairs the rest */
+		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s",
+			  testr_context_error(w->repo->ctx));
+	return 0;
+}
+
+TESTR_API int
+testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
+{
+	struct repo_times old;
+	int rc;
+
+	if (w->committed)
+		return testr_fail(w->repo->ctx, TESTR_EINVAL,
+				  "run already committed");
+	repo_scan_finish(&w->scan);
+	rc = repo_times_open(&old, w->repo);
+	if (rc < 0)	/* repaired when the writer started: rare; start over */
+		testr_context_clear_error(w->repo->ctx);
+	rc = fileio_out_commit(&w->run);
+	if (rc == 0)
+		rc = repo_index_write(w->repo, w->id, &w->scan,
+				      old.map.data ? &old : NULL, w->partial);
+	if (rc == 0)
+		rc = repo_write_counter(w->repo, "next-stream", w->id + 1);
+	if (rc == 0) {
+		w->committed = true;
+		*out = w->id;
+		rc = update_derived(w, old.map.data ? &old : NULL);
+	}
+	repo_times_close(&old);
+	return rc;
+}
+
+TESTR_API void
+testr_repo_writer_free(struct testr_repo_writer *w)
+{
+	if (!w)
+		return;
+	if (!w->committed)
+		fileio_out_abort(&w->run);
+	repo_scan_dispose(&w->scan);
+	fileio_unlock(w->lock_fd);
+	free(w);
+}
+
+TESTR_API int
+testr_repo_report_corrupt(const char *source, uint64_t offset,
+			  const char *what, testr_event_fn fn, void *userdata)
+{
+	struct testr_event ev = { 0 };
+	char *text = testr_asprintf("%s: corrupt at byte %lu: %s", source,
+				    (unsigned long)offset, what);
+	int rc;
+
+	if (!text)
+		return TESTR_ENOMEM;
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_FILE |
+		    TESTR_EVENT_MIME_TYPE;
+	ev.test_id = "subunit.parser";
+	ev.file_name = "Parser Error";
+	ev.mime_type = "text/plain;charset=utf8";
+	ev.file_bytes = (const unsigned char *)text;
+	ev.file_len = strlen(text);
+	ev.eof = true;
+	ev.runnable = true;
+	rc = fn(userdata, &ev);
+	if (rc == 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.fields = TESTR_EVENT_TEST_ID;
+		ev.test_id = "subunit.parser";
+		ev.status = TESTR_STATUS_FAIL;
+		ev.runnable = true;
+		rc = fn(userdata, &ev);
+	}
+	free(text);
+	return rc;
+}
