@@ -96,4 +96,61 @@ struct testr_context *cli_context_new(void);
  */
 int cli_report(struct testr_context *ctx, int code);
 
+/*
+ * Rendering a run as testr last shows it (cli/summary.c): a FAIL block per
+ * failing test as it completes, then the "Ran N tests in X.XXXs" line with
+ * deltas and "PASSED (id=N)" / "FAILED (id=N, failures=K, skips=S)".
+ * Feed events with cli_summary_event() (a testr_event_fn taking the
+ * renderer), then cli_summary_finish() prints the summary and returns
+ * CLI_EXIT_OK or CLI_EXIT_FAILURES.  -q suppresses the summary only.
+ */
+struct cli_summary;
+struct cli_summary *cli_summary_new(FILE *out);
+int cli_summary_event(void *userdata, const struct testr_event *ev);
+int cli_summary_finish(struct cli_summary *s, uint64_t run_id,
+		       const struct testr_run_summary *prev);
+void cli_summary_free(struct cli_summary *s);
+
+/* Print the summary for counts @cur of run @run_id against @prev (or NULL). */
+int cli_summary_print(FILE *out, uint64_t run_id,
+		      const struct testr_run_summary *cur,
+		      const struct testr_run_summary *prev);
+
+/*
+ * The summary of run @run_id - 1 in *buf, or NULL when there is none (a
+ * damaged one is reported on stderr; what was readable is used).
+ */
+const struct testr_run_summary *cli_previous_summary(
+	struct testr_run_summary *buf, struct testr_context *ctx,
+	struct testr_repo *repo, uint64_t run_id);
+
+/*
+ * testr last for run @run_id: replay it through the renderer, with deltas
+ * against the run before it.  Returns CLI_EXIT_OK, CLI_EXIT_FAILURES, or
+ * CLI_EXIT_ERROR after reporting on stderr.  testr run calls this after
+ * storing a run.
+ */
+int cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
+			  uint64_t run_id, FILE *out);
+
+/* A testr_event_fn writing each event to stdout as subunit v2 (@userdata: the context). */
+int cli_subunit_event(void *userdata, const struct testr_event *ev);
+
+/* Open the repository of the current directory (testr's -d already applied). */
+int cli_open_repo(struct testr_repo **out, struct testr_context *ctx);
+
+/* A boolean option of a repository command. */
+struct cli_flag {
+	const char *name;	/* long name without "--" */
+	bool *value;
+};
+
+/*
+ * Parse the boolean long options @flags (terminated by a NULL name) of
+ * command @cmd; *out_first_arg is the index of the first operand.  Returns
+ * CLI_EXIT_OK or, after reporting an unknown option, CLI_EXIT_USAGE.
+ */
+int cli_parse_flags(const char *cmd, int argc, char **argv,
+		    const struct cli_flag *flags, int *out_first_arg);
+
 #endif

@@ -1,13 +1,29 @@
-/* testr init (being written). */
-#include <stdio.h>
+/* testr init: create the repository. */
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 int
 cmd_init(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("testr: init is not implemented yet\n", stderr);
-	return CLI_EXIT_ERROR;
+	static const struct cli_flag flags[] = { { NULL, NULL } };
+	struct testr_context *ctx;
+	struct testr_repo *repo = NULL;
+	char *cwd;
+	int first, rc = cli_parse_flags("init", argc, argv, flags, &first);
+
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (first < argc)
+		return cli_usage_error("init", "unexpected argument '%s'",
+				       argv[first]);
+	ctx = cli_context_new();
+	cwd = getcwd(NULL, 0);
+	rc = testr_repo_init(&repo, ctx, cwd ? cwd : ".");
+	rc = rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
+	free(cwd);
+	testr_repo_free(repo);
+	testr_context_free(ctx);
+	return rc;
 }

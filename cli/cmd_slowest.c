@@ -1,13 +1,139 @@
-/* testr slowest (being written). */
-#include <stdio.h>
+/* testr slowest: the slowest tests of the latest run, as a table. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+
+struct row {
+	char *id;
+	double seconds;
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static int
+add_row(void *userdata, const char *test_id, double seconds)
+{
+	struct rows *r = userdata;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct row *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return TESTR_ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n].id = strdup(test_id);
+	if (!r->v[r->n].id)
+		return TESTR_ENOMEM;
+	r->v[r->n++].seconds = seconds;
+	return 0;
+}
+
+/* Width as Python counts it: code points, not bytes. */
+static size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * Times get 3 decimals and a minimum width from the largest one, as
+ * testrepository does; it crashes when that is 0 (log10), we use 1 digit.
+ */
+static int
+time_width(double largest)
+{
+	int digits = 1;
+
+	if (largest > 0 && isfinite(largest))
+		digits = (int)trunc(log10(largest)) + 1;
+	return digits + 3 + 1;
+}
+
+static void
+print_table(const struct rows *r)
+{
+	int tw = time_width(r->v[0].seconds);
+	size_t w0 = strlen("Test id"), w1 = strlen("Runtime (s)");
+	char buf[64];
+
+	for (size_t i = 0; i < r->n; i++) {
+		size_t w = text_width(r->v[i].id);
+		int n = snprintf(buf, sizeof(buf), "%*.*f", tw, 3, r->v[i].seconds);
+
+		w0 = w > w0 ? w : w0;
+		w1 = (size_t)n > w1 ? (size_t)n : w1;
+	}
+	printf("%-*s  %s\n", (int)w0, "Test id", "Runtime (s)");
+	for (size_t i = 0; i < w0; i++)
+		putchar('-');
+	fputs("  ", stdout);
+	for (size_t i = 0; i < w1; i++)
+		putchar('-');
+	putchar('\n');
+	for (size_t i = 0; i < r->n; i++)
+		printf("%s%*s  %*.*f\n", r->v[i].id,
+		       (int)(w0 - text_width(r->v[i].id)), "", tw, 3,
+		       r->v[i].seconds);
+}
+
+static int
+show_slowest(struct testr_context *ctx, bool all)
+{
+	struct testr_repo *repo = NULL;
+	struct rows rows = { 0 };
+	uint64_t id;
+	int rc = cli_open_repo(&repo, ctx);
+
+	if (rc == 0)
+		rc = testr_repo_latest_id(&id, repo);
+	if (rc == TESTR_ENOTFOUND && repo) {
+		rc = CLI_EXIT_ERROR;	/* testrepository: exit 3, says nothing */
+		goto done;
+	}
+	if (rc == 0)
+		rc = testr_repo_slowest(repo, all ? 0 : 10, add_row, &rows);
+	if (rc < 0) {
+		rc = cli_report(ctx, rc);
+		goto done;
+	}
+	if (rows.n)
+		print_table(&rows);
+	rc = CLI_EXIT_OK;
+done:
+	for (size_t i = 0; i < rows.n; i++)
+		free(rows.v[i].id);
+	free(rows.v);
+	testr_repo_free(repo);
+	return rc;
+}
 
 int
 cmd_slowest(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("testr: slowest is not implemented yet\n", stderr);
-	return CLI_EXIT_ERROR;
+	bool all = false;
+	const struct cli_flag flags[] = { { "all", &all }, { NULL, NULL } };
+	struct testr_context *ctx;
+	int first, rc = cli_parse_flags("slowest", argc, argv, flags, &first);
+
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (first < argc)
+		return cli_usage_error("slowest", "unexpected argument '%s'",
+				       argv[first]);
+	ctx = cli_context_new();
+	rc = show_slowest(ctx, all);
+	testr_context_free(ctx);
+	return rc;
 }

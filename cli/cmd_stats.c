@@ -1,13 +1,30 @@
-/* testr stats (being written). */
-#include <stdio.h>
+/* testr stats: how many runs the repository holds. */
+#include <inttypes.h>
 
 #include "cli.h"
 
 int
 cmd_stats(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("testr: stats is not implemented yet\n", stderr);
-	return CLI_EXIT_ERROR;
+	static const struct cli_flag flags[] = { { NULL, NULL } };
+	struct testr_context *ctx;
+	struct testr_repo *repo = NULL;
+	uint64_t n = 0;
+	int first, rc = cli_parse_flags("stats", argc, argv, flags, &first);
+
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (first < argc)
+		return cli_usage_error("stats", "unexpected argument '%s'",
+				       argv[first]);
+	ctx = cli_context_new();
+	rc = cli_open_repo(&repo, ctx);
+	if (rc == 0)
+		rc = testr_repo_count(&n, repo);
+	if (rc == 0)
+		printf("runs=%" PRIu64 "\n", n);
+	rc = rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
+	testr_repo_free(repo);
+	testr_context_free(ctx);
+	return rc;
 }

@@ -31,6 +31,17 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+static mode_t
+current_umask(void)
+{
+	/* Reading the umask means setting it; put it straight back.  The
+	 * window is only a problem for another thread creating files now. */
+	mode_t m = umask(022);
+
+	umask(m);
+	return m;
+}
+
 int
 fileio_fsync_dir(struct testr_context *ctx, const char *dir)
 {
@@ -70,6 +81,8 @@ fileio_out_open(struct fileio_out *o, struct testr_context *ctx,
 		rc = testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
+	/* mkostemp makes 0600; give the file the mode open(2) would. */
+	fchmod(o->fd, 0666 & ~current_umask());
 	rc = 0;
 done:
 	free(dir);

@@ -179,8 +179,10 @@ parse_header(struct index_reader *r, uint64_t id)
 	r->sum.has_time = strcmp(v[5], "none") != 0;
 	r->sum.time_taken = r->sum.has_time ? strtod(v[5], NULL) : 0.0;
 	r->sum.id = id;
+	if (!parse_u64(v[1], &partial) || partial > 1)
+		return false;
+	r->sum.partial = partial == 1;
 	return parse_u64(v[0], &run) && run == id &&
-	       parse_u64(v[1], &partial) && (r->sum.partial = partial) <= 1 &&
 	       parse_u64(v[2], &r->sum.tests_run) &&
 	       parse_u64(v[3], &r->sum.failures) &&
 	       parse_u64(v[4], &r->sum.skips) && parse_u64(v[6], &r->timed);

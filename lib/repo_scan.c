@@ -6,6 +6,7 @@
  */
 #include "config-build.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "repo.h"
@@ -127,4 +128,50 @@ repo_scan_file(struct repo_scan *s, struct testr_repo *repo, const char *path)
 
 	repo_scan_finish(s);
 	return rc;
+}
+
+struct testr_tally {
+	struct repo_scan scan;
+};
+
+TESTR_API int
+testr_tally_new(struct testr_tally **out)
+{
+	*out = malloc(sizeof(**out));
+	if (!*out)
+		return TESTR_ENOMEM;
+	repo_scan_init(&(*out)->scan);
+	return 0;
+}
+
+TESTR_API void
+testr_tally_free(struct testr_tally *tally)
+{
+	if (!tally)
+		return;
+	repo_scan_dispose(&tally->scan);
+	free(tally);
+}
+
+TESTR_API int
+testr_tally_event_fn(void *userdata, const struct testr_event *ev)
+{
+	struct testr_tally *tally = userdata;
+
+	return repo_scan_event(&tally->scan, ev);
+}
+
+TESTR_API void
+testr_tally_result(struct testr_run_summary *out,
+		   const struct testr_tally *tally)
+{
+	const struct repo_scan *s = &tally->scan;
+
+	*out = s->sum;
+	out->id = 0;
+	out->partial = false;
+	/* Open records count as failed runs, as repo_scan_finish() would. */
+	for (size_t i = 0; i < s->tests.n; i++)
+		if (s->tests.v[i].flags & TEST_OPEN)
+			out->tests_run++, out->failures++;
 }

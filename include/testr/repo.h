@@ -122,6 +122,30 @@ struct testr_run_summary {
 TESTR_API int testr_repo_run_summary(struct testr_run_summary *out,
 				     struct testr_repo *repo, uint64_t run_id);
 
+/**
+ * Counts tests from events as testr last does (testtools' StreamSummary):
+ * a test's record opens at its first event and closes at its first final
+ * status; records still open at the end count as run and failed.  Memory
+ * grows with the number of distinct test ids.
+ */
+struct testr_tally;
+
+/** New, empty tally.  Returns 0 or TESTR_ENOMEM; free with testr_tally_free(). */
+TESTR_API int testr_tally_new(struct testr_tally **out);
+
+/** Free a tally.  NULL is a no-op. */
+TESTR_API void testr_tally_free(struct testr_tally *tally);
+
+/** Count one event; a testr_event_fn with the tally as @userdata.  0 or TESTR_ENOMEM. */
+TESTR_API int testr_tally_event_fn(void *userdata, const struct testr_event *ev);
+
+/**
+ * The counts so far, open records included as failures (@out->id is 0 and
+ * @out->partial false: the caller knows them).
+ */
+TESTR_API void testr_tally_result(struct testr_run_summary *out,
+				  const struct testr_tally *tally);
+
 /** Stores one run, event by event; the run appears only on commit. */
 struct testr_repo_writer;
 

@@ -1,0 +1,532 @@
+/*
+ * A run as testr last shows it (testrepository's CLI result): a FAIL block
+ * for each test as it fails, then "Ran N tests in X.XXXs" with the deltas
+ * against the previous run and "PASSED (id=N)" or "FAILED (id=N, ...)".
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* One attachment of a test still in progress. */
+struct detail {
+	char *name;
+	char *mime;
+	char *bytes;
+	size_t len;
+};
+
+/* A test still in progress: what its FAIL block would show. */
+struct record {
+	struct record *next;
+	char *id;
+	struct detail *details;
+	size_t n_details;
+};
+
+#define N_BUCKETS 1024u
+
+struct cli_summary {
+	FILE *out;
+	struct testr_tally *tally;
+	struct record *buckets[N_BUCKETS];
+};
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	return p;
+}
+
+static char *
+xstrndup(const char *s, size_t len)
+{
+	char *p = xcalloc(len + 1, 1);
+
+	memcpy(p, s, len);
+	return p;
+}
+
+struct cli_summary *
+cli_summary_new(FILE *out)
+{
+	struct cli_summary *s = xcalloc(1, sizeof(*s));
+
+	s->out = out;
+	if (testr_tally_new(&s->tally) < 0) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	return s;
+}
+
+static void
+record_free(struct record *r)
+{
+	for (size_t i = 0; i < r->n_details; i++) {
+		free(r->details[i].name);
+		free(r->details[i].mime);
+		free(r->details[i].bytes);
+	}
+	free(r->details);
+	free(r->id);
+	free(r);
+}
+
+void
+cli_summary_free(struct cli_summary *s)
+{
+	if (!s)
+		return;
+	for (size_t b = 0; b < N_BUCKETS; b++)
+		while (s->buckets[b]) {
+			struct record *r = s->buckets[b];
+
+			s->buckets[b] = r->next;
+			record_free(r);
+		}
+	testr_tally_free(s->tally);
+	free(s);
+}
+
+static struct record **
+find_slot(struct cli_summary *s, const char *id)
+{
+	uint32_t h = 2166136261u;
+	struct record **p;
+
+	for (const char *c = id; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	for (p = &s->buckets[h % N_BUCKETS]; *p; p = &(*p)->next)
+		if (strcmp((*p)->id, id) == 0)
+			break;
+	return p;
+}
+
+static void
+add_detail(struct record *r, const struct testr_event *ev)
+{
+	struct detail *d = NULL;
+
+	for (size_t i = 0; i < r->n_details; i++)
+		if (strcmp(r->details[i].name, ev->file_name) == 0)
+			d = &r->details[i];
+	if (!d) {
+		struct detail *v = realloc(r->details,
+					   (r->n_details + 1) * sizeof(*v));
+
+		if (!v) {
+			fputs("testr: out of memory\n", stderr);
+			exit(CLI_EXIT_ERROR);
+		}
+		r->details = v;
+		d = &v[r->n_details++];
+		memset(d, 0, sizeof(*d));
+		d->name = xstrndup(ev->file_name, strlen(ev->file_name));
+		if (ev->fields & TESTR_EVENT_MIME_TYPE && ev->mime_type)
+			d->mime = xstrndup(ev->mime_type, strlen(ev->mime_type));
+	}
+	d->bytes = realloc(d->bytes, d->len + ev->file_len + 1);
+	if (!d->bytes) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	memcpy(d->bytes + d->len, ev->file_bytes, ev->file_len);
+	d->len += ev->file_len;
+	d->bytes[d->len] = '\0';
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct detail *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is the attachment text?  Its MIME major type says. */
+static bool
+is_text(const struct detail *d)
+{
+	const char *m = d->mime ? d->mime : "application/octet-stream";
+
+	while (isspace((unsigned char)*m))
+		m++;
+	return strncmp(m, "text/", 5) == 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* The MIME type as testtools prints it: 'type/sub; k="v"' (keys sorted). */
+static void
+print_content_type(FILE *out, const char *mime)
+{
+	char *copy = xstrndup(mime, strlen(mime)), *params[32], *p, *save;
+	size_t n = 0;
+
+	p = strtok_r(copy, ";", &save);
+	fputs(p ? trim(p) : "", out);
+	while ((p = strtok_r(NULL, ";", &save)) && n < 32) {
+		char *eq = strchr(p, '='), *v;
+		size_t vl;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		v = trim(eq + 1);
+		vl = strlen(v);
+		if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
+			v[vl - 1] = '\0', v++;
+		if (asprintf(&params[n++], "%s=\"%s\"", trim(p), v) < 0) {
+			fputs("testr: out of memory\n", stderr);
+			exit(CLI_EXIT_ERROR);
+		}
+	}
+	qsort(params, n, sizeof(*params), by_str);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "; %s", params[i]);
+		free(params[i]);
+	}
+	free(copy);
+}
+
+/* Text with surrounding whitespace removed (Python's str.strip). */
+static const char *
+strip(const char *s, size_t *len)
+{
+	size_t n = *len;
+
+	while (n && (isspace((unsigned char)*s) || (*s >= 0x1c && *s <= 0x1f)))
+		s++, n--;
+	while (n && (isspace((unsigned char)s[n - 1]) ||
+		     (s[n - 1] >= 0x1c && s[n - 1] <= 0x1f)))
+		n--;
+	*len = n;
+	return s;
+}
+
+/* "name: {{{text}}}", or the multi-line form; malloc'd. */
+static char *
+format_text(const struct detail *d)
+{
+	size_t len = d->len;
+	const char *t = strip(d->bytes ? d->bytes : "", &len);
+	char *out = NULL;
+	int n = memchr(t, '\n', len) ?
+		asprintf(&out, "%s: {{{\n%.*s\n}}}\n", d->name, (int)len, t) :
+		asprintf(&out, "%s: {{{%.*s}}}", d->name, (int)len, t);
+
+	if (n < 0) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	return out;
+}
+
+/*
+ * The text attachments, then the traceback, joined as testtools joins them
+ * (a blank element keeps a single-line attachment off the traceback).
+ */
+static void
+print_texts(FILE *out, struct detail *d, size_t n, const struct detail *special)
+{
+	char **parts = xcalloc(n + 2, sizeof(*parts));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = d[i].len;
+
+		if (is_text(&d[i]) && &d[i] != special &&
+		    (strip(d[i].bytes ? d[i].bytes : "", &len), len))
+			parts[k++] = format_text(&d[i]);
+	}
+	if (k && parts[k - 1][strlen(parts[k - 1]) - 1] != '\n')
+		parts[k++] = xstrndup("", 0);
+	if (special) {
+		size_t len = special->len;
+		const char *t = strip(special->bytes, &len);
+
+		parts[k] = xcalloc(len + 2, 1);
+		memcpy(parts[k], t, len);
+		parts[k++][len] = '\n';
+	}
+	for (size_t i = 0; i < k; i++) {
+		fprintf(out, "%s%s", i ? "\n" : "", parts[i]);
+		free(parts[i]);
+	}
+	free(parts);
+}
+
+/* The attachments as testtools' _details_to_str(special="traceback"). */
+static void
+print_details(FILE *out, struct record *r)
+{
+	struct detail *d = r->details, *special = NULL;
+	bool any_bin = false, any_empty = false, any_text = false;
+	size_t n = r->n_details;
+
+	qsort(d, n, sizeof(*d), by_name);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = d[i].len;
+
+		if (!is_text(&d[i]))
+			any_bin = true;
+		else if (strip(d[i].bytes ? d[i].bytes : "", &len), !len)
+			any_empty = true;
+		else if (strcmp(d[i].name, "traceback") == 0)
+			special = &d[i];
+		else
+			any_text = true;
+	}
+	if (any_bin)
+		fputs("Binary content:\n", out);
+	for (size_t i = 0; any_bin && i < n; i++)
+		if (!is_text(&d[i])) {
+			fprintf(out, "  %s (", d[i].name);
+			print_content_type(out, d[i].mime ? d[i].mime :
+					   "application/octet-stream");
+			fputs(")\n", out);
+		}
+	if (any_empty)
+		fputs("Empty attachments:\n", out);
+	for (size_t i = 0; any_empty && i < n; i++) {
+		size_t len = d[i].len;
+
+		if (is_text(&d[i]) && (strip(d[i].bytes ? d[i].bytes : "", &len), !len))
+			fprintf(out, "  %s\n", d[i].name);
+	}
+	if ((any_bin || any_empty) && (any_text || special))
+		fputs("\n", out);
+	print_texts(out, d, n, special);
+}
+
+static void
+print_fail_block(struct cli_summary *s, struct record *r,
+		 const struct testr_event *ev)
+{
+	static const char eq[] = "======================================="
+				 "===============================";
+	static const char dash[] = "---------------------------------------"
+				   "-------------------------------";
+	char **tags = NULL;
+
+	fprintf(s->out, "%s\nFAIL: %s\n", eq, r->id);
+	if ((ev->fields & TESTR_EVENT_TAGS) && ev->n_tags) {
+		tags = xcalloc(ev->n_tags, sizeof(*tags));
+		memcpy(tags, ev->tags, ev->n_tags * sizeof(*tags));
+		qsort(tags, ev->n_tags, sizeof(*tags), by_str);
+		fputs("tags:", s->out);
+		for (size_t i = 0; i < ev->n_tags; i++)
+			fprintf(s->out, " %s", tags[i]);
+		fputs("\n", s->out);
+		free(tags);
+	}
+	fprintf(s->out, "%s\n", dash);
+	print_details(s->out, r);
+}
+
+int
+cli_summary_event(void *userdata, const struct testr_event *ev)
+{
+	struct cli_summary *s = userdata;
+	struct record **slot, *r;
+
+	if (testr_tally_event_fn(s->tally, ev) < 0) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
+		return 0;
+	slot = find_slot(s, ev->test_id);
+	if (!*slot) {
+		*slot = xcalloc(1, sizeof(**slot));
+		(*slot)->id = xstrndup(ev->test_id, strlen(ev->test_id));
+	}
+	r = *slot;
+	if ((ev->fields & TESTR_EVENT_FILE) && ev->file_name && ev->file_len)
+		add_detail(r, ev);
+	if (ev->status == TESTR_STATUS_UNDEFINED ||
+	    ev->status == TESTR_STATUS_INPROGRESS)
+		return 0;
+	if (ev->status == TESTR_STATUS_FAIL)
+		print_fail_block(s, r, ev);
+	*slot = r->next;
+	record_free(r);
+	return 0;
+}
+
+/* testrepository's summary line: "Ran N (+d) tests in X.XXXs (+d.ddds)". */
+static void
+print_ran_line(FILE *out, const struct testr_run_summary *cur,
+	       const struct testr_run_summary *prev)
+{
+	bool any = false;
+
+	if (cur->tests_run) {
+		fprintf(out, "Ran %" PRIu64, cur->tests_run);
+		if (prev && cur->tests_run != prev->tests_run)
+			fprintf(out, " (%+" PRId64 ")",
+				(int64_t)(cur->tests_run - prev->tests_run));
+		fputs(" tests", out);
+		any = true;
+	}
+	if (cur->has_time && cur->time_taken != 0.0) {
+		fputs(any ? "" : "Ran tests", out);
+		fprintf(out, " in %0.3fs", cur->time_taken);
+		if (prev && prev->has_time && prev->time_taken != 0.0 &&
+		    cur->time_taken != prev->time_taken)
+			fprintf(out, " (%+0.3fs)",
+				cur->time_taken - prev->time_taken);
+		any = true;
+	}
+	if (any)
+		fputs("\n", out);
+}
+
+int
+cli_summary_print(FILE *out, uint64_t run_id,
+		  const struct testr_run_summary *cur,
+		  const struct testr_run_summary *prev)
+{
+	if (cli_quiet)
+		return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
+	print_ran_line(out, cur, prev);
+	fprintf(out, "%s (id=%" PRIu64, cur->failures ? "FAILED" : "PASSED",
+		run_id);
+	if (cur->failures) {
+		fprintf(out, ", failures=%" PRIu64, cur->failures);
+		if (prev && prev->failures != cur->failures)
+			fprintf(out, " (%+" PRId64 ")",
+				(int64_t)(cur->failures - prev->failures));
+	}
+	if (cur->skips)
+		fprintf(out, ", skips=%" PRIu64, cur->skips);
+	fputs(")\n", out);
+	return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
+}
+
+int
+cli_summary_finish(struct cli_summary *s, uint64_t run_id,
+		   const struct testr_run_summary *prev)
+{
+	struct testr_run_summary cur;
+
+	testr_tally_result(&cur, s->tally);
+	return cli_summary_print(s->out, run_id, &cur, prev);
+}
+
+/* The summary of the run before @run_id, if there is one. */
+const struct testr_run_summary *
+cli_previous_summary(struct testr_run_summary *buf, struct testr_context *ctx,
+		     struct testr_repo *repo, uint64_t run_id)
+{
+	int rc;
+
+	if (run_id == 0)
+		return NULL;
+	rc = testr_repo_run_summary(buf, repo, run_id - 1);
+	if (rc == TESTR_ENOTFOUND) {
+		testr_context_clear_error(ctx);
+		return NULL;
+	}
+	if (rc < 0)	/* a damaged previous run: say so, keep what was read */
+		fprintf(stderr, "%s\n", testr_context_error(ctx));
+	return rc < 0 && rc != TESTR_ECORRUPT ? NULL : buf;
+}
+
+int
+cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
+		      uint64_t run_id, FILE *out)
+{
+	struct testr_run_summary prev_buf;
+	const struct testr_run_summary *prev;
+	struct cli_summary *s = cli_summary_new(out);
+	int rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
+
+	if (rc == TESTR_ECORRUPT) {
+		fflush(out);
+		fprintf(stderr, "%s\n", testr_context_error(ctx));
+	} else if (rc < 0) {
+		cli_summary_free(s);
+		return cli_report(ctx, rc);
+	}
+	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);
+	rc = cli_summary_finish(s, run_id, prev);
+	cli_summary_free(s);
+	return rc;
+}
+
+int
+cli_open_repo(struct testr_repo **out, struct testr_context *ctx)
+{
+	char *cwd = getcwd(NULL, 0);
+	int rc;
+
+	/* testrepository names the project directory in full in its errors. */
+	rc = testr_repo_open(out, ctx, cwd ? cwd : ".");
+	free(cwd);
+	return rc;
+}
+
+int
+cli_parse_flags(const char *cmd, int argc, char **argv,
+		const struct cli_flag *flags, int *out_first_arg)
+{
+	struct option opts[16];
+	size_t n = 0;
+	int c;
+
+	for (; flags[n].name && n < 15; n++)
+		opts[n] = (struct option){ flags[n].name, no_argument, NULL,
+					   (int)n + 1 };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cli_unknown_option(cmd, argv[optind - 1]);
+		*flags[c - 1].value = true;
+	}
+	*out_first_arg = optind;
+	return CLI_EXIT_OK;
+}
+
+static int
+write_stdout(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+int
+cli_subunit_event(void *userdata, const struct testr_event *ev)
+{
+	return testr_subunit_encode_v2(userdata, ev, write_stdout, NULL);
+}
