@@ -80,6 +80,55 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) TESTR_PRINTF(2, 3);
  */
 int cli_unknown_command(const char *name);
 
+/* --color=WHEN of testr run: colour the live progress? */
+enum cli_color {
+	CLI_COLOR_AUTO = 0,	/* yes on a terminal, unless NO_COLOR is set */
+	CLI_COLOR_ALWAYS = 1,
+	CLI_COLOR_NEVER = 2,
+};
+
+/* Parse "auto", "always" or "never" into *out; -1 for anything else. */
+int cli_color_parse(enum cli_color *out, const char *when);
+
+/*
+ * The live progress line of testr run (cli/progress.c).  Use:
+ *
+ *	struct cli_progress *pg = cli_progress_new(stdout, color);
+ *	cli_progress_wrap(pg, &opts.on_event, &opts.event_userdata,
+ *			  &opts.on_command, &opts.command_userdata,
+ *			  &opts.on_output, &opts.output_userdata);
+ *	cli_progress_plan(pg, n_ids, recorded_seconds, n_workers); (optional)
+ *	... run ...
+ *	cli_progress_free(pg);		(erases the line; before the summary)
+ *
+ * cli_progress_new() returns NULL when @out is not a terminal (or TERM is
+ * dumb): every other call accepts NULL and does nothing, so the output is
+ * then exactly the plain output.
+ */
+struct cli_progress;
+
+struct cli_progress *cli_progress_new(FILE *out, enum cli_color color);
+
+/* What the run will do: tests, their recorded seconds (0: unknown), workers. */
+void cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
+		       size_t n_workers);
+
+/*
+ * Put the progress between the run and the display sinks given (each may be
+ * NULL): they are replaced by wrappers that erase the line, call the
+ * original, and draw the line again.
+ */
+void cli_progress_wrap(struct cli_progress *p, testr_event_fn *event,
+		       void **event_ud, testr_command_fn *command,
+		       void **command_ud, testr_write_fn *output,
+		       void **output_ud);
+
+/* Erase the line (it comes back with the next event). */
+void cli_progress_end(struct cli_progress *p);
+
+/* Erase the line and free; NULL is a no-op. */
+void cli_progress_free(struct cli_progress *p);
+
 /* The command called @name, or NULL. */
 const struct cli_command *cli_find_command(const char *name);
 

@@ -1,0 +1,388 @@
+/*
+ * The live progress line of `testr run` on a terminal.  It sits between the
+ * run and the plain display: before the display writes anything the line is
+ * erased, afterwards it is drawn again, so failures and `running=` lines
+ * scroll up above one status line that updates in place.  Off a terminal
+ * there is no progress at all and the output stays exactly the plain one.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define REDRAW_NS 50000000L	/* at most 20 redraws a second */
+
+struct worker {
+	char *test;		/* the test in progress, or NULL */
+	double started;		/* its inprogress timestamp, seconds */
+};
+
+struct cli_progress {
+	FILE *out;
+	bool color;
+	bool drawn;
+	size_t expected;	/* 0: unknown */
+	double expected_s;	/* recorded seconds of the planned tests; 0: unknown */
+	size_t done, failed;
+	double done_s;		/* measured seconds of the finished tests */
+	struct timespec start, last_draw;
+	struct worker *workers;
+	size_t n_workers;
+	/* The sinks wrapped. */
+	testr_event_fn on_event;
+	void *event_ud;
+	testr_command_fn on_command;
+	void *command_ud;
+	testr_write_fn on_output;
+	void *output_ud;
+};
+
+int
+cli_color_parse(enum cli_color *out, const char *when)
+{
+	static const char *const names[] = {
+		[CLI_COLOR_AUTO] = "auto",
+		[CLI_COLOR_ALWAYS] = "always",
+		[CLI_COLOR_NEVER] = "never",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(when, names[i]) == 0) {
+			*out = (enum cli_color)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* NO_COLOR (https://no-color.org): set and non-empty means no colour. */
+static bool
+want_color(enum cli_color color)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (color != CLI_COLOR_AUTO)
+		return color == CLI_COLOR_ALWAYS;
+	return !(no_color && *no_color);
+}
+
+struct cli_progress *
+cli_progress_new(FILE *out, enum cli_color color)
+{
+	struct cli_progress *p;
+	const char *term = getenv("TERM");
+
+	/* A dumb terminal cannot erase a line: stay plain there too. */
+	if (!isatty(fileno(out)) || (term && strcmp(term, "dumb") == 0))
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->out = out;
+	p->color = want_color(color);
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	return p;
+}
+
+void
+cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
+		  size_t n_workers)
+{
+	if (!p)
+		return;
+	p->expected = n_tests;
+	p->expected_s = seconds;
+	if (n_workers > p->n_workers) {
+		struct worker *w = realloc(p->workers, n_workers * sizeof(*w));
+
+		if (!w)
+			return;
+		memset(w + p->n_workers, 0,
+		       (n_workers - p->n_workers) * sizeof(*w));
+		p->workers = w;
+		p->n_workers = n_workers;
+	}
+}
+
+static double
+since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+erase(struct cli_progress *p)
+{
+	if (!p->drawn)
+		return;
+	fputs("\r\033[K", p->out);
+	fflush(p->out);
+	p->drawn = false;
+}
+
+/* The worker an event came from: its route code or its worker-N tag. */
+static long
+worker_of(const struct testr_event *ev)
+{
+	char *end;
+	long n;
+
+	if ((ev->fields & TESTR_EVENT_ROUTE_CODE) && ev->route_code) {
+		n = strtol(ev->route_code, &end, 10);
+		if (end != ev->route_code && n >= 0)
+			return n;
+	}
+	for (size_t i = 0; (ev->fields & TESTR_EVENT_TAGS) && i < ev->n_tags; i++) {
+		if (strncmp(ev->tags[i], "worker-", 7) != 0)
+			continue;
+		n = strtol(ev->tags[i] + 7, &end, 10);
+		if (end != ev->tags[i] + 7 && !*end && n >= 0)
+			return n;
+	}
+	return -1;
+}
+
+static struct worker *
+worker(struct cli_progress *p, long n)
+{
+	if (n < 0 || n > 4096)
+		return NULL;
+	if ((size_t)n >= p->n_workers)
+		cli_progress_plan(p, p->expected, p->expected_s, (size_t)n + 1);
+	return (size_t)n < p->n_workers ? &p->workers[n] : NULL;
+}
+
+static bool
+is_final(enum testr_status s)
+{
+	return s == TESTR_STATUS_SUCCESS || s == TESTR_STATUS_UXSUCCESS ||
+	       s == TESTR_STATUS_SKIP || s == TESTR_STATUS_FAIL ||
+	       s == TESTR_STATUS_XFAIL;
+}
+
+static void
+update(struct cli_progress *p, const struct testr_event *ev)
+{
+	struct worker *w = worker(p, worker_of(ev));
+	double ts = (double)ev->ts_sec + (double)ev->ts_nsec / 1e9;
+	bool timed = ev->fields & TESTR_EVENT_TIMESTAMP;
+
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
+		return;
+	if (ev->status == TESTR_STATUS_INPROGRESS && w) {
+		free(w->test);
+		w->test = strdup(ev->test_id);
+		w->started = timed ? ts : 0;
+		return;
+	}
+	/* An attachment in several packets: count the test at its end. */
+	if (!is_final(ev->status) || ((ev->fields & TESTR_EVENT_FILE) && !ev->eof))
+		return;
+	p->done++;
+	if (ev->status == TESTR_STATUS_FAIL || ev->status == TESTR_STATUS_UXSUCCESS)
+		p->failed++;
+	if (w && w->test && strcmp(w->test, ev->test_id) == 0) {
+		if (timed && w->started > 0 && ts >= w->started)
+			p->done_s += ts - w->started;
+		free(w->test);
+		w->test = NULL;
+	}
+}
+
+static void
+clock_text(char *buf, size_t size, double s)
+{
+	long t = (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+/*
+ * Time left: the recorded seconds not yet done, spread over the workers;
+ * without recorded times, the pace so far.  Negative: unknown.
+ */
+static double
+eta(const struct cli_progress *p, double elapsed)
+{
+	size_t workers = p->n_workers ? p->n_workers : 1;
+
+	if (p->expected && p->done >= p->expected)
+		return 0;
+	if (p->expected_s > 0)
+		return p->expected_s > p->done_s ?
+		       (p->expected_s - p->done_s) / (double)workers : 0;
+	if (p->expected && p->done)
+		return elapsed * (double)(p->expected - p->done) / (double)p->done;
+	return -1;
+}
+
+static int
+terminal_width(FILE *out)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Append @s to @line (visible width *@col, at most @max), cutting it short
+ * on a character boundary. */
+static void
+append(char *line, size_t size, int *col, int max, const char *s)
+{
+	size_t len = strlen(line);
+
+	for (; *s && len + 5 < size; s++) {
+		bool starts_char = ((unsigned char)*s & 0xc0) != 0x80;
+
+		if (starts_char && *col >= max)
+			break;
+		line[len++] = *s;
+		*col += starts_char;
+	}
+	line[len] = '\0';
+}
+
+static void
+worker_text(const struct cli_progress *p, char *line, size_t size, int *col,
+	    int max)
+{
+	char buf[32];
+
+	for (size_t i = 0; i < p->n_workers && *col < max; i++) {
+		snprintf(buf, sizeof(buf), "%s%zu:", i ? "  " : "", i);
+		append(line, size, col, max, buf);
+		append(line, size, col, max,
+		       p->workers[i].test ? p->workers[i].test : "idle");
+	}
+}
+
+static void
+draw(struct cli_progress *p, bool force)
+{
+	char line[1024] = "", counts[64], el[32], left[32], tail[96];
+	double elapsed = since(&p->start), e = eta(p, elapsed);
+	int max = terminal_width(p->out) - 1, col = 0;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && p->drawn && since(&p->last_draw) < REDRAW_NS / 1e9)
+		return;
+	if (p->expected)
+		snprintf(counts, sizeof(counts), "%zu/%zu", p->done, p->expected);
+	else
+		snprintf(counts, sizeof(counts), "%zu", p->done);
+	clock_text(el, sizeof(el), elapsed);
+	if (e >= 0)
+		clock_text(left, sizeof(left), e);
+	snprintf(tail, sizeof(tail), " %s  ETA %s  ", el, e >= 0 ? left : "?");
+	append(line, sizeof(line), &col, max, counts);
+	append(line, sizeof(line), &col, max, " tests  ");
+	erase(p);
+	fputs(line, p->out);
+	snprintf(counts, sizeof(counts), "%zu failed", p->failed);
+	if (p->color && p->failed)
+		fprintf(p->out, "\033[1;31m%s\033[0m", counts);
+	else
+		fputs(counts, p->out);
+	col += (int)strlen(counts);
+	line[0] = '\0';
+	append(line, sizeof(line), &col, max, tail);
+	worker_text(p, line, sizeof(line), &col, max);
+	fprintf(p->out, "%s\033[K", line);
+	fflush(p->out);
+	p->drawn = true;
+	p->last_draw = now;
+}
+
+static int
+on_event(void *userdata, const struct testr_event *ev)
+{
+	struct cli_progress *p = userdata;
+	int rc = 0;
+
+	erase(p);
+	if (p->on_event)
+		rc = p->on_event(p->event_ud, ev);
+	fflush(stdout);
+	update(p, ev);
+	draw(p, ev->status == TESTR_STATUS_FAIL);
+	return rc;
+}
+
+static void
+on_command(void *userdata, const char *command)
+{
+	struct cli_progress *p = userdata;
+
+	erase(p);
+	if (p->on_command)
+		p->on_command(p->command_ud, command);
+	fflush(stdout);
+	draw(p, true);
+}
+
+static int
+on_output(void *userdata, const void *buf, size_t len)
+{
+	struct cli_progress *p = userdata;
+	int rc = 0;
+
+	erase(p);
+	if (p->on_output)
+		rc = p->on_output(p->output_ud, buf, len);
+	fflush(stdout);
+	draw(p, true);
+	return rc;
+}
+
+void
+cli_progress_wrap(struct cli_progress *p, testr_event_fn *event, void **event_ud,
+		  testr_command_fn *command, void **command_ud,
+		  testr_write_fn *output, void **output_ud)
+{
+	if (!p)
+		return;
+	p->on_event = *event;
+	p->event_ud = *event_ud;
+	*event = on_event;
+	*event_ud = p;
+	p->on_command = *command;
+	p->command_ud = *command_ud;
+	*command = on_command;
+	*command_ud = p;
+	p->on_output = *output;
+	p->output_ud = *output_ud;
+	*output = on_output;
+	*output_ud = p;
+}
+
+void
+cli_progress_end(struct cli_progress *p)
+{
+	if (p)
+		erase(p);
+}
+
+void
+cli_progress_free(struct cli_progress *p)
+{
+	if (!p)
+		return;
+	erase(p);
+	for (size_t i = 0; i < p->n_workers; i++)
+		free(p->workers[i].test);
+	free(p->workers);
+	free(p);
+}
