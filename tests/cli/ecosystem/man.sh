@@ -59,4 +59,18 @@ for v in IDOPTION IDFILE IDLIST LISTOPT INSTANCE_COUNT INSTANCE_ID COMMAND \
 	 FILES INSTANCE_IDS; do
 	grep -q "^     \\\$$v" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for \$$v"
 done
+# libtestr(3) names every public header, and every function it names exists.
+inc="$TESTR_SOURCE_DIR/include/testr"
+for h in "$inc"/*.h; do
+	grep -q "^\.It In testr/${h##*/}\$" "$src/libtestr.3" ||
+		fail "libtestr.3 does not describe <testr/${h##*/}>"
+done
+sed -n 's/^\.Fn \(testr_[a-z0-9_]*\).*/\1/p; s/^\.Fo \(testr_[a-z0-9_]*\).*/\1/p' "$src/libtestr.3" |
+	sort -u > "$tmp/fns"
+[ -s "$tmp/fns" ] || fail "libtestr.3 names no function"
+while read -r f; do
+	case $f in *_) continue ;; esac	# testr_<noun>_new and the like
+	grep -q "\b$f(" "$inc"/*.h || fail "libtestr.3 names $f, which no header declares"
+done < "$tmp/fns"
+
 echo "ok: $(echo $pages | wc -w) pages lint-clean, rendered, installed and complete"
