@@ -31,7 +31,7 @@ struct rec {
 	const unsigned char *last_file_bytes;
 };
 
-static void
+static inline void
 rec_grow(void **buf, size_t *cap, size_t need)
 {
 	size_t n = *cap ? *cap : 256;
@@ -46,7 +46,7 @@ rec_grow(void **buf, size_t *cap, size_t need)
 	*cap = n;
 }
 
-static void
+static inline void
 rec_put(struct rec *r, const char *s, size_t n)
 {
 	void *t = r->text;
@@ -58,14 +58,14 @@ rec_put(struct rec *r, const char *s, size_t n)
 	r->text[r->len] = '\0';
 }
 
-static void
+static inline void
 rec_puts(struct rec *r, const char *s)
 {
 	rec_put(r, s, strlen(s));
 }
 
 /* Printable ASCII stays, except backslash and space; the rest is \xNN. */
-static void
+static inline void
 rec_escaped(struct rec *r, const unsigned char *p, size_t n)
 {
 	char hex[8];
@@ -80,7 +80,7 @@ rec_escaped(struct rec *r, const unsigned char *p, size_t n)
 	}
 }
 
-static void
+static inline void
 rec_flush_noise(struct rec *r)
 {
 	if (!r->noise_len)
@@ -91,13 +91,13 @@ rec_flush_noise(struct rec *r)
 	r->noise_len = 0;
 }
 
-static int
+static inline int
 rec_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void
+static inline void
 rec_tags(struct rec *r, const struct testr_event *ev)
 {
 	const char **t = malloc((ev->n_tags + 1) * sizeof(*t));
@@ -113,14 +113,14 @@ rec_tags(struct rec *r, const struct testr_event *ev)
 	free(t);
 }
 
-static void
+static inline void
 rec_field(struct rec *r, const char *key, const char *value)
 {
 	rec_puts(r, key);
 	rec_escaped(r, (const unsigned char *)value, strlen(value));
 }
 
-static bool
+static inline bool
 rec_is_noise(const struct testr_event *ev)
 {
 	return ev->fields == TESTR_EVENT_FILE && !ev->mime_type &&
@@ -128,7 +128,7 @@ rec_is_noise(const struct testr_event *ev)
 	       !ev->eof && strcmp(ev->file_name, "stdout") == 0;
 }
 
-static void
+static inline void
 rec_line(struct rec *r, const struct testr_event *ev)
 {
 	char buf[64];
@@ -158,7 +158,7 @@ rec_line(struct rec *r, const struct testr_event *ev)
 }
 
 /* A testr_event_fn: userdata is a struct rec. */
-static int
+static inline int
 rec_event(void *userdata, const struct testr_event *ev)
 {
 	struct rec *r = userdata;
@@ -182,7 +182,7 @@ rec_event(void *userdata, const struct testr_event *ev)
 }
 
 /* A testr_corrupt_fn: userdata is a struct rec. */
-static void
+static inline void
 rec_corrupt(void *userdata, uint64_t offset, const char *what)
 {
 	struct rec *r = userdata;
@@ -195,14 +195,14 @@ rec_corrupt(void *userdata, uint64_t offset, const char *what)
 }
 
 /* The canonical text so far (noise flushed). */
-static const char *
+static inline const char *
 rec_text(struct rec *r)
 {
 	rec_flush_noise(r);
 	return r->text ? r->text : "";
 }
 
-static void
+static inline void
 rec_free(struct rec *r)
 {
 	free(r->text);

@@ -1,0 +1,65 @@
+/*
+ * libFuzzer target for the subunit decoder (built twice: FUZZ_PROTOCOL is
+ * TESTR_SUBUNIT_V1 or TESTR_SUBUNIT_V2).  The input is decoded in one piece
+ * and again in chunks whose sizes come from the input itself; the two must
+ * give the same events and the same corruption reports, and every byte of
+ * every event is read so that ASan sees any overrun.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/testr.h>
+
+#include "../subunit-record.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+decode(const uint8_t *p, size_t len, unsigned seed, struct rec *r)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+	int rc = 0;
+
+	o.protocol = FUZZ_PROTOCOL;
+	o.on_event = rec_event;
+	o.on_corrupt = rec_corrupt;
+	o.userdata = r;
+	if (testr_subunit_decoder_new(&dec, NULL, &o) != 0)
+		abort();
+	for (size_t i = 0; i < len && rc == 0;) {
+		size_t n = len - i;
+
+		if (seed) {
+			seed = seed * 1103515245u + 12345u;
+			n = 1 + (seed >> 16) % 17;
+			n = n < len - i ? n : len - i;
+		}
+		rc = testr_subunit_decoder_feed(dec, p + i, n);
+		i += n;
+	}
+	if (rc == 0)
+		rc = testr_subunit_decoder_finish(dec);
+	if (testr_subunit_decoder_offset(dec) != len)
+		abort();
+	testr_subunit_decoder_free(dec);
+	return rc;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rec whole = { 0 }, chunked = { 0 };
+	unsigned seed = size ? data[0] | 1u : 1u;
+
+	if (decode(data, size, 0, &whole) != 0 ||
+	    decode(data, size, seed, &chunked) != 0)
+		abort();
+	if (strcmp(rec_text(&whole), rec_text(&chunked)) != 0 ||
+	    strcmp(whole.corrupt, chunked.corrupt) != 0)
+		abort();
+	rec_free(&whole);
+	rec_free(&chunked);
+	return 0;
+}
