@@ -1,0 +1,670 @@
+/* Unit tests for the repository (lib/repo*.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+#include "../lib/context.h"
+#include "../lib/fileio.h"
+#include "../lib/repo.h"
+#include "harness.h"
+
+const char harness_module[] = "repo";
+
+/* One test of a synthetic run: start/end < 0 means "no timestamp". */
+struct spec {
+	const char *id;
+	enum testr_status status;
+	double start, end;
+};
+
+#define BASE 1767225600	/* 2026-01-01 */
+
+static void
+set_ts(struct testr_event *ev, double t)
+{
+	ev->fields &= ~(unsigned)TESTR_EVENT_TIMESTAMP;
+	if (t < 0)
+		return;
+	ev->fields |= TESTR_EVENT_TIMESTAMP;
+	ev->ts_sec = BASE + (int64_t)t;
+	ev->ts_nsec = (uint32_t)llround((t - floor(t)) * 1e9);
+}
+
+static int
+emit_spec(testr_event_fn fn, void *ud, const struct spec *s)
+{
+	struct testr_event ev = { 0 };
+	int rc;
+
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.test_id = s->id;
+	ev.runnable = true;
+	if (s->status != TESTR_STATUS_EXISTS) {
+		ev.status = TESTR_STATUS_INPROGRESS;
+		set_ts(&ev, s->start);
+		rc = fn(ud, &ev);
+		if (rc)
+			return rc;
+	}
+	if (s->status == TESTR_STATUS_FAIL) {
+		ev.status = TESTR_STATUS_UNDEFINED;
+		ev.fields |= TESTR_EVENT_FILE | TESTR_EVENT_MIME_TYPE;
+		ev.file_name = "traceback";
+		ev.mime_type = "text/x-traceback; charset=utf8";
+		ev.file_bytes = (const unsigned char *)"boom\n";
+		ev.file_len = 5;
+		ev.eof = true;
+		rc = fn(ud, &ev);
+		if (rc)
+			return rc;
+		ev.fields &= ~(unsigned)(TESTR_EVENT_FILE | TESTR_EVENT_MIME_TYPE);
+	}
+	if (s->status == TESTR_STATUS_INPROGRESS)
+		return 0;	/* never completes */
+	ev.status = s->status;
+	set_ts(&ev, s->end);
+	return fn(ud, &ev);
+}
+
+static uint64_t
+store(struct testr_repo *repo, bool partial, const struct spec *specs, size_t n)
+{
+	struct testr_repo_writer_options o = TESTR_REPO_WRITER_OPTIONS_INIT;
+	struct testr_repo_writer *w;
+	uint64_t id = 999;
+
+	o.partial = partial;
+	ck_assert_int_eq(testr_repo_writer_new(&w, repo, &o), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w,
+					   &specs[i]), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	return id;
+}
+
+#define STORE(repo, partial, ...) \
+	store(repo, partial, (const struct spec[]){ __VA_ARGS__ }, \
+	      sizeof((const struct spec[]){ __VA_ARGS__ }) / sizeof(struct spec))
+
+struct fixture {
+	char *dir;
+	struct testr_context *ctx;
+	struct testr_repo *repo;
+};
+
+static void
+fixture_init(struct fixture *f)
+{
+	f->dir = harness_tmpdir();
+	ck_assert_ptr_nonnull(f->dir);
+	ck_assert_int_eq(testr_context_new(&f->ctx), 0);
+	ck_assert_int_eq(testr_repo_init(&f->repo, f->ctx, f->dir), 0);
+}
+
+static void
+fixture_reopen(struct fixture *f)
+{
+	testr_repo_free(f->repo);
+	ck_assert_int_eq(testr_repo_open(&f->repo, f->ctx, f->dir), 0);
+}
+
+static void
+fixture_dispose(struct fixture *f)
+{
+	testr_repo_free(f->repo);
+	testr_context_free(f->ctx);
+	harness_rmtree(f->dir);
+	free(f->dir);
+}
+
+static char *
+repo_path(struct fixture *f, const char *name)
+{
+	return testr_asprintf("%s/.testrepository/%s", f->dir, name);
+}
+
+static void
+write_text(struct fixture *f, const char *name, const char *text)
+{
+	char *p = repo_path(f, name);
+	FILE *fp = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+static double
+duration_of(struct testr_repo *repo, const char *id)
+{
+	double d;
+
+	ck_assert_int_eq(testr_repo_durations(&d, repo, &id, 1), 0);
+	return d;
+}
+
+/* The failing ids joined with spaces. */
+static char *
+failing(struct testr_repo *repo)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	char buf[1024] = "";
+
+	ck_assert_int_eq(testr_repo_failing_ids(&ids, repo), 0);
+	for (size_t i = 0; i < ids.n; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+			 i ? " " : "", ids.v[i]);
+	testr_strv_dispose(&ids);
+	return strdup(buf);
+}
+
+#define ck_failing(repo, expect) do { \
+	char *got_ = failing(repo); \
+	ck_assert_str_eq(got_, expect); \
+	free(got_); \
+} while (0)
+
+START_TEST(repo_init_twice_is_an_error_worded_as_testrepository)
+{
+	struct fixture f;
+	struct testr_repo *again = NULL;
+	char expect[4200];
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_init(&again, f.ctx, f.dir), TESTR_EEXISTS);
+	ck_assert_ptr_null(again);
+	snprintf(expect, sizeof(expect),
+		 "[Errno 17] File exists: '%s/.testrepository'", f.dir);
+	ck_assert_str_eq(testr_context_error(f.ctx), expect);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_open_without_repository_says_how_to_create_one)
+{
+	struct testr_context *ctx;
+	struct testr_repo *repo = NULL;
+	char *dir = harness_tmpdir(), expect[4200];
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(testr_repo_open(&repo, ctx, dir), TESTR_ENOTFOUND);
+	snprintf(expect, sizeof(expect), "No repository found in %s. Create "
+		 "one by running \"testr init\".", dir);
+	ck_assert_str_eq(testr_context_error(ctx), expect);
+	testr_context_free(ctx);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(repo_open_refuses_a_format_it_does_not_know)
+{
+	struct fixture f;
+	struct testr_repo *other = NULL;
+
+	fixture_init(&f);
+	write_text(&f, "format", "2\n");
+	ck_assert_int_eq(testr_repo_open(&other, f.ctx, f.dir),
+			 TESTR_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx),
+				     "unknown repository format '2'"));
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_new_repository_is_empty)
+{
+	struct fixture f;
+	uint64_t n = 99, id;
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(testr_repo_latest_id(&id, f.repo), TESTR_ENOTFOUND);
+	ck_assert_str_eq(testr_context_error(f.ctx), "'No tests in repository'");
+	ck_failing(f.repo, "");
+	ck_assert(!testr_repo_is_legacy(f.repo));
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_runs_get_consecutive_ids_and_summaries)
+{
+	struct fixture f;
+	struct testr_run_summary s;
+	uint64_t n, latest;
+
+	fixture_init(&f);
+	ck_assert_uint_eq(STORE(f.repo, false,
+		{ "a", TESTR_STATUS_SUCCESS, 0, 1 },
+		{ "b", TESTR_STATUS_FAIL, 1, 1.5 },
+		{ "c", TESTR_STATUS_SKIP, 1.5, 1.5 },
+		{ "d", TESTR_STATUS_EXISTS, -1, -1 }), 0);
+	ck_assert_uint_eq(STORE(f.repo, false,
+		{ "a", TESTR_STATUS_SUCCESS, 10, 12 }), 1);
+	fixture_reopen(&f);
+	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(testr_repo_latest_id(&latest, f.repo), 0);
+	ck_assert_uint_eq(latest, 1);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_uint_eq(s.tests_run, 3);	/* "exists" is not a run */
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_uint_eq(s.skips, 1);
+	ck_assert(s.has_time);
+	ck_assert_double_eq_tol(s.time_taken, 1.5, 1e-9);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 1), 0);
+	ck_assert_uint_eq(s.tests_run, 1);
+	ck_assert_uint_eq(s.failures, 0);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 7), TESTR_ENOTFOUND);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_full_run_replaces_the_failing_set)
+{
+	struct fixture f;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 },
+	      { "b", TESTR_STATUS_FAIL, 1, 2 });
+	ck_failing(f.repo, "a b");
+	STORE(f.repo, false, { "c", TESTR_STATUS_FAIL, 0, 1 });
+	ck_failing(f.repo, "c");
+	STORE(f.repo, false, { "c", TESTR_STATUS_SUCCESS, 0, 1 });
+	ck_failing(f.repo, "");
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_partial_run_keeps_failures_of_tests_it_did_not_run)
+{
+	struct fixture f;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 },
+	      { "b", TESTR_STATUS_FAIL, 1, 2 }, { "c", TESTR_STATUS_FAIL, 2, 3 });
+	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 1 },
+	      { "d", TESTR_STATUS_FAIL, 1, 2 }, { "c", TESTR_STATUS_FAIL, 2, 3 });
+	/* Untouched old failures first, then the run's failures in run order
+	 * (testrepository keeps c at its old place: see testr-repository(5)). */
+	ck_failing(f.repo, "a d c");
+	fixture_reopen(&f);
+	ck_failing(f.repo, "a d c");
+	fixture_dispose(&f);
+}
+END_TEST
+
+struct collect {
+	int n;
+	char ids[16][64];
+	double secs[16];
+};
+
+static int
+collect_fn(void *userdata, const char *id, double seconds)
+{
+	struct collect *c = userdata;
+
+	snprintf(c->ids[c->n], sizeof(c->ids[0]), "%s", id);
+	c->secs[c->n++] = seconds;
+	return 0;
+}
+
+START_TEST(repo_durations_run_from_inprogress_to_final_timestamp)
+{
+	struct fixture f;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "timed", TESTR_STATUS_SUCCESS, 1, 3.25 },
+	      { "untimed", TESTR_STATUS_SUCCESS, -1, -1 },
+	      { "listed", TESTR_STATUS_EXISTS, -1, -1 },
+	      { "hung", TESTR_STATUS_INPROGRESS, 4, -1 },
+	      { "zero", TESTR_STATUS_SKIP, 5, 5 });
+	ck_assert_double_eq_tol(duration_of(f.repo, "timed"), 2.25, 1e-6);
+	ck_assert(isnan(duration_of(f.repo, "untimed")));
+	ck_assert(isnan(duration_of(f.repo, "listed")));
+	ck_assert(isnan(duration_of(f.repo, "hung")));
+	ck_assert_double_eq_tol(duration_of(f.repo, "zero"), 0, 1e-9);
+	ck_assert(isnan(duration_of(f.repo, "never-seen")));
+	/* A later run overrides; tests it does not time keep their old value. */
+	STORE(f.repo, true, { "timed", TESTR_STATUS_SUCCESS, 0, 0.5 },
+	      { "zero", TESTR_STATUS_SUCCESS, -1, -1 });
+	ck_assert_double_eq_tol(duration_of(f.repo, "timed"), 0.5, 1e-6);
+	ck_assert_double_eq_tol(duration_of(f.repo, "zero"), 0, 1e-9);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_ids_with_tabs_newlines_and_backslashes_round_trip)
+{
+	static const char *const ids[] = { "a\tb", "a\nb", "a\\b", "a", "ab",
+		"\xc3\xa9t\xc3\xa9" };
+	struct fixture f;
+	double d[6];
+	struct collect c = { 0 };
+
+	fixture_init(&f);
+	STORE(f.repo, false, { ids[0], TESTR_STATUS_SUCCESS, 0, 1 },
+	      { ids[1], TESTR_STATUS_SUCCESS, 0, 2 },
+	      { ids[2], TESTR_STATUS_SUCCESS, 0, 3 },
+	      { ids[3], TESTR_STATUS_SUCCESS, 0, 4 },
+	      { ids[4], TESTR_STATUS_SUCCESS, 0, 5 },
+	      { ids[5], TESTR_STATUS_SUCCESS, 0, 6 });
+	ck_assert_int_eq(testr_repo_durations(d, f.repo, ids, 6), 0);
+	for (int i = 0; i < 6; i++)
+		ck_assert_double_eq_tol(d[i], i + 1, 1e-6);
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 0, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 6);
+	ck_assert_str_eq(c.ids[5], "a\tb");
+	ck_assert_str_eq(c.ids[4], "a\nb");
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_slowest_is_slowest_first_ties_by_id_and_limited)
+{
+	struct fixture f;
+	struct collect c = { 0 };
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 10, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 0);	/* empty repository: nothing */
+	STORE(f.repo, false, { "old", TESTR_STATUS_SUCCESS, 0, 9 });
+	STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 1 },
+	      { "a", TESTR_STATUS_SUCCESS, 0, 1 },
+	      { "c", TESTR_STATUS_SUCCESS, 0, 3 },
+	      { "d", TESTR_STATUS_SUCCESS, 0, 0 });
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 3, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 3);	/* "old" is not in the latest run */
+	ck_assert_str_eq(c.ids[0], "c");
+	ck_assert_str_eq(c.ids[1], "a");
+	ck_assert_str_eq(c.ids[2], "b");
+	ck_assert_double_eq_tol(c.secs[0], 3, 1e-6);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_slowest_uses_remembered_times_for_untimed_tests)
+{
+	struct fixture f;
+	struct collect c = { 0 };
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 4 });
+	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, -1, -1 },
+	      { "b", TESTR_STATUS_SUCCESS, -1, -1 });
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 0, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.ids[0], "a");
+	ck_assert_double_eq_tol(c.secs[0], 4, 1e-6);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_uncommitted_writer_stores_nothing)
+{
+	struct fixture f;
+	struct testr_repo_writer *w;
+	const struct spec s = { "a", TESTR_STATUS_FAIL, 0, 1 };
+	uint64_t n;
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
+	testr_repo_writer_free(w);
+	fixture_reopen(&f);
+	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_failing(f.repo, "");
+	ck_assert_uint_eq(STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 1 }), 0);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_corrupt_durations_are_rebuilt_from_the_runs)
+{
+	struct fixture f;
+	char *p;
+	FILE *fp;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
+	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 3 });
+	p = repo_path(&f, "times");
+	fp = fopen(p, "r+");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, -3, SEEK_END);
+	fputs("9", fp);		/* one flipped digit: the CRC catches it */
+	fclose(fp);
+	free(p);
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 2, 1e-6);
+	ck_assert_double_eq_tol(duration_of(f.repo, "b"), 3, 1e-6);
+	write_text(&f, "times", "garbage\n");
+	ck_assert_double_eq_tol(duration_of(f.repo, "b"), 3, 1e-6);
+	fixture_dispose(&f);
+}
+END_TEST
+
+/* A writer killed after the commit point: failing and times are behind. */
+START_TEST(repo_open_catches_up_after_a_writer_died_after_commit)
+{
+	struct fixture f;
+	char *p;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 });
+	p = repo_path(&f, "times");
+	unlink(p);
+	free(p);
+	write_text(&f, "failing.upto", "0\n");
+	write_text(&f, "failing", "");
+	fixture_reopen(&f);
+	ck_failing(f.repo, "a");
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 2, 1e-6);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_truncated_run_is_reported_by_name_and_the_rest_kept)
+{
+	struct fixture f;
+	struct testr_run_summary s;
+	char *p;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
+	STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 3 },
+	      { "c", TESTR_STATUS_SUCCESS, 3, 4 });
+	p = repo_path(&f, "1");
+	ck_assert_int_eq(truncate(p, 20), 0);
+	free(p);
+	p = repo_path(&f, "times");
+	unlink(p);		/* force a rebuild that reads run 1 */
+	free(p);
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 2, 1e-6);
+	ck_assert(isnan(duration_of(f.repo, "c")));
+	p = repo_path(&f, "1.index");
+	unlink(p);
+	free(p);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 1), TESTR_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx), "/1: corrupt"));
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_damaged_index_falls_back_to_the_run)
+{
+	struct fixture f;
+	struct testr_run_summary s;
+	struct collect c = { 0 };
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 },
+	      { "b", TESTR_STATUS_SUCCESS, 2, 3 });
+	write_text(&f, "0.index", "libtestr-index 1\nrun=0\n");
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_uint_eq(s.tests_run, 2);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 10, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert_str_eq(c.ids[0], "a");
+	fixture_dispose(&f);
+}
+END_TEST
+
+static int
+count_fn(void *userdata, const struct testr_event *ev)
+{
+	int *n = userdata;
+
+	(void)ev;
+	(*n)++;
+	return 0;
+}
+
+START_TEST(repo_read_run_replays_every_stored_event)
+{
+	struct fixture f;
+	int n = 0;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 },
+	      { "b", TESTR_STATUS_SUCCESS, 2, 3 });
+	ck_assert_int_eq(testr_repo_read_run(f.repo, 0, count_fn, &n), 0);
+	ck_assert_int_eq(n, 5);	/* 2 inprogress, 1 attachment, 2 results */
+	n = 0;
+	ck_assert_int_eq(testr_repo_read_failing(f.repo, count_fn, &n), 0);
+	ck_assert_int_eq(n, 3);	/* every event of "a" only */
+	ck_assert_int_eq(testr_repo_read_run(f.repo, 1, count_fn, &n),
+			 TESTR_ENOTFOUND);
+	fixture_dispose(&f);
+}
+END_TEST
+
+struct tee {
+	struct testr_tally *tally;
+	int files;
+};
+
+static int
+tally_and_count(void *userdata, const struct testr_event *ev)
+{
+	struct tee *t = userdata;
+
+	t->files += (ev->fields & TESTR_EVENT_FILE) != 0;
+	return testr_tally_event_fn(t->tally, ev);
+}
+
+START_TEST(repo_report_corrupt_makes_a_parser_failure)
+{
+	struct tee t = { NULL, 0 };
+	struct testr_run_summary s;
+
+	ck_assert_int_eq(testr_tally_new(&t.tally), 0);
+	ck_assert_int_eq(testr_repo_report_corrupt("in.subunit", 42, "bad CRC32",
+						   tally_and_count, &t), 0);
+	testr_tally_result(&s, t.tally);
+	ck_assert_uint_eq(s.tests_run, 1);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_int_eq(t.files, 1);
+	testr_tally_free(t.tally);
+}
+END_TEST
+
+START_TEST(repo_tally_counts_unfinished_tests_as_failures)
+{
+	struct testr_tally *tally;
+	struct testr_run_summary s;
+	const struct spec specs[] = {
+		{ "a", TESTR_STATUS_SUCCESS, 0, 1 },
+		{ "b", TESTR_STATUS_INPROGRESS, 1, -1 },
+		{ "c", TESTR_STATUS_XFAIL, 1, 2 },
+		{ "d", TESTR_STATUS_UXSUCCESS, 2, 3 },
+	};
+
+	ck_assert_int_eq(testr_tally_new(&tally), 0);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(emit_spec(testr_tally_event_fn, tally,
+					   &specs[i]), 0);
+	testr_tally_result(&s, tally);
+	ck_assert_uint_eq(s.tests_run, 4);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_double_eq_tol(s.time_taken, 3, 1e-9);
+	testr_tally_free(tally);
+	testr_tally_free(NULL);
+}
+END_TEST
+
+START_TEST(repo_writer_rejects_unknown_options_version)
+{
+	struct fixture f;
+	struct testr_repo_writer *w = NULL;
+	struct testr_repo_writer_options o = { 7, false };
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, &o), TESTR_EINVAL);
+	ck_assert_ptr_null(w);
+	testr_repo_writer_free(NULL);
+	testr_repo_free(NULL);
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_legacy_format_is_upgraded_by_the_first_write)
+{
+	struct fixture f;
+	char *p, *text = NULL;
+
+	fixture_init(&f);
+	write_text(&f, "format", "1\n");
+	p = repo_path(&f, "failing.upto");
+	unlink(p);
+	free(p);
+	fixture_reopen(&f);
+	ck_assert(testr_repo_is_legacy(f.repo));
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
+	ck_assert(!testr_repo_is_legacy(f.repo));
+	p = repo_path(&f, "format");
+	ck_assert_int_eq(fileio_read_file(&text, NULL, NULL, p), 0);
+	ck_assert_str_eq(text, "libtestr-1\n");
+	free(text);
+	free(p);
+	fixture_reopen(&f);
+	ck_failing(f.repo, "a");
+	fixture_dispose(&f);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, repo_init_twice_is_an_error_worded_as_testrepository);
+	HARNESS_ADD(h, repo_open_without_repository_says_how_to_create_one);
+	HARNESS_ADD(h, repo_open_refuses_a_format_it_does_not_know);
+	HARNESS_ADD(h, repo_new_repository_is_empty);
+	HARNESS_ADD(h, repo_runs_get_consecutive_ids_and_summaries);
+	HARNESS_ADD(h, repo_full_run_replaces_the_failing_set);
+	HARNESS_ADD(h, repo_partial_run_keeps_failures_of_tests_it_did_not_run);
+	HARNESS_ADD(h, repo_durations_run_from_inprogress_to_final_timestamp);
+	HARNESS_ADD(h, repo_ids_with_tabs_newlines_and_backslashes_round_trip);
+	HARNESS_ADD(h, repo_slowest_is_slowest_first_ties_by_id_and_limited);
+	HARNESS_ADD(h, repo_slowest_uses_remembered_times_for_untimed_tests);
+	HARNESS_ADD(h, repo_uncommitted_writer_stores_nothing);
+	HARNESS_ADD(h, repo_corrupt_durations_are_rebuilt_from_the_runs);
+	HARNESS_ADD(h, repo_open_catches_up_after_a_writer_died_after_commit);
+	HARNESS_ADD(h, repo_truncated_run_is_reported_by_name_and_the_rest_kept);
+	HARNESS_ADD(h, repo_damaged_index_falls_back_to_the_run);
+	HARNESS_ADD(h, repo_read_run_replays_every_stored_event);
+	HARNESS_ADD(h, repo_report_corrupt_makes_a_parser_failure);
+	HARNESS_ADD(h, repo_tally_counts_unfinished_tests_as_failures);
+	HARNESS_ADD(h, repo_writer_rejects_unknown_options_version);
+	HARNESS_ADD(h, repo_legacy_format_is_upgraded_by_the_first_write);
+}
