@@ -4,6 +4,7 @@
  * as it streams in, as testr last shows it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,10 +17,35 @@ struct load {
 	struct cli_summary *display;	/* NULL with --subunit */
 	const char *source;
 	char worker_tag[32];
+	size_t worker;
+	char worker_route[24];		/* "N" */
+	char *route;			/* scratch: "N" or "N/inner" */
 	const char **tags;		/* scratch for the tagged copy */
 	size_t tags_cap;
 	int error;
 };
+
+/* Route codes as testrepository's concurrent suite sets them: "N[/inner]". */
+static int
+route_event(struct load *l, struct testr_event *ev)
+{
+	bool inner = (ev->fields & TESTR_EVENT_ROUTE_CODE) && ev->route_code &&
+		     *ev->route_code;
+
+	if (!inner) {
+		ev->route_code = l->worker_route;
+		ev->fields |= TESTR_EVENT_ROUTE_CODE;
+		return 0;
+	}
+	free(l->route);
+	if (asprintf(&l->route, "%zu/%s", l->worker, ev->route_code) < 0) {
+		l->route = NULL;
+		return TESTR_ENOMEM;
+	}
+	ev->route_code = l->route;
+	ev->fields |= TESTR_EVENT_ROUTE_CODE;
+	return 0;
+}
 
 /* The event plus our worker tag, to the repository and the display. */
 static int
@@ -46,6 +72,9 @@ tee_event(void *userdata, const struct testr_event *ev)
 			    l->worker_tag) < 0)
 		l->tags[tagged.n_tags++] = l->worker_tag;
 	tagged.fields |= TESTR_EVENT_TAGS;
+	rc = route_event(l, &tagged);
+	if (rc < 0)
+		return rc;
 	rc = testr_repo_writer_add(l->writer, &tagged);
 	if (rc == 0)
 		rc = l->display ? cli_summary_event(l->display, &tagged) :
@@ -78,6 +107,8 @@ load_stream(struct load *l, const char *path, size_t worker)
 
 	l->source = strcmp(path, "-") == 0 ? "stdin" : path;
 	snprintf(l->worker_tag, sizeof(l->worker_tag), "worker-%zu", worker);
+	l->worker = worker;
+	snprintf(l->worker_route, sizeof(l->worker_route), "%zu", worker);
 	opts.on_event = tee_event;
 	opts.on_corrupt = on_corrupt;
 	opts.userdata = l;
@@ -166,6 +197,7 @@ done:
 	testr_repo_writer_free(l.writer);
 	cli_summary_free(l.display);
 	free(l.tags);
+	free(l.route);
 	testr_repo_free(repo);
 	testr_context_free(l.ctx);
 	return rc;

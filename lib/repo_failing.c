@@ -121,7 +121,7 @@ replay_failing(struct testr_repo *repo, uint64_t from, uint64_t count)
 			return TESTR_ENOMEM;
 		repo_scan_init(&scan);
 		rc = repo_scan_file(&scan, repo, run);
-		if (rc == TESTR_ECORRUPT || rc == TESTR_ENOTFOUND) {
+		if (rc < 0 && rc != TESTR_ENOMEM) {
 			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s",
 				  testr_context_error(repo->ctx));
 			rc = 0;

@@ -371,8 +371,8 @@ repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
 			return TESTR_ENOMEM;
 		repo_scan_init(&one);
 		rc = repo_scan_file(&one, repo, path);
-		if (rc == TESTR_ECORRUPT || rc == TESTR_ENOTFOUND) {
-			/* What was readable still counts. */
+		if (rc < 0 && rc != TESTR_ENOMEM) {
+			/* Damaged or unreadable: what was read still counts. */
 			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; skipped",
 				  testr_context_error(repo->ctx));
 			rc = 0;

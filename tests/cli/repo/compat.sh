@@ -1,0 +1,93 @@
+#!/bin/sh
+# Our testr and testrepository 0.0.20's, on the same streams, each in its
+# own project: load, last, failing, slowest and stats must print the same
+# bytes and exit with the same codes.
+. "$TESTR_SOURCE_DIR/tests/cli/repo/lib.sh"
+
+# both NAME CMD...: run CMD in both projects, compare stdout+stderr and rc.
+both() {
+	name=$1
+	shift
+	for who in py c; do
+		if [ $who = py ]; then bin=$PYTESTR; else bin=$T; fi
+		rc=0
+		(cd "$WORK/$who" && "$bin" "$@" < "${STDIN:-/dev/null}" \
+			> "$WORK/$who.out" 2> "$WORK/$who.err") || rc=$?
+		echo "rc=$rc" >> "$WORK/$who.out"
+		sed "s|$WORK/$who|DIR|g" "$WORK/$who.err" > "$WORK/$who.err2"
+	done
+	same "$name: stdout" "$WORK/py.out" "$WORK/c.out"
+	same "$name: stderr" "$WORK/py.err2" "$WORK/c.err2"
+}
+
+# Every reading command after each load.
+views() {
+	both "$1: last" last
+	both "$1: failing" failing
+	both "$1: failing --list" failing --list
+	both "$1: slowest" slowest
+	both "$1: slowest --all" slowest --all
+	both "$1: stats" stats
+}
+
+project "$WORK/py"
+project "$WORK/c"
+
+# Before init: every command says there is no repository.
+for cmd in last failing slowest stats load; do
+	both "no repository: $cmd" $cmd
+done
+both "init" init
+both "init twice" init
+both "empty: last" last
+both "empty: failing" failing
+both "empty: failing --list" failing --list
+both "empty: slowest" slowest
+both "empty: stats" stats
+
+$MK a.b.one:success:1.5 a.b.two:fail:0.25 a.b.three:skip:0.125 \
+	a.b.four:xfail:0.0625 a.b.five:uxsuccess:2.75 a.b.listed:exists:0 \
+	> "$WORK/s1"
+STDIN="$WORK/s1" both "load 1" load
+views "run 0"
+
+$MK --start=100 a.b.one:success:1.25 a.b.two:success:0.5 \
+	a.b.six:fail:3.125 a.b.seven:fail:0.375 > "$WORK/s2"
+STDIN="$WORK/s2" both "load 2" load
+views "run 1"
+
+# Partial: an old failure passes, a new one fails, others untouched.
+$MK --start=200 a.b.six:success:0.75 a.b.eight:fail:1 > "$WORK/s3"
+STDIN="$WORK/s3" both "load 3 --partial" load --partial
+views "run 2 (partial)"
+
+# Several streams make one run, one worker each.
+$MK --start=300 w.one:success:1 w.two:fail:2 > "$WORK/w0"
+$MK --start=300 w.three:success:4 w.four:skip:0.5 > "$WORK/w1"
+cp "$WORK/w0" "$WORK/w1" "$WORK/py/"
+cp "$WORK/w0" "$WORK/w1" "$WORK/c/"
+both "load 2 files" load w0 w1
+views "run 3 (two workers)"
+
+# More than ten timed tests: top ten, --all, widths from the largest.
+$MK --start=400 --many=25:7 big.slow:success:12.5 > "$WORK/s5"
+STDIN="$WORK/s5" both "load 5" load
+views "run 4 (25 tests)"
+
+: > "$WORK/empty"
+STDIN="$WORK/empty" both "load empty" load
+views "run 5 (empty)"
+
+STDIN="$WORK/s1" both "load --subunit" load --subunit
+STDIN="$WORK/s1" both "load -q" -q load
+both "stats at the end" stats
+# Usage errors: the wording is testr's own (testr(1)), the code is optparse's.
+for who in py c; do
+	if [ $who = py ]; then bin=$PYTESTR; else bin=$T; fi
+	rc=0
+	(cd "$WORK/$who" && "$bin" load --bogus-option-x </dev/null \
+		>/dev/null 2>&1) || rc=$?
+	expect "unknown option exit code ($who)" 2 "$rc"
+done
+
+finish
