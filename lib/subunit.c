@@ -315,22 +315,3 @@ subunit_utf8_step(struct subunit_utf8_state *st, unsigned char c)
 	st->mid = st->n != 0;
 	return st->mid;
 }
-
-size_t
-subunit_varint_decode(const unsigned char *p, size_t len, uint32_t *out)
-{
-	size_t w;
-	uint32_t v;
-
-	if (len == 0)
-		return 0;
-	/* 00: 1 byte, 01: 2, 10: 3, 11: 4. */
-	w = (size_t)(p[0] >> 6) + 1;
-	if (len < w)
-		return 0;
-	v = p[0] & 0x3fu;
-	for (size_t i = 1; i < w; i++)
-		v = v << 8 | p[i];
-	*out = v;
-	return w;
-}

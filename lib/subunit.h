@@ -79,6 +79,9 @@ bool subunit_utf8_valid(const unsigned char *p, size_t len);
 /* Feed one more non-subunit byte; returns whether a character is open. */
 bool subunit_utf8_step(struct subunit_utf8_state *st, unsigned char c);
 
+/* zlib's crc32(0, p, n), faster on short packets (subunit_crc.c). */
+uint32_t subunit_crc32(const unsigned char *p, size_t n);
+
 /* v2 reader (subunit_v2.c). */
 int subunit_v2_feed(struct testr_subunit_decoder *dec,
 		    const unsigned char *p, size_t len);
@@ -90,9 +93,25 @@ int subunit_v1_feed(struct testr_subunit_decoder *dec,
 int subunit_v1_finish(struct testr_subunit_decoder *dec);
 void subunit_v1_free(struct subunit_v1 *v1);
 
-/* Varint as on the v2 wire: 1-4 bytes, top two bits give the width.  Returns
- * the width, or 0 when @len bytes are too few. */
-size_t subunit_varint_decode(const unsigned char *p, size_t len,
-			     uint32_t *out);
+/* Varint as on the v2 wire: 1-4 bytes, the top two bits of the first give
+ * the width (00: 1 byte ... 11: 4).  Returns the width, or 0 when @len bytes
+ * are too few.  Inline: it runs several times per packet. */
+static inline size_t
+subunit_varint_decode(const unsigned char *p, size_t len, uint32_t *out)
+{
+	size_t w;
+	uint32_t v;
+
+	if (len == 0)
+		return 0;
+	w = (size_t)(p[0] >> 6) + 1;
+	if (len < w)
+		return 0;
+	v = p[0] & 0x3fu;
+	for (size_t i = 1; i < w; i++)
+		v = v << 8 | p[i];
+	*out = v;
+	return w;
+}
 
 #endif

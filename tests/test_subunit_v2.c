@@ -698,6 +698,26 @@ START_TEST(v2_garbage_never_grows_memory_and_keeps_bytes)
 }
 END_TEST
 
+START_TEST(v2_packet_crc_equals_zlib_crc32_for_every_length)
+{
+	size_t n = 5000;
+	unsigned char *p = malloc(n);
+	unsigned seed = 99;
+
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (unsigned char)(seed >> 16);
+	}
+	for (size_t len = 0; len < 2100; len++)
+		for (size_t start = 0; start < 3; start++)
+			ck_assert_uint_eq(subunit_crc32(p + start, len),
+					  (uint32_t)crc32(0, p + start,
+							  (uInt)len));
+	ck_assert_uint_eq(subunit_crc32(p, n), (uint32_t)crc32(0, p, n));
+	free(p);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -722,4 +742,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, v2_encode_rejects_what_the_wire_cannot_carry);
 	HARNESS_ADD(h, v2_encode_returns_the_write_error);
 	HARNESS_ADD(h, v2_garbage_never_grows_memory_and_keeps_bytes);
+	HARNESS_ADD(h, v2_packet_crc_equals_zlib_crc32_for_every_length);
 }
