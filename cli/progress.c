@@ -261,7 +261,7 @@ worker_text(const struct cli_progress *p, char *line, size_t size, int *col,
 	char buf[32];
 
 	for (size_t i = 0; i < p->n_workers && *col < max; i++) {
-		snprintf(buf, sizeof(buf), "%s%zu:", i ? "  " : "", i);
+		snprintf(buf, sizeof(buf), "  w%zu ", i);
 		append(line, size, col, max, buf);
 		append(line, size, col, max,
 		       p->workers[i].test ? p->workers[i].test : "idle");
@@ -286,7 +286,8 @@ draw(struct cli_progress *p, bool force)
 	clock_text(el, sizeof(el), elapsed);
 	if (e >= 0)
 		clock_text(left, sizeof(left), e);
-	snprintf(tail, sizeof(tail), " %s  ETA %s  ", el, e >= 0 ? left : "?");
+	snprintf(tail, sizeof(tail), "  %s elapsed  %s left  |", el,
+		 e >= 0 ? left : "?");
 	append(line, sizeof(line), &col, max, counts);
 	append(line, sizeof(line), &col, max, " tests  ");
 	erase(p);
