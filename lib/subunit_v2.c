@@ -522,8 +522,7 @@ plan_string(struct testr_context *ctx, const char *what, const char *s,
 		return testr_fail(ctx, TESTR_EINVAL, "subunit: %s missing",
 				  what);
 	*len = strlen(s);
-	if (*len >= 0x40000000u ||
-	    !subunit_utf8_valid((const unsigned char *)s, *len))
+	if (*len >= 0x40000000u || !string_ok((const unsigned char *)s, *len))
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "subunit: %s is not UTF-8: %s", what, s);
 	*body += varint_size((uint32_t)*len) + *len;

@@ -278,18 +278,11 @@ START_TEST(v2_encode_matches_python_subunit_bytes)
 		"036c6f670268690130a924ca78";
 	static const char want2[] = "b328020a01783c7621af";
 	static const char *const tag_a[] = { "a" };
-	struct testr_event ev = { 0 };
+	struct testr_event ev = full_event();	/* every field set */
 	struct bytes b = { 0 };
 	char hex[256] = "";
 
-	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP |
-		    TESTR_EVENT_TAGS | TESTR_EVENT_ROUTE_CODE |
-		    TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
 	ev.status = TESTR_STATUS_SUCCESS;
-	ev.runnable = true;
-	ev.eof = true;
-	ev.ts_sec = 1767323045;
-	ev.ts_nsec = 678901000;
 	ev.test_id = "foo";
 	ev.tags = tag_a;
 	ev.n_tags = 1;

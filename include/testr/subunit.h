@@ -91,8 +91,20 @@ struct testr_subunit_decoder_options {
 struct testr_subunit_decoder;
 
 /**
- * Create a streaming decoder.  Feed it any chunking of the input.  Returns 0,
- * TESTR_EINVAL or TESTR_ENOMEM; free with testr_subunit_decoder_free().
+ * Create a streaming decoder.  Feed it any chunking of the input: the events
+ * and corruption reports do not depend on it (except how noise is cut into
+ * events).  Memory stays bounded: at most one v2 packet (4 MiB) or one v1
+ * line/detail piece (1 MiB) is held.
+ *
+ * Non-subunit bytes come out in order as file events named noise_file_name
+ * ("stdout"): no test id, no MIME type, runnable, at most 1 MiB each, as
+ * python-subunit's ByteStreamToStreamResult(non_subunit_name=...) gives them.
+ * v2 corruption: a bad header (version, length over 4 MiB) is reported and
+ * its bytes kept as noise; a packet with a bad CRC32 or malformed fields is
+ * reported and skipped whole; a truncated last packet is reported at finish
+ * and its bytes kept as noise.  v1 input maps onto events as subunit-1to2
+ * does.  Returns 0, TESTR_EINVAL or TESTR_ENOMEM; free with
+ * testr_subunit_decoder_free().
  */
 TESTR_API int testr_subunit_decoder_new(
 	struct testr_subunit_decoder **out, struct testr_context *ctx,
@@ -104,7 +116,8 @@ TESTR_API void testr_subunit_decoder_free(struct testr_subunit_decoder *dec);
 /**
  * Decode @len more bytes.  Returns 0, TESTR_ENOMEM, or the non-zero value an
  * event callback returned.  Corrupt input is reported through on_corrupt and
- * does not make this fail.
+ * does not make this fail.  After a non-zero return the rest of the input is
+ * not decoded; only testr_subunit_decoder_free() remains meaningful.
  */
 TESTR_API int testr_subunit_decoder_feed(struct testr_subunit_decoder *dec,
 					 const void *buf, size_t len);
