@@ -17,6 +17,7 @@
 
 #include <testr/config.h>
 
+#include "config.h"
 #include "context.h"
 #include "ini.h"
 #include "regex.h"
@@ -97,7 +98,7 @@ loader_fail(struct loader *ld, int code, unsigned int line, const char *fmt,
  * unknown options it then keeps, so a message is an error only when the
  * parse fails.
  */
-static void
+static void TESTR_PRINTF(2, 0)
 on_confuse_error(cfg_t *table, const char *fmt, va_list ap)
 {
 	struct loader *ld = current_loader;
@@ -567,33 +568,53 @@ parse_text(struct loader *ld, const char *buf, size_t len)
 	return load_confuse(ld, buf, len);
 }
 
-TESTR_API int
-testr_config_load(struct testr_config **out, struct testr_context *ctx,
-		  const char *path)
+/*
+ * One load of @name: from @text (@len bytes, copied so libconfuse gets a C
+ * string) or, when @text is NULL, from the file @name.
+ */
+static int
+run_load(struct testr_config **out, struct testr_context *ctx,
+	 const char *name, const char *text, size_t len)
 {
 	struct loader ld = { .ctx = ctx };
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf buf = STRBUF_INIT;
 	struct loader *saved = current_loader;
 
 	*out = NULL;
 	if (!(ld.cfg = calloc(1, sizeof(*ld.cfg))) ||
-	    !(ld.cfg->path = strdup(path))) {
+	    !(ld.cfg->path = strdup(name))) {
 		free(ld.cfg);
 		return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
 	}
 	current_loader = &ld;
-	if (read_file(&ld, &text) == 0 && check_text(&ld, text.s, text.len) == 0)
-		parse_text(&ld, text.s, text.len);
+	if (text ? strbuf_addn(&buf, text, len) < 0 : read_file(&ld, &buf) < 0)
+		loader_fail(&ld, TESTR_ENOMEM, 0, "out of memory", NULL);
+	if (ld.rc == 0 && check_text(&ld, buf.s, buf.len) == 0)
+		parse_text(&ld, buf.s, buf.len);
 	current_loader = saved;
 	if (ld.table)
 		cfg_free(ld.table);
-	strbuf_dispose(&text);
+	strbuf_dispose(&buf);
 	if (ld.rc < 0) {
 		testr_config_free(ld.cfg);
 		return ld.rc;
 	}
 	*out = ld.cfg;
 	return TESTR_OK;
+}
+
+TESTR_API int
+testr_config_load(struct testr_config **out, struct testr_context *ctx,
+		  const char *path)
+{
+	return run_load(out, ctx, path, NULL, 0);
+}
+
+int
+testr_config_parse(struct testr_config **out, struct testr_context *ctx,
+		   const char *name, const char *text, size_t len)
+{
+	return run_load(out, ctx, name, text, len);
 }
 
 TESTR_API int

@@ -463,7 +463,7 @@ interp_some(struct interp *in, const char *rest, unsigned depth)
 		return interp_fail(in, "recursion limit exceeded in value "
 				   "substitution, raw value ", in->opt->value.s,
 				   in->opt->value.len);
-	while (*rest && rc == TESTR_OK) {
+	while (*rest) {
 		const char *pct = strchr(rest, '%');
 		size_t used = 2;
 
@@ -479,6 +479,8 @@ interp_some(struct interp *in, const char *rest, unsigned depth)
 		else
 			rc = interp_fail(in, "'%' must be followed by '%' or '(', "
 					 "found: ", rest, strlen(rest));
+		if (rc < 0)
+			return rc;	/* @used may not be valid then */
 		rest += used;
 	}
 	return rc;

@@ -185,6 +185,22 @@ START_TEST(config_ini_lone_percent_is_an_error_naming_file_line_option)
 }
 END_TEST
 
+START_TEST(config_ini_value_ending_in_a_lone_percent_is_an_error)
+{
+	struct fx f;
+	char text[256] = "[DEFAULT]\ntest_command=";
+
+	fx_init(&f);
+	/* 62 bytes and a '%': the value fills its 64-byte buffer exactly, so
+	 * reading past the '%' would be caught by AddressSanitizer (found by
+	 * fuzzing). */
+	memset(text + strlen(text), 'x', 62);
+	ck_assert_int_eq(fx_load(&f, strcat(text, "%\n")), TESTR_EPARSE);
+	ck_assert_ptr_nonnull(strstr(fx_error(&f), "found: '%'"));
+	fx_dispose(&f);
+}
+END_TEST
+
 START_TEST(config_ini_unterminated_interpolation_is_an_error)
 {
 	struct fx f;
@@ -764,6 +780,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_ini_joins_continuation_lines_with_newlines);
 	HARNESS_ADD(h, config_ini_interpolates_references_and_double_percent);
 	HARNESS_ADD(h, config_ini_lone_percent_is_an_error_naming_file_line_option);
+	HARNESS_ADD(h, config_ini_value_ending_in_a_lone_percent_is_an_error);
 	HARNESS_ADD(h, config_ini_unterminated_interpolation_is_an_error);
 	HARNESS_ADD(h, config_ini_reference_to_a_missing_option_is_an_error);
 	HARNESS_ADD(h, config_ini_interpolation_depth_is_limited_as_in_python);

@@ -93,7 +93,8 @@ TESTR_API unsigned int testr_config_line(const struct testr_config *cfg,
 					 const char *name);
 
 /**
- * Enumerate every option set, known or not, in file order: stores the
+ * Enumerate every option set, known or not (in file order for INI; known
+ * options first for libconfuse syntax): stores the
  * @index'th option's lower-case name and value in *out_name and *out_value
  * (owned by @cfg).  Returns 0, or TESTR_ENOTFOUND past the last option.
  */
