@@ -6,7 +6,13 @@
  * "test:" is inprogress; error and failure are fail; details become file
  * events (eof, the test's id) before the outcome; the outcome carries the
  * current tags; "time:" stamps the events after it; lines that are not
- * protocol are noise, kept in order. */
+ * protocol are noise, kept in order.
+ *
+ * Where we differ on purpose: before any "time:" events carry no timestamp
+ * (python stamps the wall clock); a detail part read whole is kept when the
+ * stream then ends inside the details (python drops them all); input that
+ * makes python raise (bad time, bad UTF-8, bad chunk size, bad MIME type) is
+ * reported through on_corrupt and decoding goes on. */
 #include "config-build.h"
 
 #include <stdio.h>
@@ -542,10 +548,10 @@ command(struct testr_subunit_decoder *dec, struct command *c, bool *taken)
 	}
 	if (word_is(c->word, c->word_len, "progress"))
 		return TESTR_OK;	/* no event carries progress */
-	if (word_is(c->word, c->word_len, "tags")) {
-		c->arg[c->arg_len] = '\0';	/* the newline */
+	/* Unlike the others, python-subunit keeps the line's last byte here;
+	 * protocol lines are copied, NUL-terminated, so arg ends the line. */
+	if (word_is(c->word, c->word_len, "tags"))
 		return cmd_tags(dec, c->arg);
-	}
 	if (word_is(c->word, c->word_len, "time")) {
 		c->arg[c->arg_len] = '\0';
 		return cmd_time(dec, c->arg);

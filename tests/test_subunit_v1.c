@@ -115,6 +115,23 @@ START_TEST(v1_tags_are_global_or_scoped_to_the_test)
 }
 END_TEST
 
+/* python-subunit strips the last byte of test and outcome names, but not of
+ * a tags line, whether or not it is a newline. */
+START_TEST(v1_last_line_without_newline_is_still_a_line)
+{
+	check_v1("tags: a b",
+		 "");
+	check_v1("tags: a b\ntest: x\nsuccess: x",
+		 "status=inprogress id=x runnable\n"
+		 "status=undefined file=stdout bytes=success:\\x20x runnable\n"
+		 "status=undefined id=x mime=text/x-traceback;\\x20"
+		 "charset=\"utf8\";\\x20language=\"python\" file=traceback "
+		 "bytes=testtools.testresult.real._StringException:\\x20lost"
+		 "\\x20connection\\x20during\\x20test\\x20'x'\\x0a eof runnable\n"
+		 "status=fail id=x tags=a,b runnable\n");
+}
+END_TEST
+
 START_TEST(v1_simple_details_become_named_attachments)
 {
 	check_v1(T0 "test: a\nfailure: a [\nTraceback\n ]quoted\n]\n"
@@ -201,6 +218,24 @@ START_TEST(v1_stream_ending_inside_a_test_fails_it)
 }
 END_TEST
 
+/* Deliberately unlike python-subunit, which drops every detail of a test
+ * whose stream ends before "]": a part already read whole is kept. */
+START_TEST(v1_complete_parts_survive_a_stream_ending_in_details)
+{
+	struct rec r = { 0 };
+	char *got = v1_text("test: a\nfailure: a [ multipart\n"
+			    "Content-Type: text/plain\nlog\n2\r\nok0\r\n"
+			    "Content-Type: text/plain\nhalf\n9\r\nab", 0, &r);
+
+	ck_assert_ptr_nonnull(strstr(got, "file=log bytes=ok eof"));
+	ck_assert_ptr_null(strstr(got, "file=half"));
+	ck_assert_ptr_nonnull(strstr(got, "during\\x20failure\\x20report"));
+	ck_assert_ptr_nonnull(strstr(got, "status=fail id=a runnable\n"));
+	free(got);
+	rec_free(&r);
+}
+END_TEST
+
 START_TEST(v1_long_detail_is_sent_in_bounded_pieces)
 {
 	size_t n = 3 * SUBUNIT_NOISE_MAX;
@@ -242,11 +277,13 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, v1_time_stamps_following_events_with_offsets_and_fractions);
 	HARNESS_ADD(h, v1_bad_time_is_reported_and_ignored);
 	HARNESS_ADD(h, v1_tags_are_global_or_scoped_to_the_test);
+	HARNESS_ADD(h, v1_last_line_without_newline_is_still_a_line);
 	HARNESS_ADD(h, v1_simple_details_become_named_attachments);
 	HARNESS_ADD(h, v1_multipart_details_are_dechunked_in_order);
 	HARNESS_ADD(h, v1_byte_by_byte_feeding_equals_one_shot);
 	HARNESS_ADD(h, v1_non_protocol_lines_are_noise_in_order);
 	HARNESS_ADD(h, v1_stream_ending_inside_a_test_fails_it);
+	HARNESS_ADD(h, v1_complete_parts_survive_a_stream_ending_in_details);
 	HARNESS_ADD(h, v1_long_detail_is_sent_in_bounded_pieces);
 	HARNESS_ADD(h, v1_invalid_utf8_test_id_is_reported_and_kept_as_noise);
 }

@@ -711,6 +711,22 @@ START_TEST(v2_packet_crc_equals_zlib_crc32_for_every_length)
 }
 END_TEST
 
+/* A 0xb3 (and the start of a header) as the last bytes of the stream. */
+START_TEST(v2_lone_signature_at_the_end_is_reported_and_kept)
+{
+	for (size_t chunk = 0; chunk < 3; chunk++) {
+		struct rec r = { 0 };
+
+		ck_assert_int_eq(decode((const unsigned char *)"ok\xb3\x20",
+					4, chunk, &r), 0);
+		ck_assert_str_eq(r.corrupt, "2:truncated packet\n");
+		ck_assert_str_eq(rec_text(&r), "status=undefined file=stdout "
+					       "bytes=ok\\xb3\\x20 runnable\n");
+		rec_free(&r);
+	}
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -736,4 +752,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, v2_encode_returns_the_write_error);
 	HARNESS_ADD(h, v2_garbage_never_grows_memory_and_keeps_bytes);
 	HARNESS_ADD(h, v2_packet_crc_equals_zlib_crc32_for_every_length);
+	HARNESS_ADD(h, v2_lone_signature_at_the_end_is_reported_and_kept);
 }

@@ -9,7 +9,8 @@
 # (through read(), and from memory), our encoder, and python-subunit's
 # ByteStreamToStreamResult on the first 50k tests of the same streams
 # (python is ~100x slower; its rate is per event, so the prefix compares
-# fairly).  Each of ours is the best of 3 runs: the machine is shared.
+# fairly).  Each of ours is the best of 3 runs.  The machine is shared, so
+# besides wall-clock MB/s we print cpu_MB/s (bytes per CPU-second used).
 set -eu
 build=$(cd "$1" && pwd)
 tests=${2:-1000000}
@@ -32,6 +33,11 @@ best() {	# best CMD...: the run with the highest MB/s of 3
 			END { b = 1; for (i = 2; i <= NR; i++) if (v[i] + 0 > v[b] + 0) b = i; print l[b] }'
 }
 
+ratio() {	# ratio OURS_LINE PYTHON_LINE
+	awk -v a="$(field events/s $1)" -v b="$(field events/s $2)" \
+		'BEGIN { printf "ratio  ours/python events/s = %.0fx\n", a / b }'
+}
+
 cat > pydecode.py <<'PYEOF'
 import sys, time
 from subunit.v2 import ByteStreamToStreamResult
@@ -43,9 +49,14 @@ class Count(StreamResult):
         self.events += 1
 
 result = Count()
-with open(sys.argv[1], 'rb') as f:
+with open(sys.argv[-1], 'rb') as f:
     start = time.perf_counter()
-    ByteStreamToStreamResult(f, non_subunit_name='stdout').run(result)
+    if sys.argv[1] == '--v1':   # what subunit-1to2 and testr do with v1
+        from subunit import ProtocolTestCase
+        from testtools import ExtendedToStreamDecorator
+        ProtocolTestCase(f).run(ExtendedToStreamDecorator(result))
+    else:
+        ByteStreamToStreamResult(f, non_subunit_name='stdout').run(result)
     took = time.perf_counter() - start
 print('python events=%d seconds=%.3f events/s=%.0f' %
       (result.events, took, result.events / took))
@@ -69,9 +80,16 @@ for kind in clean noisy; do
 		nice "$py" pydecode.py py-$kind.v2 > py.out
 	pyline="$(cat py.out) $(cat py.rss)"
 	echo "python $pyline"
-	awk -v a="$(field events/s $ours)" -v b="$(field events/s $pyline)" \
-		'BEGIN { printf "ratio  ours/python events/s = %.0fx\n", a / b }'
+	ratio "$ours" "$pyline"
 done
+echo "== v1 (the 50k-test stream through subunit-2to1)"
+subunit-2to1 < py-clean.v2 > py.v1
+ours=$(best "$bench" decode py.v1)
+echo "ours   $ours"
+/usr/bin/time -f 'peak_rss_kib=%M' -o py.rss nice "$py" pydecode.py --v1 py.v1 > py.out
+pyline="$(cat py.out) $(cat py.rss)"
+echo "python $pyline"
+ratio "$ours" "$pyline"
 echo "== encode"
 echo "ours   $(best "$bench" encode "$tests")"
 echo "== memory: peak RSS does not grow with the stream"

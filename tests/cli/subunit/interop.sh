@@ -28,7 +28,11 @@ same_events() {
 		fail "$name: events differ from python-subunit's"
 		diff -u "$name.theirs" "$name.ours" | head -20 >&2
 	fi
-	if [ -s "$name.corrupt" ]; then
+	# expect_corrupt: the one report the input deserves, if any.
+	if [ -n "${expect_corrupt:-}" ]; then
+		grep -q "$expect_corrupt" "$name.corrupt" ||
+			fail "$name: no report of: $expect_corrupt"
+	elif [ -s "$name.corrupt" ]; then
 		fail "$name: corruption reported"
 		cat "$name.corrupt" >&2
 	fi
@@ -55,6 +59,12 @@ subunit-2to1 < run.v2 > run.v1
 subunit-1to2 < run.v1 > run.v1.v2
 same_events run-v1 run.v1 run.v1.v2
 grep -q '^test: ' run.v1 || fail "subunit-2to1 wrote no v1 tests"
+
+# ... and a hand-written v1 stream with every command, both detail forms, a
+# scoped tag change, noise and a stream that ends inside details.
+subunit-1to2 < "$here/fixture/every-feature.v1" > every.v2
+expect_corrupt='stream ended inside a test' \
+	same_events every-v1 "$here/fixture/every-feature.v1" every.v2
 
 # 3. subunit-1to2 output, read as v2.
 same_events run-1to2 run.v1.v2 run.v1.v2
