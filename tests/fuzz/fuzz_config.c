@@ -4,6 +4,9 @@
  * input, loading must either fail with a message or give a config whose
  * options read back consistently, and expanding a template whose variables
  * stand for themselves must give the template back unchanged.
+ *
+ *     CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined
+ *     build-fuzz/tests/fuzz/fuzz_config CORPUS_DIR tests/data/config
  */
 #include <stdint.h>
 #include <stdlib.h>
