@@ -379,3 +379,9 @@ fileio_unlock(int fd)
 	if (fd >= 0)
 		close(fd);	/* closing the descriptor releases the flock */
 }
+
+int
+fileio_write_all(int fd, const void *buf, size_t len)
+{
+	return write_all(fd, buf, len);
+}

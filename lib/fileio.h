@@ -83,4 +83,7 @@ void fileio_unlock(int fd);
 /* fsync the directory @dir so a rename or creation in it is durable. */
 int fileio_fsync_dir(struct testr_context *ctx, const char *dir);
 
+/* write() all @len bytes at @buf to @fd, retrying on EINTR.  0 or -1 (errno). */
+int fileio_write_all(int fd, const void *buf, size_t len);
+
 #endif

@@ -17,6 +17,7 @@
 #include <testr/template.h>
 
 #include "context.h"
+#include "fileio.h"
 #include "ini.h"
 #include "strbuf.h"
 
@@ -250,22 +251,6 @@ choose_ids(struct testr_command *out, const struct testr_config *cfg,
 	return TESTR_OK;
 }
 
-static int
-write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One id per line, UTF-8 bytes as given; buffered in 64 KiB chunks. */
 static int
 write_ids(int fd, const struct testr_strv *ids)
@@ -277,7 +262,7 @@ write_ids(int fd, const struct testr_strv *ids)
 		if (strbuf_add(&b, ids->v[i]) < 0 || strbuf_addc(&b, '\n') < 0)
 			rc = TESTR_ENOMEM;
 		else if (b.len >= 65536 || i + 1 == ids->n) {
-			rc = write_all(fd, b.s, b.len) < 0 ? TESTR_EIO : 0;
+			rc = fileio_write_all(fd, b.s, b.len) < 0 ? TESTR_EIO : 0;
 			b.len = 0;
 		}
 	}

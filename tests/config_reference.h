@@ -115,6 +115,24 @@ reference_get(const struct reference *r, const char *name)
 	return NULL;
 }
 
+/*
+ * The group of lines that starts at *from with a @marker line whose value
+ * is @key: checks that line, moves *from past it and returns the group's end
+ * (the next @marker line, or the end of the output).
+ */
+static inline size_t
+reference_group(const struct reference *r, size_t *from, const char *marker,
+		const char *key)
+{
+	size_t k;
+
+	ck_assert(*from < r->n && strcmp(r->name[*from], marker) == 0);
+	ck_assert_str_eq(r->value[*from], key);
+	for (k = ++*from; k < r->n && strcmp(r->name[k], marker) != 0; k++)
+		;
+	return k;
+}
+
 static inline void
 reference_dispose(struct reference *r)
 {

@@ -693,12 +693,8 @@ compare_with_python(struct fx *f, char **paths, size_t n)
 	memcpy(argv + 1, paths, n * sizeof(*argv));
 	reference_run(&ref, argv);
 	for (size_t i = 0; i < n; i++) {
-		size_t k;
+		size_t k = reference_group(&ref, &j, "file", paths[i]);
 
-		ck_assert(j < ref.n && strcmp(ref.name[j], "file") == 0);
-		ck_assert_str_eq(ref.value[j], paths[i]);
-		for (k = ++j; k < ref.n && strcmp(ref.name[k], "file") != 0; k++)
-			;
 		assert_same_as_python(f, &ref, j, k, paths[i]);
 		j = k;
 	}

@@ -617,12 +617,8 @@ START_TEST(commands_match_testrepository_for_the_same_config_and_ids)
 	argv[argc] = NULL;
 	reference_run(&ref, argv);
 	for (size_t i = 0; i < n; i++) {
-		size_t k;
+		size_t k = reference_group(&ref, &j, "case", dirs[i]);
 
-		ck_assert(j < ref.n && strcmp(ref.name[j], "case") == 0);
-		ck_assert_str_eq(ref.value[j], dirs[i]);
-		for (k = ++j; k < ref.n && strcmp(ref.name[k], "case") != 0; k++)
-			;
 		assert_expands_as_testrepository(&f, &cases[i], dirs[i], &ref, j, k);
 		j = k;
 		free(dirs[i]);
