@@ -699,21 +699,10 @@ testr_config_option(const char **out_name, const char **out_value,
 TESTR_API int
 testr_config_filter_tags(struct testr_strv *out, const struct testr_config *cfg)
 {
-	const char *p = testr_config_get(cfg, "filter_tags");
-	const char *end = p ? p + strlen(p) : NULL;
+	const char *tags = testr_config_get(cfg, "filter_tags");
 
-	while (p && p < end) {
-		const char *w;
-		size_t k;
-
-		while ((k = testr_py_space(p, end)) > 0)
-			p += k;
-		for (w = p; w < end && testr_py_space(w, end) == 0; w++)
-			;
-		if (w > p && testr_strv_pushn(out, p, (size_t)(w - p)) < 0)
-			return TESTR_ENOMEM;
-		p = w;
-	}
+	if (tags && testr_py_split(out, tags) < 0)
+		return TESTR_ENOMEM;
 	testr_strv_sort_unique(out);
 	return TESTR_OK;
 }

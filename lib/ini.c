@@ -51,6 +51,26 @@ testr_py_space(const char *p, const char *end)
 	return 0;
 }
 
+int
+testr_py_split(struct testr_strv *out, const char *s)
+{
+	const char *p = s, *end = s + strlen(s);
+
+	while (p < end) {
+		const char *w;
+		size_t k;
+
+		while ((k = testr_py_space(p, end)) > 0)
+			p += k;
+		for (w = p; w < end && !testr_py_space(w, end); w++)
+			;
+		if (w > p && testr_strv_pushn(out, p, (size_t)(w - p)) < 0)
+			return TESTR_ENOMEM;
+		p = w;
+	}
+	return TESTR_OK;
+}
+
 /* Length of the whitespace character ending at @e, or 0. */
 static size_t
 space_before(const char *start, const char *e)
@@ -255,11 +275,30 @@ defer_error(struct ini_parser *ps, const char *p, const char *e)
 	ps->bad_end = e;
 }
 
+/* Strict mode: an option appears once per section. */
+static int
+check_new_option(struct ini_parser *ps, const char *name)
+{
+	char q[160];
+
+	if (testr_ini_find(ps->cur, name))
+		return testr_fail(ps->ctx, TESTR_EPARSE,
+				  "%s:%u: option %s in section '%s' already exists",
+				  ps->file, ps->line,
+				  testr_quote(q, sizeof(q), name, strlen(name)),
+				  ps->cur->name);
+	if (ps->ini->n + ps->n_options >= TESTR_INI_MAX_OPTIONS)
+		return testr_fail(ps->ctx, TESTR_EPARSE, "%s:%u: too many options",
+				  ps->file, ps->line);
+	return TESTR_OK;
+}
+
 static int
 option_line(struct ini_parser *ps, const char *p, const char *e)
 {
 	const char *d = p, *ne, *v;
 	char *name;
+	int rc;
 
 	while (d < e && *d != '=' && *d != ':')
 		d++;
@@ -275,21 +314,9 @@ option_line(struct ini_parser *ps, const char *p, const char *e)
 		defer_error(ps, p, e);	/* no name: Python still stores it */
 	if (!(name = lower_dup(p, (size_t)(ne - p))))
 		return nomem(ps);
-	if (testr_ini_find(ps->cur, name)) {
-		char q[160];
-
-		testr_fail(ps->ctx, TESTR_EPARSE,
-			   "%s:%u: option %s in section '%s' already exists",
-			   ps->file, ps->line,
-			   testr_quote(q, sizeof(q), name, strlen(name)),
-			   ps->cur->name);
+	if ((rc = check_new_option(ps, name)) < 0) {
 		free(name);
-		return TESTR_EPARSE;
-	}
-	if (ps->ini->n + ps->n_options >= TESTR_INI_MAX_OPTIONS) {
-		free(name);
-		return testr_fail(ps->ctx, TESTR_EPARSE, "%s:%u: too many options",
-				  ps->file, ps->line);
+		return rc;
 	}
 	return push_option(ps, name, v, e);
 }

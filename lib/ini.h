@@ -73,4 +73,8 @@ int testr_ini_interpolate(char **out, struct testr_context *ctx,
  */
 size_t testr_py_space(const char *p, const char *end);
 
+/* Append the words of @s to @out as Python's s.split() finds them.
+ * 0 or TESTR_ENOMEM. */
+int testr_py_split(struct testr_strv *out, const char *s);
+
 #endif

@@ -224,7 +224,6 @@ choose_ids(struct testr_command *out, const struct testr_config *cfg,
 	   const struct testr_command_options *opts)
 {
 	const char *def = testr_config_get(cfg, "test_id_list_default");
-	const char *p = def, *end = def ? def + strlen(def) : NULL;
 
 	if (opts && opts->ids) {
 		out->ids_known = true;
@@ -236,19 +235,7 @@ choose_ids(struct testr_command *out, const struct testr_config *cfg,
 	if (!def || !*def)
 		return TESTR_OK;
 	out->ids_known = true;
-	while (p < end) {	/* Python's str.split() */
-		const char *w;
-		size_t k;
-
-		while ((k = testr_py_space(p, end)) > 0)
-			p += k;
-		for (w = p; w < end && !testr_py_space(w, end); w++)
-			;
-		if (w > p && testr_strv_pushn(&out->ids, p, (size_t)(w - p)) < 0)
-			return TESTR_ENOMEM;
-		p = w;
-	}
-	return TESTR_OK;
+	return testr_py_split(&out->ids, def);
 }
 
 /* One id per line, UTF-8 bytes as given; buffered in 64 KiB chunks. */
