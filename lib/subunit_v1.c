@@ -352,20 +352,29 @@ tz_offset(const char *s)
 	return sign * (h * 3600 + m * 60);
 }
 
-/* Microseconds as python-subunit computes them: int(float("0.F") * 1e6). */
+/*
+ * Microseconds as python-subunit computes them, rounding included:
+ * int(float("0.F") * 1e6).  Up to 15 digits, N / 10^k is that same
+ * correctly rounded double (both operands are exact), without strtod().
+ */
 static uint32_t
 fraction_usec(const char **s)
 {
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+					 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+					 1e14, 1e15 };
 	const char *start = *s;
+	uint64_t n = 0;
 	char buf[64];
-	size_t n;
+	size_t k;
 
 	while (**s >= '0' && **s <= '9')
-		(*s)++;
-	n = (size_t)(*s - start);
-	if (n > sizeof(buf) - 3)
-		n = sizeof(buf) - 3;
-	snprintf(buf, sizeof(buf), "0.%.*s", (int)n, start);
+		n = n * 10 + (uint64_t)(*(*s)++ - '0');
+	k = (size_t)(*s - start);
+	if (k <= 15)
+		return (uint32_t)((double)n / pow10[k] * 1e6);
+	k = k < sizeof(buf) - 3 ? k : sizeof(buf) - 3;
+	snprintf(buf, sizeof(buf), "0.%.*s", (int)k, start);
 	return (uint32_t)(strtod(buf, NULL) * 1e6);
 }
 

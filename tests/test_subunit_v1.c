@@ -90,6 +90,17 @@ START_TEST(v1_time_stamps_following_events_with_offsets_and_fractions)
 }
 END_TEST
 
+/* python-subunit keeps int(float("0.F") * 1e6) microseconds: .256229
+ * becomes 256228, and digits past the sixth are cut, not rounded. */
+START_TEST(v1_time_fractions_round_as_python_subunit_does)
+{
+	check_v1("time: 2026-01-02 03:04:05.256229Z\ntest: a\n"
+		 "time: 2026-01-02 03:04:05.9999999Z\nsuccess: a\n",
+		 "status=inprogress id=a ts=1767323045.256228 runnable\n"
+		 "status=success id=a ts=1767323045.999999 runnable\n");
+}
+END_TEST
+
 START_TEST(v1_bad_time_is_reported_and_ignored)
 {
 	struct rec r = { 0 };
@@ -275,6 +286,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, v1_every_outcome_maps_to_its_status);
 	HARNESS_ADD(h, v1_testing_and_colonless_commands_are_accepted);
 	HARNESS_ADD(h, v1_time_stamps_following_events_with_offsets_and_fractions);
+	HARNESS_ADD(h, v1_time_fractions_round_as_python_subunit_does);
 	HARNESS_ADD(h, v1_bad_time_is_reported_and_ignored);
 	HARNESS_ADD(h, v1_tags_are_global_or_scoped_to_the_test);
 	HARNESS_ADD(h, v1_last_line_without_newline_is_still_a_line);
