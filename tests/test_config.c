@@ -783,6 +783,89 @@ START_TEST(config_ini_matches_python_configparser_on_corner_cases)
 }
 END_TEST
 
+/* Pieces of INI lines: every construct whose handling differs subtly. */
+static const char *const gen_keys[] = {
+	"test_command", "Test_Command", "a", "B", "key with space", "",
+	"test_list_option", "x",
+};
+static const char *const gen_delims[] = {
+	"=", ":", " = ", "\t:\t", "==", " :=", "\xe3\x80\x80=\xc2\xa0",
+};
+static const char *const gen_values[] = {
+	"run $IDOPTION", "", "%(a)s", "%(B)s!", "100%%", "50%", "%(x", "v # c",
+	"\xc3\xa9t\xc3\xa9", "%(a)s%(x)s", "a=b:c", "  spaced  ", "\x0c",
+};
+static const char *const gen_lines[] = {
+	"[DEFAULT]", "[x]", "[y]", "  [DEFAULT]", "# comment", "  ; comment",
+	"", "   ", "\tindented", "    deeper %(a)s", "\xe3\x80\x80wide", "no delimiter",
+	"[a]b]", "[]",
+};
+static const char *const gen_newlines[] = { "\n", "\n", "\n", "\r\n", "\r" };
+
+static unsigned long gen_state = 20261126;
+
+static size_t
+gen_pick(size_t n)
+{
+	gen_state = gen_state * 6364136223846793005ul + 1442695040888963407ul;
+	return (size_t)(gen_state >> 33) % n;
+}
+
+#define PICK(a) (a)[gen_pick(sizeof(a) / sizeof((a)[0]))]
+
+/* A random config: a header first (no libconfuse look-alikes), then lines. */
+static char *
+gen_config(void)
+{
+	const char *nl = PICK(gen_newlines);
+	char *text = testr_asprintf("%s%s", gen_pick(4) ? "[DEFAULT]" : "[x]", nl);
+	size_t lines = 1 + gen_pick(9);
+
+	for (size_t i = 0; i < lines; i++) {
+		char *next;
+
+		if (gen_pick(3) == 0)
+			next = testr_asprintf("%s%s%s", text, PICK(gen_lines), nl);
+		else
+			next = testr_asprintf("%s%s%s%s%s%s", text,
+					      gen_pick(4) ? "" : "  ", PICK(gen_keys),
+					      PICK(gen_delims), PICK(gen_values), nl);
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+START_TEST(config_ini_matches_python_configparser_on_generated_configs)
+{
+	enum { N = 600 };
+	static char *paths[N];
+	struct fx f;
+	size_t loaded = 0;
+
+	fx_init(&f);
+	for (size_t i = 0; i < N; i++) {
+		char *text = gen_config();
+
+		paths[i] = testr_asprintf("%s/gen-%zu.conf", f.dir, i);
+		write_file(paths[i], text, strlen(text));
+		free(text);
+	}
+	compare_with_python(&f, paths, N);
+	/* The mix must exercise both outcomes, or it proves little. */
+	for (size_t i = 0; i < N; i++) {
+		if (testr_config_load(&f.cfg, f.ctx, paths[i]) == 0)
+			loaded++;
+		testr_config_free(f.cfg);
+		f.cfg = NULL;
+		free(paths[i]);
+	}
+	ck_assert_uint_gt(loaded, N / 10);
+	ck_assert_uint_lt(loaded, N - N / 10);
+	fx_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -818,4 +901,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_free_null_is_a_noop);
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_fixtures);
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_corner_cases);
+	HARNESS_ADD(h, config_ini_matches_python_configparser_on_generated_configs);
 }
