@@ -155,6 +155,13 @@ int cli_report(struct testr_context *ctx, int code);
  */
 struct cli_summary;
 struct cli_summary *cli_summary_new(FILE *out);
+/*
+ * A renderer that does not count (memory stays flat however long the run):
+ * print its summary with cli_summary_print() and the stored run's counts
+ * (testr_repo_run_summary() after the commit); cli_summary_finish() on it
+ * would print zero counts.
+ */
+struct cli_summary *cli_summary_new_uncounted(FILE *out);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
 int cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		       const struct testr_run_summary *prev);

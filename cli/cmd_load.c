@@ -141,7 +141,7 @@ store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 	  char **files, int n_files)
 {
 	struct testr_repo_writer_options wopts = TESTR_REPO_WRITER_OPTIONS_INIT;
-	struct testr_run_summary prev_buf;
+	struct testr_run_summary prev_buf, cur;
 	uint64_t id = 0;
 	int rc;
 
@@ -151,12 +151,14 @@ store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 		rc = load_stream(l, n_files ? files[i] : "-", (size_t)i);
 	if (rc == 0)
 		rc = testr_repo_writer_commit(&id, l->writer);
+	if (rc == 0)
+		rc = testr_repo_run_summary(&cur, repo, id);
 	if (rc < 0)
 		return cli_report(l->ctx, rc);
 	if (!l->display)
 		return CLI_EXIT_OK;	/* --subunit: success means stored */
-	return cli_summary_finish(l->display, id,
-				  cli_previous_summary(&prev_buf, l->ctx, repo, id));
+	return cli_summary_print(stdout, id, &cur,
+				 cli_previous_summary(&prev_buf, l->ctx, repo, id));
 }
 
 static int
@@ -191,7 +193,7 @@ cmd_load(int argc, char **argv)
 		rc = cli_report(l.ctx, rc);
 		goto done;
 	}
-	l.display = o.subunit ? NULL : cli_summary_new(stdout);
+	l.display = o.subunit ? NULL : cli_summary_new_uncounted(stdout);
 	rc = store_run(&l, repo, &o, argv + first, argc - first);
 done:
 	testr_repo_writer_free(l.writer);

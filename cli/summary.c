@@ -58,11 +58,19 @@ xstrndup(const char *s, size_t len)
 }
 
 struct cli_summary *
-cli_summary_new(FILE *out)
+cli_summary_new_uncounted(FILE *out)
 {
 	struct cli_summary *s = xcalloc(1, sizeof(*s));
 
 	s->out = out;
+	return s;
+}
+
+struct cli_summary *
+cli_summary_new(FILE *out)
+{
+	struct cli_summary *s = cli_summary_new_uncounted(out);
+
 	if (testr_tally_new(&s->tally) < 0) {
 		fputs("testr: out of memory\n", stderr);
 		exit(CLI_EXIT_ERROR);
@@ -358,7 +366,7 @@ cli_summary_event(void *userdata, const struct testr_event *ev)
 	struct cli_summary *s = userdata;
 	struct record **slot, *r;
 
-	if (testr_tally_event_fn(s->tally, ev) < 0) {
+	if (s->tally && testr_tally_event_fn(s->tally, ev) < 0) {
 		fputs("testr: out of memory\n", stderr);
 		exit(CLI_EXIT_ERROR);
 	}
@@ -436,9 +444,10 @@ int
 cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		   const struct testr_run_summary *prev)
 {
-	struct testr_run_summary cur;
+	struct testr_run_summary cur = { 0 };
 
-	testr_tally_result(&cur, s->tally);
+	if (s->tally)
+		testr_tally_result(&cur, s->tally);
 	return cli_summary_print(s->out, run_id, &cur, prev);
 }
 
@@ -465,9 +474,11 @@ int
 cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 		      uint64_t run_id, FILE *out)
 {
-	struct testr_run_summary prev_buf;
+	struct testr_run_summary prev_buf, cur;
 	const struct testr_run_summary *prev;
-	struct cli_summary *s = cli_summary_new(out);
+	/* The counts come from the repository (the run's index), so memory
+	 * does not grow with the run: only tests in progress are held. */
+	struct cli_summary *s = cli_summary_new_uncounted(out);
 	int rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
 
 	if (rc == TESTR_ECORRUPT) {
@@ -477,10 +488,12 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 		cli_summary_free(s);
 		return cli_report(ctx, rc);
 	}
-	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);
-	rc = cli_summary_finish(s, run_id, prev);
 	cli_summary_free(s);
-	return rc;
+	rc = testr_repo_run_summary(&cur, repo, run_id);
+	if (rc < 0 && rc != TESTR_ECORRUPT)
+		return cli_report(ctx, rc);
+	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);
+	return cli_summary_print(out, run_id, &cur, prev);
 }
 
 int

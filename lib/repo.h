@@ -47,34 +47,41 @@ enum repo_test_flags {
 	TEST_HAS_START = 1u << 1,
 	TEST_TIMED = 1u << 2,	/* seconds is a duration from this run */
 	TEST_FAILING = 1u << 3,	/* last completed record failed */
-	TEST_MARK = 1u << 4,	/* free for callers */
-	TEST_KNOWN = 1u << 5,	/* seconds came from the durations store */
+	TEST_KNOWN = 1u << 4,	/* seconds came from the durations store */
 };
 
+/* 32 bytes per distinct id (plus the id): a 1M-test run fits in ~90 MB. */
 struct repo_test {
 	const char *id;		/* NUL-terminated, in the map's arena */
-	size_t id_len;
-	uint64_t hash;
-	unsigned flags;
-	int64_t start_sec;
-	uint32_t start_nsec;
 	double seconds;
+	int64_t start_ns;	/* timestamp of the record's first event */
+	uint32_t hash;
+	uint32_t id_len : 24;	/* a v2 packet is at most 4 MiB */
+	uint32_t flags : 8;
 };
 
+#define IDMAP_CHUNK_BITS 16	/* entries live in chunks: no realloc copies */
+
 struct repo_idmap {
-	struct repo_test *v;	/* entries in insertion order */
-	size_t n, cap;
+	struct repo_test **chunks;
+	size_t n, n_chunks;
 	uint32_t *slots;	/* open addressing; index + 1, 0 = empty */
 	size_t n_slots;
 	struct arena_chunk *arena;
 };
+
+static inline struct repo_test *
+repo_idmap_at(const struct repo_idmap *m, size_t i)
+{
+	return &m->chunks[i >> IDMAP_CHUNK_BITS][i & ((1u << IDMAP_CHUNK_BITS) - 1)];
+}
 
 void repo_idmap_init(struct repo_idmap *m);
 void repo_idmap_dispose(struct repo_idmap *m);
 /* Find @id; NULL when absent. */
 struct repo_test *repo_idmap_find(const struct repo_idmap *m, const char *id,
 				  size_t len);
-/* Find or add @id; NULL when out of memory. */
+/* Find or add @id; NULL when out of memory or @len is too long. */
 struct repo_test *repo_idmap_get(struct repo_idmap *m, const char *id,
 				 size_t len);
 
@@ -129,6 +136,9 @@ int repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
 		       uint64_t from, uint64_t to);
 /* Bring the store up to @count runs (rebuilt when absent or corrupt). */
 int repo_times_update(struct testr_repo *repo, uint64_t count);
+
+/* "%.6f" of @seconds into @buf (room for 40); returns the length. */
+size_t repo_format_seconds(char *buf, double seconds);
 
 /* id escaping for line-based files: \\ \n \t */
 size_t repo_escape(char *out, const char *id, size_t len);

@@ -43,7 +43,7 @@ static bool
 any_failing(const struct repo_idmap *tests)
 {
 	for (size_t i = 0; i < tests->n; i++)
-		if (tests->v[i].flags & TEST_FAILING)
+		if (repo_idmap_at(tests, i)->flags & TEST_FAILING)
 			return true;
 	return false;
 }

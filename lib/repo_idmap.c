@@ -76,7 +76,9 @@ repo_idmap_dispose(struct repo_idmap *m)
 		free(m->arena);
 		m->arena = next;
 	}
-	free(m->v);
+	for (size_t i = 0; i < m->n_chunks; i++)
+		free(m->chunks[i]);
+	free(m->chunks);
 	free(m->slots);
 	repo_idmap_init(m);
 }
@@ -84,7 +86,7 @@ repo_idmap_dispose(struct repo_idmap *m)
 static size_t
 probe(const struct repo_idmap *m, const char *id, size_t len, uint64_t h)
 {
-	size_t mask = m->n_slots - 1, i = (size_t)h & mask;
+	size_t mask = m->n_slots - 1, i = (size_t)(h >> 32) & mask;
 
 	for (;; i = (i + 1) & mask) {
 		uint32_t s = m->slots[i];
@@ -92,8 +94,8 @@ probe(const struct repo_idmap *m, const char *id, size_t len, uint64_t h)
 
 		if (!s)
 			return i;
-		t = &m->v[s - 1];
-		if (t->hash == h && t->id_len == len &&
+		t = repo_idmap_at(m, s - 1);
+		if (t->hash == (uint32_t)h && t->id_len == len &&
 		    memcmp(t->id, id, len) == 0)
 			return i;
 	}
@@ -107,7 +109,7 @@ repo_idmap_find(const struct repo_idmap *m, const char *id, size_t len)
 	if (!m->n_slots)
 		return NULL;
 	s = m->slots[probe(m, id, len, hash_id(id, len))];
-	return s ? &m->v[s - 1] : NULL;
+	return s ? repo_idmap_at(m, s - 1) : NULL;
 }
 
 static int
@@ -122,7 +124,8 @@ grow_slots(struct repo_idmap *m)
 	m->slots = slots;
 	m->n_slots = n;
 	for (size_t i = 0; i < m->n; i++) {
-		size_t j = (size_t)m->v[i].hash & (n - 1);
+		const struct repo_test *t = repo_idmap_at(m, i);
+		size_t j = (size_t)(hash_id(t->id, t->id_len) >> 32) & (n - 1);
 
 		while (slots[j])
 			j = (j + 1) & (n - 1);
@@ -134,27 +137,28 @@ grow_slots(struct repo_idmap *m)
 static struct repo_test *
 add_entry(struct repo_idmap *m, const char *id, size_t len, uint64_t h)
 {
+	size_t chunk = m->n >> IDMAP_CHUNK_BITS;
 	struct repo_test *t;
 
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct repo_test *v;
+	if (chunk == m->n_chunks) {
+		struct repo_test **c = realloc(m->chunks,
+					       (chunk + 1) * sizeof(*c));
 
-		if (cap > UINT32_MAX - 1)
-			return NULL;	/* slots hold 32-bit indices */
-		v = realloc(m->v, cap * sizeof(*v));
-		if (!v)
+		if (!c)
 			return NULL;
-		m->v = v;
-		m->cap = cap;
+		m->chunks = c;
+		c[chunk] = malloc(sizeof(**c) << IDMAP_CHUNK_BITS);
+		if (!c[chunk])
+			return NULL;
+		m->n_chunks++;
 	}
-	t = &m->v[m->n];
+	t = repo_idmap_at(m, m->n);
 	memset(t, 0, sizeof(*t));
 	t->id = arena_copy(m, id, len);
 	if (!t->id)
 		return NULL;
-	t->id_len = len;
-	t->hash = h;
+	t->id_len = (uint32_t)len;
+	t->hash = (uint32_t)h;
 	m->n++;
 	return t;
 }
@@ -166,11 +170,13 @@ repo_idmap_get(struct repo_idmap *m, const char *id, size_t len)
 	struct repo_test *t;
 	size_t i;
 
+	if (len >= (1u << 24) || m->n >= UINT32_MAX - 1)
+		return NULL;
 	if ((m->n + 1) * 2 > m->n_slots && grow_slots(m) < 0)
 		return NULL;
 	i = probe(m, id, len, h);
 	if (m->slots[i])
-		return &m->v[m->slots[i] - 1];
+		return repo_idmap_at(m, m->slots[i] - 1);
 	t = add_entry(m, id, len, h);
 	if (t)
 		m->slots[i] = (uint32_t)m->n;

@@ -14,43 +14,42 @@
 
 #define INDEX_MAGIC "libtestr-index 1"
 
-struct timed_ref {
-	const struct repo_test *t;
-	double seconds;
-};
-
 static int
 by_seconds_desc(const void *a, const void *b)
 {
-	const struct timed_ref *x = a, *y = b;
-	size_t n;
-	int c;
+	const struct repo_test *x = *(const struct repo_test *const *)a;
+	const struct repo_test *y = *(const struct repo_test *const *)b;
 
 	if (x->seconds != y->seconds)
 		return x->seconds < y->seconds ? 1 : -1;
-	n = x->t->id_len < y->t->id_len ? x->t->id_len : y->t->id_len;
-	c = memcmp(x->t->id, y->t->id, n);
-	return c ? c : (x->t->id_len > y->t->id_len) - (x->t->id_len < y->t->id_len);
+	return strcmp(x->id, y->id);
 }
 
-/* Each test of the run with its duration: from this run, else remembered. */
-static struct timed_ref *
-timed_tests(size_t *out_n, const struct repo_scan *scan,
+/*
+ * The tests of the run that have a duration, slowest first: from this run,
+ * else the remembered one (copied into the entry, flagged TEST_KNOWN).
+ */
+static const struct repo_test **
+timed_tests(size_t *out_n, struct repo_scan *scan,
 	    const struct repo_times *times)
 {
-	struct timed_ref *v = malloc((scan->tests.n + 1) * sizeof(*v));
+	const struct repo_test **v = malloc((scan->tests.n + 1) * sizeof(*v));
 	size_t n = 0;
 
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < scan->tests.n; i++) {
-		const struct repo_test *t = &scan->tests.v[i];
+		struct repo_test *t = repo_idmap_at(&scan->tests, i);
 		double s;
 
-		if (t->flags & TEST_TIMED)
-			v[n++] = (struct timed_ref){ t, t->seconds };
-		else if (times && repo_times_lookup(times, t->id, t->id_len, &s))
-			v[n++] = (struct timed_ref){ t, s };
+		if (t->flags & TEST_TIMED) {
+			v[n++] = t;
+		} else if (times &&
+			   repo_times_lookup(times, t->id, t->id_len, &s)) {
+			t->seconds = s;
+			t->flags |= TEST_KNOWN;
+			v[n++] = t;
+		}
 	}
 	qsort(v, n, sizeof(*v), by_seconds_desc);
 	*out_n = n;
@@ -73,32 +72,40 @@ write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
 				 s->skips, time, n);
 }
 
+/* "<seconds>\t<escaped id>\n"; *esc is scratch space. */
+static int
+write_line(struct fileio_out *o, const struct repo_test *t, char **esc)
+{
+	char val[48];
+	size_t n = repo_format_seconds(val, t->seconds), elen;
+	char *e = realloc(*esc, (size_t)t->id_len * 2 + 2);
+	int rc;
+
+	if (!e)
+		return TESTR_ENOMEM;
+	*esc = e;
+	val[n++] = '\t';
+	elen = repo_escape(e, t->id, t->id_len);
+	e[elen++] = '\n';
+	rc = fileio_out_write(o, val, n);
+	return rc < 0 ? rc : fileio_out_write(o, e, elen);
+}
+
 int
 repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 		 const struct repo_times *times, bool partial)
 {
 	struct fileio_out o;
 	size_t n = 0;
-	struct timed_ref *v = timed_tests(&n, scan, times);
+	const struct repo_test **v = timed_tests(&n, scan, times);
 	char *path = repo_run_file(repo, id, ".index"), *esc = NULL;
 	int rc = v && path ? fileio_out_open(&o, repo->ctx, path) : TESTR_ENOMEM;
 
 	if (rc < 0)
 		goto done;
 	rc = write_header(&o, id, scan, partial, n);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		char *e = realloc(esc, v[i].t->id_len * 2 + 1);
-		size_t elen;
-
-		if (!e) {
-			rc = TESTR_ENOMEM;
-			break;
-		}
-		esc = e;
-		elen = repo_escape(esc, v[i].t->id, v[i].t->id_len);
-		rc = fileio_out_printf(&o, "%.6f\t%.*s\n", v[i].seconds,
-				       (int)elen, esc);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = write_line(&o, v[i], &esc);
 	if (rc == 0)
 		rc = fileio_out_printf(&o, "end\n");
 	if (rc == 0)
@@ -108,7 +115,7 @@ repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 done:
 	free(esc);
 	free(path);
-	free(v);
+	free((void *)v);
 	return rc;
 }
 

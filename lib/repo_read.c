@@ -122,8 +122,8 @@ testr_repo_failing_ids(struct testr_strv *out, struct testr_repo *repo)
 	rc = testr_repo_read_failing(repo, repo_scan_event_fn, &scan);
 	repo_scan_finish(&scan);
 	for (size_t i = 0; rc == 0 && i < scan.tests.n; i++)
-		if (scan.tests.v[i].flags & TEST_FAILING)
-			rc = testr_strv_push(out, scan.tests.v[i].id);
+		if (repo_idmap_at(&scan.tests, i)->flags & TEST_FAILING)
+			rc = testr_strv_push(out, repo_idmap_at(&scan.tests, i)->id);
 	repo_scan_dispose(&scan);
 	return rc;
 }
@@ -222,7 +222,7 @@ slowest_by_scan(struct testr_repo *repo, uint64_t id, size_t limit,
 		goto done;
 	}
 	for (size_t i = 0; i < scan.tests.n; i++)
-		ids[i] = scan.tests.v[i].id;
+		ids[i] = repo_idmap_at(&scan.tests, i)->id;
 	rc = testr_repo_durations(secs, repo, ids, scan.tests.n);
 	for (size_t i = 0; rc == 0 && i < scan.tests.n; i++)
 		if (!isnan(secs[i]))

@@ -51,11 +51,21 @@ note_time(struct repo_scan *s, const struct testr_event *ev)
 			    ((double)s->last_nsec - (double)s->first_nsec) / 1e9;
 }
 
+/* Nanoseconds since the epoch, clamped (int64 reaches the year 2262). */
+static int64_t
+ts_ns(const struct testr_event *ev)
+{
+	const int64_t lim = INT64_MAX / 1000000000 - 1;
+	int64_t s = ev->ts_sec > lim ? lim : ev->ts_sec < -lim ? -lim : ev->ts_sec;
+
+	return s * 1000000000 + ev->ts_nsec % 1000000000;
+}
+
 static void
 close_record(struct repo_scan *s, struct repo_test *t,
 	     const struct testr_event *ev)
 {
-	t->flags &= ~(unsigned)(TEST_OPEN | TEST_FAILING);
+	t->flags &= ~(TEST_OPEN | TEST_FAILING) & 0xffu;
 	if (ev->status == TESTR_STATUS_EXISTS)
 		return;		/* listed, not run: no count, no duration */
 	s->sum.tests_run++;
@@ -66,8 +76,7 @@ close_record(struct repo_scan *s, struct repo_test *t,
 		s->sum.skips++;
 	}
 	if ((t->flags & TEST_HAS_START) && (ev->fields & TESTR_EVENT_TIMESTAMP)) {
-		t->seconds = (double)(ev->ts_sec - t->start_sec) +
-			     ((double)ev->ts_nsec - (double)t->start_nsec) / 1e9;
+		t->seconds = (double)(ts_ns(ev) - t->start_ns) / 1e9;
 		t->flags |= TEST_TIMED;
 	}
 }
@@ -87,11 +96,10 @@ repo_scan_event(struct repo_scan *s, const struct testr_event *ev)
 		return TESTR_ENOMEM;
 	if (!(t->flags & TEST_OPEN)) {
 		t->flags |= TEST_OPEN;
-		t->flags &= ~(unsigned)TEST_HAS_START;
+		t->flags &= ~TEST_HAS_START & 0xffu;
 		if (has_ts) {
 			t->flags |= TEST_HAS_START;
-			t->start_sec = ev->ts_sec;
-			t->start_nsec = ev->ts_nsec;
+			t->start_ns = ts_ns(ev);
 		}
 	}
 	if (ev->status != TESTR_STATUS_UNDEFINED &&
@@ -110,12 +118,12 @@ void
 repo_scan_finish(struct repo_scan *s)
 {
 	for (size_t i = 0; i < s->tests.n; i++) {
-		struct repo_test *t = &s->tests.v[i];
+		struct repo_test *t = repo_idmap_at(&s->tests, i);
 
 		if (!(t->flags & TEST_OPEN))
 			continue;
 		/* Never completed: testtools reports it as an error. */
-		t->flags &= ~(unsigned)(TEST_OPEN | TEST_FAILING);
+		t->flags &= ~(TEST_OPEN | TEST_FAILING) & 0xffu;
 		s->sum.tests_run++;
 		s->sum.failures++;
 	}
@@ -172,6 +180,6 @@ testr_tally_result(struct testr_run_summary *out,
 	out->partial = false;
 	/* Open records count as failed runs, as repo_scan_finish() would. */
 	for (size_t i = 0; i < s->tests.n; i++)
-		if (s->tests.v[i].flags & TEST_OPEN)
+		if (repo_idmap_at(&s->tests, i)->flags & TEST_OPEN)
 			out->tests_run++, out->failures++;
 }

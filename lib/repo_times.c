@@ -17,11 +17,22 @@
 
 #define TIMES_MAGIC "libtestr-durations 1 "
 
+static bool
+needs_escape(const char *id, size_t len)
+{
+	return memchr(id, '\\', len) || memchr(id, '\n', len) ||
+	       memchr(id, '\t', len);
+}
+
 size_t
 repo_escape(char *out, const char *id, size_t len)
 {
 	size_t o = 0;
 
+	if (!needs_escape(id, len)) {
+		memcpy(out, id, len);
+		return len;
+	}
 	for (size_t i = 0; i < len; i++) {
 		char c = id[i];
 
@@ -168,8 +179,7 @@ repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
 }
 
 struct new_time {
-	const char *esc;
-	size_t len;
+	const char *esc;	/* escaped id, NUL-terminated */
 	double seconds;
 };
 
@@ -178,43 +188,77 @@ by_escaped_id(const void *a, const void *b)
 {
 	const struct new_time *x = a, *y = b;
 
-	return cmp_ids(x->esc, x->len, y->esc, y->len);
+	return strcmp(x->esc, y->esc);
 }
 
-/* The timed tests of @tests, escaped and sorted by id.  *out_buf backs them. */
+/*
+ * The timed tests of @tests sorted by escaped id.  Ids that need escaping
+ * (rare) get an escaped copy in *out_copies; the others are used in place.
+ */
 static int
-collect_new(struct new_time **out, size_t *out_n, char **out_buf,
+collect_new(struct new_time **out, size_t *out_n, struct testr_strv *copies,
 	    const struct repo_idmap *tests)
 {
-	size_t n = 0, bytes = 0, off = 0;
-	struct new_time *v;
-	char *buf;
+	struct new_time *v = malloc((tests->n + 1) * sizeof(*v));
+	size_t n = 0;
+	int rc = v ? 0 : TESTR_ENOMEM;
 
-	for (size_t i = 0; i < tests->n; i++)
-		if (tests->v[i].flags & TEST_TIMED)
-			bytes += tests->v[i].id_len * 2;
-	v = malloc((tests->n + 1) * sizeof(*v));
-	buf = malloc(bytes + 1);
-	if (!v || !buf) {
-		free(v);
-		free(buf);
-		return TESTR_ENOMEM;
-	}
-	for (size_t i = 0; i < tests->n; i++) {
-		const struct repo_test *t = &tests->v[i];
+	for (size_t i = 0; rc == 0 && i < tests->n; i++) {
+		const struct repo_test *t = repo_idmap_at(tests, i);
+		char *e;
 
 		if (!(t->flags & TEST_TIMED))
 			continue;
-		v[n].esc = buf + off;
-		v[n].len = repo_escape(buf + off, t->id, t->id_len);
 		v[n].seconds = t->seconds;
-		off += v[n++].len;
+		v[n].esc = t->id;
+		if (needs_escape(t->id, t->id_len)) {
+			e = malloc((size_t)t->id_len * 2 + 1);
+			if (!e || testr_strv_push(copies, "") < 0) {
+				free(e);
+				rc = TESTR_ENOMEM;
+				break;
+			}
+			e[repo_escape(e, t->id, t->id_len)] = '\0';
+			free(copies->v[copies->n - 1]);
+			copies->v[copies->n - 1] = e;
+			v[n].esc = e;
+		}
+		n++;
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
 	}
 	qsort(v, n, sizeof(*v), by_escaped_id);
 	*out = v;
 	*out_n = n;
-	*out_buf = buf;
 	return 0;
+}
+
+size_t
+repo_format_seconds(char *buf, double seconds)
+{
+	/* "%.6f", without printf's cost on a million lines. */
+	double x = seconds * 1e6;
+	long long us = (long long)(x < 0 ? x - 0.5 : x + 0.5);
+	bool neg = us < 0;
+	unsigned long long u = neg ? 0ULL - (unsigned long long)us :
+				     (unsigned long long)us;
+	char tmp[32];
+	size_t n = 0, o = 0;
+
+	for (int i = 0; i < 6; i++, u /= 10)
+		tmp[n++] = (char)('0' + u % 10);
+	tmp[n++] = '.';
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (neg)
+		buf[o++] = '-';
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+	return o;
 }
 
 struct body_writer {
@@ -251,10 +295,10 @@ body_line(struct body_writer *w, const char *esc, size_t len, const char *val,
 static int
 body_new_line(struct body_writer *w, const struct new_time *t)
 {
-	char val[64];
-	int n = snprintf(val, sizeof(val), "%.6f", t->seconds);
+	char val[40];
+	size_t n = repo_format_seconds(val, t->seconds);
 
-	return body_line(w, t->esc, t->len, val, (size_t)n);
+	return body_line(w, t->esc, strlen(t->esc), val, n);
 }
 
 /* Merge the sorted old body and the sorted new entries (new ones win). */
@@ -274,7 +318,7 @@ merge(struct body_writer *w, const struct repo_times *old,
 		int c = 1;
 
 		while (rc == 0 && i < n &&
-		       (c = cmp_ids(v[i].esc, v[i].len, p, klen)) < 0)
+		       (c = cmp_ids(v[i].esc, strlen(v[i].esc), p, klen)) < 0)
 			rc = body_new_line(w, &v[i++]);
 		if (rc == 0 && c == 0)
 			rc = body_new_line(w, &v[i++]);
@@ -306,10 +350,11 @@ repo_times_write(struct testr_repo *repo, const struct repo_times *old,
 	struct body_writer w = { .crc = crc32_z(0, NULL, 0), .cap = 1u << 20 };
 	struct fileio_out out;
 	struct new_time *v = NULL;
-	char *esc = NULL, *path = repo_file(repo, "times");
+	struct testr_strv copies = TESTR_STRV_INIT;
+	char *path = repo_file(repo, "times");
 	char head[HEADER_WIDTH + 1];
 	size_t n = 0;
-	int rc = path ? collect_new(&v, &n, &esc, tests) : TESTR_ENOMEM;
+	int rc = path ? collect_new(&v, &n, &copies, tests) : TESTR_ENOMEM;
 
 	if (rc < 0)
 		goto done;
@@ -333,7 +378,7 @@ repo_times_write(struct testr_repo *repo, const struct repo_times *old,
 done:
 	free(w.buf);
 	free(v);
-	free(esc);
+	testr_strv_dispose(&copies);
 	free(path);
 	return rc;
 }
@@ -343,7 +388,7 @@ static int
 fold_times(struct repo_idmap *all, const struct repo_scan *one)
 {
 	for (size_t i = 0; i < one->tests.n; i++) {
-		const struct repo_test *t = &one->tests.v[i];
+		const struct repo_test *t = repo_idmap_at(&one->tests, i);
 		struct repo_test *a;
 
 		if (!(t->flags & TEST_TIMED))

@@ -32,7 +32,7 @@ set_ts(struct testr_event *ev, double t)
 		return;
 	ev->fields |= TESTR_EVENT_TIMESTAMP;
 	ev->ts_sec = BASE + (int64_t)t;
-	ev->ts_nsec = (uint32_t)llround((t - floor(t)) * 1e9);
+	ev->ts_nsec = (uint32_t)((t - (double)(int64_t)t) * 1e9 + 0.5);
 }
 
 static int
