@@ -90,4 +90,41 @@ for who in py c; do
 	expect "unknown option exit code ($who)" 2 "$rc"
 done
 
+# Our testr reading the repository testrepository wrote (format 1, v1 runs):
+# every view the same as testrepository's own.
+cp -a "$WORK/py" "$WORK/legacy"
+legacy() {
+	name=$1
+	shift
+	rc=0
+	(cd "$WORK/py" && $PYTESTR "$@" > "$WORK/py.out" 2>&1) || rc=$?
+	echo "rc=$rc" >> "$WORK/py.out"
+	rc=0
+	(cd "$WORK/legacy" && $T "$@" > "$WORK/c.out" 2>&1) || rc=$?
+	echo "rc=$rc" >> "$WORK/c.out"
+	same "$name" "$WORK/py.out" "$WORK/c.out"
+}
+for cmd in stats last failing "failing --list" slowest "slowest --all"; do
+	legacy "format 1 read by us: $cmd" $cmd
+done
+expect "reading did not change the format" "1" "$(cat "$WORK/legacy/.testrepository/format")"
+
+# Storing a run upgrades it: history kept, ids continue, durations rebuilt
+# from the old runs, and testrepository then refuses it cleanly.
+(cd "$WORK/legacy" && $T load < "$WORK/s2" > "$WORK/c.out") || true
+expect "upgraded format" "libtestr-1" "$(cat "$WORK/legacy/.testrepository/format")"
+expect "runs after upgrade" "runs=$(( $(cd "$WORK/py" && $PYTESTR stats | cut -d= -f2) + 1 ))" \
+	"$(cd "$WORK/legacy" && $T stats)"
+checks=$((checks + 1))
+grep -q "^FAILED (id=8, failures=2 (+1))$" "$WORK/c.out" || fail "load into format 1: $(cat "$WORK/c.out")"
+expect "failing after upgrade" "a.b.six
+a.b.seven" "$(cd "$WORK/legacy" && $T failing --list)"
+checks=$((checks + 1))
+(cd "$WORK/legacy" && $T slowest --all | grep -q "^big.slow ") && fail "slowest shows a test not in the latest run"
+rc=0
+(cd "$WORK/legacy" && $PYTESTR last > /dev/null 2> "$WORK/py.err") || rc=$?
+expect "testrepository refuses the upgraded repository" 3 "$rc"
+checks=$((checks + 1))
+! grep -q Traceback "$WORK/py.err" || fail "testrepository crashed: $(cat "$WORK/py.err")"
+
 finish
