@@ -100,7 +100,7 @@ reference_run(struct reference *r, const char *const *argv)
 	ck_assert_msg(p != NULL, "cannot run %s", cmd);
 	while (getline(&line, &cap, p) > 0)
 		reference_add_line(r, line);
-	ck_assert_msg(pclose(p) == 0, "%s failed", cmd);
+	ck_assert_msg(pclose(p) == 0, "%.200s... failed", cmd);
 	free(line);
 	free(cmd);
 }

@@ -630,6 +630,100 @@ START_TEST(commands_match_testrepository_for_the_same_config_and_ids)
 }
 END_TEST
 
+/* Template pieces: every way a '$' can sit next to a variable name. */
+static const char *const gen_pieces[] = {
+	"$IDOPTION", "$IDFILE", "$IDFILEX", "$IDLIST", "${IDLIST}", "$LISTOPT",
+	"$LISTOPTS", "$$", "$", "$HOME", "100%%", "run", " ", "$IDOPTIO",
+	"\\$IDLIST", "$IDOPTION$IDLIST", "'$IDFILE'", "-",
+};
+
+static unsigned long gen_state = 42;
+
+static size_t
+gen_pick(size_t n)
+{
+	gen_state = gen_state * 6364136223846793005ul + 1442695040888963407ul;
+	return (size_t)(gen_state >> 33) % n;
+}
+
+static char *
+gen_template(void)
+{
+	char *t = strdup("");
+	size_t n = 1 + gen_pick(6);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = gen_pieces[gen_pick(sizeof(gen_pieces) /
+						    sizeof(gen_pieces[0]))];
+		char *next = testr_asprintf("%s%s", t, p);
+
+		free(t);
+		t = next;
+	}
+	return t;
+}
+
+/* A config with a random test_command and, maybe, the other options. */
+static char *
+gen_expand_conf(void)
+{
+	static const char *const defaults[] = {
+		"", "", "", "test_id_list_default=d.1 d.2\n",
+		"test_id_list_default=\n",
+	};
+	char *cmd = gen_template(), *idopt = gen_template(), *conf;
+
+	conf = testr_asprintf("[DEFAULT]\ntest_command=%s\n%s%s%s%s",
+		cmd, gen_pick(4) ? "test_id_option=" : "#",
+		idopt, gen_pick(4) ? "\ntest_list_option=--list\n" : "\n",
+		defaults[gen_pick(5)]);
+	free(cmd);
+	free(idopt);
+	return conf;
+}
+
+START_TEST(commands_match_testrepository_on_generated_templates)
+{
+	enum { N = 150 };
+	const char *const *id_sets[] = { NULL, two_ids, zero_ids };
+	const char *const *arg_sets[] = { no_args, two_args };
+	static struct expand_case cases[N];
+	static const char *argv[N * 12 + 2];
+	char *dirs[N], *confs_gen[N], counts[N][24];
+	struct reference ref;
+	struct fx f;
+	size_t argc = 1, j = 0, errors = 0;
+
+	fx_init(&f);
+	argv[0] = "expand";
+	for (size_t n = 0; n < N; n++) {
+		confs_gen[n] = gen_expand_conf();
+		cases[n] = (struct expand_case){ confs_gen[n],
+			arg_sets[gen_pick(2)], id_sets[gen_pick(3)] };
+		dirs[n] = testr_asprintf("%s/case-%zu", f.dir, n);
+		argc = add_case_argv(argv, argc, &cases[n], dirs[n], counts[n],
+				     sizeof(counts[n]));
+	}
+	argv[argc] = NULL;
+	reference_run(&ref, argv);
+	for (size_t i = 0; i < N; i++) {
+		size_t k = reference_group(&ref, &j, "case", dirs[i]);
+		struct reference one = { ref.name + j, ref.value + j, k - j };
+
+		errors += reference_get(&one, "error") != NULL;
+		assert_expands_as_testrepository(&f, &cases[i], dirs[i], &ref, j, k);
+		j = k;
+		free(dirs[i]);
+		free(confs_gen[i]);
+	}
+	/* Both outcomes must be well represented. */
+	ck_assert_uint_gt(errors, N / 20);
+	ck_assert_uint_lt(errors, N / 2);
+	reference_dispose(&ref);
+	fx_dispose(&f);
+}
+END_TEST
+
 START_TEST(command_idfile_is_utf8_where_testrepository_fails)
 {
 	static const char *const ids[] = { "pkg.t\xc3\xa9st.\xe6\x97\xa5", NULL };
@@ -714,6 +808,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, instance_commands_expand_their_variables);
 	HARNESS_ADD(h, instance_commands_when_not_configured);
 	HARNESS_ADD(h, commands_match_testrepository_for_the_same_config_and_ids);
+	HARNESS_ADD(h, commands_match_testrepository_on_generated_templates);
 	HARNESS_ADD(h, command_idfile_is_utf8_where_testrepository_fails);
 	HARNESS_ADD(h, instance_commands_match_testrepository);
 }
