@@ -5,6 +5,7 @@
 
 #include "../lib/context.h"
 #include "../lib/regex.h"
+#include "config_reference.h"
 #include "harness.h"
 
 const char harness_module[] = "regex";
@@ -172,6 +173,54 @@ START_TEST(regex_match_reuse_gives_independent_results)
 }
 END_TEST
 
+/* group_regex values seen in real .testr.conf files, and filter shapes. */
+static const char *const py_patterns[] = {
+	"([^\\.]*\\.)*", "([^\\.]+\\.)+", "(?P<cls>[^\\[(]+)", "^(.*)\\.test_",
+	"[^.]+\\.[^.]+", "\\w+", "test_\\d+$", "(?i)CASE", "\\bfoo\\b", "a|ab",
+	"(\\w+\\.)+?", "[\xc3\xa9\xc3\x89]t", "\\s", "(?:x|y)*z", "", ".",
+};
+static const char *const py_ids[] = {
+	"pkg.mod.Case.test_a", "nodots", "pkg.Test[param].test_1",
+	"t\xc3\xa9st.\xc3\x89t\xc3\xa9.test_\xd9\xa3", "Case.test_42",
+	"foo.bar foo", "with space", "xyxyz", "", "ab", "\xe6\x97\xa5.\xe6\x9c\xac",
+};
+
+START_TEST(regex_match_and_search_agree_with_python_re)
+{
+	enum { NP = sizeof(py_patterns) / sizeof(py_patterns[0]),
+	       NI = sizeof(py_ids) / sizeof(py_ids[0]) };
+	const char *argv[NP + NI + 3] = { "regex" };
+	struct reference ref;
+	size_t n = 1, j = 0;
+
+	for (size_t p = 0; p < NP; p++)
+		argv[n++] = py_patterns[p];
+	argv[n++] = "--";
+	for (size_t i = 0; i < NI; i++)
+		argv[n++] = py_ids[i];
+	reference_run(&ref, argv);
+	ck_assert_uint_eq(ref.n, NP * NI * 2);
+	for (size_t p = 0; p < NP; p++) {
+		struct testr_regex *re = compile_ok(py_patterns[p]);
+
+		for (size_t i = 0; i < NI; i++, j += 2) {
+			size_t len = 0, n_id = strlen(py_ids[i]);
+			int m = testr_regex_match(&len, re, py_ids[i], n_id);
+			char ours[32];
+
+			snprintf(ours, sizeof(ours), "%ld", m == 1 ? (long)len : -1L);
+			ck_assert_msg(strcmp(ours, ref.value[j]) == 0,
+				      "re.match('%s', '%s'): Python %s, we %s",
+				      py_patterns[p], py_ids[i], ref.value[j], ours);
+			ck_assert_int_eq(testr_regex_search(re, py_ids[i], n_id),
+					 atoi(ref.value[j + 1]));
+		}
+		testr_regex_free(re);
+	}
+	reference_dispose(&ref);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -186,4 +235,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, regex_invalid_utf8_pattern_is_a_parse_error);
 	HARNESS_ADD(h, regex_keeps_its_pattern_and_free_null_is_noop);
 	HARNESS_ADD(h, regex_match_reuse_gives_independent_results);
+	HARNESS_ADD(h, regex_match_and_search_agree_with_python_re);
 }

@@ -11,6 +11,9 @@ value is printed hex-encoded as "name<TAB>hex", so any byte survives.
       for each case a line "case<TAB>hex(DIR)", then what
       TestCommand.get_run_command(ids, args) + TestListingFixture.setUp()
       give: run, list, idfile (path) and idfile_content; or error.
+  reference.py regex PATTERN... -- ID...
+      for each pattern and id, "match" (the UTF-8 length of re.match's
+      group 0, or -1) and "search" (1 or 0).
   reference.py instances DIR COUNT PROVISION_OUTPUT
       the provision, execute (of command "CMD") and dispose commands
       TestCommand runs, and the instance id it picked.
@@ -97,8 +100,21 @@ def instances(here, count, provision_output):
     out('dispose', ran[-1])
 
 
+def regex(args):
+    import re
+    split = args.index('--')
+    for pattern in args[:split]:
+        compiled = re.compile(pattern)
+        for test_id in args[split + 1:]:
+            m = compiled.match(test_id)
+            out('match', str(len(m.group(0).encode('utf-8')) if m else -1))
+            out('search', '1' if compiled.search(test_id) else '0')
+
+
 if __name__ == '__main__':
-    if sys.argv[1] == 'ini':
+    if sys.argv[1] == 'regex':
+        regex(sys.argv[2:])
+    elif sys.argv[1] == 'ini':
         for path in sys.argv[2:]:
             out('file', path)
             dump_ini(path)
