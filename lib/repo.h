@@ -65,7 +65,9 @@ struct repo_test {
 struct repo_idmap {
 	struct repo_test **chunks;
 	size_t n, n_chunks;
-	uint32_t *slots;	/* open addressing; index + 1, 0 = empty */
+	/* Open addressing: (hash tag << 32) | (index + 1), 0 = empty.  The
+	 * tag lets a probe skip entries without touching them. */
+	uint64_t *slots;
 	size_t n_slots;
 	struct arena_chunk *arena;
 };
@@ -92,6 +94,7 @@ struct repo_scan {
 	struct testr_run_summary sum;
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
+	struct repo_test *last;	/* a test's events mostly come together */
 };
 
 void repo_scan_init(struct repo_scan *s);

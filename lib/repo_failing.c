@@ -17,6 +17,8 @@ struct copier {
 	struct fileio_out *out;
 	const struct repo_idmap *tests;
 	bool want_failing;	/* copy tests failing in @tests, else unseen ones */
+	const struct repo_test *last;	/* lookup cache: events come together */
+	const char *last_id;
 };
 
 static int
@@ -33,7 +35,13 @@ copy_event(void *userdata, const struct testr_event *ev)
 
 	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
 		return 0;
-	t = repo_idmap_find(c->tests, ev->test_id, strlen(ev->test_id));
+	if (c->last_id && strcmp(c->last_id, ev->test_id) == 0) {
+		t = c->last;
+	} else {
+		t = repo_idmap_find(c->tests, ev->test_id, strlen(ev->test_id));
+		c->last = t;
+		c->last_id = t ? t->id : NULL;
+	}
 	if (c->want_failing ? !t || !(t->flags & TEST_FAILING) : t != NULL)
 		return 0;
 	return testr_subunit_encode_v2(c->repo->ctx, ev, write_out, c->out);
@@ -70,7 +78,7 @@ repo_failing_apply(struct testr_repo *repo, uint64_t id,
 		   struct repo_scan *scan, bool partial)
 {
 	struct fileio_out out;
-	struct copier c = { repo, &out, &scan->tests, false };
+	struct copier c = { repo, &out, &scan->tests, false, NULL, NULL };
 	char *path = repo_file(repo, "failing");
 	char *run = repo_run_file(repo, id, "");
 	int rc = path && run ? fileio_out_open(&out, repo->ctx, path) :
@@ -81,6 +89,8 @@ repo_failing_apply(struct testr_repo *repo, uint64_t id,
 	if (partial)
 		rc = copy_from(&c, path);
 	c.want_failing = true;
+	c.last = NULL;
+	c.last_id = NULL;
 	if (rc == 0 && any_failing(&scan->tests))
 		rc = copy_from(&c, run);
 	if (rc == 0)

@@ -89,14 +89,15 @@ probe(const struct repo_idmap *m, const char *id, size_t len, uint64_t h)
 	size_t mask = m->n_slots - 1, i = (size_t)(h >> 32) & mask;
 
 	for (;; i = (i + 1) & mask) {
-		uint32_t s = m->slots[i];
+		uint64_t s = m->slots[i];
 		const struct repo_test *t;
 
 		if (!s)
 			return i;
-		t = repo_idmap_at(m, s - 1);
-		if (t->hash == (uint32_t)h && t->id_len == len &&
-		    memcmp(t->id, id, len) == 0)
+		if ((uint32_t)(s >> 32) != (uint32_t)h)
+			continue;
+		t = repo_idmap_at(m, (uint32_t)s - 1);
+		if (t->id_len == len && memcmp(t->id, id, len) == 0)
 			return i;
 	}
 }
@@ -104,19 +105,19 @@ probe(const struct repo_idmap *m, const char *id, size_t len, uint64_t h)
 struct repo_test *
 repo_idmap_find(const struct repo_idmap *m, const char *id, size_t len)
 {
-	uint32_t s;
+	uint64_t s;
 
 	if (!m->n_slots)
 		return NULL;
 	s = m->slots[probe(m, id, len, hash_id(id, len))];
-	return s ? repo_idmap_at(m, s - 1) : NULL;
+	return s ? repo_idmap_at(m, (uint32_t)s - 1) : NULL;
 }
 
 static int
 grow_slots(struct repo_idmap *m)
 {
 	size_t n = m->n_slots ? m->n_slots * 2 : 1024;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	uint64_t *slots = calloc(n, sizeof(*slots));
 
 	if (!slots)
 		return -1;
@@ -129,7 +130,7 @@ grow_slots(struct repo_idmap *m)
 
 		while (slots[j])
 			j = (j + 1) & (n - 1);
-		slots[j] = (uint32_t)(i + 1);
+		slots[j] = (uint64_t)t->hash << 32 | (i + 1);
 	}
 	return 0;
 }
@@ -176,9 +177,9 @@ repo_idmap_get(struct repo_idmap *m, const char *id, size_t len)
 		return NULL;
 	i = probe(m, id, len, h);
 	if (m->slots[i])
-		return repo_idmap_at(m, m->slots[i] - 1);
+		return repo_idmap_at(m, (uint32_t)m->slots[i] - 1);
 	t = add_entry(m, id, len, h);
 	if (t)
-		m->slots[i] = (uint32_t)m->n;
+		m->slots[i] = (uint64_t)t->hash << 32 | m->n;
 	return t;
 }

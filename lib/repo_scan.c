@@ -91,9 +91,13 @@ repo_scan_event(struct repo_scan *s, const struct testr_event *ev)
 		note_time(s, ev);
 	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
 		return 0;
-	t = repo_idmap_get(&s->tests, ev->test_id, strlen(ev->test_id));
-	if (!t)
-		return TESTR_ENOMEM;
+	t = s->last;
+	if (!t || strcmp(t->id, ev->test_id) != 0) {
+		t = repo_idmap_get(&s->tests, ev->test_id, strlen(ev->test_id));
+		if (!t)
+			return TESTR_ENOMEM;
+		s->last = t;	/* entries never move: chunks are not reallocated */
+	}
 	if (!(t->flags & TEST_OPEN)) {
 		t->flags |= TEST_OPEN;
 		t->flags &= ~TEST_HAS_START & 0xffu;

@@ -20,8 +20,8 @@
 static bool
 needs_escape(const char *id, size_t len)
 {
-	return memchr(id, '\\', len) || memchr(id, '\n', len) ||
-	       memchr(id, '\t', len);
+	/* ids are NUL-terminated: one strcspn scan instead of three memchr */
+	return strcspn(id, "\\\n\t") < len;
 }
 
 size_t
