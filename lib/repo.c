@@ -187,8 +187,14 @@ needs_repair(bool *out, struct testr_repo *repo, uint64_t count)
 int
 repo_repair_with_lock(struct testr_repo *repo)
 {
-	char *lock = repo_file(repo, "lock");
-	int fd = -1, rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
+	char *lock;
+	int fd = -1, rc;
+
+	/* A writer of this handle has it (flock would wait for ourselves). */
+	if (repo->locks_held)
+		return repo_repair(repo);
+	lock = repo_file(repo, "lock");
+	rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
 
 	if (rc == 0)
 		rc = repo_repair(repo);

@@ -16,6 +16,7 @@ struct testr_repo {
 	struct testr_context *ctx;
 	char *path;		/* .../.testrepository */
 	bool legacy;		/* testrepository format 1 */
+	unsigned locks_held;	/* writers of this handle holding the lock */
 };
 
 /* "<repo>/<name>", malloc'd; NULL when out of memory. */

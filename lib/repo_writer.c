@@ -80,8 +80,10 @@ writer_start(struct testr_repo_writer *w)
 	int rc = lock ? fileio_lock(&w->lock_fd, w->repo->ctx, lock) :
 		 TESTR_ENOMEM;
 
-	if (rc == 0)
+	if (rc == 0) {
+		w->repo->locks_held++;
 		remove_stale_temps(w->repo);
+	}
 	if (rc == 0 && w->repo->legacy)
 		rc = upgrade_legacy(w->repo);
 	if (rc == 0)	/* another writer may have run while we waited */
@@ -202,6 +204,8 @@ testr_repo_writer_free(struct testr_repo_writer *w)
 	if (!w->committed)
 		fileio_out_abort(&w->run);
 	repo_scan_dispose(&w->scan);
+	if (w->lock_fd >= 0)
+		w->repo->locks_held--;
 	fileio_unlock(w->lock_fd);
 	free(w);
 }

@@ -643,6 +643,28 @@ START_TEST(repo_legacy_format_is_upgraded_by_the_first_write)
 }
 END_TEST
 
+/* The runner asks for durations while its writer holds the lock. */
+START_TEST(repo_durations_while_writing_do_not_wait_for_ourselves)
+{
+	struct fixture f;
+	struct testr_repo_writer *w;
+	const char *id = "a";
+	double d;
+	char *p;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	p = repo_path(&f, "times");
+	unlink(p);		/* forces a rebuild, which needs the lock */
+	free(p);
+	ck_assert_int_eq(testr_repo_durations(&d, f.repo, &id, 1), 0);
+	ck_assert_double_eq_tol(d, 2, 1e-6);
+	testr_repo_writer_free(w);
+	fixture_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -667,4 +689,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_tally_counts_unfinished_tests_as_failures);
 	HARNESS_ADD(h, repo_writer_rejects_unknown_options_version);
 	HARNESS_ADD(h, repo_legacy_format_is_upgraded_by_the_first_write);
+	HARNESS_ADD(h, repo_durations_while_writing_do_not_wait_for_ourselves);
 }
