@@ -406,6 +406,22 @@ START_TEST(command_errors_use_testrepository_wording)
 }
 END_TEST
 
+START_TEST(command_options_of_an_unknown_version_are_refused)
+{
+	struct fx f;
+
+	fx_init(&f);
+	fx_config(&f, basic_conf);
+	f.opts.version = TESTR_COMMAND_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_run(&f), TESTR_EINVAL);
+	ck_assert_int_eq(fx_list(&f), TESTR_EINVAL);
+	f.opts.version = 0;
+	ck_assert_int_eq(fx_run(&f), TESTR_EINVAL);
+	ck_assert_int_eq(testr_command_run(&f.cmd, f.ctx, f.cfg, NULL), 0);
+	fx_dispose(&f);
+}
+END_TEST
+
 START_TEST(command_list_fills_listopt_and_the_default_idlist)
 {
 	static const char *const ids[] = { "ignored", NULL };
@@ -803,6 +819,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, command_run_uses_test_id_list_default_when_no_ids_are_given);
 	HARNESS_ADD(h, command_run_appends_extra_arguments_with_spaces);
 	HARNESS_ADD(h, command_errors_use_testrepository_wording);
+	HARNESS_ADD(h, command_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, command_list_fills_listopt_and_the_default_idlist);
 	HARNESS_ADD(h, command_list_needs_listopt_in_the_command);
 	HARNESS_ADD(h, instance_commands_expand_their_variables);

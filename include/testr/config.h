@@ -36,7 +36,11 @@
 extern "C" {
 #endif
 
-/** A loaded configuration: immutable once loaded. */
+/**
+ * A loaded configuration: immutable once loaded, except that
+ * testr_config_group_key() uses scratch space inside it, so one config must
+ * not be used from two threads at once.
+ */
 struct testr_config;
 
 /** Which syntax the file was written in. */

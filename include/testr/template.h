@@ -84,7 +84,8 @@ struct testr_command_options {
  * test_command is missing ("No test_command option present in .testr.conf"),
  * or when test_command uses $IDOPTION without test_id_option or $LISTOPT
  * without test_list_option; TESTR_EINVAL for an id holding a newline (it
- * cannot be listed in $IDFILE); TESTR_EIO when $IDFILE cannot be written;
+ * cannot be listed in $IDFILE) or an @opts->version this library does not
+ * know; TESTR_EIO when $IDFILE cannot be written;
  * TESTR_ENOMEM.
  */
 TESTR_API int testr_command_run(struct testr_command *out,
