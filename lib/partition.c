@@ -17,6 +17,7 @@
 #include <testr/partition.h>
 
 #include "context.h"
+#include "idset.h"
 
 struct group {
 	const char *key;
@@ -45,16 +46,6 @@ struct testr_partition {
 };
 
 #define NO_ID ((size_t)-1)
-
-static uint64_t
-hash_key(const char *key, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
 
 static void
 grouping_dispose(struct grouping *g)
@@ -90,7 +81,7 @@ grouping_init(struct grouping *g, size_t n_ids, bool owns_keys)
 static struct group *
 grouping_find(struct grouping *g, const char *key, size_t len, bool copy)
 {
-	size_t slot = hash_key(key, len) & g->mask;
+	size_t slot = testr_hash_bytes(key, len) & g->mask;
 	struct group *grp;
 
 	for (; g->slots[slot]; slot = (slot + 1) & g->mask) {

@@ -186,6 +186,16 @@ proc_close_pipes(struct proc *p)
 	close_fd(&p->err_fd);
 }
 
+static void
+decode_status(struct proc_status *out, int status)
+{
+	*out = (struct proc_status){ -1, 0 };
+	if (WIFSIGNALED(status))
+		out->signal = WTERMSIG(status);
+	else
+		out->exit_code = WEXITSTATUS(status);
+}
+
 int
 proc_wait(struct proc *p, struct proc_status *out)
 {
@@ -193,20 +203,31 @@ proc_wait(struct proc *p, struct proc_status *out)
 	pid_t r;
 
 	proc_close_pipes(p);
+	if (p->pid <= 0) {
+		/* Reaped already by proc_try_wait(): @out holds the status. */
+		return p->pid == 0 ? TESTR_OK : TESTR_EIO;
+	}
 	*out = (struct proc_status){ -1, 0 };
-	if (p->pid <= 0)
-		return TESTR_EIO;
 	do
 		r = waitpid(p->pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	p->pid = 0;
 	if (r < 0)
 		return TESTR_EIO;
-	if (WIFSIGNALED(status))
-		out->signal = WTERMSIG(status);
-	else
-		out->exit_code = WEXITSTATUS(status);
+	decode_status(out, status);
 	return TESTR_OK;
+}
+
+int
+proc_try_wait(struct proc *p, struct proc_status *out)
+{
+	int status;
+
+	if (p->pid <= 0 || waitpid(p->pid, &status, WNOHANG) != p->pid)
+		return 0;
+	p->pid = 0;
+	decode_status(out, status);
+	return 1;
 }
 
 void
@@ -225,6 +246,11 @@ proc_status_describe(const struct proc_status *st, char *buf, size_t size)
 	if (st->signal)
 		snprintf(buf, size, "signal %d (%s)", st->signal,
 			 strsignal(st->signal));
+	else if (st->exit_code > 128 && st->exit_code < 128 + NSIG)
+		/* How sh reports a command that a signal killed. */
+		snprintf(buf, size, "exit code %d (signal %d: %s)",
+			 st->exit_code, st->exit_code - 128,
+			 strsignal(st->exit_code - 128));
 	else
 		snprintf(buf, size, "exit code %d", st->exit_code);
 	return buf;

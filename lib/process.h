@@ -45,6 +45,12 @@ int proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 /* Close the pipes, wait for the child and fill @out.  0 or TESTR_EIO. */
 int proc_wait(struct proc *p, struct proc_status *out);
 
+/*
+ * Reap the child if it has already ended: returns 1 and fills @out (the
+ * pipes stay open), or 0 when it is still running.
+ */
+int proc_try_wait(struct proc *p, struct proc_status *out);
+
 /* Send @sig to the child (its whole group when it has one). */
 void proc_kill(struct proc *p, int sig);
 

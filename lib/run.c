@@ -1,3 +1,806 @@
-/* run: being written. */
+/*
+ * Running tests: listing, concurrency, and the workers themselves, read all
+ * at once with poll() and decoded as their bytes arrive.
+ */
 #include "config-build.h"
-typedef int testr_run_placeholder_;
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <testr/filter.h>
+#include <testr/run.h>
+#include <testr/template.h>
+
+#include "context.h"
+#include "idset.h"
+#include "process.h"
+
+/* ---- listing ---------------------------------------------------------- */
+
+struct listing {
+	struct testr_strv *out;
+	size_t packets;		/* real subunit events seen */
+	int rc;
+};
+
+static int
+listing_event(void *userdata, const struct testr_event *ev)
+{
+	struct listing *l = userdata;
+
+	/* Non-subunit bytes come as a "stdout" file with no test id. */
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) && ev->file_name &&
+	    strcmp(ev->file_name, "stdout") == 0)
+		return 0;
+	l->packets++;
+	if (ev->status == TESTR_STATUS_EXISTS &&
+	    (ev->fields & TESTR_EVENT_TEST_ID))
+		return testr_strv_push(l->out, ev->test_id);
+	return 0;
+}
+
+/* Plain lines, stripped as Python's str.strip() does; blanks skipped. */
+static int
+listing_lines(struct testr_strv *out, const char *buf, size_t len)
+{
+	const char *ws = " \t\r\n\v\f";
+	const char *end = buf + len;
+
+	while (buf < end) {
+		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
+		const char *stop = nl ? nl : end;
+		const char *s = buf;
+
+		while (s < stop && strchr(ws, *s) && *s)
+			s++;
+		while (stop > s && strchr(ws, stop[-1]) && stop[-1])
+			stop--;
+		if (stop > s && testr_strv_pushn(out, s, (size_t)(stop - s)) < 0)
+			return TESTR_ENOMEM;
+		buf = nl ? nl + 1 : end;
+	}
+	return TESTR_OK;
+}
+
+TESTR_API int
+testr_run_parse_listing(struct testr_strv *out, struct testr_context *ctx,
+			const void *buf, size_t len)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+	struct listing l = { out, 0, 0 };
+	size_t before = out->n;
+	int rc;
+
+	o.protocol = TESTR_SUBUNIT_V2;
+	o.on_event = listing_event;
+	o.userdata = &l;
+	o.noise_file_name = "stdout";
+	rc = testr_subunit_decoder_new(&dec, ctx, &o);
+	if (rc < 0)
+		return rc;
+	rc = testr_subunit_decoder_feed(dec, buf, len);
+	if (rc == 0)
+		rc = testr_subunit_decoder_finish(dec);
+	testr_subunit_decoder_free(dec);
+	if (rc < 0 || l.packets > 0)
+		return rc;
+	/* No subunit at all: a plain list, one id per line. */
+	while (out->n > before)
+		free(out->v[--out->n]);
+	return listing_lines(out, buf, len);
+}
+
+static void
+tell_command(const struct testr_run_options *opts, const char *cmd)
+{
+	if (opts && opts->on_command)
+		opts->on_command(opts->command_userdata, cmd);
+}
+
+/* Show what a failed listing printed: its plain output and any files. */
+static int
+show_file_bytes(void *userdata, const struct testr_event *ev)
+{
+	const struct testr_run_options *opts = userdata;
+
+	if ((ev->fields & TESTR_EVENT_FILE) && ev->file_len)
+		return opts->on_output(opts->output_userdata, ev->file_bytes,
+				       ev->file_len);
+	return 0;
+}
+
+static void
+show_listing_output(struct testr_context *ctx,
+		    const struct testr_run_options *opts,
+		    const struct proc_capture *c)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+
+	if (!opts || !opts->on_output)
+		return;
+	o.protocol = TESTR_SUBUNIT_V2;
+	o.on_event = show_file_bytes;
+	o.userdata = (void *)opts;
+	o.noise_file_name = "stdout";
+	if (testr_subunit_decoder_new(&dec, ctx, &o) == 0) {
+		testr_subunit_decoder_feed(dec, c->out, c->out_len);
+		testr_subunit_decoder_finish(dec);
+		testr_subunit_decoder_free(dec);
+	}
+	if (c->err_len)
+		opts->on_output(opts->output_userdata, c->err, c->err_len);
+}
+
+static const volatile sig_atomic_t *
+stop_flag(const struct testr_run_options *opts)
+{
+	return opts ? opts->interrupted : NULL;
+}
+
+static int
+wrap_for_instance(char **out, struct testr_pool *pool, const char *instance,
+		  const char *cmd, const char *files)
+{
+	if (!pool) {
+		*out = strdup(cmd);
+		return *out ? TESTR_OK : TESTR_ENOMEM;
+	}
+	return testr_pool_wrap(pool, out, instance, cmd, files);
+}
+
+static int
+run_listing(struct testr_strv *out, struct testr_context *ctx,
+	    const char *cmd, const struct testr_run_options *opts)
+{
+	struct proc_capture c;
+	int rc;
+
+	tell_command(opts, cmd);
+	rc = proc_capture(&c, ctx, cmd, false, stop_flag(opts));
+	if (rc < 0)
+		return rc;
+	if (c.status.exit_code != 0) {
+		show_listing_output(ctx, opts, &c);
+		rc = testr_fail(ctx, TESTR_ECHILD,
+				"Non-zero exit code (%d) from test listing.",
+				c.status.signal ? 128 + c.status.signal :
+				c.status.exit_code);
+	} else {
+		/* Python passes stderr through; so do we, after the fact. */
+		if (c.err_len && opts && opts->on_output)
+			opts->on_output(opts->output_userdata, c.err, c.err_len);
+		rc = testr_run_parse_listing(out, ctx, c.out, c.out_len);
+	}
+	proc_capture_dispose(&c);
+	return rc;
+}
+
+static size_t
+workers_wanted(const struct testr_run_options *opts)
+{
+	return opts && opts->parallel && opts->concurrency ? opts->concurrency : 1;
+}
+
+TESTR_API int
+testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
+		     const struct testr_config *cfg, struct testr_pool *pool,
+		     const struct testr_run_options *opts)
+{
+	struct testr_command_options co = TESTR_COMMAND_OPTIONS_INIT;
+	struct testr_command cmd = TESTR_COMMAND_INIT;
+	const char *instance = NULL;
+	char *wrapped = NULL;
+	int rc;
+
+	if (opts) {
+		co.args = opts->args;
+		co.n_args = opts->n_args;
+	}
+	rc = testr_command_list(&cmd, ctx, cfg, &co);
+	if (rc == TESTR_OK && pool)
+		rc = testr_pool_obtain(pool, workers_wanted(opts), &instance);
+	if (rc == TESTR_OK)
+		rc = wrap_for_instance(&wrapped, pool, instance, cmd.command,
+				       NULL);
+	if (rc == TESTR_OK)
+		rc = run_listing(out, ctx, wrapped, opts);
+	testr_pool_release(pool, instance);
+	free(wrapped);
+	testr_command_dispose(&cmd);
+	return rc;
+}
+
+/* ---- concurrency ------------------------------------------------------ */
+
+static int
+parse_concurrency(size_t *out, struct testr_context *ctx, const char *text)
+{
+	const char *ws = " \t\r\n\v\f";
+	const char *s = text + strspn(text, ws);
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *s == '-' || *s == '+' || errno ||
+	    end[strspn(end, ws)] != '\0')
+		return testr_fail(ctx, TESTR_EPARSE,
+				  "test_run_concurrency printed '%.*s', "
+				  "not a number of workers",
+				  (int)strcspn(s, "\n"), s);
+	*out = (size_t)v;
+	return TESTR_OK;
+}
+
+static int
+callout_concurrency(size_t *out, struct testr_context *ctx,
+		    const char *callout)
+{
+	struct proc_capture c;
+	int rc = proc_capture(&c, ctx, callout, false, NULL);
+
+	if (rc < 0)
+		return rc;
+	if (c.status.exit_code != 0) {
+		c.err[strcspn(c.err, "\n")] = '\0';
+		rc = testr_fail(ctx, TESTR_ECHILD,
+				"test_run_concurrency failed: exit code %d, "
+				"stderr='%s'", c.status.signal ?
+				128 + c.status.signal : c.status.exit_code,
+				c.err);
+	} else {
+		rc = parse_concurrency(out, ctx, c.out);
+	}
+	proc_capture_dispose(&c);
+	return rc;
+}
+
+TESTR_API int
+testr_run_concurrency(size_t *out, struct testr_context *ctx,
+		      size_t requested, const char *callout)
+{
+	long cpus;
+	int rc;
+
+	*out = requested;
+	if (*out == 0 && callout) {
+		rc = callout_concurrency(out, ctx, callout);
+		if (rc < 0)
+			return rc;
+	}
+	if (*out == 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		*out = cpus > 0 ? (size_t)cpus : 1;
+	}
+	return TESTR_OK;
+}
+
+/* ---- workers ---------------------------------------------------------- */
+
+struct worker {
+	struct testr_run *run;
+	size_t number;			/* N of worker-N */
+	char tag[32];
+	struct testr_command cmd;	/* expanded command, $IDFILE, ids */
+	char *command;			/* after instance_execute */
+	const char *instance;
+	struct proc proc;
+	struct proc_status status;
+	struct testr_subunit_decoder *dec;
+};
+
+struct testr_run {
+	struct testr_context *ctx;
+	struct testr_pool *pool;
+	const struct testr_run_options *opts;
+	struct worker *workers;
+	size_t n_workers;
+	struct idset handed;		/* every id handed out, and by whom */
+	int sink_error;
+};
+
+static void
+now(int64_t *sec, uint32_t *nsec)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*sec = ts.tv_sec;
+	*nsec = (uint32_t)ts.tv_nsec;
+}
+
+static bool
+is_final(enum testr_status st)
+{
+	return st >= TESTR_STATUS_SUCCESS && st <= TESTR_STATUS_XFAIL;
+}
+
+/* Both sinks, the repository first (as testrepository's CopyStreamResult). */
+static int
+deliver(struct testr_run *run, const struct testr_event *ev)
+{
+	const struct testr_run_options *o = run->opts;
+	int rc = 0;
+
+	if (o->on_store)
+		rc = o->on_store(o->store_userdata, ev);
+	if (rc == 0 && o->on_event)
+		rc = o->on_event(o->event_userdata, ev);
+	if (rc != 0 && !run->sink_error)
+		run->sink_error = rc < 0 ? rc : TESTR_EABORT;
+	return rc;
+}
+
+#define TAGS_INLINE 32
+
+/* Forward @ev from @w with worker-N added to its tags and N to its route. */
+static int
+worker_event(void *userdata, const struct testr_event *ev)
+{
+	struct worker *w = userdata;
+	const char *inline_tags[TAGS_INLINE];
+	const char **tags = inline_tags;
+	struct testr_event tagged = *ev;
+	char route[64];
+	int rc;
+
+	if (ev->n_tags + 1 > TAGS_INLINE &&
+	    !(tags = malloc((ev->n_tags + 1) * sizeof(*tags))))
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < ev->n_tags; i++)
+		tags[i] = ev->tags[i];
+	tags[ev->n_tags] = w->tag;
+	tagged.tags = tags;
+	tagged.n_tags = ev->n_tags + 1;
+	tagged.fields |= TESTR_EVENT_TAGS | TESTR_EVENT_ROUTE_CODE;
+	if (ev->fields & TESTR_EVENT_ROUTE_CODE)
+		snprintf(route, sizeof(route), "%zu/%s", w->number,
+			 ev->route_code);
+	else
+		snprintf(route, sizeof(route), "%zu", w->number);
+	tagged.route_code = route;
+	if ((ev->fields & TESTR_EVENT_TEST_ID) && is_final(ev->status))
+		idset_mark(&w->run->handed, ev->test_id);
+	rc = deliver(w->run, &tagged);
+	if (tags != inline_tags)
+		free(tags);
+	return rc;
+}
+
+/* A failure made up by testr, for a dead worker or a lost id. */
+static int
+synthetic_failure(struct worker *w, const char *test_id, const char *why)
+{
+	struct testr_event ev = { 0 };
+	const char *tags[1] = { w->tag };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP |
+		    TESTR_EVENT_TAGS | TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
+	ev.status = TESTR_STATUS_FAIL;
+	ev.runnable = true;
+	ev.eof = true;
+	now(&ev.ts_sec, &ev.ts_nsec);
+	ev.test_id = test_id;
+	ev.tags = tags;
+	ev.n_tags = 1;
+	ev.mime_type = "text/plain;charset=utf8";
+	ev.file_name = "traceback";
+	ev.file_bytes = (const unsigned char *)why;
+	ev.file_len = strlen(why);
+	/* Route it like the worker's own events. */
+	return worker_event(w, &ev) < 0 ? w->run->sink_error : 0;
+}
+
+static int
+report_worker_status(struct worker *w)
+{
+	char status[96], *why;
+	int rc;
+
+	if (w->status.exit_code == 0 && w->status.signal == 0)
+		return TESTR_OK;
+	proc_status_describe(&w->status, status, sizeof(status));
+	why = testr_asprintf("%s ended with %s; its command was: %s\n", w->tag,
+			     status, w->command);
+	if (!why)
+		return TESTR_ENOMEM;
+	rc = synthetic_failure(w, "process-returncode", why);
+	free(why);
+	return rc;
+}
+
+static int
+report_missing(struct worker *w, size_t *missing)
+{
+	char *why = testr_asprintf("%s was given this test and never reported "
+				   "a result for it; its command was: %s\n",
+				   w->tag, w->command);
+	int rc = why ? TESTR_OK : TESTR_ENOMEM;
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
+		if (idset_marked(&w->run->handed, w->cmd.ids.v[i]))
+			continue;
+		/* Report each lost id once, even if listed twice. */
+		idset_mark(&w->run->handed, w->cmd.ids.v[i]);
+		(*missing)++;
+		rc = synthetic_failure(w, w->cmd.ids.v[i], why);
+	}
+	free(why);
+	return rc;
+}
+
+static int
+worker_decoder(struct worker *w, struct testr_context *ctx)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+
+	o.protocol = TESTR_SUBUNIT_AUTO;
+	o.on_event = worker_event;
+	o.userdata = w;
+	o.noise_file_name = "stdout";
+	return testr_subunit_decoder_new(&w->dec, ctx, &o);
+}
+
+/* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
+static int
+worker_start(struct testr_run *run, struct worker *w,
+	     const struct testr_config *cfg, const struct testr_strv *ids,
+	     size_t concurrency)
+{
+	struct testr_command_options co = TESTR_COMMAND_OPTIONS_INIT;
+	int rc;
+
+	co.ids = ids;
+	co.args = run->opts->args;
+	co.n_args = run->opts->n_args;
+	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
+	rc = testr_command_run(&w->cmd, run->ctx, cfg, &co);
+	if (rc == TESTR_OK && run->pool)
+		rc = testr_pool_obtain(run->pool, concurrency, &w->instance);
+	if (rc == TESTR_OK)
+		rc = wrap_for_instance(&w->command, run->pool, w->instance,
+				       w->cmd.command, w->cmd.id_file);
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
+		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
+	if (rc == TESTR_OK)
+		rc = worker_decoder(w, run->ctx);
+	if (rc < 0)
+		return rc;
+	tell_command(run->opts, w->command);
+	return proc_spawn(&w->proc, run->ctx, w->command,
+			  PROC_PIPE_STDOUT | PROC_OWN_GROUP);
+}
+
+static void
+worker_dispose(struct testr_run *run, struct worker *w)
+{
+	struct proc_status ignored;
+
+	if (w->proc.pid > 0) {
+		proc_kill(&w->proc, SIGKILL);
+		proc_wait(&w->proc, &ignored);
+	}
+	testr_pool_release(run->pool, w->instance);
+	w->instance = NULL;
+	testr_subunit_decoder_free(w->dec);
+	w->dec = NULL;
+	free(w->command);
+	w->command = NULL;
+	testr_command_dispose(&w->cmd);
+}
+
+static int
+run_alloc(struct testr_run **out, struct testr_context *ctx,
+	  struct testr_pool *pool, const struct testr_run_options *opts,
+	  size_t n_workers)
+{
+	struct testr_run *run = calloc(1, sizeof(*run));
+
+	*out = run;
+	if (!run)
+		return TESTR_ENOMEM;
+	run->ctx = ctx;
+	run->pool = pool;
+	run->opts = opts;
+	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
+	if (!run->workers || idset_init(&run->handed) < 0)
+		return TESTR_ENOMEM;
+	return TESTR_OK;
+}
+
+/* The ids of one partition list, as a vector of copies. */
+static int
+partition_ids(struct testr_strv *out, const struct testr_partition *p,
+	      size_t worker, const struct testr_strv *ids)
+{
+	size_t n;
+	const size_t *idx = testr_partition_worker(p, worker, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (testr_strv_push(out, ids->v[idx[i]]) < 0)
+			return TESTR_ENOMEM;
+	return TESTR_OK;
+}
+
+static int
+start_partitioned(struct testr_run *run, const struct testr_config *cfg,
+		  const struct testr_partition *p, const struct testr_strv *ids)
+{
+	size_t n = testr_partition_workers(p);
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
+		struct testr_strv part = TESTR_STRV_INIT;
+		struct worker *w = &run->workers[run->n_workers];
+
+		rc = partition_ids(&part, p, i, ids);
+		if (rc == TESTR_OK && part.n > 0) {
+			w->run = run;
+			w->number = run->n_workers++;
+			rc = worker_start(run, w, cfg, &part, n);
+		}
+		testr_strv_dispose(&part);
+	}
+	return rc;
+}
+
+TESTR_API int
+testr_run_start(struct testr_run **out, struct testr_context *ctx,
+		const struct testr_config *cfg, struct testr_pool *pool,
+		const struct testr_partition *partition,
+		const struct testr_strv *ids,
+		const struct testr_run_options *opts)
+{
+	size_t n = partition ? testr_partition_workers(partition) : 1;
+	int rc = run_alloc(out, ctx, pool, opts, n);
+
+	if (rc == TESTR_OK && partition) {
+		rc = start_partitioned(*out, cfg, partition, ids);
+	} else if (rc == TESTR_OK && (!ids || ids->n > 0)) {
+		struct worker *w = &(*out)->workers[0];
+
+		w->run = *out;
+		(*out)->n_workers = 1;
+		rc = worker_start(*out, w, cfg, ids, 1);
+	}
+	if (rc == TESTR_ENOMEM)
+		testr_fail(ctx, rc, "out of memory starting the test workers");
+	if (rc < 0) {
+		testr_run_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int
+pump_data(void *userdata, size_t index, const void *buf, size_t len)
+{
+	struct testr_run *run = userdata;
+	struct worker *w = &run->workers[index];
+	int rc;
+
+	if (len == 0)
+		rc = testr_subunit_decoder_finish(w->dec);
+	else
+		rc = testr_subunit_decoder_feed(w->dec, buf, len);
+	if (rc != 0)
+		return run->sink_error ? run->sink_error : rc;
+	return TESTR_OK;
+}
+
+/* Give stopped workers a moment to exit on SIGTERM, then insist. */
+static void
+stop_workers(struct testr_run *run)
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+
+	for (size_t i = 0; i < run->n_workers; i++)
+		proc_kill(&run->workers[i].proc, SIGTERM);
+	for (int tries = 0; tries < 20; tries++) {
+		bool alive = false;
+
+		for (size_t i = 0; i < run->n_workers; i++) {
+			struct worker *w = &run->workers[i];
+
+			alive |= w->proc.pid > 0 &&
+				 !proc_try_wait(&w->proc, &w->status);
+		}
+		if (!alive)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	for (size_t i = 0; i < run->n_workers; i++)
+		proc_kill(&run->workers[i].proc, SIGKILL);
+}
+
+static int
+pump_workers(struct testr_run *run)
+{
+	int *fds = malloc((run->n_workers ? run->n_workers : 1) * sizeof(int));
+	int rc;
+
+	if (!fds)
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < run->n_workers; i++)
+		fds[i] = run->workers[i].proc.out_fd;
+	rc = proc_pump(run->ctx, fds, run->n_workers, pump_data, run,
+		       run->opts->interrupted);
+	free(fds);
+	return rc;
+}
+
+static int
+finish_workers(struct testr_run *run, struct testr_run_result *res)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; i < run->n_workers; i++) {
+		struct worker *w = &run->workers[i];
+
+		proc_wait(&w->proc, &w->status);	/* also closes the pipe */
+		if (res->interrupted)
+			continue;
+		res->failed_workers += w->status.exit_code != 0 ||
+				       w->status.signal != 0;
+		if (rc == TESTR_OK)
+			rc = report_worker_status(w);
+		if (rc == TESTR_OK)
+			rc = report_missing(w, &res->missing);
+	}
+	return rc;
+}
+
+TESTR_API int
+testr_run_wait(struct testr_run *run, struct testr_run_result *out)
+{
+	struct testr_run_result res = { 0 };
+	int rc, done;
+
+	res.workers = run->n_workers;
+	for (size_t i = 0; i < run->n_workers; i++)
+		res.ids += run->workers[i].cmd.ids.n;
+	rc = pump_workers(run);
+	if (rc < 0) {
+		res.interrupted = rc == TESTR_EINTR;
+		stop_workers(run);
+	}
+	done = finish_workers(run, &res);
+	if (rc == TESTR_OK)
+		rc = done;
+	for (size_t i = 0; i < run->n_workers; i++)
+		worker_dispose(run, &run->workers[i]);
+	if (out)
+		*out = res;
+	if (rc == TESTR_EINTR)
+		testr_fail(run->ctx, rc, "interrupted: the test workers were "
+			   "stopped");
+	return rc;
+}
+
+TESTR_API void
+testr_run_free(struct testr_run *run)
+{
+	if (!run)
+		return;
+	for (size_t i = 0; i < run->n_workers; i++)
+		worker_dispose(run, &run->workers[i]);
+	idset_dispose(&run->handed);
+	free(run->workers);
+	free(run);
+}
+
+/* ---- the whole flow ---------------------------------------------------- */
+
+static int
+group_of(void *userdata, const char *id, const char **key, size_t *len)
+{
+	const struct testr_config *cfg = userdata;
+
+	*key = id;
+	return testr_config_group_key(len, cfg, id) ? 1 : 0;
+}
+
+/* Durations for @ids, NAN-free: -1 where none is recorded. */
+static int
+durations_for(double **out, const struct testr_strv *ids,
+	      const struct testr_run_options *opts)
+{
+	double *t = malloc((ids->n ? ids->n : 1) * sizeof(*t));
+	int rc = TESTR_OK;
+
+	*out = t;
+	if (!t)
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < ids->n && rc >= 0; i++) {
+		t[i] = -1;
+		if (opts->duration)
+			rc = opts->duration(opts->duration_userdata, ids->v[i],
+					    &t[i]);
+		if (rc == 0)
+			t[i] = -1;
+	}
+	return rc < 0 ? rc : TESTR_OK;
+}
+
+static int
+partition_run(struct testr_partition **out, struct testr_context *ctx,
+	      const struct testr_config *cfg, const struct testr_strv *ids,
+	      size_t workers, const struct testr_run_options *opts)
+{
+	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
+	double *t;
+	int rc = durations_for(&t, ids, opts);
+
+	po.group_key = group_of;
+	po.group_userdata = (void *)cfg;
+	if (rc == TESTR_OK)
+		rc = testr_partition_new(out, ctx, (const char *const *)ids->v,
+					 ids->n, t, workers, &po);
+	free(t);
+	return rc;
+}
+
+/* The ids to run: given, or listed (and filtered) when they are needed. */
+static int
+select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
+	   const struct testr_config *cfg, struct testr_pool *pool,
+	   const struct testr_run_options *opts, size_t workers)
+{
+	struct testr_filter *filter = NULL;
+	int rc = TESTR_OK;
+
+	*known = opts->ids != NULL;
+	for (size_t i = 0; *known && rc == 0 && i < opts->ids->n; i++)
+		rc = testr_strv_push(ids, opts->ids->v[i]);
+	if (rc == TESTR_OK && !*known && (workers > 1 || opts->n_filters)) {
+		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
+		*known = true;
+	}
+	if (rc == TESTR_OK && *known && opts->n_filters) {
+		rc = testr_filter_new(&filter, ctx, opts->filters,
+				      opts->n_filters);
+		if (rc == TESTR_OK)
+			rc = testr_filter_apply(filter, ids);
+	}
+	testr_filter_free(filter);
+	return rc;
+}
+
+TESTR_API int
+testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
+		const struct testr_config *cfg, struct testr_pool *pool,
+		const struct testr_run_options *opts)
+{
+	struct testr_run_options o = *opts;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_partition *p = NULL;
+	struct testr_run *run = NULL;
+	bool known;
+	int rc = TESTR_OK;
+
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (o.parallel)
+		rc = testr_run_concurrency(&o.concurrency, ctx, o.concurrency,
+				testr_config_get(cfg, "test_run_concurrency"));
+	if (rc == TESTR_OK)
+		rc = select_ids(&ids, &known, ctx, cfg, pool, &o,
+				workers_wanted(&o));
+	if (rc == TESTR_OK && known && workers_wanted(&o) > 1)
+		rc = partition_run(&p, ctx, cfg, &ids, workers_wanted(&o), &o);
+	if (rc == TESTR_OK)
+		rc = testr_run_start(&run, ctx, cfg, pool, p,
+				     known ? &ids : NULL, opts);
+	if (rc == TESTR_OK)
+		rc = testr_run_wait(run, out);
+	testr_run_free(run);
+	testr_partition_free(p);
+	testr_strv_dispose(&ids);
+	return rc;
+}

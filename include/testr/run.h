@@ -1,7 +1,171 @@
-/* libtestr: run (being written). */
+/*
+ * libtestr: running a project's tests.
+ *
+ * The data flow of `testr run`, as calls a C tool can make one by one:
+ *
+ *   testr_run_list_tests()      list the ids (test_list_option, $LISTOPT)
+ *   testr_filter_apply()        keep the ids the filters select (filter.h)
+ *   testr_run_concurrency()     option, test_run_concurrency callout, CPUs
+ *   testr_partition_new()       balanced per-worker lists (partition.h)
+ *   testr_run_start()           write $IDFILE, expand, spawn every worker
+ *   testr_run_wait()            read all workers with poll(), deliver events
+ *
+ * or all at once with testr_run_tests().  Nothing is printed: events go to
+ * the caller's sinks, commands to on_command, output the user must see to
+ * on_output.
+ */
 #ifndef TESTR_RUN_H
 #define TESTR_RUN_H
 
-#include <testr/common.h>
+#include <signal.h>
 
+#include <testr/common.h>
+#include <testr/config.h>
+#include <testr/partition.h>
+#include <testr/pool.h>
+#include <testr/subunit.h>
+
+#ifdef __cplusplus
+extern "C" {
 #endif
+
+/**
+ * Looks up the recorded duration of @test_id: store it in *@out_seconds and
+ * return 1, return 0 when none is known, or a negative TESTR_E* code.
+ */
+typedef int (*testr_duration_fn)(void *userdata, const char *test_id,
+				 double *out_seconds);
+
+struct testr_run_options {
+	unsigned version;		/* = 1 */
+	/* Several workers?  Without it everything runs in one worker. */
+	bool parallel;
+	/* With parallel: the worker count; 0 asks the callout, then CPUs. */
+	size_t concurrency;
+	/* The ids to run, or NULL for "everything the runner has". */
+	const struct testr_strv *ids;
+	/* Filters (regexes, search semantics, union); none when 0. */
+	const char *const *filters;
+	size_t n_filters;
+	/* Extra arguments appended to test_command (after `--`). */
+	char *const *args;
+	size_t n_args;
+	/* Every event of every worker, tagged worker-N: for display... */
+	testr_event_fn on_event;
+	void *event_userdata;
+	/* ...and, first, for the repository (either may be NULL). */
+	testr_event_fn on_store;
+	void *store_userdata;
+	/* Told `<command>` before each spawn (show it as running=...). */
+	testr_command_fn on_command;
+	void *command_userdata;
+	/* Bytes the user must see, e.g. a failed listing's output. */
+	testr_write_fn on_output;
+	void *output_userdata;
+	/* Recorded durations, for balancing; NULL: none known. */
+	testr_duration_fn duration;
+	void *duration_userdata;
+	/* Set non-zero (from a SIGINT/SIGTERM handler) to stop the run. */
+	const volatile sig_atomic_t *interrupted;
+};
+
+#define TESTR_RUN_OPTIONS_INIT \
+	{ 1, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
+	  NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** What happened in a run, beyond the events themselves. */
+struct testr_run_result {
+	size_t workers;		/* runner processes spawned */
+	size_t failed_workers;	/* exited non-zero or killed by a signal */
+	size_t missing;		/* ids handed to a worker, never reported */
+	size_t ids;		/* ids handed out (0: the runner chose) */
+	bool interrupted;	/* stopped by *interrupted */
+};
+
+/**
+ * Parse a listing: the ids of a subunit v2 enumeration (status `exists`),
+ * or, when @buf holds no subunit at all, one id per non-blank line
+ * (stripped).  Ids are appended to @out.  Returns 0 or TESTR_ENOMEM.
+ */
+TESTR_API int testr_run_parse_listing(struct testr_strv *out,
+				      struct testr_context *ctx,
+				      const void *buf, size_t len);
+
+/**
+ * Run the list command (test_command with $LISTOPT, plus @opts->args),
+ * through an instance of @pool when one is configured (@pool may be NULL),
+ * and append the ids to @out.  @opts->on_command hears the command.
+ * Returns 0; TESTR_ENOTFOUND "LISTOPT not configured in .testr.conf" (or
+ * another missing option); TESTR_ECHILD "Non-zero exit code (N) from test
+ * listing." after handing the command's output to @opts->on_output;
+ * TESTR_EINTR; or another negative code.
+ */
+TESTR_API int testr_run_list_tests(struct testr_strv *out,
+				   struct testr_context *ctx,
+				   const struct testr_config *cfg,
+				   struct testr_pool *pool,
+				   const struct testr_run_options *opts);
+
+/**
+ * The number of workers: @requested when non-zero, else the integer the
+ * @callout command (test_run_concurrency, may be NULL) prints, else the
+ * number of online CPUs.  Returns 0; TESTR_ECHILD when the callout fails
+ * (its exit code and stderr in the message); TESTR_EPARSE when it prints
+ * anything but one non-negative integer.
+ */
+TESTR_API int testr_run_concurrency(size_t *out, struct testr_context *ctx,
+				    size_t requested, const char *callout);
+
+/** A set of running workers; opaque. */
+struct testr_run;
+
+/**
+ * Start the workers: one per non-empty list of @partition (whose indices
+ * refer to @ids), or, when @partition is NULL, a single worker running
+ * @ids (NULL: everything).  For each: write $IDFILE, expand test_command,
+ * wrap it with instance_execute on an instance of @pool (may be NULL), tell
+ * @opts->on_command, spawn.  @opts must stay valid until testr_run_free().
+ * Returns 0 (then call testr_run_wait()) or a negative code; on failure
+ * workers already started are stopped.  Free *@out with testr_run_free().
+ */
+TESTR_API int testr_run_start(struct testr_run **out, struct testr_context *ctx,
+			      const struct testr_config *cfg,
+			      struct testr_pool *pool,
+			      const struct testr_partition *partition,
+			      const struct testr_strv *ids,
+			      const struct testr_run_options *opts);
+
+/**
+ * Read every worker at once until all finish, decoding each stream as it
+ * arrives and delivering each event, tagged worker-N and routed N, to
+ * on_store then on_event.  Then, for a worker that exited non-zero or died
+ * by a signal, deliver a failure `process-returncode` naming the worker,
+ * its command and the status; and for every id handed to a worker that it
+ * never reported, a failure of that id.  On *interrupted the workers are
+ * stopped (SIGTERM, then SIGKILL) and no failures are made up.  Instances
+ * are released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
+ * TESTR_EINTR, or the error a sink returned.
+ */
+TESTR_API int testr_run_wait(struct testr_run *run,
+			     struct testr_run_result *out);
+
+/** Stop any worker still running, clean up, free.  NULL is a no-op. */
+TESTR_API void testr_run_free(struct testr_run *run);
+
+/**
+ * The whole flow in one call: decide the ids (list when several workers or
+ * filters need them), filter, choose the concurrency, partition by
+ * group_regex and @opts->duration, start and wait.  Returns as
+ * testr_run_wait(), or the first error on the way.
+ */
+TESTR_API int testr_run_tests(struct testr_run_result *out,
+			      struct testr_context *ctx,
+			      const struct testr_config *cfg,
+			      struct testr_pool *pool,
+			      const struct testr_run_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TESTR_RUN_H */

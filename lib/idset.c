@@ -1,0 +1,95 @@
+/* A flagged hash set of borrowed test ids (open addressing). */
+#include "config-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/common.h>
+
+#include "idset.h"
+
+uint64_t
+testr_hash_bytes(const char *key, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+int
+idset_init(struct idset *s)
+{
+	s->cap = 64;
+	s->n = 0;
+	s->slots = calloc(s->cap, sizeof(*s->slots));
+	return s->slots ? TESTR_OK : TESTR_ENOMEM;
+}
+
+void
+idset_dispose(struct idset *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->cap = s->n = 0;
+}
+
+static struct idset_slot *
+find_slot(struct idset_slot *slots, size_t cap, const char *key)
+{
+	size_t i = testr_hash_bytes(key, strlen(key)) & (cap - 1);
+
+	while (slots[i].key && strcmp(slots[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int
+grow(struct idset *s)
+{
+	size_t cap = s->cap * 2;
+	struct idset_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].key)
+			*find_slot(slots, cap, s->slots[i].key) = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return TESTR_OK;
+}
+
+int
+idset_add(struct idset *s, const char *key)
+{
+	struct idset_slot *slot;
+
+	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
+		return TESTR_ENOMEM;
+	slot = find_slot(s->slots, s->cap, key);
+	if (!slot->key) {
+		slot->key = key;
+		s->n++;
+	}
+	return TESTR_OK;
+}
+
+void
+idset_mark(struct idset *s, const char *key)
+{
+	struct idset_slot *slot = find_slot(s->slots, s->cap, key);
+
+	if (slot->key)
+		slot->marked = true;
+}
+
+bool
+idset_marked(const struct idset *s, const char *key)
+{
+	const struct idset_slot *slot = find_slot((struct idset_slot *)s->slots, s->cap, key);
+
+	return slot->key && slot->marked;
+}

@@ -1,0 +1,40 @@
+/*
+ * Private: a hash set of test ids with one flag each, for "which ids handed
+ * to a worker were reported".  Keys are borrowed: they must outlive the set.
+ */
+#ifndef TESTR_LIB_IDSET_H
+#define TESTR_LIB_IDSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct idset_slot {
+	const char *key;
+	bool marked;
+};
+
+struct idset {
+	struct idset_slot *slots;
+	size_t cap;		/* a power of two */
+	size_t n;
+};
+
+/* FNV-1a over @len bytes, folded; shared by every id hash table. */
+uint64_t testr_hash_bytes(const char *key, size_t len);
+
+/* An empty set.  0 or TESTR_ENOMEM. */
+int idset_init(struct idset *s);
+
+void idset_dispose(struct idset *s);
+
+/* Add @key (borrowed) unmarked; a key already present is left as it is. */
+int idset_add(struct idset *s, const char *key);
+
+/* Mark @key if present. */
+void idset_mark(struct idset *s, const char *key);
+
+/* Is @key present and marked? */
+bool idset_marked(const struct idset *s, const char *key);
+
+#endif

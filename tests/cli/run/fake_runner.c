@@ -1,0 +1,168 @@
+/*
+ * A test runner for testing testr run: it speaks subunit v2 and does, per
+ * test id, what the id asks for.
+ *
+ *   fake_runner --list [--plain]     list the ids in $FAKE_TESTS
+ *   fake_runner [--load-list FILE]   run FILE's ids, or all of $FAKE_TESTS
+ *
+ * Every run appends one line to $FAKE_LOG (if set): "<pid>:<ids...>", the
+ * ids it was given, space separated, so tests can check partitions.
+ * An id containing
+ *   fail      fails (with a traceback)      skip     is skipped
+ *   silent    is never reported             crash    makes the runner exit 3
+ *   selfkill  makes the runner SIGKILL itself
+ *   hang      blocks for a minute first      noisy    prints a non-subunit line
+ *   timeN     reports a duration of N ms (fake clock, no sleeping)
+ *   sleepN    sleeps N ms
+ * and otherwise succeeds.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+static int
+write_out(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+/* A fake clock: starts now, moves only when an id says timeN. */
+static int64_t clock_ms;
+
+static void
+emit(const char *id, enum testr_status st, const char *file,
+     const char *bytes)
+{
+	struct testr_event ev = { 0 };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
+	ev.status = st;
+	ev.runnable = true;
+	ev.test_id = id;
+	ev.ts_sec = clock_ms / 1000;
+	ev.ts_nsec = (uint32_t)(clock_ms % 1000) * 1000000u;
+	if (file) {
+		ev.fields |= TESTR_EVENT_FILE | TESTR_EVENT_MIME_TYPE;
+		ev.file_name = file;
+		ev.mime_type = "text/plain;charset=utf8";
+		ev.file_bytes = (const unsigned char *)bytes;
+		ev.file_len = strlen(bytes);
+		ev.eof = true;
+	}
+	testr_subunit_encode_v2(NULL, &ev, write_out, NULL);
+	fflush(stdout);
+}
+
+static long
+number_after(const char *id, const char *word)
+{
+	const char *s = strstr(id, word);
+
+	return s ? strtol(s + strlen(word), NULL, 10) : 0;
+}
+
+static void
+run_one(const char *id)
+{
+	long ms;
+
+	if (strstr(id, "noisy")) {
+		printf("noise from %s\n", id);
+		fflush(stdout);
+	}
+	if (strstr(id, "hang"))
+		sleep(60);
+	if (strstr(id, "crash"))
+		exit(3);
+	if (strstr(id, "selfkill"))
+		raise(SIGKILL);
+	if (strstr(id, "silent"))
+		return;
+	emit(id, TESTR_STATUS_INPROGRESS, NULL, NULL);
+	if ((ms = number_after(id, "sleep")) > 0) {
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		clock_ms += ms;
+	}
+	clock_ms += number_after(id, "time");
+	if (strstr(id, "fail"))
+		emit(id, TESTR_STATUS_FAIL, "traceback", "Traceback: it failed\n");
+	else if (strstr(id, "skip"))
+		emit(id, TESTR_STATUS_SKIP, "reason", "not today\n");
+	else
+		emit(id, TESTR_STATUS_SUCCESS, NULL, NULL);
+}
+
+static void
+read_ids(struct testr_strv *ids, const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[4096];
+
+	if (!f) {
+		fprintf(stderr, "fake_runner: cannot open %s\n",
+			path ? path : "$FAKE_TESTS");
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (*line)
+			testr_strv_push(ids, line);
+	}
+	fclose(f);
+}
+
+static void
+log_ids(const struct testr_strv *ids)
+{
+	const char *path = getenv("FAKE_LOG");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	if (!f)
+		return;
+	/* One line per runner; small enough for one atomic append. */
+	fprintf(f, "%ld:", (long)getpid());
+	for (size_t i = 0; i < ids->n; i++)
+		fprintf(f, "%s%s", i ? " " : "", ids->v[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	const char *load = NULL;
+	int list = 0, plain = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list") == 0)
+			list = 1;
+		else if (strcmp(argv[i], "--plain") == 0)
+			plain = 1;
+		else if (strcmp(argv[i], "--load-list") == 0 && i + 1 < argc)
+			load = argv[++i];
+	}
+	read_ids(&ids, load ? load : getenv("FAKE_TESTS"));
+	clock_ms = (int64_t)time(NULL) * 1000;
+	for (size_t i = 0; list && i < ids.n; i++) {
+		if (plain)
+			printf("%s\n", ids.v[i]);
+		else
+			emit(ids.v[i], TESTR_STATUS_EXISTS, NULL, NULL);
+	}
+	if (!list) {
+		log_ids(&ids);
+		for (size_t i = 0; i < ids.n; i++)
+			run_one(ids.v[i]);
+	}
+	testr_strv_dispose(&ids);
+	return 0;
+}

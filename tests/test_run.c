@@ -1,0 +1,514 @@
+/* Unit tests for lib/run.c: listing, concurrency, workers, failures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+#include "harness.h"
+
+const char harness_module[] = "run";
+
+/* Everything a run delivered, for assertions. */
+struct seen {
+	char events[64][160];	/* "status id tags route" or "file name" */
+	size_t n_events;
+	char commands[8][600];
+	size_t n_commands;
+	char output[1024];
+	volatile sig_atomic_t stop;
+	bool stop_on_first;
+};
+
+struct fixture {
+	char *dir;
+	char log[600];
+	struct testr_context *ctx;
+	struct testr_config *cfg;
+	struct seen seen;
+	struct testr_run_options opts;
+};
+
+static bool
+is_final_for_test(enum testr_status st)
+{
+	return st >= TESTR_STATUS_SUCCESS && st <= TESTR_STATUS_XFAIL;
+}
+
+static int
+on_event(void *userdata, const struct testr_event *ev)
+{
+	struct seen *s = userdata;
+	char *line;
+
+	if (s->n_events == 64)
+		return 0;
+	line = s->events[s->n_events++];
+	if (!(ev->fields & TESTR_EVENT_TEST_ID)) {
+		snprintf(line, 160, "file %s %.*s", ev->file_name,
+			 (int)ev->file_len, (const char *)ev->file_bytes);
+		return 0;
+	}
+	snprintf(line, 160, "%s %s", testr_status_name(ev->status),
+		 ev->test_id);
+	for (size_t i = 0; i < ev->n_tags; i++)
+		snprintf(line + strlen(line), 160 - strlen(line), " %s",
+			 ev->tags[i]);
+	if (ev->fields & TESTR_EVENT_ROUTE_CODE)
+		snprintf(line + strlen(line), 160 - strlen(line), " @%s",
+			 ev->route_code);
+	if (s->stop_on_first && is_final_for_test(ev->status))
+		s->stop = 1;
+	return 0;
+}
+
+static void
+on_command(void *userdata, const char *cmd)
+{
+	struct seen *s = userdata;
+
+	if (s->n_commands < 8)
+		snprintf(s->commands[s->n_commands++], 600, "%s", cmd);
+}
+
+static int
+on_output(void *userdata, const void *buf, size_t len)
+{
+	struct seen *s = userdata;
+	size_t have = strlen(s->output);
+
+	snprintf(s->output + have, sizeof(s->output) - have, "%.*s", (int)len,
+		 (const char *)buf);
+	return 0;
+}
+
+static const char *
+runner(void)
+{
+	static char path[700];
+
+	snprintf(path, sizeof(path), "%s/tests/cli/run/fake_runner",
+		 harness_build_dir());
+	return path;
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A project whose runner is fake_runner over @tests (newline separated). */
+static void
+setup(struct fixture *fx, const char *tests, const char *extra_conf)
+{
+	char conf[2000], path[700];
+
+	memset(fx, 0, sizeof(*fx));
+	fx->dir = harness_tmpdir();
+	snprintf(conf, sizeof(conf),
+		 "[DEFAULT]\ntest_command=%s $LISTOPT $IDOPTION\n"
+		 "test_id_option=--load-list $IDFILE\n"
+		 "test_list_option=--list\n%s", runner(),
+		 extra_conf ? extra_conf : "");
+	write_file(fx->dir, ".testr.conf", conf);
+	write_file(fx->dir, "tests", tests);
+	snprintf(path, sizeof(path), "%s/tests", fx->dir);
+	setenv("FAKE_TESTS", path, 1);
+	snprintf(fx->log, sizeof(fx->log), "%s/log", fx->dir);
+	setenv("FAKE_LOG", fx->log, 1);
+	testr_context_new(&fx->ctx);
+	ck_assert_int_eq(testr_config_load_dir(&fx->cfg, fx->ctx, fx->dir), 0);
+	fx->opts = (struct testr_run_options)TESTR_RUN_OPTIONS_INIT;
+	fx->opts.on_event = on_event;
+	fx->opts.event_userdata = &fx->seen;
+	fx->opts.on_command = on_command;
+	fx->opts.command_userdata = &fx->seen;
+	fx->opts.on_output = on_output;
+	fx->opts.output_userdata = &fx->seen;
+	fx->opts.interrupted = &fx->seen.stop;
+}
+
+static void
+teardown(struct fixture *fx)
+{
+	testr_config_free(fx->cfg);
+	testr_context_free(fx->ctx);
+	harness_rmtree(fx->dir);
+	free(fx->dir);
+}
+
+static bool
+saw(const struct seen *s, const char *prefix)
+{
+	for (size_t i = 0; i < s->n_events; i++)
+		if (strncmp(s->events[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+encode_to(void *userdata, const void *buf, size_t len)
+{
+	FILE *f = userdata;
+
+	return fwrite(buf, 1, len, f) == len ? 0 : TESTR_EIO;
+}
+
+START_TEST(run_parse_listing_takes_exists_ids_from_v2)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_event ev = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.test_id = "a.b";
+	ev.status = TESTR_STATUS_EXISTS;
+	testr_subunit_encode_v2(NULL, &ev, encode_to, f);
+	fputs("noise line\n", f);
+	ev.test_id = "ignored.inprogress";
+	ev.status = TESTR_STATUS_INPROGRESS;
+	testr_subunit_encode_v2(NULL, &ev, encode_to, f);
+	ev.test_id = "c.ü";
+	ev.status = TESTR_STATUS_EXISTS;
+	testr_subunit_encode_v2(NULL, &ev, encode_to, f);
+	fclose(f);
+	ck_assert_int_eq(testr_run_parse_listing(&ids, NULL, buf, len), 0);
+	ck_assert_uint_eq(ids.n, 2);
+	ck_assert_str_eq(ids.v[0], "a.b");
+	ck_assert_str_eq(ids.v[1], "c.ü");
+	testr_strv_dispose(&ids);
+	free(buf);
+}
+END_TEST
+
+START_TEST(run_parse_listing_takes_plain_lines_without_subunit)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	const char text[] = "  one \n\ntwo\r\n\tthree";
+
+	ck_assert_int_eq(testr_run_parse_listing(&ids, NULL, text,
+						 sizeof(text) - 1), 0);
+	ck_assert_uint_eq(ids.n, 3);
+	ck_assert_str_eq(ids.v[0], "one");
+	ck_assert_str_eq(ids.v[1], "two");
+	ck_assert_str_eq(ids.v[2], "three");
+	testr_strv_dispose(&ids);
+}
+END_TEST
+
+START_TEST(run_list_tests_runs_the_list_command)
+{
+	struct fixture fx;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "x.a\nx.b\ny.c\n", NULL);
+	ck_assert_int_eq(testr_run_list_tests(&ids, fx.ctx, fx.cfg, NULL,
+					      &fx.opts), 0);
+	ck_assert_uint_eq(ids.n, 3);
+	ck_assert_str_eq(ids.v[2], "y.c");
+	ck_assert_uint_eq(fx.seen.n_commands, 1);
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[0], " --list"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_list_tests_shows_output_of_failed_listing)
+{
+	struct fixture fx;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_config *bad;
+
+	setup(&fx, "x\n", NULL);
+	write_file(fx.dir, ".testr.conf", "[DEFAULT]\ntest_command=echo out; "
+		   "echo err >&2; exit 5 $LISTOPT\ntest_list_option=--list\n");
+	ck_assert_int_eq(testr_config_load_dir(&bad, fx.ctx, fx.dir), 0);
+	ck_assert_int_eq(testr_run_list_tests(&ids, fx.ctx, bad, NULL,
+					      &fx.opts), TESTR_ECHILD);
+	ck_assert_str_eq(testr_context_error(fx.ctx),
+			 "Non-zero exit code (5) from test listing.");
+	ck_assert_str_eq(fx.seen.output, "out\nerr\n");
+	testr_config_free(bad);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_list_tests_needs_listopt)
+{
+	struct fixture fx;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_config *bad;
+
+	setup(&fx, "x\n", NULL);
+	write_file(fx.dir, ".testr.conf", "[DEFAULT]\ntest_command=true\n");
+	ck_assert_int_eq(testr_config_load_dir(&bad, fx.ctx, fx.dir), 0);
+	ck_assert_int_lt(testr_run_list_tests(&ids, fx.ctx, bad, NULL,
+					      &fx.opts), 0);
+	ck_assert_str_eq(testr_context_error(fx.ctx),
+			 "LISTOPT not configured in .testr.conf");
+	testr_config_free(bad);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_concurrency_prefers_option_then_callout_then_cpus)
+{
+	size_t n;
+
+	ck_assert_int_eq(testr_run_concurrency(&n, NULL, 5, "echo 3"), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(testr_run_concurrency(&n, NULL, 0, "echo ' 3 '"), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(testr_run_concurrency(&n, NULL, 0, NULL), 0);
+	ck_assert_uint_eq(n, (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+}
+END_TEST
+
+START_TEST(run_concurrency_callout_failure_is_an_error)
+{
+	struct testr_context *ctx;
+	size_t n;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(testr_run_concurrency(&n, ctx, 0,
+			"echo no cpus here >&2; exit 2"), TESTR_ECHILD);
+	ck_assert_str_eq(testr_context_error(ctx),
+			 "test_run_concurrency failed: exit code 2, "
+			 "stderr='no cpus here'");
+	ck_assert_int_eq(testr_run_concurrency(&n, ctx, 0, "echo many"),
+			 TESTR_EPARSE);
+	ck_assert_str_eq(testr_context_error(ctx),
+			 "test_run_concurrency printed 'many', not a number "
+			 "of workers");
+	ck_assert_int_eq(testr_run_concurrency(&n, ctx, 0, "echo -2"),
+			 TESTR_EPARSE);
+	testr_context_free(ctx);
+}
+END_TEST
+
+/* The id lists the runners logged, one line per runner, sorted. */
+static void
+logged_partitions(const char *log, char lines[][256], size_t *n)
+{
+	char *text = slurp(log), *save = NULL;
+
+	*n = 0;
+	for (char *l = strtok_r(text, "\n", &save); l && *n < 8;
+	     l = strtok_r(NULL, "\n", &save))
+		snprintf(lines[(*n)++], 256, "%s", strchr(l, ':') + 1);
+	qsort(lines, *n, 256, (int (*)(const void *, const void *))strcmp);
+}
+
+START_TEST(run_tests_in_parallel_tags_each_workers_events)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char parts[8][256];
+	size_t n;
+
+	setup(&fx, "g1.a\ng2.b\ng1.c\ng2.d\n", "group_regex=([^.]*\\.)\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.workers, 2);
+	ck_assert_uint_eq(res.ids, 4);
+	ck_assert_uint_eq(res.failed_workers, 0);
+	ck_assert_uint_eq(res.missing, 0);
+	logged_partitions(fx.log, parts, &n);
+	ck_assert_uint_eq(n, 2);
+	/* Groups kept whole, round-robin: g1 on worker 0, g2 on worker 1. */
+	ck_assert_str_eq(parts[0], "g1.a g1.c");
+	ck_assert_str_eq(parts[1], "g2.b g2.d");
+	ck_assert(saw(&fx.seen, "success g1.a worker-0 @0"));
+	ck_assert(saw(&fx.seen, "success g2.d worker-1 @1"));
+	/* running= for the listing, then one per worker. */
+	ck_assert_uint_eq(fx.seen.n_commands, 3);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_tests_serially_runs_everything_in_one_worker)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a\nb_noisy\nc_skip\n", NULL);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.workers, 1);
+	ck_assert_uint_eq(res.ids, 0);
+	ck_assert_uint_eq(fx.seen.n_commands, 1);
+	ck_assert_ptr_null(strstr(fx.seen.commands[0], "--load-list"));
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "skip c_skip worker-0"));
+	/* Non-subunit output is delivered too, never dropped. */
+	ck_assert(saw(&fx.seen, "file stdout noise from b_noisy"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_tests_filters_select_the_union)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	const char *filters[] = { "^x\\.", "fail" };
+
+	setup(&fx, "x.a\ny.b\ny.fail\nz.c\n", NULL);
+	fx.opts.filters = filters;
+	fx.opts.n_filters = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.ids, 2);
+	ck_assert_str_eq(strchr(slurp(fx.log), ':') + 1, "x.a y.fail\n");
+	ck_assert(saw(&fx.seen, "fail y.fail"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_reports_dead_worker_and_its_lost_ids)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_crash");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.failed_workers, 1);
+	ck_assert_uint_eq(res.missing, 2);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail process-returncode worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_crash worker-0"));
+	ck_assert(saw(&fx.seen, "fail c worker-0"));
+	ck_assert(!saw(&fx.seen, "fail a "));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+/* Captures the synthetic failure's text. */
+static char traceback[512];
+
+static int
+keep_traceback(void *userdata, const struct testr_event *ev)
+{
+	(void)userdata;
+	if ((ev->fields & TESTR_EVENT_TEST_ID) &&
+	    strcmp(ev->test_id, "process-returncode") == 0)
+		snprintf(traceback, sizeof(traceback), "%.*s",
+			 (int)ev->file_len, (const char *)ev->file_bytes);
+	return 0;
+}
+
+START_TEST(run_names_worker_command_and_signal_of_killed_runner)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "x_selfkill");
+	fx.opts.ids = &ids;
+	fx.opts.on_store = keep_traceback;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.failed_workers, 1);
+	/* sh reports the runner's death as 128 + 9. */
+	ck_assert_msg(strstr(traceback, "worker-0 ended with exit code 137 "
+			     "(signal 9: Killed)"), "%s", traceback);
+	ck_assert_ptr_nonnull(strstr(traceback, runner()));
+	ck_assert(saw(&fx.seen, "fail x_selfkill"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_interrupted_stops_workers_without_inventing_failures)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a\nb_hang\nc\n", NULL);
+	fx.seen.stop_on_first = true;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINTR);
+	ck_assert(res.interrupted);
+	ck_assert(saw(&fx.seen, "success a"));
+	ck_assert(!saw(&fx.seen, "fail"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_wraps_workers_in_instances_and_releases_them)
+{
+	struct fixture fx;
+	struct testr_pool_options po = TESTR_POOL_OPTIONS_INIT;
+	struct testr_run_result res;
+	struct testr_pool *pool;
+
+	setup(&fx, "g1.a\ng2.b\n", "group_regex=([^.]*\\.)\n");
+	po.provision = "echo i1 i2";
+	po.execute = "INSTANCE=$INSTANCE_ID $COMMAND";
+	ck_assert_int_eq(testr_pool_new(&pool, fx.ctx, &po), 0);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, pool,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(fx.seen.n_commands, 3);
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[0], "INSTANCE=i1 "));
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[1], "INSTANCE=i1 "));
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[2], "INSTANCE=i2 "));
+	testr_pool_free(pool);
+	teardown(&fx);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, run_parse_listing_takes_exists_ids_from_v2);
+	HARNESS_ADD(h, run_parse_listing_takes_plain_lines_without_subunit);
+	HARNESS_ADD(h, run_list_tests_runs_the_list_command);
+	HARNESS_ADD(h, run_list_tests_shows_output_of_failed_listing);
+	HARNESS_ADD(h, run_list_tests_needs_listopt);
+	HARNESS_ADD(h, run_concurrency_prefers_option_then_callout_then_cpus);
+	HARNESS_ADD(h, run_concurrency_callout_failure_is_an_error);
+	HARNESS_ADD(h, run_tests_in_parallel_tags_each_workers_events);
+	HARNESS_ADD(h, run_tests_serially_runs_everything_in_one_worker);
+	HARNESS_ADD(h, run_tests_filters_select_the_union);
+	HARNESS_ADD(h, run_reports_dead_worker_and_its_lost_ids);
+	HARNESS_ADD(h, run_names_worker_command_and_signal_of_killed_runner);
+	HARNESS_ADD(h, run_interrupted_stops_workers_without_inventing_failures);
+	HARNESS_ADD(h, run_wraps_workers_in_instances_and_releases_them);
+}
