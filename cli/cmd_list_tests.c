@@ -1,13 +1,104 @@
-/* testr list-tests (being written). */
-#include <stdio.h>
+/*
+ * testr list-tests [FILTER...] [-- TESTARGS...]: print the project's test
+ * ids, one per line, as the runner lists them (and the filters select).
+ */
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+
+static void
+show_running(void *userdata, const char *command)
+{
+	(void)userdata;
+	printf("running=%s\n", command);
+	fflush(stdout);
+}
+
+static int
+show_output(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+static int
+make_pool(struct testr_pool **out, struct testr_context *ctx,
+	  const struct testr_config *cfg)
+{
+	struct testr_pool_options po = TESTR_POOL_OPTIONS_INIT;
+
+	po.provision = testr_config_get(cfg, "instance_provision");
+	po.execute = testr_config_get(cfg, "instance_execute");
+	po.dispose = testr_config_get(cfg, "instance_dispose");
+	po.on_command = show_running;
+	return testr_pool_new(out, ctx, &po);
+}
+
+static int
+list_and_filter(struct testr_strv *ids, struct testr_context *ctx,
+		const struct testr_config *cfg, struct testr_pool *pool,
+		const struct testr_run_options *o)
+{
+	struct testr_filter *f = NULL;
+	int rc = testr_run_list_tests(ids, ctx, cfg, pool, o);
+
+	if (rc == TESTR_OK)
+		rc = testr_filter_new(&f, ctx, o->filters, o->n_filters);
+	if (rc == TESTR_OK)
+		rc = testr_filter_apply(f, ids);
+	testr_filter_free(f);
+	return rc;
+}
+
+/* Split argv into filters (before "--") and runner arguments (after). */
+static int
+parse_args(struct testr_run_options *o, int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return cli_unknown_option("list-tests", argv[i]);
+	o->filters = (const char *const *)argv + 1;
+	o->n_filters = (size_t)(i - 1);
+	if (i < argc) {
+		o->args = argv + i + 1;
+		o->n_args = (size_t)(argc - i - 1);
+	}
+	return CLI_EXIT_OK;
+}
 
 int
 cmd_list_tests(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("testr: list-tests is not implemented yet\n", stderr);
-	return CLI_EXIT_ERROR;
+	struct testr_run_options o = TESTR_RUN_OPTIONS_INIT;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_context *ctx;
+	struct testr_config *cfg = NULL;
+	struct testr_pool *pool = NULL;
+	int rc = parse_args(&o, argc, argv), exit_code = CLI_EXIT_OK;
+
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	ctx = cli_context_new();
+	o.on_command = show_running;
+	o.on_output = show_output;
+	rc = testr_config_load_dir(&cfg, ctx, NULL);
+	if (rc == TESTR_OK)
+		rc = make_pool(&pool, ctx, cfg);
+	if (rc == TESTR_OK)
+		rc = list_and_filter(&ids, ctx, cfg, pool, &o);
+	for (size_t i = 0; rc == TESTR_OK && i < ids.n; i++)
+		printf("%s\n", ids.v[i]);
+	if (rc < 0)
+		exit_code = cli_report(ctx, rc);
+	/* Instances are disposed of whatever happened. */
+	if ((rc = testr_pool_dispose(pool)) < 0)
+		exit_code = cli_report(ctx, rc);
+	testr_strv_dispose(&ids);
+	testr_pool_free(pool);
+	testr_config_free(cfg);
+	testr_context_free(ctx);
+	return exit_code;
 }

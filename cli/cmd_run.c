@@ -1,13 +1,473 @@
-/* testr run (being written). */
-#include <stdio.h>
+/*
+ * testr run [options] [FILTER...] [-- TESTARGS...]: run the project's tests
+ * through the library (lib/run.c), store the run and print its summary as
+ * testr last does.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+
+struct run_args {
+	bool parallel, failing, partial, subunit, until_failure, isolated;
+	bool analyze_isolation;
+	size_t concurrency;
+	const char *load_list;
+	char **filters;
+	size_t n_filters;
+	char **testargs;
+	size_t n_testargs;
+};
+
+/* Everything one `testr run` holds, so that every exit path cleans up. */
+struct run_session {
+	struct testr_context *ctx;
+	struct testr_repo *repo;
+	struct testr_config *cfg;
+	struct testr_pool *pool;
+	struct run_args args;
+	FILE *info;		/* running=...: stdout, stderr with --subunit */
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* SIGINT/SIGTERM only set a flag: the run stops its workers, stores what
+ * arrived and disposes of the instances before testr exits. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-')
+		return cli_usage_error("run", "--concurrency needs a number, "
+				       "not '%s'", s);
+	*out = (size_t)v;
+	return CLI_EXIT_OK;
+}
+
+/* A boolean option's flag in @a, or NULL. */
+static bool *
+bool_option(struct run_args *a, const char *name)
+{
+	static const char *const names[] = {
+		"parallel", "failing", "partial", "subunit", "until-failure",
+		"isolated", "analyze-isolation", "full-results",
+	};
+	static bool ignored;	/* --full-results: accepted, a no-op */
+	bool *flags[] = {
+		&a->parallel, &a->failing, &a->partial, &a->subunit,
+		&a->until_failure, &a->isolated, &a->analyze_isolation,
+		&ignored,
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return flags[i];
+	return NULL;
+}
+
+/* --name VALUE or --name=VALUE for the two options taking a value. */
+static int
+value_option(struct run_args *a, const char *arg, int argc, char **argv,
+	     int *i)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const char *value = eq ? eq + 1 : NULL;
+	bool concurrency = len == 13 && strncmp(arg, "--concurrency", 13) == 0;
+	bool load_list = len == 11 && strncmp(arg, "--load-list", 11) == 0;
+
+	if (!concurrency && !load_list)
+		return cli_unknown_option("run", arg);
+	if (!value && *i + 1 >= argc)
+		return cli_usage_error("run", "option '%.*s' needs a value",
+				       (int)len, arg);
+	if (!value)
+		value = argv[++*i];
+	if (load_list) {
+		a->load_list = value;
+		return CLI_EXIT_OK;
+	}
+	return parse_size(value, &a->concurrency);
+}
+
+static int
+parse_args(struct run_args *a, int argc, char **argv)
+{
+	int rc = CLI_EXIT_OK;
+
+	a->filters = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a->filters)
+		return CLI_EXIT_ERROR;
+	for (int i = 1; i < argc && rc == CLI_EXIT_OK; i++) {
+		bool *flag;
+
+		if (strcmp(argv[i], "--") == 0) {
+			a->testargs = argv + i + 1;
+			a->n_testargs = (size_t)(argc - i - 1);
+			break;
+		}
+		if (argv[i][0] != '-' || !argv[i][1])
+			a->filters[a->n_filters++] = argv[i];
+		else if (strncmp(argv[i], "--", 2) == 0 &&
+			 (flag = bool_option(a, argv[i] + 2)))
+			*flag = true;
+		else
+			rc = value_option(a, argv[i], argc, argv, &i);
+	}
+	return rc;
+}
+
+static void
+show_running(void *userdata, const char *command)
+{
+	struct run_session *s = userdata;
+
+	fprintf(s->info, "running=%s\n", command);
+	fflush(s->info);
+}
+
+static int
+show_output(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	fflush(stdout);
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+/* The ids --failing and --load-list ask for; NULL in *out: all of them. */
+static int
+read_load_list(struct testr_strv *out, struct testr_context *ctx,
+	       const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[65536];
+	int rc = TESTR_OK;
+
+	if (!f) {
+		fprintf(stderr, "testr: --load-list: cannot read '%s': %s\n",
+			path, strerror(errno));
+		return TESTR_EIO;
+	}
+	while (rc == TESTR_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		char *grown = realloc(buf, len + n);
+
+		if (!grown)
+			rc = TESTR_ENOMEM;
+		else
+			memcpy((buf = grown) + len, chunk, n);
+		len += grown ? n : 0;
+	}
+	fclose(f);
+	if (rc == TESTR_OK)
+		rc = testr_run_parse_listing(out, ctx, buf ? buf : "", len);
+	free(buf);
+	return rc;
+}
+
+/* @ids minus every id not in @keep, order kept. */
+static void
+intersect(struct testr_strv *ids, const struct testr_strv *keep)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < ids->n; i++) {
+		if (testr_strv_find(keep, ids->v[i]) >= 0)
+			ids->v[w++] = ids->v[i];
+		else
+			free(ids->v[i]);
+	}
+	ids->n = w;
+}
+
+static int
+choose_ids(struct run_session *s, struct testr_strv *ids, bool *given)
+{
+	struct testr_strv listed = TESTR_STRV_INIT;
+	int rc = TESTR_OK;
+
+	*given = s->args.failing || s->args.load_list;
+	if (s->args.failing)
+		rc = testr_repo_failing_ids(ids, s->repo);
+	if (rc == TESTR_OK && s->args.load_list)
+		rc = read_load_list(s->args.failing ? &listed : ids, s->ctx,
+				    s->args.load_list);
+	if (rc == TESTR_OK && s->args.failing && s->args.load_list)
+		intersect(ids, &listed);
+	testr_strv_dispose(&listed);
+	return rc;
+}
+
+static int
+repo_durations(void *userdata, double *out, const char *const *ids, size_t n)
+{
+	return testr_repo_durations(out, userdata, ids, n);
+}
+
+/*
+ * The display sink: every event of every worker comes through here, after
+ * the repository has stored it.  This is the place for per-event display
+ * (the summary renderer's FAIL blocks, the subunit stream, a progress line).
+ */
+struct display {
+	struct run_session *s;
+	struct cli_summary *summary;	/* NULL with --subunit */
+};
+
+static int
+display_event(void *userdata, const struct testr_event *ev)
+{
+	struct display *d = userdata;
+
+	if (!d->summary)
+		return cli_subunit_event(d->s->ctx, ev);
+	return cli_summary_event(d->summary, ev);
+}
+
+static void
+run_options(struct testr_run_options *o, struct run_session *s,
+	    const struct testr_strv *ids, struct testr_repo_writer *w,
+	    struct display *d)
+{
+	*o = (struct testr_run_options)TESTR_RUN_OPTIONS_INIT;
+	o->parallel = s->args.parallel;
+	o->concurrency = s->args.concurrency;
+	o->ids = ids;
+	o->filters = (const char *const *)s->args.filters;
+	o->n_filters = s->args.n_filters;
+	o->args = s->args.testargs;
+	o->n_args = s->args.n_testargs;
+	o->on_event = display_event;
+	o->event_userdata = d;
+	o->on_store = testr_repo_writer_event_fn;
+	o->store_userdata = w;
+	o->on_command = show_running;
+	o->command_userdata = s;
+	o->on_output = show_output;
+	o->durations = repo_durations;
+	o->durations_userdata = s->repo;
+	o->interrupted = &interrupted;
+}
+
+/* Store the run and print its summary; the exit code of one run. */
+static int
+finish_run(struct run_session *s, struct testr_repo_writer *w,
+	   struct display *d)
+{
+	struct testr_run_summary prev_buf, sum;
+	const struct testr_run_summary *prev;
+	uint64_t id;
+	int rc = testr_repo_writer_commit(&id, w);
+
+	if (rc < 0)
+		return cli_report(s->ctx, rc);
+	if (!d->summary) {
+		fflush(stdout);
+		/* As testrepository: with --subunit the stream is the result. */
+		return testr_repo_run_summary(&sum, s->repo, id) < 0 ?
+		       cli_report(s->ctx, TESTR_EIO) : CLI_EXIT_OK;
+	}
+	prev = cli_previous_summary(&prev_buf, s->ctx, s->repo, id);
+	return cli_summary_finish(d->summary, id, prev);
+}
+
+/* One run of @ids (NULL: as the options say), stored as one repository run. */
+static int
+run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
+{
+	struct testr_repo_writer_options wo = TESTR_REPO_WRITER_OPTIONS_INIT;
+	struct testr_repo_writer *w = NULL;
+	struct display d = { s, NULL };
+	struct testr_run_options o;
+	struct testr_run_result res;
+	int rc, exit_code;
+
+	wo.partial = partial;
+	rc = testr_repo_writer_new(&w, s->repo, &wo);
+	if (rc < 0)
+		return cli_report(s->ctx, rc);
+	if (!s->args.subunit)
+		d.summary = cli_summary_new(stdout);
+	run_options(&o, s, ids, w, &d);
+	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
+	if (rc == TESTR_EINTR)	/* keep what arrived, as a partial run */
+		testr_repo_writer_set_partial(w, true);
+	if (rc == TESTR_OK || rc == TESTR_EINTR)
+		exit_code = finish_run(s, w, &d);
+	else
+		exit_code = cli_report(s->ctx, rc);
+	if (rc == TESTR_EINTR)
+		exit_code = cli_report(s->ctx, rc);
+	cli_summary_free(d.summary);
+	testr_repo_writer_free(w);
+	return exit_code;
+}
+
+static bool
+stop_repeating(int exit_code)
+{
+	return exit_code != CLI_EXIT_OK || interrupted;
+}
+
+/* --isolated: every id in a runner of its own, each stored as a run. */
+static int
+run_isolated(struct run_session *s, const struct testr_strv *given)
+{
+	struct testr_run_options o = TESTR_RUN_OPTIONS_INIT;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_filter *f = NULL;
+	int rc = TESTR_OK, worst = CLI_EXIT_OK;
+
+	o.args = s->args.testargs;
+	o.n_args = s->args.n_testargs;
+	o.on_command = show_running;
+	o.command_userdata = s;
+	o.on_output = show_output;
+	o.interrupted = &interrupted;
+	for (size_t i = 0; given && i < given->n && rc == TESTR_OK; i++)
+		rc = testr_strv_push(&ids, given->v[i]);
+	if (rc == TESTR_OK && !given)
+		rc = testr_run_list_tests(&ids, s->ctx, s->cfg, s->pool, &o);
+	if (rc == TESTR_OK)
+		rc = testr_filter_new(&f, s->ctx,
+				      (const char *const *)s->args.filters,
+				      s->args.n_filters);
+	if (rc == TESTR_OK)
+		rc = testr_filter_apply(f, &ids);
+	testr_filter_free(f);
+	if (rc < 0)
+		worst = cli_report(s->ctx, rc);
+	s->args.n_filters = 0;	/* applied already */
+	s->args.parallel = false;
+	for (size_t i = 0; rc == TESTR_OK && i < ids.n && !interrupted; i++) {
+		struct testr_strv one = { &ids.v[i], 1, 1 };
+		int r = run_once(s, &one, true);
+
+		worst = r > worst ? r : worst;
+	}
+	testr_strv_dispose(&ids);
+	return worst;
+}
+
+static int
+run_selected(struct run_session *s)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	bool given, partial = s->args.partial || s->args.failing;
+	int rc = choose_ids(s, &ids, &given), exit_code;
+
+	if (rc < 0)
+		return rc == TESTR_EIO ? CLI_EXIT_ERROR : cli_report(s->ctx, rc);
+	if (s->args.isolated) {
+		exit_code = run_isolated(s, given ? &ids : NULL);
+	} else {
+		do
+			exit_code = run_once(s, given ? &ids : NULL, partial);
+		while (s->args.until_failure && !stop_repeating(exit_code));
+	}
+	testr_strv_dispose(&ids);
+	return exit_code;
+}
+
+/* --analyze-isolation: not done yet; say so rather than pretend. */
+static int
+analyze_isolation(struct run_session *s)
+{
+	(void)s;
+	fputs("testr: run --analyze-isolation is not implemented yet\n",
+	      stderr);
+	return CLI_EXIT_ERROR;
+}
+
+static int
+make_pool(struct run_session *s)
+{
+	struct testr_pool_options po = TESTR_POOL_OPTIONS_INIT;
+
+	po.provision = testr_config_get(s->cfg, "instance_provision");
+	po.execute = testr_config_get(s->cfg, "instance_execute");
+	po.dispose = testr_config_get(s->cfg, "instance_dispose");
+	po.on_command = show_running;
+	po.userdata = s;
+	return testr_pool_new(&s->pool, s->ctx, &po);
+}
+
+/* Open what a run needs: repository, config, instance pool. */
+static int
+session_open(struct run_session *s, bool need_repo)
+{
+	int rc = TESTR_OK;
+
+	if (need_repo)
+		rc = cli_open_repo(&s->repo, s->ctx);
+	if (rc == TESTR_OK)
+		rc = testr_config_load_dir(&s->cfg, s->ctx, NULL);
+	if (rc == TESTR_OK)
+		rc = make_pool(s);
+	return rc;
+}
+
+/* Dispose of the instances (once, whatever happened) and free it all. */
+static int
+session_close(struct run_session *s, int exit_code)
+{
+	int rc = testr_pool_dispose(s->pool);
+
+	if (rc < 0)
+		exit_code = cli_report(s->ctx, rc);
+	testr_pool_free(s->pool);
+	testr_config_free(s->cfg);
+	testr_repo_free(s->repo);
+	testr_context_free(s->ctx);
+	free(s->args.filters);
+	return exit_code;
+}
 
 int
 cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("testr: run is not implemented yet\n", stderr);
-	return CLI_EXIT_ERROR;
+	struct run_session s = { 0 };
+	int exit_code = parse_args(&s.args, argc, argv), rc;
+
+	if (exit_code != CLI_EXIT_OK) {
+		free(s.args.filters);
+		return exit_code;
+	}
+	s.info = s.args.subunit ? stderr : stdout;
+	s.ctx = cli_context_new();
+	catch_signals();
+	rc = session_open(&s, true);
+	if (rc < 0)
+		exit_code = cli_report(s.ctx, rc);
+	else if (s.args.analyze_isolation)
+		exit_code = analyze_isolation(&s);
+	else
+		exit_code = run_selected(&s);
+	return session_close(&s, exit_code);
 }

@@ -5,6 +5,7 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -706,26 +707,22 @@ group_of(void *userdata, const char *id, const char **key, size_t *len)
 	return testr_config_group_key(len, cfg, id) ? 1 : 0;
 }
 
-/* Durations for @ids, NAN-free: -1 where none is recorded. */
+/* Durations for @ids, NAN where none is recorded. */
 static int
 durations_for(double **out, const struct testr_strv *ids,
 	      const struct testr_run_options *opts)
 {
 	double *t = malloc((ids->n ? ids->n : 1) * sizeof(*t));
-	int rc = TESTR_OK;
 
 	*out = t;
 	if (!t)
 		return TESTR_ENOMEM;
-	for (size_t i = 0; i < ids->n && rc >= 0; i++) {
-		t[i] = -1;
-		if (opts->duration)
-			rc = opts->duration(opts->duration_userdata, ids->v[i],
-					    &t[i]);
-		if (rc == 0)
-			t[i] = -1;
-	}
-	return rc < 0 ? rc : TESTR_OK;
+	for (size_t i = 0; i < ids->n; i++)
+		t[i] = NAN;
+	if (!opts->durations)
+		return TESTR_OK;
+	return opts->durations(opts->durations_userdata, t,
+			       (const char *const *)ids->v, ids->n);
 }
 
 static int

@@ -30,11 +30,12 @@ extern "C" {
 #endif
 
 /**
- * Looks up the recorded duration of @test_id: store it in *@out_seconds and
- * return 1, return 0 when none is known, or a negative TESTR_E* code.
+ * Looks up the recorded durations of @n_ids tests: out[i] is the time in
+ * seconds of @ids[i], or NAN when none is known (the shape of
+ * testr_repo_durations()).  Returns 0 or a negative TESTR_E* code.
  */
-typedef int (*testr_duration_fn)(void *userdata, const char *test_id,
-				 double *out_seconds);
+typedef int (*testr_run_durations_fn)(void *userdata, double *out,
+				      const char *const *ids, size_t n_ids);
 
 struct testr_run_options {
 	unsigned version;		/* = 1 */
@@ -63,8 +64,8 @@ struct testr_run_options {
 	testr_write_fn on_output;
 	void *output_userdata;
 	/* Recorded durations, for balancing; NULL: none known. */
-	testr_duration_fn duration;
-	void *duration_userdata;
+	testr_run_durations_fn durations;
+	void *durations_userdata;
 	/* Set non-zero (from a SIGINT/SIGTERM handler) to stop the run. */
 	const volatile sig_atomic_t *interrupted;
 };
