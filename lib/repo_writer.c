@@ -242,3 +242,10 @@ testr_repo_report_corrupt(const char *source, uint64_t offset,
 	free(text);
 	return rc;
 }
+
+TESTR_API void
+testr_repo_writer_set_partial(struct testr_repo_writer *w, bool partial)
+{
+	if (w)
+		w->partial = partial;
+}

@@ -211,6 +211,14 @@ TESTR_API int testr_repo_writer_commit(uint64_t *out,
  */
 TESTR_API void testr_repo_writer_free(struct testr_repo_writer *w);
 
+/**
+ * Change whether the run being written is partial (see
+ * testr_repo_writer_options), before testr_repo_writer_commit(): an
+ * interrupted testr run stores what arrived as a partial run.
+ */
+TESTR_API void testr_repo_writer_set_partial(struct testr_repo_writer *w,
+					     bool partial);
+
 #ifdef __cplusplus
 }
 #endif
