@@ -14,6 +14,7 @@
  *   hang      blocks for a minute first      noisy    prints a non-subunit line
  *   timeN     reports a duration of N ms (fake clock, no sleeping)
  *   sleepN    sleeps N ms
+ *   flakyN    fails once $FAKE_LOG has N or more lines (the Nth runner)
  * and otherwise succeeds.
  */
 #include <signal.h>
@@ -67,6 +68,22 @@ number_after(const char *id, const char *word)
 	return s ? strtol(s + strlen(word), NULL, 10) : 0;
 }
 
+/* Runners started so far: the lines of $FAKE_LOG. */
+static long
+runs_logged(void)
+{
+	const char *path = getenv("FAKE_LOG");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	long lines = 0;
+	int c;
+
+	while (f && (c = fgetc(f)) != EOF)
+		lines += c == '\n';
+	if (f)
+		fclose(f);
+	return lines;
+}
+
 static void
 run_one(const char *id)
 {
@@ -92,7 +109,8 @@ run_one(const char *id)
 		clock_ms += ms;
 	}
 	clock_ms += number_after(id, "time");
-	if (strstr(id, "fail"))
+	if (strstr(id, "fail") ||
+	    (strstr(id, "flaky") && runs_logged() >= number_after(id, "flaky")))
 		emit(id, TESTR_STATUS_FAIL, "traceback", "Traceback: it failed\n");
 	else if (strstr(id, "skip"))
 		emit(id, TESTR_STATUS_SKIP, "reason", "not today\n");

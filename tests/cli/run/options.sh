@@ -1,0 +1,85 @@
+#!/bin/sh
+# testr run's options and testr list-tests, driven through fake_runner.
+. "$(dirname "$0")/common.sh"
+
+all=$(printf 'x.ok1\nx.fail1\ny.ok2\ny.skip1\nz.fail2')
+project opts "$all"
+
+# Serial: one runner, no id list, everything runs; exit 1 on failures.
+expect_rc 1 testr run
+[ "$(wc -l < "$FAKE_LOG")" = 1 ] || fail "serial run used several runners"
+must_have "$tmp/out" "running=$RUNNER  "
+must_lack "$tmp/out" "--load-list"
+must_have "$tmp/out" "FAIL: x.fail1"
+must_have "$tmp/out" "Ran 5 tests"
+must_have "$tmp/out" "FAILED (id=0, failures=2, skips=1)"
+
+# --failing runs only the failing set (and is a partial run).
+rm "$FAKE_LOG"
+expect_rc 1 testr run --failing
+[ "$(partitions)" = "x.fail1 z.fail2" ] || fail "--failing ran: $(partitions)"
+must_have "$tmp/out" "Ran 2 (-3) tests"
+
+# Filters: search semantics, the union of all of them.
+rm "$FAKE_LOG"
+expect_rc 0 testr run 'ok1$' '^y\.'
+[ "$(partitions)" = "x.ok1 y.ok2 y.skip1" ] || fail "filters ran: $(partitions)"
+
+# --load-list, and its intersection with --failing.
+printf 'y.ok2\nz.fail2\n' > "$tmp/list"
+rm "$FAKE_LOG"
+expect_rc 1 testr run --load-list "$tmp/list"
+[ "$(partitions)" = "y.ok2 z.fail2" ] || fail "--load-list ran: $(partitions)"
+rm "$FAKE_LOG"
+expect_rc 1 testr run --failing --load-list="$tmp/list"
+[ "$(partitions)" = "z.fail2" ] || fail "--failing --load-list ran: $(partitions)"
+
+# --isolated: one runner per id, each stored as its own run.
+rm "$FAKE_LOG"
+expect_rc 1 testr run --isolated 'x\.'
+[ "$(wc -l < "$FAKE_LOG")" = 2 ] || fail "--isolated: $(cat "$FAKE_LOG")"
+grep -q ':x.ok1$' "$FAKE_LOG" && grep -q ':x.fail1$' "$FAKE_LOG" ||
+	fail "--isolated gave: $(cat "$FAKE_LOG")"
+
+# --until-failure repeats until a run fails (the 3rd runner here).
+project flaky "$(printf 'f.ok\nf.flaky3')"
+expect_rc 1 testr run --until-failure
+[ "$(wc -l < "$FAKE_LOG")" = 3 ] || fail "--until-failure ran $(wc -l < "$FAKE_LOG") times"
+must_have "$tmp/out" "FAIL: f.flaky3"
+
+# --subunit: the merged v2 stream on stdout, running= kept out of it.
+project sub "$(printf 's.ok\ns.fail')"
+expect_rc 0 testr run --subunit --parallel --concurrency 2
+must_have "$tmp/err" "running="
+/usr/bin/subunit2csv < "$tmp/out" > "$tmp/csv" || true
+must_have "$tmp/csv" "s.fail,failure"
+must_have "$tmp/csv" "s.ok,success"
+testr last > "$tmp/last" || true
+must_have "$tmp/last" "FAILED (id=0, failures=1)"
+
+# --partial keeps failures of tests not run; a full run forgets them.
+project partial "$(printf 'p.fail\np.ok')"
+expect_rc 1 testr run
+expect_rc 0 testr run --partial p.ok
+testr failing > "$tmp/failing" || true
+must_have "$tmp/failing" "p.fail"
+# --full-results is accepted and ignored.
+expect_rc 0 testr run --full-results --partial p.ok
+
+# Arguments after -- go to the runner.
+project args "a.one"
+expect_rc 0 testr run -- --plain-extra
+must_have "$tmp/out" "running=$RUNNER   --plain-extra"
+
+# list-tests: the ids (filtered), after the listing's running= line.
+project listing "$(printf 'l.one\nl.two\nm.thr\303\251e')"
+expect_rc 0 testr list-tests
+must_have "$tmp/out" "running=$RUNNER --list "
+sed 1d "$tmp/out" > "$tmp/ids"
+printf 'l.one\nl.two\nm.thr\303\251e\n' | cmp - "$tmp/ids" || fail "list-tests ids"
+expect_rc 0 testr list-tests 'e$' 'two'
+sed 1d "$tmp/out" > "$tmp/ids"
+printf 'l.one\nl.two\nm.thr\303\251e\n' | cmp - "$tmp/ids" || fail "filtered ids"
+expect_rc 0 testr list-tests 'thr'
+[ "$(sed 1d "$tmp/out")" = "$(printf 'm.thr\303\251e')" ] || fail "filter thr"
+echo ok
