@@ -14,6 +14,7 @@ struct run_args {
 	bool parallel, failing, partial, subunit, until_failure, isolated;
 	bool analyze_isolation;
 	size_t concurrency;
+	enum cli_color color;
 	const char *load_list;
 	char **filters;
 	size_t n_filters;
@@ -90,7 +91,7 @@ bool_option(struct run_args *a, const char *name)
 	return NULL;
 }
 
-/* --name VALUE or --name=VALUE for the two options taking a value. */
+/* --name VALUE or --name=VALUE for the options taking a value. */
 static int
 value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	     int *i)
@@ -100,8 +101,9 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	const char *value = eq ? eq + 1 : NULL;
 	bool concurrency = len == 13 && strncmp(arg, "--concurrency", 13) == 0;
 	bool load_list = len == 11 && strncmp(arg, "--load-list", 11) == 0;
+	bool color = len == 7 && strncmp(arg, "--color", 7) == 0;
 
-	if (!concurrency && !load_list)
+	if (!concurrency && !load_list && !color)
 		return cli_unknown_option("run", arg);
 	if (!value && *i + 1 >= argc)
 		return cli_usage_error("run", "option '%.*s' needs a value",
@@ -112,6 +114,10 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 		a->load_list = value;
 		return CLI_EXIT_OK;
 	}
+	if (color)
+		return cli_color_parse(&a->color, value) < 0 ?
+		       cli_usage_error("run", "--color takes auto, always or "
+				       "never, not '%s'", value) : CLI_EXIT_OK;
 	return parse_size(value, &a->concurrency);
 }
 
@@ -304,6 +310,7 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	struct testr_repo_writer_options wo = TESTR_REPO_WRITER_OPTIONS_INIT;
 	struct testr_repo_writer *w = NULL;
 	struct display d = { s, NULL };
+	struct cli_progress *pg = NULL;
 	struct testr_run_options o;
 	struct testr_run_result res;
 	int rc, exit_code;
@@ -312,10 +319,17 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	rc = testr_repo_writer_new(&w, s->repo, &wo);
 	if (rc < 0)
 		return cli_report(s->ctx, rc);
-	if (!s->args.subunit)
-		d.summary = cli_summary_new(stdout);
 	run_options(&o, s, ids, w, &d);
+	if (!s->args.subunit) {
+		d.summary = cli_summary_new(stdout);
+		/* The live line sits between the run and the display. */
+		pg = cli_progress_new(stdout, s->args.color);
+		cli_progress_wrap(pg, &o.on_event, &o.event_userdata,
+				  &o.on_command, &o.command_userdata,
+				  &o.on_output, &o.output_userdata);
+	}
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
+	cli_progress_free(pg);
 	if (rc == TESTR_EINTR)	/* keep what arrived, as a partial run */
 		testr_repo_writer_set_partial(w, true);
 	if (rc == TESTR_OK || rc == TESTR_EINTR)
