@@ -103,7 +103,8 @@ tell_command(const struct testr_run_options *opts, const char *cmd)
 		opts->on_command(opts->command_userdata, cmd);
 }
 
-/* Show what a failed listing printed: its plain output and any files. */
+/* Show what a failed listing printed: its plain output and any files
+ * (its stderr has already gone straight through). */
 static int
 show_file_bytes(void *userdata, const struct testr_event *ev)
 {
@@ -134,8 +135,6 @@ show_listing_output(struct testr_context *ctx,
 		testr_subunit_decoder_finish(dec);
 		testr_subunit_decoder_free(dec);
 	}
-	if (c->err_len)
-		opts->on_output(opts->output_userdata, c->err, c->err_len);
 }
 
 static const volatile sig_atomic_t *
@@ -163,7 +162,8 @@ run_listing(struct testr_strv *out, struct testr_context *ctx,
 	int rc;
 
 	tell_command(opts, cmd);
-	rc = proc_capture(&c, ctx, cmd, false, stop_flag(opts));
+	/* stderr goes straight through, as testrepository lets it. */
+	rc = proc_capture(&c, ctx, cmd, true, stop_flag(opts));
 	if (rc < 0)
 		return rc;
 	if (c.status.exit_code != 0) {
@@ -173,9 +173,6 @@ run_listing(struct testr_strv *out, struct testr_context *ctx,
 				c.status.signal ? 128 + c.status.signal :
 				c.status.exit_code);
 	} else {
-		/* Python passes stderr through; so do we, after the fact. */
-		if (c.err_len && opts && opts->on_output)
-			opts->on_output(opts->output_userdata, c.err, c.err_len);
 		rc = testr_run_parse_listing(out, ctx, c.out, c.out_len);
 	}
 	proc_capture_dispose(&c);

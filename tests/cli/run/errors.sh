@@ -1,0 +1,78 @@
+#!/bin/sh
+# What testr run and list-tests say when something is wrong, and that a
+# runner that dies can never look green.
+. "$(dirname "$0")/common.sh"
+
+project base "a.one"
+
+# Configuration and usage errors: exit 3 (2 for usage), one clear line.
+rm .testr.conf
+expect_rc 3 testr run
+must_have "$tmp/err" "No .testr.conf config file"
+expect_rc 3 testr list-tests
+must_have "$tmp/err" "No .testr.conf config file"
+
+project nolistopt "a.one"
+sed -i 's/ \$LISTOPT//' .testr.conf
+expect_rc 3 testr run --parallel --concurrency 2
+must_have "$tmp/err" "LISTOPT not configured in .testr.conf"
+expect_rc 3 testr list-tests
+must_have "$tmp/err" "LISTOPT not configured in .testr.conf"
+# A filter needs the listing too.
+expect_rc 3 testr run one
+must_have "$tmp/err" "LISTOPT not configured in .testr.conf"
+
+project badlist "a.one"
+sed -i 's/^test_list_option=.*/test_list_option=--list; echo listing-out; echo listing-err >\&2; exit 6/' .testr.conf
+expect_rc 3 testr list-tests
+must_have "$tmp/out" "listing-out"
+must_have "$tmp/err" "listing-err"
+must_have "$tmp/err" "Non-zero exit code (6) from test listing."
+
+project callout "a.one" "test_run_concurrency=echo too busy >&2; exit 2"
+expect_rc 3 testr run --parallel
+must_have "$tmp/err" "test_run_concurrency failed: exit code 2, stderr='too busy'"
+project callout2 "a.one" "test_run_concurrency=echo lots"
+expect_rc 3 testr run --parallel
+must_have "$tmp/err" "test_run_concurrency printed 'lots', not a number of workers"
+
+project usage "a.one"
+expect_rc 3 testr run '(a'
+must_have "$tmp/err" "'(a'"
+must_have "$tmp/err" "offset 2"
+expect_rc 2 testr run --no-such-option
+expect_rc 2 testr run --concurrency many
+expect_rc 2 testr list-tests --bogus
+expect_rc 3 testr run --load-list "$tmp/does-not-exist"
+must_have "$tmp/err" "does-not-exist"
+# Without a repository, run fails and list-tests does not need one.
+rm -rf .testrepository
+expect_rc 3 testr run
+expect_rc 0 testr list-tests
+
+# A runner that exits non-zero: a failure naming the worker, its command
+# and the status; the ids it never reported are failures too.
+project crash2 "$(printf 'c.ok\nc.crash\nc.after')"
+expect_rc 1 testr run
+must_have "$tmp/out" "FAIL: process-returncode"
+must_have "$tmp/out" "worker-0 ended with exit code 3; its command was: $RUNNER"
+testr failing > "$tmp/failing" || true
+must_have "$tmp/failing" "process-returncode"
+
+project crash3 "$(printf 'c.ok\nc.crash\nc.after')"
+expect_rc 1 testr run --load-list tests
+must_have "$tmp/out" "FAIL: c.after"
+must_have "$tmp/out" "never reported a result"
+testr failing --list > "$tmp/failing" 2>/dev/null || testr failing > "$tmp/failing" || true
+must_have "$tmp/failing" "c.crash"
+must_have "$tmp/failing" "c.after"
+must_lack "$tmp/failing" "c.ok"
+
+# A runner killed by a signal mid-run.
+project killed "$(printf 'k.ok\nk.selfkill\nk.lost')"
+expect_rc 1 testr run --load-list tests
+must_have "$tmp/out" "(signal 9: Killed)"
+must_have "$tmp/out" "FAIL: k.lost"
+testr last > "$tmp/last" || true
+must_have "$tmp/last" "FAILED (id=0, failures=3)"
+echo ok
