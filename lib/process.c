@@ -393,3 +393,91 @@ proc_capture_dispose(struct proc_capture *c)
 	c->out = c->err = NULL;
 	c->out_len = c->err_len = 0;
 }
+
+/* ---- the guardian ---------------------------------------------------- */
+
+#define GUARD_MAX 4096
+
+/*
+ * The guardian's whole life, in async-signal-safe calls only: collect
+ * "+pgid" / "-pgid" records until end of file, then kill what is left.
+ */
+static _Noreturn void
+guard_main(int fd)
+{
+	static pid_t groups[GUARD_MAX];
+	size_t n = 0;
+	int32_t rec;
+
+	/* Ctrl-C reaches the whole terminal group; the parent handles it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	while (read(fd, &rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+		if (rec > 0 && n < GUARD_MAX) {
+			groups[n++] = rec;
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (groups[i] == -rec)
+				groups[i] = groups[--n];
+	}
+	for (size_t i = 0; i < n; i++)
+		kill(-groups[i], SIGKILL);
+	_exit(0);
+}
+
+int
+proc_guard_start(struct proc_guard *g, struct testr_context *ctx)
+{
+	int p[2];
+
+	g->pid = 0;
+	g->fd = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return testr_fail(ctx, TESTR_EIO, "pipe: %s", strerror(errno));
+	g->pid = fork();
+	if (g->pid == 0) {
+		/* Hold nothing of the parent's but the read end. */
+		if (dup2(p[0], 3) < 0)
+			_exit(0);
+		close_range(4, ~0U, 0);
+		guard_main(3);
+	}
+	close(p[0]);
+	if (g->pid < 0) {
+		close(p[1]);
+		g->pid = 0;
+		return testr_fail(ctx, TESTR_EIO, "fork: %s", strerror(errno));
+	}
+	g->fd = p[1];
+	return TESTR_OK;
+}
+
+static void
+guard_send(struct proc_guard *g, int32_t rec)
+{
+	if (g->fd >= 0 && write(g->fd, &rec, sizeof(rec)) < 0)
+		testr_log(NULL, TESTR_LOG_DEBUG, "guardian: %s", strerror(errno));
+}
+
+void
+proc_guard_watch(struct proc_guard *g, pid_t pgid)
+{
+	guard_send(g, (int32_t)pgid);
+}
+
+void
+proc_guard_forget(struct proc_guard *g, pid_t pgid)
+{
+	guard_send(g, -(int32_t)pgid);
+}
+
+void
+proc_guard_stop(struct proc_guard *g)
+{
+	close_fd(&g->fd);
+	if (g->pid > 0)
+		while (waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	g->pid = 0;
+}

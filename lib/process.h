@@ -96,6 +96,30 @@ int proc_capture(struct proc_capture *out, struct testr_context *ctx,
 
 void proc_capture_dispose(struct proc_capture *c);
 
+/*
+ * A guardian: a small helper process that outlives its parent by a moment
+ * and kills the process groups it was told about if the parent dies
+ * without forgetting them first (testr SIGKILLed mid-run), so no runner is
+ * left behind.  The parent talks to it through a close-on-exec pipe whose
+ * end of file is the signal.
+ */
+struct proc_guard {
+	pid_t pid;	/* 0: none */
+	int fd;		/* write end, or -1 */
+};
+
+/* Start a guardian.  0, or TESTR_EIO (*g then stays inert). */
+int proc_guard_start(struct proc_guard *g, struct testr_context *ctx);
+
+/* Have the guardian kill process group @pgid should the parent die. */
+void proc_guard_watch(struct proc_guard *g, pid_t pgid);
+
+/* The group ended normally: no need to kill it any more. */
+void proc_guard_forget(struct proc_guard *g, pid_t pgid);
+
+/* Let the guardian go (it kills what is still watched) and reap it. */
+void proc_guard_stop(struct proc_guard *g);
+
 /* "exit code 3" or "signal 9 (Killed)" into @buf. */
 const char *proc_status_describe(const struct proc_status *st, char *buf,
 				 size_t size);

@@ -289,6 +289,7 @@ struct worker {
 	char *command;			/* after instance_execute */
 	const char *instance;
 	struct proc proc;
+	pid_t group;			/* its process group, once spawned */
 	struct proc_status status;
 	struct testr_subunit_decoder *dec;
 };
@@ -300,6 +301,7 @@ struct testr_run {
 	struct worker *workers;
 	size_t n_workers;
 	struct idset handed;		/* every id handed out, and by whom */
+	struct proc_guard guard;	/* kills the workers if testr dies */
 	int sink_error;
 };
 
@@ -471,8 +473,13 @@ worker_start(struct testr_run *run, struct worker *w,
 	if (rc < 0)
 		return rc;
 	tell_command(run->opts, w->command);
-	return proc_spawn(&w->proc, run->ctx, w->command,
-			  PROC_PIPE_STDOUT | PROC_OWN_GROUP);
+	rc = proc_spawn(&w->proc, run->ctx, w->command,
+			PROC_PIPE_STDOUT | PROC_OWN_GROUP);
+	if (rc == TESTR_OK) {
+		w->group = w->proc.pid;
+		proc_guard_watch(&run->guard, w->group);
+	}
+	return rc;
 }
 
 static void
@@ -484,6 +491,9 @@ worker_dispose(struct testr_run *run, struct worker *w)
 		proc_kill(&w->proc, SIGKILL);
 		proc_wait(&w->proc, &ignored);
 	}
+	if (w->group > 0)
+		proc_guard_forget(&run->guard, w->group);
+	w->group = 0;
 	testr_pool_release(run->pool, w->instance);
 	w->instance = NULL;
 	testr_subunit_decoder_free(w->dec);
@@ -507,9 +517,10 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->pool = pool;
 	run->opts = opts;
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
+	run->guard = (struct proc_guard){ 0, -1 };
 	if (!run->workers || idset_init(&run->handed) < 0)
 		return TESTR_ENOMEM;
-	return TESTR_OK;
+	return proc_guard_start(&run->guard, ctx);
 }
 
 /* The ids of one partition list, as a vector of copies. */
@@ -688,6 +699,7 @@ testr_run_free(struct testr_run *run)
 		return;
 	for (size_t i = 0; i < run->n_workers; i++)
 		worker_dispose(run, &run->workers[i]);
+	proc_guard_stop(&run->guard);
 	idset_dispose(&run->handed);
 	free(run->workers);
 	free(run);
