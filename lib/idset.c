@@ -15,7 +15,14 @@ testr_hash_bytes(const char *key, size_t len)
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
+	/* FNV's low bits see only the low bits of each byte: ids that differ
+	 * in their digits would cluster in a masked table.  Mix (murmur3's
+	 * finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 int

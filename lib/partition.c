@@ -21,18 +21,23 @@
 
 struct group {
 	const char *key;
-	size_t key_len;
-	size_t head, tail;	/* member chain through next[] */
-	size_t count;
-	size_t untimed;
+	uint32_t key_len;
+	uint32_t count;
+	uint32_t untimed;
 	double time;
+};
+
+/* A hash table slot: the key's hash, to skip most key comparisons. */
+struct slot {
+	uint32_t hash;
+	uint32_t group;		/* index + 1; 0: empty */
 };
 
 struct grouping {
 	struct group *groups;
-	size_t n_groups;
-	size_t *next;		/* next member of the same group, per id */
-	size_t *slots;		/* hash table of group index + 1 */
+	uint32_t n_groups;
+	uint32_t *gid;		/* the group of each id */
+	struct slot *slots;
 	size_t mask;
 	char **owned_keys;	/* keys copied from the group function */
 	size_t n_owned;
@@ -45,8 +50,6 @@ struct testr_partition {
 	double *time;
 };
 
-#define NO_ID ((size_t)-1)
-
 static void
 grouping_dispose(struct grouping *g)
 {
@@ -54,54 +57,55 @@ grouping_dispose(struct grouping *g)
 		free(g->owned_keys[i]);
 	free(g->owned_keys);
 	free(g->groups);
-	free(g->next);
+	free(g->gid);
 	free(g->slots);
 }
 
 static int
 grouping_init(struct grouping *g, size_t n_ids, bool owns_keys)
 {
-	size_t cap = 16;
+	size_t cap = 16, n = n_ids ? n_ids : 1;
 
 	memset(g, 0, sizeof(*g));
 	while (cap < n_ids * 2)
 		cap *= 2;
 	g->mask = cap - 1;
 	g->slots = calloc(cap, sizeof(*g->slots));
-	g->groups = malloc((n_ids ? n_ids : 1) * sizeof(*g->groups));
-	g->next = malloc((n_ids ? n_ids : 1) * sizeof(*g->next));
+	g->groups = malloc(n * sizeof(*g->groups));
+	g->gid = malloc(n * sizeof(*g->gid));
 	if (owns_keys)
-		g->owned_keys = malloc((n_ids ? n_ids : 1) * sizeof(char *));
-	if (!g->slots || !g->groups || !g->next || (owns_keys && !g->owned_keys))
+		g->owned_keys = malloc(n * sizeof(char *));
+	if (!g->slots || !g->groups || !g->gid || (owns_keys && !g->owned_keys))
 		return TESTR_ENOMEM;
 	return TESTR_OK;
 }
 
-/* The group for @key, created (keyed by a copy when @copy) if new. */
-static struct group *
-grouping_find(struct grouping *g, const char *key, size_t len, bool copy)
+/*
+ * The index of the group for @key, created if new.  When @owned, @key is a
+ * malloc'd copy: kept as the new group's key, or freed.
+ */
+static uint32_t
+grouping_find(struct grouping *g, char *key, size_t len, uint64_t h,
+	      bool owned)
 {
-	size_t slot = testr_hash_bytes(key, len) & g->mask;
-	struct group *grp;
+	size_t i = h & g->mask;
+	uint32_t h32 = (uint32_t)(h >> 32);
 
-	for (; g->slots[slot]; slot = (slot + 1) & g->mask) {
-		grp = &g->groups[g->slots[slot] - 1];
-		if (grp->key_len == len && memcmp(grp->key, key, len) == 0)
-			return grp;
-	}
-	if (copy) {
-		char *dup = malloc(len ? len : 1);
+	for (; g->slots[i].group; i = (i + 1) & g->mask) {
+		const struct group *grp = &g->groups[g->slots[i].group - 1];
 
-		if (!dup)
-			return NULL;
-		memcpy(dup, key, len);
-		g->owned_keys[g->n_owned++] = dup;
-		key = dup;
+		if (g->slots[i].hash == h32 && grp->key_len == len &&
+		    memcmp(grp->key, key, len) == 0) {
+			if (owned)
+				free(key);
+			return g->slots[i].group - 1;
+		}
 	}
-	grp = &g->groups[g->n_groups++];
-	*grp = (struct group){ key, len, NO_ID, NO_ID, 0, 0, 0.0 };
-	g->slots[slot] = g->n_groups;
-	return grp;
+	if (owned)
+		g->owned_keys[g->n_owned++] = key;
+	g->groups[g->n_groups] = (struct group){ key, (uint32_t)len, 0, 0, 0.0 };
+	g->slots[i] = (struct slot){ h32, ++g->n_groups };
+	return g->n_groups - 1;
 }
 
 static bool
@@ -110,41 +114,85 @@ is_known(const double *durations, size_t i)
 	return durations && !isnan(durations[i]) && durations[i] >= 0;
 }
 
-static void
-group_add(struct grouping *g, struct group *grp, size_t id,
-	  const double *durations)
+/*
+ * The group key of @id into *@key / *@len.  A key inside the id is used in
+ * place; any other is copied at once (*@owned), since the group function
+ * may reuse its memory on the next call.
+ */
+static int
+key_of(const struct testr_partition_options *opts, const char *id,
+       char **key, size_t *len, bool *owned)
 {
-	g->next[id] = NO_ID;
-	if (grp->tail == NO_ID)
-		grp->head = id;
-	else
-		g->next[grp->tail] = id;
-	grp->tail = id;
-	grp->count++;
+	const char *k = NULL;
+	int rc = 0;
+
+	*owned = false;
+	if (opts && opts->group_key)
+		rc = opts->group_key(opts->group_userdata, id, &k, len);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || *len == 0) {
+		k = id;
+		*len = strlen(id);
+	} else if (!(k >= id && k + *len <= id + strlen(id))) {
+		*owned = true;
+		if (!(*key = malloc(*len ? *len : 1)))
+			return TESTR_ENOMEM;
+		memcpy(*key, k, *len);
+		return TESTR_OK;
+	}
+	*key = (char *)k;	/* never written through: not owned */
+	return TESTR_OK;
+}
+
+/* Ids are looked up in batches: hash a batch and prefetch its slots
+ * first, so the table's cache misses overlap instead of queueing. */
+#define BATCH 32
+
+struct pending {
+	char *key;
+	size_t len;
+	uint64_t hash;
+	bool owned;
+};
+
+static void
+count_id(struct grouping *g, uint32_t gi, size_t id, const double *durations)
+{
+	g->gid[id] = gi;
+	g->groups[gi].count++;
 	if (is_known(durations, id))
-		grp->time += durations[id];
+		g->groups[gi].time += durations[id];
 	else
-		grp->untimed++;
+		g->groups[gi].untimed++;
 }
 
 static int
-key_of(const struct testr_partition_options *opts, const char *id,
-       const char **key, size_t *len, bool *copy)
+group_batch(struct grouping *g, const char *const *ids, size_t first,
+	    size_t n, const double *durations,
+	    const struct testr_partition_options *opts)
 {
-	int rc = 0;
+	struct pending b[BATCH];
+	size_t got = 0;
+	int rc = TESTR_OK;
 
-	*copy = false;
-	if (opts && opts->group_key)
-		rc = opts->group_key(opts->group_userdata, id, key, len);
-	if (rc < 0)
-		return rc;
-	if (rc > 0 && *len > 0) {
-		/* A key inside the id itself needs no copy. */
-		*copy = !(*key >= id && *key + *len <= id + strlen(id));
-		return TESTR_OK;
+	for (; got < n; got++) {
+		rc = key_of(opts, ids[first + got], &b[got].key, &b[got].len,
+			    &b[got].owned);
+		if (rc < 0)
+			break;
+		b[got].hash = testr_hash_bytes(b[got].key, b[got].len);
+		__builtin_prefetch(&g->slots[b[got].hash & g->mask]);
 	}
-	*key = id;
-	*len = strlen(id);
+	if (rc < 0) {
+		for (size_t i = 0; i < got; i++)
+			if (b[i].owned)
+				free(b[i].key);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++)
+		count_id(g, grouping_find(g, b[i].key, b[i].len, b[i].hash,
+					  b[i].owned), first + i, durations);
 	return TESTR_OK;
 }
 
@@ -154,20 +202,9 @@ group_ids(struct grouping *g, const char *const *ids, size_t n_ids,
 {
 	int rc = grouping_init(g, n_ids, opts && opts->group_key);
 
-	for (size_t i = 0; rc == TESTR_OK && i < n_ids; i++) {
-		const char *key;
-		size_t len;
-		bool copy;
-		struct group *grp;
-
-		rc = key_of(opts, ids[i], &key, &len, &copy);
-		if (rc < 0)
-			break;
-		grp = grouping_find(g, key, len, copy);
-		if (!grp)
-			return TESTR_ENOMEM;
-		group_add(g, grp, i, durations);
-	}
+	for (size_t i = 0; rc == TESTR_OK && i < n_ids; i += BATCH)
+		rc = group_batch(g, ids, i, n_ids - i < BATCH ? n_ids - i : BATCH,
+				 durations, opts);
 	return rc;
 }
 
@@ -209,32 +246,67 @@ heap_sift_down(struct worker *h, size_t n, size_t i)
 	}
 }
 
-/* Longest first; equal times keep first-seen order (Python's stable sort). */
-static int
-cmp_group_time_desc(const void *a, const void *b, void *groups)
-{
-	const struct group *base = groups;
-	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	double ta = base[ia].time, tb = base[ib].time;
+/* A group to place, with what placing needs at hand (no cache misses). */
+struct timed {
+	uint64_t key;		/* the time's bits, inverted: ascending = longest first */
+	uint32_t group;
+	uint32_t count;
+	double time;
+};
 
-	if (ta != tb)
-		return ta > tb ? -1 : 1;
-	return ia < ib ? -1 : ia > ib;
+/* Non-negative doubles order as their bit patterns do. */
+static uint64_t
+desc_key(double t)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &t, sizeof(bits));
+	return ~bits;
 }
 
-/* Place @order[0..n) onto the heap's least loaded worker, one by one. */
+/*
+ * Longest first, equal times in first-seen order, as Python's stable
+ * sorted(reverse=True): a stable LSD radix sort on the key, 8 bits a pass,
+ * skipping the passes where every key has the same byte.
+ */
+static int
+sort_timed(struct timed *q, size_t n)
+{
+	struct timed *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+
+	if (!tmp)
+		return TESTR_ENOMEM;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = { 0 };
+
+		for (size_t i = 0; i < n; i++)
+			count[((q[i].key >> shift) & 0xff) + 1]++;
+		if (n && count[((q[0].key >> shift) & 0xff) + 1] == n)
+			continue;
+		for (size_t b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(q[i].key >> shift) & 0xff]++] = q[i];
+		memcpy(q, tmp, n * sizeof(*q));
+	}
+	free(tmp);
+	return TESTR_OK;
+}
+
+/* Place @q[0..n) onto the heap's least loaded worker, one by one. */
 static void
-place_timed(const struct grouping *g, const size_t *order, size_t n,
+place_timed(const struct timed *q, size_t n,
 	    struct worker *heap, size_t n_workers, size_t *seq,
-	    size_t *assign)
+	    uint32_t *order, size_t *n_order, uint32_t *assign)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct group *grp = &g->groups[order[i]];
+		uint32_t gi = q[i].group;
 
-		heap[0].time += grp->time;
-		heap[0].count += grp->count;
+		heap[0].time += q[i].time;
+		heap[0].count += q[i].count;
 		heap[0].seq = (*seq)++;
-		assign[order[i]] = heap[0].index;
+		assign[gi] = (uint32_t)heap[0].index;
+		order[(*n_order)++] = gi;
 		heap_sift_down(heap, n_workers, 0);
 	}
 }
@@ -249,41 +321,59 @@ group_kind(const struct group *grp)
 	return grp->time != 0.0 ? KIND_PARTIAL : KIND_UNKNOWN;
 }
 
+static int
+place_kind(const struct grouping *g, enum group_kind k, struct worker *heap,
+	   size_t n_workers, size_t *seq, uint32_t *order, size_t *n_order,
+	   uint32_t *assign)
+{
+	struct timed *q = malloc((g->n_groups ? g->n_groups : 1) * sizeof(*q));
+	size_t n = 0;
+	int rc;
+
+	if (!q)
+		return TESTR_ENOMEM;
+	for (uint32_t i = 0; i < g->n_groups; i++) {
+		const struct group *grp = &g->groups[i];
+
+		if (group_kind(grp) == k)
+			q[n++] = (struct timed){ desc_key(grp->time), i,
+						 grp->count, grp->time };
+	}
+	rc = sort_timed(q, n);
+	if (rc == TESTR_OK)
+		place_timed(q, n, heap, n_workers, seq, order, n_order,
+			    assign);
+	free(q);
+	return rc;
+}
+
 /*
  * Fill @order with the groups in placement order and @assign with each
  * group's worker.
  */
 static int
-schedule(const struct grouping *g, size_t n_workers, size_t *order,
-	 size_t *assign)
+schedule(const struct grouping *g, size_t n_workers, uint32_t *order,
+	 uint32_t *assign)
 {
 	struct worker *heap = calloc(n_workers, sizeof(*heap));
 	size_t n = 0, seq = n_workers, rr = 0;
+	int rc = TESTR_OK;
 
 	if (!heap)
 		return TESTR_ENOMEM;
 	/* Initially every worker ties; list order wins: higher seq first. */
 	for (size_t w = 0; w < n_workers; w++)
 		heap[w] = (struct worker){ 0.0, 0, n_workers - 1 - w, w };
-	for (enum group_kind k = KIND_TIMED; k <= KIND_PARTIAL; k++) {
-		size_t start = n;
-
-		for (size_t i = 0; i < g->n_groups; i++)
-			if (group_kind(&g->groups[i]) == k)
-				order[n++] = i;
-		qsort_r(order + start, n - start, sizeof(*order),
-			cmp_group_time_desc, g->groups);
-		place_timed(g, order + start, n - start, heap, n_workers,
-			    &seq, assign);
-	}
-	for (size_t i = 0; i < g->n_groups; i++) {
+	for (enum group_kind k = KIND_TIMED; rc == 0 && k <= KIND_PARTIAL; k++)
+		rc = place_kind(g, k, heap, n_workers, &seq, order, &n, assign);
+	for (uint32_t i = 0; i < g->n_groups; i++) {
 		if (group_kind(&g->groups[i]) != KIND_UNKNOWN)
 			continue;
 		order[n++] = i;
-		assign[i] = rr++ % n_workers;
+		assign[i] = (uint32_t)(rr++ % n_workers);
 	}
 	free(heap);
-	return TESTR_OK;
+	return rc;
 }
 
 static int
@@ -303,29 +393,35 @@ partition_alloc(struct testr_partition **out, size_t n_workers, size_t n_ids)
 	return TESTR_OK;
 }
 
-/* Lay the groups out worker by worker, in placement order. */
+/*
+ * Lay the ids out worker by worker, groups in placement order, each
+ * group's ids in input order: give every group its start, then deal the
+ * ids out in one sequential pass.  @start (one per group) is scratch.
+ */
 static void
 partition_fill(struct testr_partition *p, const struct grouping *g,
-	       const size_t *order, const size_t *assign)
+	       size_t n_ids, const uint32_t *order, const uint32_t *assign,
+	       size_t *start)
 {
-	size_t *fill = p->offsets;	/* reused as cursors, then restored */
+	size_t *cursor = p->offsets;	/* used as cursors, then restored */
 
-	for (size_t i = 0; i < g->n_groups; i++) {
-		fill[assign[i] + 1] += g->groups[i].count;
+	for (uint32_t i = 0; i < g->n_groups; i++) {
+		cursor[assign[i] + 1] += g->groups[i].count;
 		p->time[assign[i]] += g->groups[i].time;
 	}
 	for (size_t w = 0; w < p->n_workers; w++)
-		fill[w + 1] += fill[w];
-	for (size_t i = 0; i < g->n_groups; i++) {
-		const struct group *grp = &g->groups[order[i]];
-		size_t w = assign[order[i]];
+		cursor[w + 1] += cursor[w];
+	for (uint32_t i = 0; i < g->n_groups; i++) {
+		uint32_t gi = order[i];
 
-		for (size_t id = grp->head; id != NO_ID; id = g->next[id])
-			p->idx[fill[w]++] = id;
+		start[gi] = cursor[assign[gi]];
+		cursor[assign[gi]] += g->groups[gi].count;
 	}
+	for (size_t id = 0; id < n_ids; id++)
+		p->idx[start[g->gid[id]]++] = id;
 	for (size_t w = p->n_workers; w > 0; w--)
-		fill[w] = fill[w - 1];
-	fill[0] = 0;
+		cursor[w] = cursor[w - 1];
+	cursor[0] = 0;
 }
 
 TESTR_API int
@@ -335,26 +431,32 @@ testr_partition_new(struct testr_partition **out, struct testr_context *ctx,
 		    const struct testr_partition_options *opts)
 {
 	struct grouping g;
-	size_t *order = NULL, *assign = NULL;
+	uint32_t *order = NULL, *assign = NULL;
+	size_t *start = NULL;
 	int rc;
 
 	*out = NULL;
 	if (n_workers == 0)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "cannot partition tests among 0 workers");
+	if (n_ids >= UINT32_MAX)
+		return testr_fail(ctx, TESTR_EINVAL, "too many tests (%zu) "
+				  "to partition", n_ids);
 	rc = group_ids(&g, ids, n_ids, durations, opts);
 	if (rc == TESTR_OK)
 		rc = partition_alloc(out, n_workers, n_ids);
 	order = malloc((g.n_groups ? g.n_groups : 1) * sizeof(*order));
 	assign = malloc((g.n_groups ? g.n_groups : 1) * sizeof(*assign));
-	if (rc == TESTR_OK && (!order || !assign))
+	start = malloc((g.n_groups ? g.n_groups : 1) * sizeof(*start));
+	if (rc == TESTR_OK && (!order || !assign || !start))
 		rc = TESTR_ENOMEM;
 	if (rc == TESTR_OK)
 		rc = schedule(&g, n_workers, order, assign);
 	if (rc == TESTR_OK)
-		partition_fill(*out, &g, order, assign);
+		partition_fill(*out, &g, n_ids, order, assign, start);
 	free(order);
 	free(assign);
+	free(start);
 	grouping_dispose(&g);
 	if (rc < 0) {
 		testr_partition_free(*out);

@@ -103,6 +103,36 @@ START_TEST(partition_puts_partly_timed_groups_after_timed_ones)
 }
 END_TEST
 
+/* A key in the group function's own buffer, overwritten on every call. */
+static int
+first_letter_key(void *userdata, const char *id, const char **key,
+		 size_t *len)
+{
+	static char buf[2];
+
+	(void)userdata;
+	buf[0] = id[0];
+	*key = buf;
+	*len = 1;
+	return 1;
+}
+
+START_TEST(partition_copies_keys_the_group_function_reuses)
+{
+	struct testr_partition_options opts = TESTR_PARTITION_OPTIONS_INIT;
+	const char *ids[] = { "a1", "b1", "a2", "c1", "b2" };
+	struct testr_partition *p;
+	char buf[256];
+
+	opts.group_key = first_letter_key;
+	ck_assert_int_eq(testr_partition_new(&p, NULL, ids, 5, NULL, 2, &opts),
+			 0);
+	ck_assert_str_eq(worker_ids(p, ids, 0, buf, sizeof(buf)), "a1 a2 c1");
+	ck_assert_str_eq(worker_ids(p, ids, 1, buf, sizeof(buf)), "b1 b2");
+	testr_partition_free(p);
+}
+END_TEST
+
 START_TEST(partition_leaves_extra_workers_empty)
 {
 	const char *ids[] = { "a", "b" };
@@ -299,6 +329,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, partition_places_longest_first_on_least_loaded_worker);
 	HARNESS_ADD(h, partition_keeps_group_on_one_worker);
 	HARNESS_ADD(h, partition_puts_partly_timed_groups_after_timed_ones);
+	HARNESS_ADD(h, partition_copies_keys_the_group_function_reuses);
 	HARNESS_ADD(h, partition_leaves_extra_workers_empty);
 	HARNESS_ADD(h, partition_rejects_zero_workers);
 	HARNESS_ADD(h, partition_stops_on_group_function_error);
