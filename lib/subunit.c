@@ -58,8 +58,8 @@ testr_subunit_decoder_free(struct testr_subunit_decoder *dec)
 	if (!dec)
 		return;
 	subunit_v1_free(dec->v1);
-	free(dec->pend);
-	free(dec->scratch);
+	strbuf_dispose(&dec->pend);
+	strbuf_dispose(&dec->scratch);
 	free(dec->tagv);
 	free(dec);
 }
@@ -203,36 +203,24 @@ subunit_emit_noise(struct testr_subunit_decoder *dec, const unsigned char *p,
 	return TESTR_OK;
 }
 
-static int
-grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 256;
-	void *nb;
-
-	if (need <= *cap)
-		return TESTR_OK;
-	while (n < need)
-		n *= 2;
-	nb = realloc(*buf, n * elem);
-	if (!nb)
-		return TESTR_ENOMEM;
-	*buf = nb;
-	*cap = n;
-	return TESTR_OK;
-}
-
 int
 subunit_reserve(struct testr_subunit_decoder *dec, size_t n, size_t ntags)
 {
-	void *s = dec->scratch, *t = dec->tagv;
-	int rc;
+	const char **t;
+	size_t cap = dec->tag_cap ? dec->tag_cap : 16;
 
-	rc = grow(&s, &dec->scratch_cap, n, 1);
-	dec->scratch = s;
-	if (rc == 0)
-		rc = grow(&t, &dec->tag_cap, ntags, sizeof(char *));
+	if (strbuf_reserve(&dec->scratch, n) != 0)
+		return TESTR_ENOMEM;
+	if (ntags <= dec->tag_cap)
+		return TESTR_OK;
+	while (cap < ntags)
+		cap *= 2;
+	t = realloc(dec->tagv, cap * sizeof(*t));
+	if (!t)
+		return TESTR_ENOMEM;
 	dec->tagv = t;
-	return rc;
+	dec->tag_cap = cap;
+	return TESTR_OK;
 }
 
 /* Bytes in the UTF-8 sequence a lead byte starts; 0 for a bad lead. */

@@ -4,6 +4,8 @@
 
 #include <testr/subunit.h>
 
+#include "strbuf.h"
+
 /* v2 wire constants. */
 #define SUBUNIT_V2_SIGNATURE 0xb3
 #define SUBUNIT_V2_MAX_PACKET 4194303u	/* largest 3-byte length varint */
@@ -46,16 +48,14 @@ struct testr_subunit_decoder {
 	uint64_t n_corrupt;
 
 	/* v2: a packet that straddles feed chunks, copied here. */
-	unsigned char *pend;
-	size_t pend_len, pend_cap;
+	struct strbuf pend;
 	size_t pend_total;		/* its length once the header is read */
 	bool finishing;			/* no more input will come */
 	uint64_t pend_off;
 	struct subunit_utf8_state utf8;
 
 	/* Scratch for NUL-terminated strings and the tag array of one event. */
-	char *scratch;
-	size_t scratch_cap;
+	struct strbuf scratch;
 	const char **tagv;
 	size_t tag_cap;
 

@@ -54,63 +54,31 @@ static const struct {
 			    TESTR_STATUS_UXSUCCESS },
 };
 
-struct growbuf {
-	char *p;
-	size_t len, cap;
-};
-
 struct subunit_v1 {
 	enum v1_state state;
 	enum v1_outcome outcome;
-	struct growbuf line;	/* the line being read */
+	struct strbuf line;	/* the line being read */
 	uint64_t line_off;	/* stream offset of its first byte */
 	bool line_cut;		/* the line was too long; rest passes on */
-	struct growbuf test_id;
+	struct strbuf test_id;
 	struct testr_strv global_tags, test_tags;
 	bool have_time;
 	int64_t ts_sec;
 	uint32_t ts_nsec;
 	/* The detail being read: its name, MIME type and content so far. */
-	struct growbuf name, mime, content;
+	struct strbuf name, mime, content;
 	bool content_sent;	/* a piece of it already went out */
 	/* Chunked decoding of a multipart body. */
-	struct growbuf chunk_len;
+	struct strbuf chunk_len;
 	size_t chunk_left;
 	bool chunk_done;
 };
 
 static int
-gb_put(struct growbuf *b, const void *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		char *np;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np)
-			return TESTR_ENOMEM;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return TESTR_OK;
-}
-
-static int
-gb_set(struct growbuf *b, const void *p, size_t n)
+gb_set(struct strbuf *b, const void *p, size_t n)
 {
 	b->len = 0;
-	return gb_put(b, p, n);
-}
-
-static void
-gb_free(struct growbuf *b)
-{
-	free(b->p);
+	return strbuf_addn(b, p, n);
 }
 
 void
@@ -118,12 +86,12 @@ subunit_v1_free(struct subunit_v1 *v1)
 {
 	if (!v1)
 		return;
-	gb_free(&v1->line);
-	gb_free(&v1->test_id);
-	gb_free(&v1->name);
-	gb_free(&v1->mime);
-	gb_free(&v1->content);
-	gb_free(&v1->chunk_len);
+	strbuf_dispose(&v1->line);
+	strbuf_dispose(&v1->test_id);
+	strbuf_dispose(&v1->name);
+	strbuf_dispose(&v1->mime);
+	strbuf_dispose(&v1->content);
+	strbuf_dispose(&v1->chunk_len);
 	testr_strv_dispose(&v1->global_tags);
 	testr_strv_dispose(&v1->test_tags);
 	free(v1);
@@ -136,7 +104,7 @@ stamp(const struct subunit_v1 *v1, struct testr_event *ev)
 {
 	ev->fields = TESTR_EVENT_TEST_ID;
 	ev->runnable = true;
-	ev->test_id = v1->test_id.p;
+	ev->test_id = v1->test_id.s;
 	if (v1->have_time) {
 		ev->fields |= TESTR_EVENT_TIMESTAMP;
 		ev->ts_sec = v1->ts_sec;
@@ -196,13 +164,13 @@ content_add(struct testr_subunit_decoder *dec, const char *p, size_t n)
 		size_t room = SUBUNIT_NOISE_MAX - v1->content.len;
 		size_t take = n < room ? n : room;
 
-		if ((rc = gb_put(&v1->content, p, take)) != 0)
+		if ((rc = strbuf_addn(&v1->content, p, take)) != 0)
 			return rc;
 		p += take;
 		n -= take;
 		if (v1->content.len < SUBUNIT_NOISE_MAX)
 			break;
-		rc = emit_file(dec, v1->name.p, v1->mime.p, v1->content.p,
+		rc = emit_file(dec, v1->name.s, v1->mime.s, v1->content.s,
 			       v1->content.len, false);
 		v1->content.len = 0;
 		v1->content_sent = true;
@@ -216,8 +184,8 @@ static int
 content_end(struct testr_subunit_decoder *dec)
 {
 	struct subunit_v1 *v1 = dec->v1;
-	int rc = emit_file(dec, v1->name.p, v1->mime.p,
-			   v1->content.p ? v1->content.p : "",
+	int rc = emit_file(dec, v1->name.s, v1->mime.s,
+			   v1->content.s ? v1->content.s : "",
 			   v1->content.len, true);
 
 	v1->content.len = 0;
@@ -459,7 +427,7 @@ cmd_outcome(struct testr_subunit_decoder *dec, enum v1_outcome o,
 	size_t id = v1->test_id.len;
 
 	*taken = v1->state == V1_IN_TEST && n >= id &&
-		 memcmp(name, v1->test_id.p, id) == 0;
+		 memcmp(name, v1->test_id.s, id) == 0;
 	if (!*taken)
 		return TESTR_OK;
 	v1->outcome = o;
@@ -662,8 +630,8 @@ chunk_header(struct testr_subunit_decoder *dec)
 	char *end;
 	unsigned long long n;
 
-	n = strtoull(v1->chunk_len.p, &end, 16);
-	if (end == v1->chunk_len.p || (*end && strcmp(end, "\r\n") &&
+	n = strtoull(v1->chunk_len.s, &end, 16);
+	if (end == v1->chunk_len.s || (*end && strcmp(end, "\r\n") &&
 				       strcmp(end, "\n"))) {
 		subunit_corrupt(dec, v1->line_off, "bad chunk size");
 		n = 0;
@@ -698,7 +666,7 @@ chunk_bytes(struct testr_subunit_decoder *dec, const char *p, size_t n)
 			subunit_corrupt(dec, v1->line_off, "bad chunk size");
 			v1->chunk_len.len = 0;
 		}
-		rc = gb_put(&v1->chunk_len, p, 1);
+		rc = strbuf_addn(&v1->chunk_len, p, 1);
 		if (rc == 0 && *p == '\n')
 			rc = chunk_header(dec);
 		p++;
@@ -776,9 +744,9 @@ take_line(struct testr_subunit_decoder *dec, const char *p, size_t n)
 	}
 	if (v1->line.len == 0 && v1->state > V1_IN_TEST)
 		return line_whole(dec, (char *)p, n);
-	if ((rc = gb_put(&v1->line, p, n)) != 0)
+	if ((rc = strbuf_addn(&v1->line, p, n)) != 0)
 		return rc;
-	rc = line_whole(dec, v1->line.p, v1->line.len);
+	rc = line_whole(dec, v1->line.s, v1->line.len);
 	v1->line.len = 0;
 	return rc;
 }
@@ -793,9 +761,9 @@ hold_partial(struct testr_subunit_decoder *dec, const char *p, size_t n)
 	if (v1->line_cut)
 		return line_piece(dec, p, n);
 	if (v1->line.len + n <= LINE_MAX_BYTES)
-		return gb_put(&v1->line, p, n);
+		return strbuf_addn(&v1->line, p, n);
 	v1->line_cut = true;
-	rc = line_piece(dec, v1->line.p ? v1->line.p : "", v1->line.len);
+	rc = line_piece(dec, v1->line.s ? v1->line.s : "", v1->line.len);
 	v1->line.len = 0;
 	return rc ? rc : line_piece(dec, p, n);
 }
@@ -839,7 +807,7 @@ lost_connection(struct testr_subunit_decoder *dec)
 	subunit_corrupt(dec, dec->offset, "stream ended inside a test");
 	text = testr_asprintf("testtools.testresult.real._StringException: "
 			      "lost connection during %stest '%s'\n", label,
-			      v1->test_id.p);
+			      v1->test_id.s);
 	if (!text)
 		return TESTR_ENOMEM;
 	rc = emit_file(dec, "traceback", mime, text, strlen(text), true);

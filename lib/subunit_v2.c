@@ -265,11 +265,11 @@ packet(struct testr_subunit_decoder *dec, const unsigned char *p,
 		subunit_corrupt(dec, off, "bad CRC32");
 		return TESTR_OK;
 	}
-	if (total > dec->scratch_cap && subunit_reserve(dec, total, 0) != 0)
+	if (total >= dec->scratch.cap && subunit_reserve(dec, total, 0) != 0)
 		return TESTR_ENOMEM;
 	event_clear(&ev);
 	c.pos += (size_t)(p[3] >> 6) + 1;
-	c.out = dec->scratch;
+	c.out = dec->scratch.s;
 	why = fields_decode(dec, &c, flags, &ev);
 	if (why) {
 		subunit_corrupt(dec, off, why);
@@ -285,23 +285,7 @@ static int
 pend_append(struct testr_subunit_decoder *dec, const unsigned char *p,
 	    size_t n)
 {
-	size_t need = dec->pend_len + n;
-
-	if (need > dec->pend_cap) {
-		size_t cap = dec->pend_cap ? dec->pend_cap : 64;
-		unsigned char *nb;
-
-		while (cap < need)
-			cap *= 2;
-		nb = realloc(dec->pend, cap);
-		if (!nb)
-			return TESTR_ENOMEM;
-		dec->pend = nb;
-		dec->pend_cap = cap;
-	}
-	memcpy(dec->pend + dec->pend_len, p, n);
-	dec->pend_len = need;
-	return TESTR_OK;
+	return strbuf_addn(&dec->pend, (const char *)p, n);
 }
 
 /* A candidate that runs past the end of this chunk waits in pend. */
@@ -309,7 +293,7 @@ static int
 stash(struct testr_subunit_decoder *dec, const unsigned char *p, size_t n,
       uint64_t off, uint32_t total)
 {
-	dec->pend_len = 0;
+	dec->pend.len = 0;
 	dec->pend_off = off;
 	dec->pend_total = total;
 	return pend_append(dec, p, n);
@@ -394,12 +378,12 @@ static int
 pend_reject(struct testr_subunit_decoder *dec, const char *why)
 {
 	unsigned char tmp[8];
-	size_t n = dec->pend_len;
+	size_t n = dec->pend.len;
 	uint64_t off = dec->pend_off;
 	int rc;
 
-	memcpy(tmp, dec->pend, n);
-	dec->pend_len = 0;
+	memcpy(tmp, dec->pend.s, n);
+	dec->pend.len = 0;
 	subunit_corrupt(dec, off, why);
 	rc = subunit_emit_noise(dec, tmp, 1);
 	if (rc == 0)
@@ -418,8 +402,8 @@ pend_fill(struct testr_subunit_decoder *dec, const unsigned char *p,
 	int rc;
 
 	while (dec->pend_total == 0) {
-		enum header h = header_check(dec->pend, dec->pend_len,
-					     &total, &why);
+		enum header h = header_check((unsigned char *)dec->pend.s,
+					     dec->pend.len, &total, &why);
 		if (h == HEADER_BAD)
 			return pend_reject(dec, why);
 		if (h == HEADER_OK)
@@ -429,17 +413,17 @@ pend_fill(struct testr_subunit_decoder *dec, const unsigned char *p,
 		else if ((rc = pend_append(dec, p + (*i)++, 1)) != 0)
 			return rc;
 	}
-	take = dec->pend_total - dec->pend_len;
+	take = dec->pend_total - dec->pend.len;
 	take = take < len - *i ? take : len - *i;
 	if ((rc = pend_append(dec, p + *i, take)) != 0)
 		return rc;
 	*i += take;
-	if (dec->pend_len < dec->pend_total)
+	if (dec->pend.len < dec->pend_total)
 		return TESTR_OK;
 	take = dec->pend_total;
-	dec->pend_len = 0;
+	dec->pend.len = 0;
 	dec->pend_total = 0;
-	return packet(dec, dec->pend, take, dec->pend_off);
+	return packet(dec, (unsigned char *)dec->pend.s, take, dec->pend_off);
 }
 
 int
@@ -450,7 +434,7 @@ subunit_v2_feed(struct testr_subunit_decoder *dec, const unsigned char *p,
 	size_t i = 0;
 	int rc = TESTR_OK;
 
-	while (dec->pend_len > 0 && i < len && rc == 0)
+	while (dec->pend.len > 0 && i < len && rc == 0)
 		rc = pend_fill(dec, p, len, &i);
 	if (rc == 0 && i < len)
 		rc = scan(dec, p + i, len - i, base + i);
@@ -461,20 +445,19 @@ subunit_v2_feed(struct testr_subunit_decoder *dec, const unsigned char *p,
 int
 subunit_v2_finish(struct testr_subunit_decoder *dec)
 {
-	unsigned char *buf = dec->pend;
-	size_t n = dec->pend_len;
+	struct strbuf held = dec->pend;
 	int rc;
 
-	if (n == 0)
+	if (held.len == 0)
 		return TESTR_OK;
 	/* Decode what was stashed again, now knowing nothing more comes: the
 	 * truncated packet is reported and its bytes are kept as noise. */
-	dec->pend = NULL;
-	dec->pend_len = dec->pend_cap = dec->pend_total = 0;
+	dec->pend = (struct strbuf)STRBUF_INIT;
+	dec->pend_total = 0;
 	dec->finishing = true;
-	rc = scan(dec, buf, n, dec->pend_off);
+	rc = scan(dec, (unsigned char *)held.s, held.len, dec->pend_off);
 	dec->finishing = false;
-	free(buf);
+	strbuf_dispose(&held);
 	return rc;
 }
 

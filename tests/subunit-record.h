@@ -202,6 +202,44 @@ rec_text(struct rec *r)
 	return r->text ? r->text : "";
 }
 
+/*
+ * Decode @len bytes as @protocol into @r, fed @chunk bytes at a time (0: all
+ * at once) or, when @seed is not 0, in pseudo-random pieces of 1-17 bytes.
+ * Returns what the decoder returned; *offset gets the bytes it consumed.
+ */
+static inline int
+rec_decode(const void *p, size_t len, enum testr_subunit_version protocol,
+	   size_t chunk, unsigned seed, struct rec *r, uint64_t *offset)
+{
+	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_subunit_decoder *dec;
+	int rc;
+
+	o.protocol = protocol;
+	o.on_event = rec_event;
+	o.on_corrupt = rec_corrupt;
+	o.userdata = r;
+	if ((rc = testr_subunit_decoder_new(&dec, NULL, &o)) != 0)
+		return rc;
+	for (size_t i = 0; i < len && rc == 0;) {
+		size_t n = chunk ? chunk : len - i;
+
+		if (seed) {
+			seed = seed * 1103515245u + 12345u;
+			n = 1 + (seed >> 16) % 17;
+		}
+		n = n < len - i ? n : len - i;
+		rc = testr_subunit_decoder_feed(dec, (const char *)p + i, n);
+		i += n;
+	}
+	if (rc == 0)
+		rc = testr_subunit_decoder_finish(dec);
+	if (offset)
+		*offset = testr_subunit_decoder_offset(dec);
+	testr_subunit_decoder_free(dec);
+	return rc;
+}
+
 static inline void
 rec_free(struct rec *r)
 {

@@ -17,23 +17,8 @@ const char harness_module[] = "subunit_v1";
 static char *
 v1_text(const char *s, size_t chunk, struct rec *r)
 {
-	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	struct testr_subunit_decoder *dec;
-	size_t len = strlen(s);
-
-	o.protocol = TESTR_SUBUNIT_V1;
-	o.on_event = rec_event;
-	o.on_corrupt = rec_corrupt;
-	o.userdata = r;
-	ck_assert_int_eq(testr_subunit_decoder_new(&dec, NULL, &o), 0);
-	for (size_t i = 0; i < len;) {
-		size_t n = chunk && chunk < len - i ? chunk : len - i;
-
-		ck_assert_int_eq(testr_subunit_decoder_feed(dec, s + i, n), 0);
-		i += n;
-	}
-	ck_assert_int_eq(testr_subunit_decoder_finish(dec), 0);
-	testr_subunit_decoder_free(dec);
+	ck_assert_int_eq(rec_decode(s, strlen(s), TESTR_SUBUNIT_V1, chunk, 0, r,
+				    NULL), 0);
 	return strdup(rec_text(r));
 }
 

@@ -47,25 +47,7 @@ encode(struct bytes *b, const struct testr_event *ev)
 static int
 decode(const unsigned char *p, size_t len, size_t chunk, struct rec *r)
 {
-	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	struct testr_subunit_decoder *dec;
-	int rc = 0;
-
-	o.protocol = TESTR_SUBUNIT_V2;
-	o.on_event = rec_event;
-	o.on_corrupt = rec_corrupt;
-	o.userdata = r;
-	ck_assert_int_eq(testr_subunit_decoder_new(&dec, NULL, &o), 0);
-	for (size_t i = 0; i < len && rc == 0;) {
-		size_t n = chunk && chunk < len - i ? chunk : len - i;
-
-		rc = testr_subunit_decoder_feed(dec, p + i, n);
-		i += n;
-	}
-	if (rc == 0)
-		rc = testr_subunit_decoder_finish(dec);
-	testr_subunit_decoder_free(dec);
-	return rc;
+	return rec_decode(p, len, TESTR_SUBUNIT_V2, chunk, 0, r, NULL);
 }
 
 static char *
@@ -680,7 +662,7 @@ START_TEST(v2_garbage_never_grows_memory_and_keeps_bytes)
 		ck_assert_int_eq(testr_subunit_decoder_feed(dec, buf,
 							    sizeof(buf)), 0);
 		fed += sizeof(buf);
-		ck_assert_uint_le(dec->pend_cap, 2 * SUBUNIT_V2_MAX_PACKET);
+		ck_assert_uint_le(dec->pend.cap, 2 * SUBUNIT_V2_MAX_PACKET);
 		r.noise_len = 0;	/* only the count matters here */
 	}
 	ck_assert_int_eq(testr_subunit_decoder_finish(dec), 0);

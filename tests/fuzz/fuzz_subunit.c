@@ -18,32 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 decode(const uint8_t *p, size_t len, unsigned seed, struct rec *r)
 {
-	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	struct testr_subunit_decoder *dec;
-	int rc = 0;
+	uint64_t offset = 0;
+	int rc = rec_decode(p, len, FUZZ_PROTOCOL, 0, seed, r, &offset);
 
-	o.protocol = FUZZ_PROTOCOL;
-	o.on_event = rec_event;
-	o.on_corrupt = rec_corrupt;
-	o.userdata = r;
-	if (testr_subunit_decoder_new(&dec, NULL, &o) != 0)
+	if (offset != len)
 		abort();
-	for (size_t i = 0; i < len && rc == 0;) {
-		size_t n = len - i;
-
-		if (seed) {
-			seed = seed * 1103515245u + 12345u;
-			n = 1 + (seed >> 16) % 17;
-			n = n < len - i ? n : len - i;
-		}
-		rc = testr_subunit_decoder_feed(dec, p + i, n);
-		i += n;
-	}
-	if (rc == 0)
-		rc = testr_subunit_decoder_finish(dec);
-	if (testr_subunit_decoder_offset(dec) != len)
-		abort();
-	testr_subunit_decoder_free(dec);
 	return rc;
 }
 
