@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <testr/pool.h>
+#include <testr/template.h>
 
 #include "context.h"
 #include "process.h"
@@ -81,50 +82,6 @@ testr_pool_enabled(const struct testr_pool *pool)
 	return pool && pool->provision;
 }
 
-/* Index of the name in @names that follows the '$' at @s, or @n. */
-static size_t
-match_name(const char *s, const char *const *names, size_t n)
-{
-	size_t i = 0;
-
-	if (*s != '$')
-		return n;
-	while (i < n && strncmp(s + 1, names[i], strlen(names[i])) != 0)
-		i++;
-	return i;
-}
-
-/*
- * Replace each "$NAME" of @names (tried in order, no word boundary, as
- * testrepository does) by the matching value.  NULL on ENOMEM.
- */
-static char *
-substitute(const char *tmpl, const char *const *names,
-	   const char *const *values, size_t n)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	if (!f)
-		return NULL;
-	for (const char *s = tmpl; *s;) {
-		size_t i = match_name(s, names, n);
-
-		if (i < n) {
-			fputs(values[i], f);
-			s += 1 + strlen(names[i]);
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 static void
 announce(struct testr_pool *pool, const char *cmd)
 {
@@ -168,17 +125,15 @@ add_instances(struct testr_pool *pool, const char *out, size_t *added)
 static int
 provision(struct testr_pool *pool, size_t missing)
 {
-	const char *names[] = { "INSTANCE_COUNT" };
 	char count[32];
-	const char *values[] = { count };
+	struct testr_template_var var = { "INSTANCE_COUNT", count };
 	struct proc_capture c;
 	size_t added = 0;
 	char *cmd;
 	int rc;
 
 	snprintf(count, sizeof(count), "%zu", missing);
-	cmd = substitute(pool->provision, names, values, 1);
-	if (!cmd)
+	if (testr_template_expand(&cmd, pool->provision, &var, 1) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);
 	rc = proc_capture(&c, pool->ctx, cmd, true, NULL);
@@ -238,13 +193,14 @@ TESTR_API int
 testr_pool_wrap(struct testr_pool *pool, char **out, const char *instance_id,
 		const char *command, const char *files)
 {
-	const char *names[] = { "INSTANCE_ID", "COMMAND", "FILES" };
-	const char *values[] = { instance_id, command, files ? files : "" };
+	const struct testr_template_var vars[] = {
+		{ "INSTANCE_ID", instance_id }, { "COMMAND", command },
+		{ "FILES", files },
+	};
 
-	if (!instance_id || !pool->execute)
-		*out = strdup(command);
-	else
-		*out = substitute(pool->execute, names, values, 3);
+	if (instance_id && pool->execute)
+		return testr_template_expand(out, pool->execute, vars, 3);
+	*out = strdup(command);
 	return *out ? TESTR_OK : TESTR_ENOMEM;
 }
 
@@ -275,8 +231,7 @@ done:
 TESTR_API int
 testr_pool_dispose(struct testr_pool *pool)
 {
-	const char *names[] = { "INSTANCE_IDS" };
-	const char *values[1];
+	struct testr_template_var var = { "INSTANCE_IDS", NULL };
 	struct proc p;
 	struct proc_status st;
 	char *ids, *cmd = NULL;
@@ -286,9 +241,9 @@ testr_pool_dispose(struct testr_pool *pool)
 		return TESTR_OK;
 	pool->disposed = true;
 	ids = sorted_ids(pool);
-	values[0] = ids;
-	if (ids)
-		cmd = substitute(pool->dispose, names, values, 1);
+	var.value = ids;
+	if (!ids || testr_template_expand(&cmd, pool->dispose, &var, 1) < 0)
+		cmd = NULL;
 	free(ids);
 	if (!cmd)
 		return TESTR_ENOMEM;
