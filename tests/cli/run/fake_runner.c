@@ -15,9 +15,12 @@
  *   timeN     reports a duration of N ms (fake clock, no sleeping)
  *   sleepN    sleeps N ms
  *   flakyN    fails once $FAKE_LOG has N or more lines (the Nth runner)
+ *   polluter  succeeds, and breaks every later "victim" in this runner
+ *   victim    fails if a polluter ran before it in the same runner
  * and otherwise succeeds.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +87,8 @@ runs_logged(void)
 	return lines;
 }
 
+static bool polluted;
+
 static void
 run_one(const char *id)
 {
@@ -109,7 +114,9 @@ run_one(const char *id)
 		clock_ms += ms;
 	}
 	clock_ms += number_after(id, "time");
-	if (strstr(id, "fail") ||
+	if (strstr(id, "polluter"))
+		polluted = true;
+	if (strstr(id, "fail") || (strstr(id, "victim") && polluted) ||
 	    (strstr(id, "flaky") && runs_logged() >= number_after(id, "flaky")))
 		emit(id, TESTR_STATUS_FAIL, "traceback", "Traceback: it failed\n");
 	else if (strstr(id, "skip"))

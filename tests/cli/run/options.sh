@@ -47,6 +47,22 @@ expect_rc 1 testr run --until-failure
 [ "$(wc -l < "$FAKE_LOG")" = 3 ] || fail "--until-failure ran $(wc -l < "$FAKE_LOG") times"
 must_have "$tmp/out" "FAIL: f.flaky3"
 
+# --analyze-isolation: b.victim fails only after a.polluter on its worker;
+# the bisection finds it, prints the table and exits 3 -- the same output
+# as testrepository's, run by run.
+for tool in "$TESTR_BIN" /usr/bin/testr; do
+	project "iso$(basename "$tool" | tr -dc a-z)$([ "$tool" = /usr/bin/testr ] && echo py)" \
+		"$(printf 'a.one\na.polluter\na.two\na.victim\nb.three\nb.fail')"
+	[ "$tool" = "$TESTR_BIN" ] || { rm -rf .testrepository; "$tool" init > /dev/null; }
+	expect_rc 1 "$tool" run
+	expect_rc 3 "$tool" run --analyze-isolation
+	sed 's|/tmp/testr-ids-[A-Za-z0-9]*|IDFILE|; s|/tmp/tmp[a-z0-9_]*|IDFILE|; s/ in [0-9.]*s.*//' \
+		"$tmp/out" > "$dir/analysis"
+done
+diff -u "$tmp/isotestrpy/analysis" "$tmp/isotestr/analysis" ||
+	fail "--analyze-isolation differs from testrepository"
+must_have "$tmp/isotestr/analysis" "a.victim      a.polluter"
+
 # --subunit: the merged v2 stream on stdout, running= kept out of it.
 project sub "$(printf 's.ok\ns.fail')"
 expect_rc 0 testr run --subunit --parallel --concurrency 2
