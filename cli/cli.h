@@ -145,6 +145,10 @@ struct testr_context *cli_context_new(void);
  */
 int cli_report(struct testr_context *ctx, int code);
 
+/* Width of UTF-8 text @s in characters (code points), as Python's len()
+ * counts it when testrepository lines up a table. */
+size_t cli_text_width(const char *s);
+
 /*
  * Rendering a run as testr last shows it (cli/summary.c): a FAIL block per
  * failing test as it completes, then the "Ran N tests in X.XXXs" line with

@@ -527,33 +527,22 @@ find_cause(struct run_session *s, const struct testr_strv *causes,
 	return NULL;
 }
 
-/* Width in characters of UTF-8 @s, as Python's len() counts. */
-static size_t
-text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static void
 print_conflicts(const struct testr_strv *victims,
 		const struct testr_strv *causes)
 {
-	size_t w = text_width("failing test");
+	size_t w = cli_text_width("failing test");
 
 	for (size_t i = 0; i < victims->n; i++)
-		if (text_width(victims->v[i]) > w)
-			w = text_width(victims->v[i]);
+		if (cli_text_width(victims->v[i]) > w)
+			w = cli_text_width(victims->v[i]);
 	printf("%-*s  caused by test\n", (int)w, "failing test");
 	for (size_t i = 0; i < w; i++)
 		putchar('-');
 	fputs("  --------------\n", stdout);
 	for (size_t i = 0; i < victims->n; i++)
 		printf("%s%*s  %s\n", victims->v[i],
-		       (int)(w - text_width(victims->v[i])), "",
+		       (int)(w - cli_text_width(victims->v[i])), "",
 		       causes->v[i]);
 }
 

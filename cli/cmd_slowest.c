@@ -36,17 +36,6 @@ add_row(void *userdata, const char *test_id, double seconds)
 	return 0;
 }
 
-/* Width as Python counts it: code points, not bytes. */
-static size_t
-text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /*
  * Times get 3 decimals and a minimum width from the largest one, as
  * testrepository does; it crashes when that is 0 (log10), we use 1 digit.
@@ -69,7 +58,7 @@ print_table(const struct rows *r)
 	char buf[64];
 
 	for (size_t i = 0; i < r->n; i++) {
-		size_t w = text_width(r->v[i].id);
+		size_t w = cli_text_width(r->v[i].id);
 		int n = snprintf(buf, sizeof(buf), "%*.*f", tw, 3, r->v[i].seconds);
 
 		w0 = w > w0 ? w : w0;
@@ -84,7 +73,7 @@ print_table(const struct rows *r)
 	putchar('\n');
 	for (size_t i = 0; i < r->n; i++)
 		printf("%s%*s  %*.*f\n", r->v[i].id,
-		       (int)(w0 - text_width(r->v[i].id)), "", tw, 3,
+		       (int)(w0 - cli_text_width(r->v[i].id)), "", tw, 3,
 		       r->v[i].seconds);
 }
 

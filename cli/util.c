@@ -43,3 +43,14 @@ cli_report(struct testr_context *ctx, int code)
 	fprintf(stderr, "%s\n", *msg ? msg : testr_strerror(code));
 	return CLI_EXIT_ERROR;
 }
+
+size_t
+cli_text_width(const char *s)
+{
+	size_t n = 0;
+
+	/* Count every byte that does not continue a UTF-8 sequence. */
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
