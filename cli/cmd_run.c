@@ -303,6 +303,12 @@ finish_run(struct run_session *s, struct testr_repo_writer *w,
 	return cli_summary_finish(d->summary, id, prev);
 }
 
+static void
+show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
+{
+	cli_progress_plan(userdata, n_tests, seconds, n_workers);
+}
+
 /* One run of @ids (NULL: as the options say), stored as one repository run. */
 static int
 run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
@@ -327,6 +333,10 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		cli_progress_wrap(pg, &o.on_event, &o.event_userdata,
 				  &o.on_command, &o.command_userdata,
 				  &o.on_output, &o.output_userdata);
+		if (pg) {
+			o.on_plan = show_plan;
+			o.plan_userdata = pg;
+		}
 	}
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
 	cli_progress_free(pg);

@@ -734,20 +734,36 @@ durations_for(double **out, const struct testr_strv *ids,
 			       (const char *const *)ids->v, ids->n);
 }
 
+static void
+tell_plan(const struct testr_run_options *opts, size_t n_ids,
+	  const double *t, size_t workers)
+{
+	double seconds = 0;
+
+	if (!opts->on_plan)
+		return;
+	for (size_t i = 0; t && i < n_ids; i++)
+		seconds += isnan(t[i]) || t[i] < 0 ? 0 : t[i];
+	opts->on_plan(opts->plan_userdata, n_ids, seconds, workers);
+}
+
+/* Partition @ids (when several workers) and tell the plan. */
 static int
-partition_run(struct testr_partition **out, struct testr_context *ctx,
-	      const struct testr_config *cfg, const struct testr_strv *ids,
-	      size_t workers, const struct testr_run_options *opts)
+plan_run(struct testr_partition **out, struct testr_context *ctx,
+	 const struct testr_config *cfg, const struct testr_strv *ids,
+	 size_t workers, const struct testr_run_options *opts)
 {
 	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
-	double *t;
-	int rc = durations_for(&t, ids, opts);
+	double *t = NULL;
+	int rc = ids ? durations_for(&t, ids, opts) : TESTR_OK;
 
 	po.group_key = group_of;
 	po.group_userdata = (void *)cfg;
-	if (rc == TESTR_OK)
+	if (rc == TESTR_OK && ids && workers > 1)
 		rc = testr_partition_new(out, ctx, (const char *const *)ids->v,
 					 ids->n, t, workers, &po);
+	if (rc == TESTR_OK)
+		tell_plan(opts, ids ? ids->n : 0, t, workers);
 	free(t);
 	return rc;
 }
@@ -798,8 +814,9 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK)
 		rc = select_ids(&ids, &known, ctx, cfg, pool, &o,
 				workers_wanted(&o));
-	if (rc == TESTR_OK && known && workers_wanted(&o) > 1)
-		rc = partition_run(&p, ctx, cfg, &ids, workers_wanted(&o), &o);
+	if (rc == TESTR_OK)
+		rc = plan_run(&p, ctx, cfg, known ? &ids : NULL,
+			      known ? workers_wanted(&o) : 1, &o);
 	if (rc == TESTR_OK)
 		rc = testr_run_start(&run, ctx, cfg, pool, p,
 				     known ? &ids : NULL, opts);

@@ -19,6 +19,7 @@ struct seen {
 	char output[1024];
 	volatile sig_atomic_t stop;
 	bool stop_on_first;
+	size_t plan_tests, plan_workers;
 };
 
 struct fixture {
@@ -83,6 +84,16 @@ on_output(void *userdata, const void *buf, size_t len)
 	return 0;
 }
 
+static void
+on_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
+{
+	struct seen *s = userdata;
+
+	(void)seconds;
+	s->plan_tests = n_tests;
+	s->plan_workers = n_workers;
+}
+
 static const char *
 runner(void)
 {
@@ -135,6 +146,8 @@ setup(struct fixture *fx, const char *tests, const char *extra_conf)
 	fx->opts.on_output = on_output;
 	fx->opts.output_userdata = &fx->seen;
 	fx->opts.interrupted = &fx->seen.stop;
+	fx->opts.on_plan = on_plan;
+	fx->opts.plan_userdata = &fx->seen;
 }
 
 static void
@@ -339,6 +352,8 @@ START_TEST(run_tests_in_parallel_tags_each_workers_events)
 					 &fx.opts), 0);
 	ck_assert_uint_eq(res.workers, 2);
 	ck_assert_uint_eq(res.ids, 4);
+	ck_assert_uint_eq(fx.seen.plan_tests, 4);
+	ck_assert_uint_eq(fx.seen.plan_workers, 2);
 	ck_assert_uint_eq(res.failed_workers, 0);
 	ck_assert_uint_eq(res.missing, 0);
 	logged_partitions(fx.log, parts, &n);

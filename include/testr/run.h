@@ -37,6 +37,14 @@ extern "C" {
 typedef int (*testr_run_durations_fn)(void *userdata, double *out,
 				      const char *const *ids, size_t n_ids);
 
+/**
+ * Told what a run will do before it starts: @n_tests ids (0: the runner
+ * chooses), @seconds their recorded durations summed (0: unknown), on
+ * @n_workers workers.
+ */
+typedef void (*testr_run_plan_fn)(void *userdata, size_t n_tests,
+				  double seconds, size_t n_workers);
+
 struct testr_run_options {
 	unsigned version;		/* = 1 */
 	/* Several workers?  Without it everything runs in one worker. */
@@ -68,11 +76,14 @@ struct testr_run_options {
 	void *durations_userdata;
 	/* Set non-zero (from a SIGINT/SIGTERM handler) to stop the run. */
 	const volatile sig_atomic_t *interrupted;
+	/* testr_run_tests() tells the plan here before starting; may be NULL. */
+	testr_run_plan_fn on_plan;
+	void *plan_userdata;
 };
 
 #define TESTR_RUN_OPTIONS_INIT \
 	{ 1, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
