@@ -160,8 +160,12 @@ update_derived(struct testr_repo_writer *w, const struct repo_times *old)
 {
 	int rc = repo_failing_apply(w->repo, w->id, &w->scan, w->partial);
 
-	if (rc == 0)
+	/* Without the old store (damaged since we started), rebuild from the
+	 * runs rather than keep only this run's durations. */
+	if (rc == 0 && old)
 		rc = repo_times_write(w->repo, old, &w->scan.tests, w->id + 1);
+	else if (rc == 0)
+		rc = repo_times_update(w->repo, w->id + 1);
 	if (rc < 0)	/* the run is stored; the next open repairs the rest */
 		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(w->repo->ctx));
@@ -179,7 +183,7 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 				  "run already committed");
 	repo_scan_finish(&w->scan);
 	rc = repo_times_open(&old, w->repo);
-	if (rc < 0)	/* repaired when the writer started: rare; start over */
+	if (rc < 0)	/* damaged since we started: update_derived rebuilds it */
 		testr_context_clear_error(w->repo->ctx);
 	rc = fileio_out_commit(&w->run);
 	if (rc == 0)

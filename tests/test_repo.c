@@ -665,6 +665,26 @@ START_TEST(repo_durations_while_writing_do_not_wait_for_ourselves)
 }
 END_TEST
 
+START_TEST(repo_durations_damaged_during_a_run_are_rebuilt_at_commit)
+{
+	struct fixture f;
+	struct testr_repo_writer *w;
+	const struct spec s = { "new", TESTR_STATUS_SUCCESS, 0, 1 };
+	uint64_t id;
+
+	fixture_init(&f);
+	STORE(f.repo, false, { "old", TESTR_STATUS_SUCCESS, 0, 3 });
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
+	write_text(&f, "times", "damaged\n");
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_double_eq_tol(duration_of(f.repo, "old"), 3, 1e-6);
+	ck_assert_double_eq_tol(duration_of(f.repo, "new"), 1, 1e-6);
+	fixture_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -690,4 +710,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_writer_rejects_unknown_options_version);
 	HARNESS_ADD(h, repo_legacy_format_is_upgraded_by_the_first_write);
 	HARNESS_ADD(h, repo_durations_while_writing_do_not_wait_for_ourselves);
+	HARNESS_ADD(h, repo_durations_damaged_during_a_run_are_rebuilt_at_commit);
 }
