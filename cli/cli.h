@@ -166,6 +166,15 @@ struct cli_summary *cli_summary_new(FILE *out);
  * would print zero counts.
  */
 struct cli_summary *cli_summary_new_uncounted(FILE *out);
+
+/*
+ * End of a stored run: a FAIL block for each test that never completed
+ * (latest first).  testrepository shows these when it reads a run back
+ * (testr last, testr failing: its storage turned them into failures), not
+ * while a run streams in (testr load, testr run), where they are only
+ * counted as failures.
+ */
+void cli_summary_flush(struct cli_summary *s);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
 int cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		       const struct testr_run_summary *prev);

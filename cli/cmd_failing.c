@@ -35,6 +35,8 @@ show_failing(struct testr_context *ctx, struct testr_repo *repo)
 		fprintf(stderr, "%s\n", testr_context_error(ctx));
 		rc = 0;
 	}
+	if (rc >= 0)
+		cli_summary_flush(s);
 	rc = rc < 0 ? cli_report(ctx, rc) : cli_summary_finish(s, id, NULL);
 	cli_summary_free(s);
 	return rc;

@@ -24,6 +24,8 @@ struct detail {
 struct record {
 	struct record *next;
 	char *id;
+	char *tags;		/* latest tags, joined; NULL for none */
+	uint64_t seq;		/* order of first appearance */
 	struct detail *details;
 	size_t n_details;
 };
@@ -34,6 +36,7 @@ struct cli_summary {
 	FILE *out;
 	struct testr_tally *tally;
 	struct record *buckets[N_BUCKETS];
+	uint64_t next_seq;
 };
 
 static void *
@@ -87,6 +90,7 @@ record_free(struct record *r)
 		free(r->details[i].bytes);
 	}
 	free(r->details);
+	free(r->tags);
 	free(r->id);
 	free(r);
 }
@@ -335,27 +339,42 @@ print_details(FILE *out, struct record *r)
 	print_texts(out, d, n, special);
 }
 
+/* "a b worker-0": the event's tags, sorted; NULL when it has none. */
+static char *
+join_tags(const struct testr_event *ev)
+{
+	const char **tags;
+	size_t len = 1;
+	char *out;
+
+	if (!(ev->fields & TESTR_EVENT_TAGS) || !ev->n_tags)
+		return NULL;
+	tags = xcalloc(ev->n_tags, sizeof(*tags));
+	memcpy(tags, ev->tags, ev->n_tags * sizeof(*tags));
+	qsort(tags, ev->n_tags, sizeof(*tags), by_str);
+	for (size_t i = 0; i < ev->n_tags; i++)
+		len += strlen(tags[i]) + 1;
+	out = xcalloc(len, 1);
+	for (size_t i = 0; i < ev->n_tags; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, tags[i]);
+	}
+	free(tags);
+	return out;
+}
+
 static void
-print_fail_block(struct cli_summary *s, struct record *r,
-		 const struct testr_event *ev)
+print_fail_block(struct cli_summary *s, struct record *r, const char *tags)
 {
 	static const char eq[] = "======================================="
 				 "===============================";
 	static const char dash[] = "---------------------------------------"
 				   "-------------------------------";
-	char **tags = NULL;
 
 	fprintf(s->out, "%s\nFAIL: %s\n", eq, r->id);
-	if ((ev->fields & TESTR_EVENT_TAGS) && ev->n_tags) {
-		tags = xcalloc(ev->n_tags, sizeof(*tags));
-		memcpy(tags, ev->tags, ev->n_tags * sizeof(*tags));
-		qsort(tags, ev->n_tags, sizeof(*tags), by_str);
-		fputs("tags:", s->out);
-		for (size_t i = 0; i < ev->n_tags; i++)
-			fprintf(s->out, " %s", tags[i]);
-		fputs("\n", s->out);
-		free(tags);
-	}
+	if (tags)
+		fprintf(s->out, "tags: %s\n", tags);
 	fprintf(s->out, "%s\n", dash);
 	print_details(s->out, r);
 }
@@ -376,15 +395,24 @@ cli_summary_event(void *userdata, const struct testr_event *ev)
 	if (!*slot) {
 		*slot = xcalloc(1, sizeof(**slot));
 		(*slot)->id = xstrndup(ev->test_id, strlen(ev->test_id));
+		(*slot)->seq = s->next_seq++;
 	}
 	r = *slot;
 	if ((ev->fields & TESTR_EVENT_FILE) && ev->file_name && ev->file_len)
 		add_detail(r, ev);
+	if (ev->fields & TESTR_EVENT_TAGS) {
+		free(r->tags);
+		r->tags = join_tags(ev);
+	}
 	if (ev->status == TESTR_STATUS_UNDEFINED ||
 	    ev->status == TESTR_STATUS_INPROGRESS)
 		return 0;
-	if (ev->status == TESTR_STATUS_FAIL)
-		print_fail_block(s, r, ev);
+	if (ev->status == TESTR_STATUS_FAIL) {
+		char *tags = join_tags(ev);
+
+		print_fail_block(s, r, tags);
+		free(tags);
+	}
 	*slot = r->next;
 	record_free(r);
 	return 0;
@@ -440,6 +468,47 @@ cli_summary_print(FILE *out, uint64_t run_id,
 	return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
 }
 
+static int
+by_seq_desc(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a;
+	const struct record *y = *(struct record *const *)b;
+
+	return (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+void
+cli_summary_flush(struct cli_summary *s)
+{
+	struct record **open = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t b = 0; b < N_BUCKETS; b++)
+		for (struct record *r = s->buckets[b]; r; r = r->next) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				open = realloc(open, cap * sizeof(*open));
+				if (!open) {
+					fputs("testr: out of memory\n", stderr);
+					exit(CLI_EXIT_ERROR);
+				}
+			}
+			open[n++] = r;
+		}
+	/* Latest first, as testtools reports tests still in progress. */
+	qsort(open, n, sizeof(*open), by_seq_desc);
+	for (size_t i = 0; i < n; i++)
+		print_fail_block(s, open[i], open[i]->tags);
+	free(open);
+	for (size_t b = 0; b < N_BUCKETS; b++)
+		while (s->buckets[b]) {
+			struct record *r = s->buckets[b];
+
+			s->buckets[b] = r->next;
+			record_free(r);
+		}
+}
+
 int
 cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		   const struct testr_run_summary *prev)
@@ -488,6 +557,7 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 		cli_summary_free(s);
 		return cli_report(ctx, rc);
 	}
+	cli_summary_flush(s);
 	cli_summary_free(s);
 	rc = testr_repo_run_summary(&cur, repo, run_id);
 	if (rc < 0 && rc != TESTR_ECORRUPT)

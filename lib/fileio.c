@@ -281,14 +281,17 @@ fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
 	if (rc < 0)
 		return rc;
 	for (;;) {
-		char *nb = len + 1 >= cap || !buf ? realloc(buf, cap *= 2) : buf;
 		ssize_t n;
 
-		if (!nb) {
-			rc = TESTR_ENOMEM;
-			goto done;
+		if (!buf || len + 1 >= cap) {	/* room for one more byte and NUL */
+			char *nb = realloc(buf, cap *= 2);
+
+			if (!nb) {
+				rc = TESTR_ENOMEM;
+				goto done;
+			}
+			buf = nb;
 		}
-		buf = nb;
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
