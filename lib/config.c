@@ -78,8 +78,9 @@ known_index(const char *name)
 	return -1;
 }
 
+/* Record the load's first error: "FILE[:LINE]: MSG[DETAIL]". */
 static int
-loader_fail(struct loader *ld, int code, unsigned int line, const char *fmt,
+loader_fail(struct loader *ld, int code, unsigned int line, const char *msg,
 	    const char *detail)
 {
 	char where[64] = "";
@@ -89,7 +90,7 @@ loader_fail(struct loader *ld, int code, unsigned int line, const char *fmt,
 	if (line)
 		snprintf(where, sizeof(where), ":%u", line);
 	ld->rc = testr_fail(ld->ctx, code, "%s%s: %s%s", ld->cfg->path, where,
-			    fmt, detail ? detail : "");
+			    msg, detail ? detail : "");
 	return ld->rc;
 }
 
@@ -228,10 +229,12 @@ add_entry(struct loader *ld, const char *name, const char *value,
 static void
 warn_unknown(struct loader *ld, const char *name, unsigned int line)
 {
-	char q[160];
+	char q[160], where[32] = "";
 
-	testr_log(ld->ctx, TESTR_LOG_WARNING, "%s:%u: unknown option %s (kept)",
-		  ld->cfg->path, line, testr_quote(q, sizeof(q), name, strlen(name)));
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	testr_log(ld->ctx, TESTR_LOG_WARNING, "%s%s: unknown option %s (kept)",
+		  ld->cfg->path, where, testr_quote(q, sizeof(q), name, strlen(name)));
 }
 
 /* ---- classic INI ---- */

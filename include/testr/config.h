@@ -9,7 +9,8 @@
  *     `#`/`;` comment lines, `%(name)s` interpolation and `%%`.  As in
  *     testrepository only [DEFAULT] counts; other sections must parse but
  *     their options are ignored.  A file whose first line that is neither
- *     blank nor a comment is a `[section]` header is INI.
+ *     blank nor a comment (#, ; or //) is a `[section]` header is INI; an
+ *     empty file is INI too.
  *   - libconfuse's own syntax (`test_command = "python -m subunit.run"`,
  *     `filter_tags = {a, b}`), parsed by libconfuse: top-level options play
  *     the role of [DEFAULT].  Note libconfuse expands ${VAR} from the
