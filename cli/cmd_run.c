@@ -556,24 +556,14 @@ print_conflicts(const struct testr_strv *victims,
 		       causes->v[i]);
 }
 
-/*
- * --analyze-isolation: find failing tests that pass alone, then bisect the
- * tests that ran before each on the same worker for the one that breaks
- * it.  Prints the `failing test / caused by test` table and exits 3 when
- * it finds any, as testrepository does.
- */
+/* The failing tests (filtered) that pass when run alone, into @victims. */
 static int
-analyze_isolation(struct run_session *s)
+find_victims(struct testr_strv *victims, struct run_session *s)
 {
-	struct testr_strv failing = TESTR_STRV_INIT, victims = TESTR_STRV_INIT;
-	struct testr_strv found = TESTR_STRV_INIT;
-	struct run_order before = { TESTR_STRV_INIT, TESTR_STRV_INIT };
+	struct testr_strv failing = TESTR_STRV_INIT;
 	struct testr_filter *f = NULL;
 	int rc = testr_repo_failing_ids(&failing, s->repo);
-	size_t n_victims;
 
-	if (rc == TESTR_OK)
-		rc = read_order(&before, s);
 	if (rc == TESTR_OK)
 		rc = testr_filter_new(&f, s->ctx,
 				      (const char *const *)s->args.filters,
@@ -585,28 +575,60 @@ analyze_isolation(struct run_session *s)
 	s->args.parallel = false;	/* a probe must run in one worker */
 	for (size_t i = 0; rc == TESTR_OK && i < failing.n && !interrupted; i++)
 		if (fails_only_in_company(s, failing.v[i]))
-			rc = testr_strv_push(&victims, failing.v[i]);
-	for (size_t i = 0; rc == TESTR_OK && i < victims.n; i++) {
+			rc = testr_strv_push(victims, failing.v[i]);
+	testr_strv_dispose(&failing);
+	return rc;
+}
+
+/* For each victim, the test before it (in @before) that breaks it. */
+static int
+find_causes(struct testr_strv *found, struct run_session *s,
+	    const struct testr_strv *victims, const struct run_order *before)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < victims->n; i++) {
 		struct testr_strv causes = TESTR_STRV_INIT;
 		const char *cause = NULL;
 
-		rc = prior_tests(&causes, &before, victims.v[i]);
+		rc = prior_tests(&causes, before, victims->v[i]);
 		if (rc == TESTR_OK)
-			cause = find_cause(s, &causes, victims.v[i]);
-		rc = testr_strv_push(&found, cause ? cause :
-				     "unknown - no conflicts");
+			cause = find_cause(s, &causes, victims->v[i]);
+		if (rc == TESTR_OK)
+			rc = testr_strv_push(found, cause ? cause :
+					     "unknown - no conflicts");
 		testr_strv_dispose(&causes);
 	}
-	if (rc == TESTR_OK && victims.n)
+	return rc;
+}
+
+/*
+ * --analyze-isolation: find failing tests that pass alone, then bisect the
+ * tests that ran before each on the same worker (in the latest run) for
+ * the one that breaks it.  Prints the `failing test / caused by test`
+ * table and exits 3 when it finds any, as testrepository does.
+ */
+static int
+analyze_isolation(struct run_session *s)
+{
+	struct testr_strv victims = TESTR_STRV_INIT, found = TESTR_STRV_INIT;
+	struct run_order before = { TESTR_STRV_INIT, TESTR_STRV_INIT };
+	int rc = read_order(&before, s), exit_code = CLI_EXIT_OK;
+
+	if (rc == TESTR_OK)
+		rc = find_victims(&victims, s);
+	if (rc == TESTR_OK)
+		rc = find_causes(&found, s, &victims, &before);
+	if (rc == TESTR_OK && victims.n) {
 		print_conflicts(&victims, &found);
-	n_victims = victims.n;
-	testr_strv_dispose(&failing);
+		exit_code = CLI_EXIT_ERROR;
+	}
+	if (rc < 0)
+		exit_code = cli_report(s->ctx, rc);
 	testr_strv_dispose(&victims);
 	testr_strv_dispose(&found);
 	order_dispose(&before);
-	if (rc < 0)
-		return cli_report(s->ctx, rc);
-	return n_victims ? CLI_EXIT_ERROR : CLI_EXIT_OK;
+	return exit_code;
 }
 
 static int

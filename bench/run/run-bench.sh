@@ -26,15 +26,21 @@ timed() {
 	printf '%.3f' "$(elapsed "$t0" "$t1")"
 }
 
-setup() {	# setup DIR IDS-FILE
-	mkdir -p "$1"
-	cp "$2" "$1/tests"
-	cat > "$1/.testr.conf" <<EOF2
+# project TOOL DIR IDS-FILE: a fresh project for TOOL (ours or python) in
+# DIR, made the current directory, its repository initialised; sets $bin.
+project() {
+	mkdir -p "$2"
+	cp "$3" "$2/tests"
+	cat > "$2/.testr.conf" <<EOF2
 [DEFAULT]
 test_command=$RUNNER \$LISTOPT \$IDOPTION
 test_id_option=--load-list \$IDFILE
 test_list_option=--list
 EOF2
+	cd "$2"
+	bin=$TESTR
+	[ "$1" = ours ] || bin=$PYTESTR
+	"$bin" init > /dev/null
 }
 
 echo "== 1. orchestration overhead, 20000 zero-duration tests, concurrency 8"
@@ -43,12 +49,7 @@ export FAKE_TESTS="$tmp/ids"
 bare=$(timed "$RUNNER" --load-list "$tmp/ids")
 echo "bare runner (all tests, one process): ${bare} s"
 for tool in ours python; do
-	d="$tmp/ov-$tool"
-	setup "$d" "$tmp/ids"
-	cd "$d"
-	bin=$TESTR
-	[ $tool = ours ] || bin=$PYTESTR
-	"$bin" init > /dev/null
+	project $tool "$tmp/ov-$tool" "$tmp/ids"
 	first=$(timed "$bin" run --parallel --concurrency 8)
 	second=$(timed "$bin" run --parallel --concurrency 8)
 	over=$(elapsed "$bare" "$second")
@@ -82,12 +83,7 @@ printf 'total %.3f s, longest %.3f s, lower bound %.3f s\n' \
 	"$(echo "$sum/1000" | bc -l)" "$(echo "$longest/1000" | bc -l)" "$lb"
 export FAKE_TESTS="$tmp/span"
 for tool in ours python; do
-	d="$tmp/span-$tool"
-	setup "$d" "$tmp/span"
-	cd "$d"
-	bin=$TESTR
-	[ $tool = ours ] || bin=$PYTESTR
-	"$bin" init > /dev/null
+	project $tool "$tmp/span-$tool" "$tmp/span"
 	r1=$(timed "$bin" run --parallel --concurrency 8)
 	r2=$(timed "$bin" run --parallel --concurrency 8)
 	r3=$(timed "$bin" run --parallel --concurrency 8)
