@@ -47,6 +47,7 @@ enum testr_error {
 /** Static English name of an error code; never NULL. */
 TESTR_API const char *testr_strerror(int code);
 
+/** How serious a log line is; testr_context_set_log() picks the most verbose. */
 enum testr_log_level {
 	TESTR_LOG_ERROR = 0,
 	TESTR_LOG_WARNING = 1,
