@@ -218,9 +218,9 @@ eta(const struct cli_progress *p, double elapsed)
 
 	if (p->expected && p->done >= p->expected)
 		return 0;
-	if (p->expected_s > 0)
-		return p->expected_s > p->done_s ?
-		       (p->expected_s - p->done_s) / (double)workers : 0;
+	/* Recorded times, while they last (new tests have none). */
+	if (p->expected_s > p->done_s)
+		return (p->expected_s - p->done_s) / (double)workers;
 	if (p->expected && p->done)
 		return elapsed * (double)(p->expected - p->done) / (double)p->done;
 	return -1;
