@@ -74,6 +74,14 @@ expect 2 "$t" --verison
 grep -q "did you mean '--version'" err || fail "no hint for --verison: $(cat err)"
 expect 2 "$t" commands --bogus
 [ "$(wc -l < err)" = 1 ] || fail "unknown option: not one line: $(cat err)"
+# Every command reports an unknown option the same way, with a hint.
+while read -r c; do
+	expect 2 "$t" "$c" --bogus-option
+	[ "$(wc -l < err)" = 1 ] || fail "$c --bogus-option: not one line: $(cat err)"
+	grep -q "unknown option '--bogus-option'" err || fail "$c: $(cat err)"
+done < names
+expect 2 "$t" run --paralel
+grep -q "did you mean '--parallel'" err || fail "no hint for run --paralel: $(cat err)"
 expect 2 "$t" quickstart extra
 expect 2 "$t" help run extra
 expect 2 "$t" -d
