@@ -287,3 +287,18 @@ harness_rmtree(const char *path)
 	if (path)
 		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+const char *
+harness_slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}

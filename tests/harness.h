@@ -52,4 +52,10 @@ char *harness_tmpdir(void);
 /* rm -rf @path (no shell involved). */
 void harness_rmtree(const char *path);
 
+/*
+ * The first 8 KiB of the file at @path as a string ("" when it cannot be
+ * read), in a static buffer valid until the next call.
+ */
+const char *harness_slurp(const char *path);
+
 #endif

@@ -52,21 +52,6 @@ setup(struct fixture *fx, const char *ids_cmd, const char *execute)
 	return pool;
 }
 
-static char *
-slurp(const char *path)
-{
-	static char buf[4096];
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 static void
 teardown(struct fixture *fx, struct testr_pool *pool)
 {
@@ -90,7 +75,7 @@ START_TEST(pool_provisions_once_and_reuses_released_instances)
 	testr_pool_release(pool, a);
 	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), 0);
 	ck_assert_str_eq(c, "i1");
-	ck_assert_str_eq(slurp(fx.log), "2\n");
+	ck_assert_str_eq(harness_slurp(fx.log), "2\n");
 	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), TESTR_EINVAL);
 	teardown(&fx, pool);
 }
@@ -107,7 +92,7 @@ START_TEST(pool_asks_only_for_the_missing_instances)
 	setenv("PROVISION_LOG", fx.log, 1);
 	ck_assert_int_eq(testr_pool_obtain(pool, 3, &a), 0);
 	ck_assert_str_eq(a, "x1");
-	ck_assert_str_eq(slurp(fx.log), "3\n2\n1\n");
+	ck_assert_str_eq(harness_slurp(fx.log), "3\n2\n1\n");
 	teardown(&fx, pool);
 }
 END_TEST
@@ -143,7 +128,7 @@ START_TEST(pool_disposes_sorted_ids_exactly_once)
 	ck_assert_int_eq(testr_pool_obtain(pool, 3, &id), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), 0);
-	ck_assert_str_eq(slurp(fx.dlog), "alpha mid zeta\n");
+	ck_assert_str_eq(harness_slurp(fx.dlog), "alpha mid zeta\n");
 	ck_assert_int_eq(fx.announced, 2);	/* provision + dispose */
 	teardown(&fx, pool);
 }
@@ -159,7 +144,7 @@ START_TEST(pool_free_disposes_when_nobody_did)
 	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
 	snprintf(dlog, sizeof(dlog), "%s", fx.dlog);
 	testr_pool_free(pool);
-	ck_assert_str_eq(slurp(dlog), "a b\n");
+	ck_assert_str_eq(harness_slurp(dlog), "a b\n");
 	teardown(&fx, NULL);
 }
 END_TEST

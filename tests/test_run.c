@@ -168,21 +168,6 @@ saw(const struct seen *s, const char *prefix)
 	return false;
 }
 
-static char *
-slurp(const char *path)
-{
-	static char buf[8192];
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 static int
 encode_to(void *userdata, const void *buf, size_t len)
 {
@@ -329,7 +314,9 @@ END_TEST
 static void
 logged_partitions(const char *log, char lines[][256], size_t *n)
 {
-	char *text = slurp(log), *save = NULL;
+	char text[8192], *save = NULL;
+
+	snprintf(text, sizeof(text), "%s", harness_slurp(log));
 
 	*n = 0;
 	for (char *l = strtok_r(text, "\n", &save); l && *n < 8;
@@ -401,7 +388,7 @@ START_TEST(run_tests_filters_select_the_union)
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
 	ck_assert_uint_eq(res.ids, 2);
-	ck_assert_str_eq(strchr(slurp(fx.log), ':') + 1, "x.a y.fail\n");
+	ck_assert_str_eq(strchr(harness_slurp(fx.log), ':') + 1, "x.a y.fail\n");
 	ck_assert(saw(&fx.seen, "fail y.fail"));
 	teardown(&fx);
 }

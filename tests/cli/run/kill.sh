@@ -33,19 +33,25 @@ wait_gone() {
 	done
 }
 
+# One good run, then a parallel run left going in the background ($pid)
+# once both its runners have started.
+good_then_background() {
+	printf 'k.ok1\n' > one
+	expect_rc 0 testr run --load-list one -- "$marker"
+	rm -f "$FAKE_LOG"
+	"$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" \
+		> "$tmp/out" 2> "$tmp/err" &
+	pid=$!
+	wait_runners 2
+}
+
 hooks="instance_provision=echo vm1 vm2
 instance_dispose=echo \$INSTANCE_IDS >> $tmp/DIR/dispose.log"
 
 for sig in INT TERM; do
 	project "sig$sig" "$(printf 'k.ok1\nk.hang\nk.ok2')" \
 		"$(echo "$hooks" | sed "s|DIR|sig$sig|")"
-	# A good run first, to check it survives.
-	printf 'k.ok1\n' > one
-	expect_rc 0 testr run --load-list one -- "$marker"
-	rm -f "$FAKE_LOG"
-	"$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" > "$tmp/out" 2> "$tmp/err" &
-	pid=$!
-	wait_runners 2
+	good_then_background	# the good run must survive
 	kill -"$sig" "$pid"
 	set +e
 	wait "$pid"
@@ -69,12 +75,7 @@ done
 # SIGKILL: nothing can clean up in testr itself; the guardian kills the
 # runners and the repository must still be intact.
 project sigkill "$(printf 'k.ok1\nk.hang\nk.ok2')"
-printf 'k.ok1\n' > one
-expect_rc 0 testr run --load-list one -- "$marker"
-rm -f "$FAKE_LOG"
-"$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" > "$tmp/out" 2> "$tmp/err" &
-pid=$!
-wait_runners 2
+good_then_background
 kill -KILL "$pid"
 wait "$pid" || true
 wait_gone
