@@ -304,7 +304,8 @@ print_details(FILE *out, struct record *r)
 	bool any_bin = false, any_empty = false, any_text = false;
 	size_t n = r->n_details;
 
-	qsort(d, n, sizeof(*d), by_name);
+	if (n)
+		qsort(d, n, sizeof(*d), by_name);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = d[i].len;
 
@@ -496,7 +497,8 @@ cli_summary_flush(struct cli_summary *s)
 			open[n++] = r;
 		}
 	/* Latest first, as testtools reports tests still in progress. */
-	qsort(open, n, sizeof(*open), by_seq_desc);
+	if (n)
+		qsort(open, n, sizeof(*open), by_seq_desc);
 	for (size_t i = 0; i < n; i++)
 		print_fail_block(s, open[i], open[i]->tags);
 	free(open);
