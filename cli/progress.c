@@ -5,6 +5,8 @@
  * scroll up above one status line that updates in place.  Off a terminal
  * there is no progress at all and the output stays exactly the plain one.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -14,6 +16,7 @@
 #include "cli.h"
 
 #define REDRAW_NS 50000000L	/* at most 20 redraws a second */
+#define TICK_NS 500000000L	/* keep the clocks moving during a long test */
 
 struct worker {
 	char *test;		/* the test in progress, or NULL */
@@ -21,6 +24,14 @@ struct worker {
 };
 
 struct cli_progress {
+	/*
+	 * The ticker thread redraws the line while nothing else happens; the
+	 * lock keeps it from drawing while the display writes.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t stop_cond;
+	pthread_t ticker;
+	bool ticking, stop;
 	FILE *out;
 	bool color;
 	bool drawn;
@@ -69,6 +80,58 @@ want_color(enum cli_color color)
 	return !(no_color && *no_color);
 }
 
+static void draw(struct cli_progress *p, bool force);
+
+/* Redraw every TICK_NS until told to stop, so elapsed time and ETA move
+ * during a long test too.  Only redraws a line that is shown. */
+static void *
+tick(void *arg)
+{
+	struct cli_progress *p = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += TICK_NS;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->stop_cond, &p->lock, &until);
+		if (!p->stop && p->drawn)
+			draw(p, true);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The ticker blocks every signal: SIGINT must reach the thread that runs
+ * the workers.  Without a ticker the line still moves on every event. */
+static void
+start_ticker(struct cli_progress *p)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	p->ticking = pthread_create(&p->ticker, NULL, tick, p) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void
+stop_ticker(struct cli_progress *p)
+{
+	if (!p->ticking)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->stop_cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->ticker, NULL);
+	p->ticking = false;
+}
+
 struct cli_progress *
 cli_progress_new(FILE *out, enum cli_color color)
 {
@@ -84,15 +147,15 @@ cli_progress_new(FILE *out, enum cli_color color)
 	p->out = out;
 	p->color = want_color(color);
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->stop_cond, NULL);
+	start_ticker(p);
 	return p;
 }
 
-void
-cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
-		  size_t n_workers)
+static void
+plan(struct cli_progress *p, size_t n_tests, double seconds, size_t n_workers)
 {
-	if (!p)
-		return;
 	p->expected = n_tests;
 	p->expected_s = seconds;
 	if (n_workers > p->n_workers) {
@@ -105,6 +168,17 @@ cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
 		p->workers = w;
 		p->n_workers = n_workers;
 	}
+}
+
+void
+cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
+		  size_t n_workers)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	plan(p, n_tests, seconds, n_workers);
+	pthread_mutex_unlock(&p->lock);
 }
 
 static double
@@ -155,7 +229,7 @@ worker(struct cli_progress *p, long n)
 	if (n < 0 || n > 4096)
 		return NULL;
 	if ((size_t)n >= p->n_workers)
-		cli_progress_plan(p, p->expected, p->expected_s, (size_t)n + 1);
+		plan(p, p->expected, p->expected_s, (size_t)n + 1);
 	return (size_t)n < p->n_workers ? &p->workers[n] : NULL;
 }
 
@@ -313,12 +387,14 @@ on_event(void *userdata, const struct testr_event *ev)
 	struct cli_progress *p = userdata;
 	int rc = 0;
 
+	pthread_mutex_lock(&p->lock);
 	erase(p);
 	if (p->on_event)
 		rc = p->on_event(p->event_ud, ev);
 	fflush(stdout);
 	update(p, ev);
 	draw(p, ev->status == TESTR_STATUS_FAIL);
+	pthread_mutex_unlock(&p->lock);
 	return rc;
 }
 
@@ -327,11 +403,13 @@ on_command(void *userdata, const char *command)
 {
 	struct cli_progress *p = userdata;
 
+	pthread_mutex_lock(&p->lock);
 	erase(p);
 	if (p->on_command)
 		p->on_command(p->command_ud, command);
 	fflush(stdout);
 	draw(p, true);
+	pthread_mutex_unlock(&p->lock);
 }
 
 static int
@@ -340,11 +418,13 @@ on_output(void *userdata, const void *buf, size_t len)
 	struct cli_progress *p = userdata;
 	int rc = 0;
 
+	pthread_mutex_lock(&p->lock);
 	erase(p);
 	if (p->on_output)
 		rc = p->on_output(p->output_ud, buf, len);
 	fflush(stdout);
 	draw(p, true);
+	pthread_mutex_unlock(&p->lock);
 	return rc;
 }
 
@@ -372,8 +452,11 @@ cli_progress_wrap(struct cli_progress *p, testr_event_fn *event, void **event_ud
 void
 cli_progress_end(struct cli_progress *p)
 {
-	if (p)
-		erase(p);
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	erase(p);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void
@@ -381,7 +464,10 @@ cli_progress_free(struct cli_progress *p)
 {
 	if (!p)
 		return;
+	stop_ticker(p);
 	erase(p);
+	pthread_cond_destroy(&p->stop_cond);
+	pthread_mutex_destroy(&p->lock);
 	for (size_t i = 0; i < p->n_workers; i++)
 		free(p->workers[i].test);
 	free(p->workers);

@@ -73,7 +73,16 @@ echo "$raw" | grep -q 'Ran 6 tests' || fail "no summary on the terminal"
 strip_progress "$tmp/run2.raw" > tty3.out
 normalise plain3.out > a
 normalise tty3.out > b
-diff a b > /dev/null || fail "terminal output differs from the plain output: $(diff a b | head -n 10)"
+diff a b > /dev/null || fail "terminal output differs from the plain output: $(diff a b | head -n 10 | cat -v)"
+
+# 3b. The clock moves during a long test, with no event to redraw on.
+PROGRESS_SLEEP=2.2 tty long "$t" run --parallel --concurrency 2 alpha
+$py - "$tmp/long.raw" <<'PY' || fail "the elapsed time stood still during a long test"
+import re, sys
+data = open(sys.argv[1], 'rb').read().decode('utf-8', 'replace')
+clocks = set(re.findall(r'0/1 tests  0 failed  (\d+:\d+) elapsed', data))
+assert len(clocks) >= 2, clocks
+PY
 
 # 4. Failures as they happen, in red unless NO_COLOR or --color=never.
 export PROGRESS_FAIL=slow.bravo
