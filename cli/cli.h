@@ -145,6 +145,16 @@ struct testr_context *cli_context_new(void);
  */
 int cli_report(struct testr_context *ctx, int code);
 
+/*
+ * -d DIR makes testr work in DIR, but a file named on the command line
+ * still means the file the user sees from where they typed it.  main()
+ * calls cli_remember_origin() before changing directory; cli_arg_path()
+ * then returns a malloc'd path that names the same file from DIR ("-" and
+ * absolute paths unchanged), or NULL when out of memory.
+ */
+void cli_remember_origin(void);
+char *cli_arg_path(const char *path);
+
 /* Width of UTF-8 text @s in characters (code points), as Python's len()
  * counts it when testrepository lines up a table. */
 size_t cli_text_width(const char *s);

@@ -103,6 +103,7 @@ load_stream(struct load *l, const char *path, size_t worker)
 {
 	struct testr_subunit_decoder_options opts =
 		TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	char *full;
 	int rc;
 
 	l->source = strcmp(path, "-") == 0 ? "stdin" : path;
@@ -112,7 +113,9 @@ load_stream(struct load *l, const char *path, size_t worker)
 	opts.on_event = tee_event;
 	opts.on_corrupt = on_corrupt;
 	opts.userdata = l;
-	rc = testr_subunit_decode_file(l->ctx, path, &opts);
+	full = cli_arg_path(path);
+	rc = full ? testr_subunit_decode_file(l->ctx, full, &opts) : TESTR_ENOMEM;
+	free(full);
 	return rc < 0 ? rc : l->error;
 }
 
@@ -164,12 +167,17 @@ store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 static int
 check_files(char **files, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (access(files[i], R_OK) < 0) {
+	for (int i = 0; i < n; i++) {
+		char *full = cli_arg_path(files[i]);
+		int err = !full ? ENOMEM : access(full, R_OK) < 0 ? errno : 0;
+
+		free(full);
+		if (err) {
 			fprintf(stderr, "testr: %s: %s\n", files[i],
-				strerror(errno));
+				strerror(err));
 			return CLI_EXIT_ERROR;
 		}
+	}
 	return CLI_EXIT_OK;
 }
 

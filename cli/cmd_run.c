@@ -170,7 +170,8 @@ static int
 read_load_list(struct testr_strv *out, struct testr_context *ctx,
 	       const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	char *full = cli_arg_path(path);
+	FILE *f = full ? fopen(full, "rb") : NULL;
 	char *buf = NULL;
 	size_t len = 0, n;
 	char chunk[65536];
@@ -178,7 +179,8 @@ read_load_list(struct testr_strv *out, struct testr_context *ctx,
 
 	if (!f) {
 		fprintf(stderr, "testr: --load-list: cannot read '%s': %s\n",
-			path, strerror(errno));
+			path, strerror(full ? errno : ENOMEM));
+		free(full);
 		return TESTR_EIO;
 	}
 	while (rc == TESTR_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
@@ -191,6 +193,7 @@ read_load_list(struct testr_strv *out, struct testr_context *ctx,
 		len += grown ? n : 0;
 	}
 	fclose(f);
+	free(full);
 	if (rc == TESTR_OK)
 		rc = testr_run_parse_listing(out, ctx, buf ? buf : "", len);
 	free(buf);

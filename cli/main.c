@@ -122,6 +122,8 @@ dispatch(struct globals *g, int argc, char **argv)
 		return cli_unknown_command(g->command);
 	if (g->help)
 		return cli_usage(g->command, stdout);
+	if (g->here)
+		cli_remember_origin();
 	if (g->here && chdir(g->here) != 0) {
 		fprintf(stderr, "testr: cannot use directory '%s': %s\n",
 			g->here, strerror(errno));

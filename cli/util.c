@@ -1,6 +1,8 @@
 /* Helpers shared by the subcommands. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -53,4 +55,29 @@ cli_text_width(const char *s)
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+/* The directory testr was started in, when -d moved it elsewhere. */
+static char *origin_dir;
+
+void
+cli_remember_origin(void)
+{
+	free(origin_dir);
+	origin_dir = getcwd(NULL, 0);
+}
+
+char *
+cli_arg_path(const char *path)
+{
+	size_t n;
+	char *out;
+
+	if (!origin_dir || path[0] == '/' || strcmp(path, "-") == 0)
+		return strdup(path);
+	n = strlen(origin_dir) + strlen(path) + 2;
+	out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s/%s", origin_dir, path);
+	return out;
 }
