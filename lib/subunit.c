@@ -60,8 +60,129 @@ testr_subunit_decoder_free(struct testr_subunit_decoder *dec)
 	subunit_v1_free(dec->v1);
 	strbuf_dispose(&dec->pend);
 	strbuf_dispose(&dec->scratch);
+	strbuf_dispose(&dec->sniff);
 	free(dec->tagv);
 	free(dec);
+}
+
+/*
+ * AUTO detection.  Runners print text before their first packet (a warning,
+ * a banner), so the first byte decides nothing.  Text lines are noise to
+ * both readers, so they go out as noise while we wait; the stream is v2 at
+ * the first 0xb3 on a character boundary, v1 at the first line that starts
+ * with a directive a v1 stream can open with.  Only a line start that may
+ * still become such a directive is held (a few bytes), so memory stays
+ * bounded and noise is not delayed.
+ */
+static const char *const v1_openers[] = {
+	"test", "testing", "time", "tags", "progress",
+};
+
+/* 1: a v1 directive line; 0: not one; -1: too short to tell yet. */
+static int
+v1_line_kind(const char *s, size_t n, bool complete)
+{
+	size_t w = 0;
+
+	while (w < n && s[w] != ':' && s[w] != ' ' && s[w] != '\t' &&
+	       s[w] != '\n')
+		w++;
+	for (size_t i = 0; i < sizeof(v1_openers) / sizeof(*v1_openers); i++) {
+		size_t k = strlen(v1_openers[i]);
+
+		if (w == n && !complete && w <= k &&
+		    memcmp(s, v1_openers[i], w) == 0)
+			return -1;
+		if (w == k && w < n && s[w] != '\n' &&
+		    memcmp(s, v1_openers[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Index in sniff of the first 0xb3 at or after @from that starts a
+ * character, or sniff.len. */
+static size_t
+v2_signature_at(const struct strbuf *sniff, size_t from, unsigned char prev)
+{
+	const unsigned char *s = (const unsigned char *)sniff->s;
+
+	for (size_t i = from; i < sniff->len; i++)
+		if (s[i] == SUBUNIT_V2_SIGNATURE &&
+		    (i ? s[i - 1] : prev) < 0x80)
+			return i;
+	return sniff->len;
+}
+
+static int
+sniff_flush_noise(struct testr_subunit_decoder *dec, size_t n)
+{
+	int rc = subunit_emit_noise(dec, (const unsigned char *)dec->sniff.s, n);
+
+	dec->sniff_prev = (unsigned char)dec->sniff.s[n - 1];
+	dec->offset += n;
+	memmove(dec->sniff.s, dec->sniff.s + n, dec->sniff.len - n);
+	dec->sniff.len -= n;
+	return rc;
+}
+
+/* Settle on @protocol and replay the held bytes through its reader. */
+static int
+sniff_decide(struct testr_subunit_decoder *dec,
+	     enum testr_subunit_version protocol)
+{
+	struct strbuf held = dec->sniff;
+	int rc;
+
+	dec->protocol = protocol;
+	dec->sniff = (struct strbuf)STRBUF_INIT;
+	rc = held.len ? testr_subunit_decoder_feed(dec, held.s, held.len) : 0;
+	strbuf_dispose(&held);
+	return rc;
+}
+
+/* Look at the line held in sniff after @added more bytes came. */
+static int
+sniff_line(struct testr_subunit_decoder *dec, size_t added, bool complete)
+{
+	int kind = dec->sniff_midline ? 0 :
+		   v1_line_kind(dec->sniff.s, dec->sniff.len, complete);
+	size_t sig;
+
+	if (kind > 0)
+		return sniff_decide(dec, TESTR_SUBUNIT_V1);
+	if (kind < 0)
+		return TESTR_OK;	/* may still become "test:" and the like */
+	sig = v2_signature_at(&dec->sniff, dec->sniff.len - added,
+			      dec->sniff_prev);
+	if (sig < dec->sniff.len) {
+		int rc = sig ? sniff_flush_noise(dec, sig) : 0;
+
+		return rc ? rc : sniff_decide(dec, TESTR_SUBUNIT_V2);
+	}
+	dec->sniff_midline = !complete;
+	return sniff_flush_noise(dec, dec->sniff.len);
+}
+
+static int
+sniff_feed(struct testr_subunit_decoder *dec, const unsigned char *p,
+	   size_t len)
+{
+	while (len > 0 && dec->protocol == TESTR_SUBUNIT_AUTO) {
+		const unsigned char *nl = memchr(p, '\n', len);
+		size_t seg = nl ? (size_t)(nl - p) + 1 : len;
+		int rc;
+
+		if (strbuf_addn(&dec->sniff, (const char *)p, seg) < 0)
+			return testr_fail(dec->ctx, TESTR_ENOMEM,
+					  "subunit decoder: %s", strerror(ENOMEM));
+		rc = sniff_line(dec, seg, nl != NULL);
+		if (rc != 0)
+			return rc;
+		p += seg;
+		len -= seg;
+	}
+	return len > 0 ? testr_subunit_decoder_feed(dec, p, len) : TESTR_OK;
 }
 
 TESTR_API int
@@ -72,10 +193,8 @@ testr_subunit_decoder_feed(struct testr_subunit_decoder *dec, const void *buf,
 
 	if (len == 0)
 		return TESTR_OK;
-	/* The documented rule: a stream is v2 when it starts with 0xb3. */
 	if (dec->protocol == TESTR_SUBUNIT_AUTO)
-		dec->protocol = p[0] == SUBUNIT_V2_SIGNATURE ? TESTR_SUBUNIT_V2
-							     : TESTR_SUBUNIT_V1;
+		return sniff_feed(dec, p, len);
 	if (dec->protocol == TESTR_SUBUNIT_V2)
 		return subunit_v2_feed(dec, p, len);
 	return subunit_v1_feed(dec, p, len);
@@ -88,7 +207,9 @@ testr_subunit_decoder_finish(struct testr_subunit_decoder *dec)
 		return subunit_v2_finish(dec);
 	if (dec->protocol == TESTR_SUBUNIT_V1)
 		return subunit_v1_finish(dec);
-	return TESTR_OK;	/* AUTO: nothing was ever fed */
+	/* AUTO to the end: a partial last line of plain text. */
+	return dec->sniff.len ? sniff_flush_noise(dec, dec->sniff.len)
+			      : TESTR_OK;
 }
 
 TESTR_API uint64_t

@@ -60,6 +60,11 @@ struct testr_subunit_decoder {
 	size_t tag_cap;
 
 	struct subunit_v1 *v1;
+
+	/* AUTO: the current line while the protocol is still undecided. */
+	struct strbuf sniff;
+	bool sniff_midline;		/* sniff was flushed mid-line */
+	unsigned char sniff_prev;	/* the last byte flushed from it */
 };
 
 /* Report corruption at @off (stream offset). */

@@ -183,6 +183,125 @@ START_TEST(decoder_counts_offset_and_names_noise_as_asked)
 }
 END_TEST
 
+/* A v2 success packet for id "t" after @prefix, in a malloc'd buffer. */
+struct bytes {
+	unsigned char *p;
+	size_t len;
+};
+
+static int
+append_bytes(void *userdata, const void *buf, size_t len)
+{
+	struct bytes *b = userdata;
+
+	b->p = realloc(b->p, b->len + len);
+	memcpy(b->p + b->len, buf, len);
+	b->len += len;
+	return 0;
+}
+
+static struct bytes
+prefixed_v2(const char *prefix)
+{
+	struct bytes b = { NULL, 0 };
+	struct testr_event ev = { 0 };
+
+	append_bytes(&b, prefix, strlen(prefix));
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.status = TESTR_STATUS_SUCCESS;
+	ev.test_id = "t";
+	ck_assert_int_eq(testr_subunit_encode_v2(NULL, &ev, append_bytes, &b), 0);
+	return b;
+}
+
+/* The canonical text of decoding @p as @protocol fed @chunk at a time. */
+static char *
+decoded(const void *p, size_t len, enum testr_subunit_version protocol,
+	size_t chunk)
+{
+	struct rec r = { 0 };
+	char *text;
+
+	ck_assert_int_eq(rec_decode(p, len, protocol, chunk, 0, &r, NULL), 0);
+	text = strdup(rec_text(&r));
+	rec_free(&r);
+	return text;
+}
+
+/* AUTO must give what the right forced protocol gives, in any chunking. */
+static void
+assert_auto_equals(const void *p, size_t len, enum testr_subunit_version want)
+{
+	char *forced = decoded(p, len, want, 0);
+
+	for (size_t chunk = 0; chunk <= 3; chunk++) {
+		char *got = decoded(p, len, TESTR_SUBUNIT_AUTO, chunk);
+
+		ck_assert_str_eq(got, forced);
+		free(got);
+	}
+	free(forced);
+}
+
+START_TEST(auto_detects_v2_after_leading_noise)
+{
+	struct bytes b = prefixed_v2("Warning: deprecated option\nloading...\n");
+	char *got = decoded(b.p, b.len, TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=success id=t"));
+	ck_assert_ptr_nonnull(strstr(got, "bytes=Warning:"));
+	assert_auto_equals(b.p, b.len, TESTR_SUBUNIT_V2);
+	free(got);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(auto_detects_v2_after_noise_without_newline)
+{
+	struct bytes b = prefixed_v2("loading 10%...");
+
+	assert_auto_equals(b.p, b.len, TESTR_SUBUNIT_V2);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(auto_detects_v1_after_leading_noise)
+{
+	static const char v1[] = "runner 1.0 starting\n\ntime: 2026-01-01 "
+				 "00:00:00Z\ntest: a\nsuccess: a\n";
+	char *got = decoded(v1, strlen(v1), TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=success id=a"));
+	ck_assert_ptr_nonnull(strstr(got, "bytes=runner"));
+	assert_auto_equals(v1, strlen(v1), TESTR_SUBUNIT_V1);
+	free(got);
+}
+END_TEST
+
+START_TEST(auto_does_not_take_utf8_text_for_a_v2_signature)
+{
+	/* "ó" is c3 b3: its second byte is not a packet start. */
+	static const char v1[] = "Comprobación\ntest: a\nsuccess: a\n";
+	char *got = decoded(v1, strlen(v1), TESTR_SUBUNIT_AUTO, 1);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=success id=a"));
+	ck_assert_uint_eq(strstr(got, "corrupt") == NULL, 1);
+	assert_auto_equals(v1, strlen(v1), TESTR_SUBUNIT_V1);
+	free(got);
+}
+END_TEST
+
+START_TEST(auto_keeps_plain_text_as_noise_to_the_last_byte)
+{
+	static const char text[] = "no protocol here\ntes";
+	char *got = decoded(text, strlen(text), TESTR_SUBUNIT_AUTO, 1);
+
+	ck_assert_str_eq(got, "status=undefined file=stdout bytes=no\\x20"
+			      "protocol\\x20here\\x0ates runnable\n");
+	free(got);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -191,6 +310,11 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, decode_file_names_a_missing_file);
 	HARNESS_ADD(h, forced_v2_keeps_leading_text_as_noise);
 	HARNESS_ADD(h, auto_detects_v1_when_first_byte_is_not_b3);
+	HARNESS_ADD(h, auto_detects_v2_after_leading_noise);
+	HARNESS_ADD(h, auto_detects_v2_after_noise_without_newline);
+	HARNESS_ADD(h, auto_detects_v1_after_leading_noise);
+	HARNESS_ADD(h, auto_does_not_take_utf8_text_for_a_v2_signature);
+	HARNESS_ADD(h, auto_keeps_plain_text_as_noise_to_the_last_byte);
 	HARNESS_ADD(h, decoder_refuses_options_without_a_callback);
 	HARNESS_ADD(h, decoder_counts_offset_and_names_noise_as_asked);
 }

@@ -70,7 +70,13 @@ typedef void (*testr_corrupt_fn)(void *userdata, uint64_t offset,
 				 const char *what);
 
 enum testr_subunit_version {
-	TESTR_SUBUNIT_AUTO = 0,	/* v2 if the first byte is 0xb3, else v1 */
+	/*
+	 * Decide from the stream: v2 at the first 0xb3 that starts a
+	 * character, v1 at the first line opening with a v1 directive
+	 * ("test:", "time:", "tags:", "progress:"); plain text before either
+	 * comes out as noise, as both readers would give it.
+	 */
+	TESTR_SUBUNIT_AUTO = 0,
 	TESTR_SUBUNIT_V1 = 1,
 	TESTR_SUBUNIT_V2 = 2,
 };
