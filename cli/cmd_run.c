@@ -249,6 +249,15 @@ struct display {
 	struct cli_summary *summary;	/* NULL with --subunit */
 };
 
+/* Bytes a runner printed outside subunit: the decoder's "stdout" file. */
+static bool
+is_runner_output(const struct testr_event *ev)
+{
+	return !(ev->fields & TESTR_EVENT_TEST_ID) &&
+	       (ev->fields & TESTR_EVENT_FILE) && ev->file_name &&
+	       strcmp(ev->file_name, "stdout") == 0;
+}
+
 static int
 display_event(void *userdata, const struct testr_event *ev)
 {
@@ -256,6 +265,11 @@ display_event(void *userdata, const struct testr_event *ev)
 
 	if (!d->summary)
 		return cli_subunit_event(d->s->ctx, ev);
+	/* Nothing a runner prints may vanish: show it as it comes. */
+	if (is_runner_output(ev)) {
+		fwrite(ev->file_bytes, 1, ev->file_len, stdout);
+		return 0;
+	}
 	return cli_summary_event(d->summary, ev);
 }
 
