@@ -232,4 +232,9 @@ struct cli_flag {
 int cli_parse_flags(const char *cmd, int argc, char **argv,
 		    const struct cli_flag *flags, int *out_first_arg);
 
+/* cli_parse_flags() for a command that takes no operands: one is a usage
+ * error. */
+int cli_parse_flags_only(const char *cmd, int argc, char **argv,
+			 const struct cli_flag *flags);
+
 #endif

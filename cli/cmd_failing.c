@@ -70,13 +70,10 @@ cmd_failing(int argc, char **argv)
 					  { "subunit", &subunit },
 					  { NULL, NULL } };
 	struct testr_context *ctx;
-	int first, rc = cli_parse_flags("failing", argc, argv, flags, &first);
+	int rc = cli_parse_flags_only("failing", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (first < argc)
-		return cli_usage_error("failing", "unexpected argument '%s'",
-				       argv[first]);
 	ctx = cli_context_new();
 	rc = run_failing(ctx, list, subunit);
 	testr_context_free(ctx);

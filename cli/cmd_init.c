@@ -11,13 +11,10 @@ cmd_init(int argc, char **argv)
 	struct testr_context *ctx;
 	struct testr_repo *repo = NULL;
 	char *cwd;
-	int first, rc = cli_parse_flags("init", argc, argv, flags, &first);
+	int rc = cli_parse_flags_only("init", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (first < argc)
-		return cli_usage_error("init", "unexpected argument '%s'",
-				       argv[first]);
 	ctx = cli_context_new();
 	cwd = getcwd(NULL, 0);
 	rc = testr_repo_init(&repo, ctx, cwd ? cwd : ".");

@@ -29,13 +29,10 @@ cmd_last(int argc, char **argv)
 	const struct cli_flag flags[] = { { "subunit", &subunit },
 					  { NULL, NULL } };
 	struct testr_context *ctx;
-	int first, rc = cli_parse_flags("last", argc, argv, flags, &first);
+	int rc = cli_parse_flags_only("last", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (first < argc)
-		return cli_usage_error("last", "unexpected argument '%s'",
-				       argv[first]);
 	ctx = cli_context_new();
 	rc = show_last(ctx, subunit);
 	testr_context_free(ctx);

@@ -114,13 +114,10 @@ cmd_slowest(int argc, char **argv)
 	bool all = false;
 	const struct cli_flag flags[] = { { "all", &all }, { NULL, NULL } };
 	struct testr_context *ctx;
-	int first, rc = cli_parse_flags("slowest", argc, argv, flags, &first);
+	int rc = cli_parse_flags_only("slowest", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (first < argc)
-		return cli_usage_error("slowest", "unexpected argument '%s'",
-				       argv[first]);
 	ctx = cli_context_new();
 	rc = show_slowest(ctx, all);
 	testr_context_free(ctx);

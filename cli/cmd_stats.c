@@ -10,13 +10,10 @@ cmd_stats(int argc, char **argv)
 	struct testr_context *ctx;
 	struct testr_repo *repo = NULL;
 	uint64_t n = 0;
-	int first, rc = cli_parse_flags("stats", argc, argv, flags, &first);
+	int rc = cli_parse_flags_only("stats", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (first < argc)
-		return cli_usage_error("stats", "unexpected argument '%s'",
-				       argv[first]);
 	ctx = cli_context_new();
 	rc = cli_open_repo(&repo, ctx);
 	if (rc == 0)

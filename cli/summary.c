@@ -603,6 +603,18 @@ cli_parse_flags(const char *cmd, int argc, char **argv,
 	return CLI_EXIT_OK;
 }
 
+int
+cli_parse_flags_only(const char *cmd, int argc, char **argv,
+		     const struct cli_flag *flags)
+{
+	int first, rc = cli_parse_flags(cmd, argc, argv, flags, &first);
+
+	if (rc == CLI_EXIT_OK && first < argc)
+		rc = cli_usage_error(cmd, "unexpected argument '%s'",
+				     argv[first]);
+	return rc;
+}
+
 static int
 write_stdout(void *userdata, const void *buf, size_t len)
 {
