@@ -4,7 +4,6 @@
  * against the previous run and "PASSED (id=N)" or "FAILED (id=N, ...)".
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,41 +576,6 @@ cli_open_repo(struct testr_repo **out, struct testr_context *ctx)
 	/* testrepository names the project directory in full in its errors. */
 	rc = testr_repo_open(out, ctx, cwd ? cwd : ".");
 	free(cwd);
-	return rc;
-}
-
-int
-cli_parse_flags(const char *cmd, int argc, char **argv,
-		const struct cli_flag *flags, int *out_first_arg)
-{
-	struct option opts[16];
-	size_t n = 0;
-	int c;
-
-	for (; flags[n].name && n < 15; n++)
-		opts[n] = (struct option){ flags[n].name, no_argument, NULL,
-					   (int)n + 1 };
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cli_unknown_option(cmd, argv[optind - 1]);
-		*flags[c - 1].value = true;
-	}
-	*out_first_arg = optind;
-	return CLI_EXIT_OK;
-}
-
-int
-cli_parse_flags_only(const char *cmd, int argc, char **argv,
-		     const struct cli_flag *flags)
-{
-	int first, rc = cli_parse_flags(cmd, argc, argv, flags, &first);
-
-	if (rc == CLI_EXIT_OK && first < argc)
-		rc = cli_usage_error(cmd, "unexpected argument '%s'",
-				     argv[first]);
 	return rc;
 }
 

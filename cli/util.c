@@ -1,4 +1,5 @@
 /* Helpers shared by the subcommands. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,4 +81,39 @@ cli_arg_path(const char *path)
 	if (out)
 		snprintf(out, n, "%s/%s", origin_dir, path);
 	return out;
+}
+
+int
+cli_parse_flags(const char *cmd, int argc, char **argv,
+		const struct cli_flag *flags, int *out_first_arg)
+{
+	struct option opts[16];
+	size_t n = 0;
+	int c;
+
+	for (; flags[n].name && n < 15; n++)
+		opts[n] = (struct option){ flags[n].name, no_argument, NULL,
+					   (int)n + 1 };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cli_unknown_option(cmd, argv[optind - 1]);
+		*flags[c - 1].value = true;
+	}
+	*out_first_arg = optind;
+	return CLI_EXIT_OK;
+}
+
+int
+cli_parse_flags_only(const char *cmd, int argc, char **argv,
+		     const struct cli_flag *flags)
+{
+	int first, rc = cli_parse_flags(cmd, argc, argv, flags, &first);
+
+	if (rc == CLI_EXIT_OK && first < argc)
+		rc = cli_usage_error(cmd, "unexpected argument '%s'",
+				     argv[first]);
+	return rc;
 }
