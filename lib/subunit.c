@@ -74,52 +74,11 @@ testr_subunit_decoder_free(struct testr_subunit_decoder *dec)
  * still become such a directive is held (a few bytes), so memory stays
  * bounded and noise is not delayed.
  */
-static const char *const v1_openers[] = {
-	"test", "testing", "time", "tags", "progress",
-};
-
-/* 1: a v1 directive line; 0: not one; -1: too short to tell yet. */
-static int
-v1_line_kind(const char *s, size_t n, bool complete)
-{
-	size_t w = 0;
-
-	while (w < n && s[w] != ':' && s[w] != ' ' && s[w] != '\t' &&
-	       s[w] != '\n')
-		w++;
-	for (size_t i = 0; i < sizeof(v1_openers) / sizeof(*v1_openers); i++) {
-		size_t k = strlen(v1_openers[i]);
-
-		if (w == n && !complete && w <= k &&
-		    memcmp(s, v1_openers[i], w) == 0)
-			return -1;
-		if (w == k && w < n && s[w] != '\n' &&
-		    memcmp(s, v1_openers[i], k) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Index in sniff of the first 0xb3 at or after @from that starts a
- * character, or sniff.len. */
-static size_t
-v2_signature_at(const struct strbuf *sniff, size_t from, unsigned char prev)
-{
-	const unsigned char *s = (const unsigned char *)sniff->s;
-
-	for (size_t i = from; i < sniff->len; i++)
-		if (s[i] == SUBUNIT_V2_SIGNATURE &&
-		    (i ? s[i - 1] : prev) < 0x80)
-			return i;
-	return sniff->len;
-}
-
 static int
 sniff_flush_noise(struct testr_subunit_decoder *dec, size_t n)
 {
 	int rc = subunit_emit_noise(dec, (const unsigned char *)dec->sniff.s, n);
 
-	dec->sniff_prev = (unsigned char)dec->sniff.s[n - 1];
 	dec->offset += n;
 	memmove(dec->sniff.s, dec->sniff.s + n, dec->sniff.len - n);
 	dec->sniff.len -= n;
@@ -141,20 +100,21 @@ sniff_decide(struct testr_subunit_decoder *dec,
 	return rc;
 }
 
-/* Look at the line held in sniff after @added more bytes came. */
+/* Look at the line held in sniff, now @complete or not. */
 static int
-sniff_line(struct testr_subunit_decoder *dec, size_t added, bool complete)
+sniff_line(struct testr_subunit_decoder *dec, bool complete)
 {
 	int kind = dec->sniff_midline ? 0 :
-		   v1_line_kind(dec->sniff.s, dec->sniff.len, complete);
+		   subunit_v1_line_opens(dec->sniff.s, dec->sniff.len);
 	size_t sig;
 
 	if (kind > 0)
 		return sniff_decide(dec, TESTR_SUBUNIT_V1);
 	if (kind < 0)
-		return TESTR_OK;	/* may still become "test:" and the like */
-	sig = v2_signature_at(&dec->sniff, dec->sniff.len - added,
-			      dec->sniff_prev);
+		return TESTR_OK;	/* may still become "test: ..." */
+	/* The v2 reader's own rule, so its UTF-8 state carries on. */
+	sig = subunit_v2_noise_run(dec, (const unsigned char *)dec->sniff.s, 0,
+				   dec->sniff.len);
 	if (sig < dec->sniff.len) {
 		int rc = sig ? sniff_flush_noise(dec, sig) : 0;
 
@@ -176,7 +136,7 @@ sniff_feed(struct testr_subunit_decoder *dec, const unsigned char *p,
 		if (strbuf_addn(&dec->sniff, (const char *)p, seg) < 0)
 			return testr_fail(dec->ctx, TESTR_ENOMEM,
 					  "subunit decoder: %s", strerror(ENOMEM));
-		rc = sniff_line(dec, seg, nl != NULL);
+		rc = sniff_line(dec, nl != NULL);
 		if (rc != 0)
 			return rc;
 		p += seg;

@@ -64,7 +64,6 @@ struct testr_subunit_decoder {
 	/* AUTO: the current line while the protocol is still undecided. */
 	struct strbuf sniff;
 	bool sniff_midline;		/* sniff was flushed mid-line */
-	unsigned char sniff_prev;	/* the last byte flushed from it */
 };
 
 /* Report corruption at @off (stream offset). */
@@ -87,7 +86,21 @@ bool subunit_utf8_step(struct subunit_utf8_state *st, unsigned char c);
 /* zlib's crc32(0, p, n), faster on short packets (subunit_crc.c). */
 uint32_t subunit_crc32(const unsigned char *p, size_t n);
 
+/*
+ * 1 when the line @s[0..n) (its newline included once it has come) is a
+ * command a v1 stream opens with, as the v1 reader splits commands; 0 when
+ * it is not; -1 when more of the line is needed to tell.
+ */
+int subunit_v1_line_opens(const char *s, size_t n);
+
 /* v2 reader (subunit_v2.c). */
+
+/*
+ * Step the UTF-8 state over non-subunit bytes p[i..n) and return the index
+ * of the first 0xb3 that starts a character (a packet candidate), or n.
+ */
+size_t subunit_v2_noise_run(struct testr_subunit_decoder *dec,
+			    const unsigned char *p, size_t i, size_t n);
 int subunit_v2_feed(struct testr_subunit_decoder *dec,
 		    const unsigned char *p, size_t len);
 int subunit_v2_finish(struct testr_subunit_decoder *dec);

@@ -489,6 +489,62 @@ struct command {
 	size_t arg_len;
 };
 
+/* The commands a v1 stream opens with; outcomes only follow "test:". */
+static const char *const openers[] = {
+	"test", "testing", "time", "tags", "progress",
+};
+
+static bool
+is_opener(const char *word, size_t n)
+{
+
+	for (size_t i = 0; i < sizeof(openers) / sizeof(*openers); i++)
+		if (word_is(word, n, openers[i]))
+			return true;
+	return false;
+}
+
+/* Could the unfinished first word @s[0..n) still become an opener? */
+static bool
+may_become_opener(const char *s, size_t n)
+{
+	size_t wl = n;
+
+	while (wl > 0 && s[wl - 1] == ':')
+		wl--;
+	if (wl < n)	/* colons end the word: it must be one already */
+		return is_opener(s, wl);
+	for (size_t i = 0; i < sizeof(openers) / sizeof(*openers); i++)
+		if (n <= strlen(openers[i]) && memcmp(s, openers[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Beyond this a line start is not held back to see if it opens v1. */
+#define OPENER_HOLD_MAX 256
+
+int
+subunit_v1_line_opens(const char *s, size_t n)
+{
+	size_t w = 0, wl, rest;
+
+	while (w < n && !is_space(s[w]))
+		w++;
+	for (rest = w; rest < n && is_space(s[rest]); rest++)
+		;
+	if (n > OPENER_HOLD_MAX)
+		n = rest = w = 0;	/* too long to be worth holding */
+	if (w == n)
+		return n && may_become_opener(s, n) ? -1 : 0;
+	for (wl = w; wl > 0 && s[wl - 1] == ':'; wl--)
+		;
+	if (!is_opener(s, wl))
+		return 0;
+	if (rest < n)	/* word, separator, text: split_command takes it */
+		return 1;
+	return s[n - 1] == '\n' ? 0 : -1;
+}
+
 static bool
 split_command(char *line, size_t len, struct command *c)
 {

@@ -326,9 +326,9 @@ candidate(struct testr_subunit_decoder *dec, const unsigned char *p,
 }
 
 /* Non-subunit bytes from @i on; returns where the next candidate starts. */
-static size_t
-noise_run(struct testr_subunit_decoder *dec, const unsigned char *p, size_t i,
-	  size_t n)
+size_t
+subunit_v2_noise_run(struct testr_subunit_decoder *dec, const unsigned char *p,
+		     size_t i, size_t n)
 {
 	struct subunit_utf8_state *st = &dec->utf8;
 
@@ -355,7 +355,7 @@ scan(struct testr_subunit_decoder *dec, const unsigned char *p, size_t n,
 
 	while (i < n) {
 		if (p[i] != SUBUNIT_V2_SIGNATURE || dec->utf8.mid) {
-			i = noise_run(dec, p, i, n);
+			i = subunit_v2_noise_run(dec, p, i, n);
 			continue;
 		}
 		if (noise < i && (rc = subunit_emit_noise(dec, p + noise,

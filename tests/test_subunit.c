@@ -291,6 +291,33 @@ START_TEST(auto_does_not_take_utf8_text_for_a_v2_signature)
 }
 END_TEST
 
+START_TEST(auto_finds_a_v2_packet_right_after_accented_text)
+{
+	/* "é" ends in 0xa9: the 0xb3 after it still starts a packet. */
+	struct bytes b = prefixed_v2("caf\xc3\xa9");
+	char *got = decoded(b.p, b.len, TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=success id=t"));
+	assert_auto_equals(b.p, b.len, TESTR_SUBUNIT_V2);
+	free(got);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(auto_ignores_lines_the_v1_reader_would_not_take)
+{
+	/* "test:foo" has no separator: v1 reads it as text, so it must not
+	 * lock the decoder into v1 before the v2 packet. */
+	struct bytes b = prefixed_v2("test:foo\ntime:xyz\ntags\n");
+	char *got = decoded(b.p, b.len, TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=success id=t"));
+	assert_auto_equals(b.p, b.len, TESTR_SUBUNIT_V2);
+	free(got);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(auto_keeps_plain_text_as_noise_to_the_last_byte)
 {
 	static const char text[] = "no protocol here\ntes";
@@ -314,6 +341,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, auto_detects_v2_after_noise_without_newline);
 	HARNESS_ADD(h, auto_detects_v1_after_leading_noise);
 	HARNESS_ADD(h, auto_does_not_take_utf8_text_for_a_v2_signature);
+	HARNESS_ADD(h, auto_finds_a_v2_packet_right_after_accented_text);
+	HARNESS_ADD(h, auto_ignores_lines_the_v1_reader_would_not_take);
 	HARNESS_ADD(h, auto_keeps_plain_text_as_noise_to_the_last_byte);
 	HARNESS_ADD(h, decoder_refuses_options_without_a_callback);
 	HARNESS_ADD(h, decoder_counts_offset_and_names_noise_as_asked);
