@@ -6,6 +6,7 @@
  */
 #include "config-build.h"
 
+#include <inttypes.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct testr_repo_writer {
 	uint64_t id;
 	bool partial;
 	bool committed;
+	bool finished;		/* commit was tried: no more events */
 	struct fileio_out run;
 	struct repo_scan scan;
 };
@@ -133,15 +135,21 @@ write_run(void *userdata, const void *buf, size_t len)
 	return fileio_out_write(userdata, buf, len);
 }
 
+static int
+writer_finished(struct testr_repo_writer *w)
+{
+	return testr_fail(w->repo->ctx, TESTR_EINVAL,
+			  "run %" PRIu64 " already %s", w->id,
+			  w->committed ? "committed" : "failed to commit");
+}
+
 TESTR_API int
 testr_repo_writer_add(struct testr_repo_writer *w, const struct testr_event *ev)
 {
 	int rc;
 
-	if (w->committed)
-		return testr_fail(w->repo->ctx, TESTR_EINVAL,
-				  "run %lu already committed",
-				  (unsigned long)w->id);
+	if (w->finished)
+		return writer_finished(w);
 	rc = testr_subunit_encode_v2(w->repo->ctx, ev, write_run, &w->run);
 	if (rc == 0)
 		rc = repo_scan_event(&w->scan, ev);
@@ -178,9 +186,10 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 	struct repo_times old;
 	int rc;
 
-	if (w->committed)
-		return testr_fail(w->repo->ctx, TESTR_EINVAL,
-				  "run already committed");
+	if (w->finished)
+		return writer_finished(w);
+	/* A failed commit has aborted the run file: nothing may follow. */
+	w->finished = true;
 	repo_scan_finish(&w->scan);
 	rc = repo_times_open(&old, w->repo);
 	if (rc < 0)	/* damaged since we started: update_derived rebuilds it */

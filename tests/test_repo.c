@@ -430,6 +430,35 @@ START_TEST(repo_uncommitted_writer_stores_nothing)
 }
 END_TEST
 
+START_TEST(repo_writer_refuses_events_after_a_failed_commit)
+{
+	struct fixture f;
+	struct testr_repo_writer *w;
+	const struct spec s = { "a", TESTR_STATUS_SUCCESS, 0, 1 };
+	char *store;
+	uint64_t id = 42;
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
+	/* The repository vanishes under the writer: the commit cannot land. */
+	store = testr_asprintf("%s/.testrepository", f.dir);
+	harness_rmtree(store);
+	ck_assert_int_lt(testr_repo_writer_commit(&id, w), 0);
+	ck_assert_uint_eq(id, 42);
+	/* Its run file is gone: more events or a second commit are refused,
+	 * not written through a freed buffer. */
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s),
+			 TESTR_EINVAL);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), TESTR_EINVAL);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx),
+				     "failed to commit"));
+	testr_repo_writer_free(w);
+	free(store);
+	fixture_dispose(&f);
+}
+END_TEST
+
 START_TEST(repo_corrupt_durations_are_rebuilt_from_the_runs)
 {
 	struct fixture f;
@@ -701,6 +730,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_slowest_is_slowest_first_ties_by_id_and_limited);
 	HARNESS_ADD(h, repo_slowest_uses_remembered_times_for_untimed_tests);
 	HARNESS_ADD(h, repo_uncommitted_writer_stores_nothing);
+	HARNESS_ADD(h, repo_writer_refuses_events_after_a_failed_commit);
 	HARNESS_ADD(h, repo_corrupt_durations_are_rebuilt_from_the_runs);
 	HARNESS_ADD(h, repo_open_catches_up_after_a_writer_died_after_commit);
 	HARNESS_ADD(h, repo_truncated_run_is_reported_by_name_and_the_rest_kept);
