@@ -108,14 +108,13 @@ add_instances(struct testr_pool *pool, const char *out, size_t *added)
 			continue;
 		}
 		grown = realloc(pool->in_use, (pool->ids.n + 1) * sizeof(bool));
+		if (grown)	/* ids.n and in_use stay in step either way */
+			pool->in_use = grown;
 		if (!grown || testr_strv_push(&pool->ids, id) < 0) {
-			free(grown ? grown : pool->in_use);
-			pool->in_use = NULL;
 			free(id);
 			return TESTR_ENOMEM;
 		}
 		free(id);
-		pool->in_use = grown;
 		grown[pool->ids.n - 1] = false;
 		(*added)++;
 	}
