@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "process.h"
+#include "template.h"
 
 struct testr_pool {
 	struct testr_context *ctx;
@@ -124,15 +125,12 @@ add_instances(struct testr_pool *pool, const char *out, size_t *added)
 static int
 provision(struct testr_pool *pool, size_t missing)
 {
-	char count[32];
-	struct testr_template_var var = { "INSTANCE_COUNT", count };
 	struct proc_capture c;
 	size_t added = 0;
 	char *cmd;
 	int rc;
 
-	snprintf(count, sizeof(count), "%zu", missing);
-	if (testr_template_expand(&cmd, pool->provision, &var, 1) < 0)
+	if (instance_provision_expand(&cmd, pool->provision, missing) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);
 	rc = proc_capture(&c, pool->ctx, cmd, true, NULL);
@@ -192,59 +190,25 @@ TESTR_API int
 testr_pool_wrap(struct testr_pool *pool, char **out, const char *instance_id,
 		const char *command, const char *files)
 {
-	const struct testr_template_var vars[] = {
-		{ "INSTANCE_ID", instance_id }, { "COMMAND", command },
-		{ "FILES", files },
-	};
-
 	if (instance_id && pool->execute)
-		return testr_template_expand(out, pool->execute, vars, 3);
+		return instance_execute_expand(out, pool->execute, instance_id,
+					       command, files);
 	*out = strdup(command);
 	return *out ? TESTR_OK : TESTR_ENOMEM;
-}
-
-static char *
-sorted_ids(const struct testr_pool *pool)
-{
-	struct testr_strv sorted = TESTR_STRV_INIT;
-	size_t len = 1;
-	char *out = NULL;
-
-	for (size_t i = 0; i < pool->ids.n; i++)
-		if (testr_strv_push(&sorted, pool->ids.v[i]) < 0)
-			goto done;
-	testr_strv_sort_unique(&sorted);
-	for (size_t i = 0; i < sorted.n; i++)
-		len += strlen(sorted.v[i]) + 1;
-	out = calloc(1, len);
-	for (size_t i = 0; out && i < sorted.n; i++) {
-		if (i)
-			strcat(out, " ");
-		strcat(out, sorted.v[i]);
-	}
-done:
-	testr_strv_dispose(&sorted);
-	return out;
 }
 
 TESTR_API int
 testr_pool_dispose(struct testr_pool *pool)
 {
-	struct testr_template_var var = { "INSTANCE_IDS", NULL };
 	struct proc p;
 	struct proc_status st;
-	char *ids, *cmd = NULL;
+	char *cmd;
 	int rc;
 
 	if (!pool || pool->disposed || !pool->dispose)
 		return TESTR_OK;
 	pool->disposed = true;
-	ids = sorted_ids(pool);
-	var.value = ids;
-	if (!ids || testr_template_expand(&cmd, pool->dispose, &var, 1) < 0)
-		cmd = NULL;
-	free(ids);
-	if (!cmd)
+	if (instance_dispose_expand(&cmd, pool->dispose, &pool->ids) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);
 	rc = proc_spawn(&p, pool->ctx, cmd, 0);

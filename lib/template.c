@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "ini.h"
 #include "strbuf.h"
+#include "template.h"
 
 static int
 nomem(struct testr_context *ctx)
@@ -379,21 +380,65 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 
 /* ---- instances ---- */
 
+int
+instance_provision_expand(char **out, const char *tmpl, size_t count)
+{
+	char n[32];
+	struct testr_template_var var = { "INSTANCE_COUNT", n };
+
+	snprintf(n, sizeof(n), "%zu", count);
+	return testr_template_expand(out, tmpl, &var, 1);
+}
+
+int
+instance_execute_expand(char **out, const char *tmpl, const char *instance_id,
+			const char *command, const char *files)
+{
+	const struct testr_template_var vars[] = {
+		{ "INSTANCE_ID", instance_id }, { "COMMAND", command },
+		{ "FILES", files },
+	};
+
+	return testr_template_expand(out, tmpl, vars, 3);
+}
+
+int
+instance_dispose_expand(char **out, const char *tmpl,
+			const struct testr_strv *ids)
+{
+	struct testr_strv sorted = TESTR_STRV_INIT;
+	struct strbuf b = STRBUF_INIT;
+	struct testr_template_var var = { "INSTANCE_IDS", NULL };
+	int rc = strbuf_addn(&b, "", 0);
+
+	*out = NULL;
+	for (size_t i = 0; rc == 0 && i < ids->n; i++)
+		rc = testr_strv_push(&sorted, ids->v[i]);
+	/* strcmp on UTF-8 sorts by code point, as Python's sorted() does. */
+	testr_strv_sort_unique(&sorted);
+	for (size_t i = 0; rc == 0 && i < sorted.n; i++)
+		if ((rc = i ? strbuf_addc(&b, ' ') : 0) == 0)
+			rc = strbuf_add(&b, sorted.v[i]);
+	var.value = b.s;
+	if (rc == 0)
+		rc = testr_template_expand(out, tmpl, &var, 1);
+	testr_strv_dispose(&sorted);
+	strbuf_dispose(&b);
+	return rc < 0 ? TESTR_ENOMEM : TESTR_OK;
+}
+
 TESTR_API int
 testr_instance_provision_command(char **out, struct testr_context *ctx,
 				 const struct testr_config *cfg,
 				 unsigned int count)
 {
 	const char *tmpl = testr_config_get(cfg, "instance_provision");
-	char n[16];
-	struct testr_template_var var = { "INSTANCE_COUNT", n };
 
 	*out = NULL;
 	if (!tmpl)
 		return testr_fail(ctx, TESTR_ENOTFOUND,
 				  "instance_provision is not configured");
-	snprintf(n, sizeof(n), "%u", count);
-	return testr_template_expand(out, tmpl, &var, 1) < 0 ? nomem(ctx) : 0;
+	return instance_provision_expand(out, tmpl, count) < 0 ? nomem(ctx) : 0;
 }
 
 TESTR_API int
@@ -403,21 +448,12 @@ testr_instance_execute_command(char **out, struct testr_context *ctx,
 			       const char *files)
 {
 	const char *tmpl = testr_config_get(cfg, "instance_execute");
-	const struct testr_template_var vars[] = {
-		{ "INSTANCE_ID", instance_id }, { "COMMAND", command },
-		{ "FILES", files },
-	};
 
 	*out = NULL;
 	if (!tmpl)	/* no wrapper configured: the command runs as is */
 		return (*out = strdup(command)) ? TESTR_OK : nomem(ctx);
-	return testr_template_expand(out, tmpl, vars, 3) < 0 ? nomem(ctx) : 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return instance_execute_expand(out, tmpl, instance_id, command,
+				       files) < 0 ? nomem(ctx) : 0;
 }
 
 TESTR_API int
@@ -426,28 +462,10 @@ testr_instance_dispose_command(char **out, struct testr_context *ctx,
 			       const struct testr_strv *ids)
 {
 	const char *tmpl = testr_config_get(cfg, "instance_dispose");
-	struct strbuf b = STRBUF_INIT;
-	const char **sorted;
-	struct testr_template_var var = { "INSTANCE_IDS", NULL };
-	int rc;
 
 	*out = NULL;
 	if (!tmpl)
 		return testr_fail(ctx, TESTR_ENOTFOUND,
 				  "instance_dispose is not configured");
-	rc = strbuf_addn(&b, "", 0);
-	if (!(sorted = malloc((ids->n + 1) * sizeof(*sorted))))
-		return nomem(ctx);
-	memcpy(sorted, ids->v, ids->n * sizeof(*sorted));
-	/* strcmp on UTF-8 sorts by code point, as Python's sorted() does. */
-	qsort(sorted, ids->n, sizeof(*sorted), cmp_str);
-	for (size_t i = 0; rc == 0 && i < ids->n; i++)
-		if ((rc = i ? strbuf_addc(&b, ' ') : 0) == 0)
-			rc = strbuf_add(&b, sorted[i]);
-	var.value = b.s;
-	if (rc == 0)
-		rc = testr_template_expand(out, tmpl, &var, 1);
-	free(sorted);
-	strbuf_dispose(&b);
-	return rc < 0 ? nomem(ctx) : TESTR_OK;
+	return instance_dispose_expand(out, tmpl, ids) < 0 ? nomem(ctx) : 0;
 }

@@ -23,10 +23,12 @@ expect_rc 3 testr run one
 must_have "$tmp/err" "LISTOPT not configured in .testr.conf"
 
 project badlist "a.one"
-sed -i 's/^test_list_option=.*/test_list_option=--list; echo listing-out; echo listing-err >\&2; exit 6/' .testr.conf
+# The shell computes the 42s, so the running= line (the command as
+# written) cannot stand in for the listing's own output.
+sed -i 's/^test_list_option=.*/test_list_option=--list; echo listing-out-$((6 * 7)); echo listing-err-$((6 * 7)) >\&2; exit 6/' .testr.conf
 expect_rc 3 testr list-tests
-must_have "$tmp/out" "listing-out"
-must_have "$tmp/err" "listing-err"
+must_have "$tmp/out" "listing-out-42"
+must_have "$tmp/err" "listing-err-42"
 must_have "$tmp/err" "Non-zero exit code (6) from test listing."
 
 project callout "a.one" "test_run_concurrency=echo too busy >&2; exit 2"
