@@ -125,7 +125,6 @@ fileio_out_write(struct fileio_out *o, const void *buf, size_t len)
 {
 	int rc;
 
-	o->written += len;
 	if (o->len + len > OUT_BUF_SIZE) {
 		rc = out_flush(o);
 		if (rc < 0)

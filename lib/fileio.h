@@ -20,7 +20,6 @@ struct fileio_out {
 	char *path;
 	unsigned char *buf;
 	size_t len;
-	uint64_t written;	/* bytes handed to fileio_out_write so far */
 };
 
 /* Start writing @path (temporary "<dir>/.tmp-<name>-XXXXXX"). 0 or TESTR_EIO/ENOMEM. */

@@ -48,7 +48,6 @@ enum repo_test_flags {
 	TEST_HAS_START = 1u << 1,
 	TEST_TIMED = 1u << 2,	/* seconds is a duration from this run */
 	TEST_FAILING = 1u << 3,	/* last completed record failed */
-	TEST_KNOWN = 1u << 4,	/* seconds came from the durations store */
 };
 
 /* 32 bytes per distinct id (plus the id): a 1M-test run fits in ~90 MB. */

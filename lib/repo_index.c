@@ -27,7 +27,7 @@ by_seconds_desc(const void *a, const void *b)
 
 /*
  * The tests of the run that have a duration, slowest first: from this run,
- * else the remembered one (copied into the entry, flagged TEST_KNOWN).
+ * else the remembered one (copied into the entry).
  */
 static const struct repo_test **
 timed_tests(size_t *out_n, struct repo_scan *scan,
@@ -47,7 +47,6 @@ timed_tests(size_t *out_n, struct repo_scan *scan,
 		} else if (times &&
 			   repo_times_lookup(times, t->id, t->id_len, &s)) {
 			t->seconds = s;
-			t->flags |= TEST_KNOWN;
 			v[n++] = t;
 		}
 	}

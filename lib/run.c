@@ -74,7 +74,6 @@ testr_run_parse_listing(struct testr_strv *out, struct testr_context *ctx,
 	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
 	struct testr_subunit_decoder *dec;
 	struct listing l = { out, 0, 0 };
-	size_t before = out->n;
 	int rc;
 
 	o.protocol = TESTR_SUBUNIT_V2;
@@ -90,9 +89,7 @@ testr_run_parse_listing(struct testr_strv *out, struct testr_context *ctx,
 	testr_subunit_decoder_free(dec);
 	if (rc < 0 || l.packets > 0)
 		return rc;
-	/* No subunit at all: a plain list, one id per line. */
-	while (out->n > before)
-		free(out->v[--out->n]);
+	/* No subunit at all (so nothing was pushed): one id per line. */
 	return listing_lines(out, buf, len);
 }
 

@@ -28,7 +28,6 @@ struct harness {
 	int write_failed;
 	char **wanted;		/* NULL: every test */
 	size_t n_wanted;
-	size_t n_added;
 	char **names;		/* TCase names: check keeps the pointers */
 	size_t n_names;
 };
@@ -122,7 +121,6 @@ harness_add(struct harness *h, const TTest *test, double timeout_s)
 	snprintf(id, sizeof(id), "%s.%s", harness_module, test->name);
 	if (!is_wanted(h, id))
 		return;
-	h->n_added++;
 	if (h->list_only && h->subunit) {
 		emit(h, id, TESTR_STATUS_EXISTS, NULL);
 		return;
