@@ -9,8 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 src="$TESTR_SOURCE_DIR/man"
 t="$TESTR_BIN"
-pages="testr.1 testr.conf.5 libtestr.3"
-[ -f "$src/testr-repository.5" ] && pages="$pages testr-repository.5"
+pages="testr.1 testr.conf.5 testr-repository.5 libtestr.3"
 
 for p in $pages; do
 	[ -f "$src/$p" ] || fail "man/$p is missing"
@@ -33,14 +32,23 @@ done
 
 # testr(1) knows every command and every option of each.
 MANWIDTH=200 man -l "$src/testr.1" 2>/dev/null > "$tmp/testr.txt"
-"$t" commands | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' | grep -v '^command$' > "$tmp/cmds"
+"$t" commands > "$tmp/commands.txt" || fail "testr commands failed"
+sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$tmp/commands.txt" |
+	grep -v '^command$' > "$tmp/cmds"
+# An empty list would make the loop below check nothing.
+[ "$(wc -l < "$tmp/cmds")" -ge 11 ] || fail "found only $(wc -l < "$tmp/cmds") commands"
+n_opts=0
 while read -r c; do
 	grep -q "testr $c" "$tmp/testr.txt" || fail "testr.1 does not document '$c'"
-	"$t" help "$c" | sed -n 's/^  \(--[a-z-]*\).*/\1/p' > "$tmp/opts"
+	"$t" help "$c" > "$tmp/help.txt" || fail "testr help $c failed"
+	sed -n 's/^  \(--[a-z-]*\).*/\1/p' "$tmp/help.txt" > "$tmp/opts"
+	n_opts=$((n_opts + $(wc -l < "$tmp/opts")))
 	while read -r o; do
 		grep -q -- "$o" "$tmp/testr.txt" || fail "testr.1 does not document $c $o"
 	done < "$tmp/opts"
 done < "$tmp/cmds"
+# run alone has ten options; none found means the parsing broke.
+[ "$n_opts" -ge 10 ] || fail "found only $n_opts command options to check"
 for o in --here --quiet --help --version; do
 	grep -q -- "$o" "$tmp/testr.txt" || fail "testr.1 does not document $o"
 done
