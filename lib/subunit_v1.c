@@ -798,6 +798,14 @@ take_line(struct testr_subunit_decoder *dec, const char *p, size_t n)
 		v1->line_cut = false;
 		return line_piece(dec, p, n);
 	}
+	if (v1->line.len + n > LINE_MAX_BYTES) {
+		/* As hold_partial cuts it when it comes in chunks: the same
+		 * events whatever the chunking, and never more held. */
+		rc = line_piece(dec, v1->line.s ? v1->line.s : "",
+				v1->line.len);
+		v1->line.len = 0;
+		return rc ? rc : line_piece(dec, p, n);
+	}
 	if (v1->line.len == 0 && v1->state > V1_IN_TEST)
 		return line_whole(dec, (char *)p, n);
 	if ((rc = strbuf_addn(&v1->line, p, n)) != 0)

@@ -265,9 +265,34 @@ START_TEST(v1_invalid_utf8_test_id_is_reported_and_kept_as_noise)
 }
 END_TEST
 
+START_TEST(v1_over_long_line_decodes_alike_whole_or_in_chunks)
+{
+	/* A 2 MiB "test:" line: over the 1 MiB line limit however it comes. */
+	size_t n = 2u << 20;
+	char *in = malloc(n + 32);
+	struct rec whole = { 0 }, chunked = { 0 };
+	char *a, *b;
+
+	strcpy(in, "test: ");
+	memset(in + 6, 'a', n);
+	strcpy(in + 6 + n, "\nsuccess: b\n");
+	a = v1_text(in, 0, &whole);
+	b = v1_text(in, 256u << 10, &chunked);
+	ck_assert_str_eq(a, b);
+	/* Cut, it is text: no test is started by it. */
+	ck_assert_ptr_null(strstr(a, "status=inprogress"));
+	free(a);
+	free(b);
+	free(in);
+	rec_free(&whole);
+	rec_free(&chunked);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, v1_over_long_line_decodes_alike_whole_or_in_chunks);
 	HARNESS_ADD(h, v1_every_outcome_maps_to_its_status);
 	HARNESS_ADD(h, v1_testing_and_colonless_commands_are_accepted);
 	HARNESS_ADD(h, v1_time_stamps_following_events_with_offsets_and_fractions);
