@@ -145,6 +145,12 @@ struct testr_context *cli_context_new(void);
  */
 int cli_report(struct testr_context *ctx, int code);
 
+/* testr_command_fn: "running=<command>" on the FILE * in @file. */
+void cli_show_running(void *file, const char *command);
+
+/* testr_write_fn to stdout (@userdata unused). */
+int cli_write_stdout(void *userdata, const void *buf, size_t len);
+
 /*
  * -d DIR makes testr work in DIR, but a file named on the command line
  * still means the file the user sees from where they typed it.  main()

@@ -7,31 +7,15 @@
 
 #include "cli.h"
 
-static void
-show_running(void *userdata, const char *command)
-{
-	(void)userdata;
-	printf("running=%s\n", command);
-	fflush(stdout);
-}
-
-static int
-show_output(void *userdata, const void *buf, size_t len)
-{
-	(void)userdata;
-	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
-}
-
 static int
 make_pool(struct testr_pool **out, struct testr_context *ctx,
 	  const struct testr_config *cfg)
 {
 	struct testr_pool_options po = TESTR_POOL_OPTIONS_INIT;
 
-	po.provision = testr_config_get(cfg, "instance_provision");
-	po.execute = testr_config_get(cfg, "instance_execute");
-	po.dispose = testr_config_get(cfg, "instance_dispose");
-	po.on_command = show_running;
+	testr_pool_options_set_config(&po, cfg);
+	po.on_command = cli_show_running;
+	po.userdata = stdout;
 	return testr_pool_new(out, ctx, &po);
 }
 
@@ -82,8 +66,9 @@ cmd_list_tests(int argc, char **argv)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	ctx = cli_context_new();
-	o.on_command = show_running;
-	o.on_output = show_output;
+	o.on_command = cli_show_running;
+	o.command_userdata = stdout;
+	o.on_output = cli_write_stdout;
 	rc = testr_config_load_dir(&cfg, ctx, NULL);
 	if (rc == TESTR_OK)
 		rc = make_pool(&pool, ctx, cfg);

@@ -4,6 +4,7 @@
  * as it streams in, as testr last shows it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,8 @@ on_corrupt(void *userdata, uint64_t offset, const char *what)
 	int rc;
 
 	fflush(stdout);
-	fprintf(stderr, "testr: %s: corrupt subunit at byte %lu: %s; "
-		"keeping what was readable\n", l->source, (unsigned long)offset,
-		what);
+	fprintf(stderr, "testr: %s: corrupt subunit at byte %" PRIu64 ": %s; "
+		"keeping what was readable\n", l->source, offset, what);
 	rc = testr_repo_report_corrupt(l->source, offset, what, tee_event, l);
 	if (rc < 0 && !l->error)
 		l->error = rc;

@@ -148,23 +148,6 @@ parse_args(struct run_args *a, int argc, char **argv)
 	return rc;
 }
 
-static void
-show_running(void *userdata, const char *command)
-{
-	struct run_session *s = userdata;
-
-	fprintf(s->info, "running=%s\n", command);
-	fflush(s->info);
-}
-
-static int
-show_output(void *userdata, const void *buf, size_t len)
-{
-	(void)userdata;
-	fflush(stdout);
-	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
-}
-
 /* The ids --failing and --load-list ask for; NULL in *out: all of them. */
 static int
 read_load_list(struct testr_strv *out, struct testr_context *ctx,
@@ -290,9 +273,9 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->event_userdata = d;
 	o->on_store = testr_repo_writer_event_fn;
 	o->store_userdata = w;
-	o->on_command = show_running;
-	o->command_userdata = s;
-	o->on_output = show_output;
+	o->on_command = cli_show_running;
+	o->command_userdata = s->info;
+	o->on_output = cli_write_stdout;
 	o->durations = repo_durations;
 	o->durations_userdata = s->repo;
 	o->interrupted = &interrupted;
@@ -387,9 +370,9 @@ run_isolated(struct run_session *s, const struct testr_strv *given)
 
 	o.args = s->args.testargs;
 	o.n_args = s->args.n_testargs;
-	o.on_command = show_running;
-	o.command_userdata = s;
-	o.on_output = show_output;
+	o.on_command = cli_show_running;
+	o.command_userdata = s->info;
+	o.on_output = cli_write_stdout;
 	o.interrupted = &interrupted;
 	for (size_t i = 0; given && i < given->n && rc == TESTR_OK; i++)
 		rc = testr_strv_push(&ids, given->v[i]);
@@ -653,11 +636,9 @@ make_pool(struct run_session *s)
 {
 	struct testr_pool_options po = TESTR_POOL_OPTIONS_INIT;
 
-	po.provision = testr_config_get(s->cfg, "instance_provision");
-	po.execute = testr_config_get(s->cfg, "instance_execute");
-	po.dispose = testr_config_get(s->cfg, "instance_dispose");
-	po.on_command = show_running;
-	po.userdata = s;
+	testr_pool_options_set_config(&po, s->cfg);
+	po.on_command = cli_show_running;
+	po.userdata = s->info;
 	return testr_pool_new(&s->pool, s->ctx, &po);
 }
 

@@ -566,28 +566,3 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);
 	return cli_summary_print(out, run_id, &cur, prev);
 }
-
-int
-cli_open_repo(struct testr_repo **out, struct testr_context *ctx)
-{
-	char *cwd = getcwd(NULL, 0);
-	int rc;
-
-	/* testrepository names the project directory in full in its errors. */
-	rc = testr_repo_open(out, ctx, cwd ? cwd : ".");
-	free(cwd);
-	return rc;
-}
-
-static int
-write_stdout(void *userdata, const void *buf, size_t len)
-{
-	(void)userdata;
-	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
-}
-
-int
-cli_subunit_event(void *userdata, const struct testr_event *ev)
-{
-	return testr_subunit_encode_v2(userdata, ev, write_stdout, NULL);
-}

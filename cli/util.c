@@ -117,3 +117,35 @@ cli_parse_flags_only(const char *cmd, int argc, char **argv,
 				     argv[first]);
 	return rc;
 }
+
+int
+cli_open_repo(struct testr_repo **out, struct testr_context *ctx)
+{
+	char *cwd = getcwd(NULL, 0);
+	int rc;
+
+	/* testrepository names the project directory in full in its errors. */
+	rc = testr_repo_open(out, ctx, cwd ? cwd : ".");
+	free(cwd);
+	return rc;
+}
+
+int
+cli_write_stdout(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : TESTR_EIO;
+}
+
+int
+cli_subunit_event(void *userdata, const struct testr_event *ev)
+{
+	return testr_subunit_encode_v2(userdata, ev, cli_write_stdout, NULL);
+}
+
+void
+cli_show_running(void *file, const char *command)
+{
+	fprintf(file, "running=%s\n", command);
+	fflush(file);
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <testr/config.h>
 #include <testr/pool.h>
 #include <testr/template.h>
 
@@ -36,6 +37,15 @@ dup_or_null(const char *s, bool *failed)
 	if (!d)
 		*failed = true;
 	return d;
+}
+
+TESTR_API void
+testr_pool_options_set_config(struct testr_pool_options *opts,
+			      const struct testr_config *cfg)
+{
+	opts->provision = testr_config_get(cfg, "instance_provision");
+	opts->execute = testr_config_get(cfg, "instance_execute");
+	opts->dispose = testr_config_get(cfg, "instance_dispose");
 }
 
 TESTR_API int
@@ -140,8 +150,7 @@ provision(struct testr_pool *pool, size_t missing)
 	if (c.status.exit_code != 0)
 		rc = testr_fail(pool->ctx, TESTR_ECHILD,
 				"Provisioning instances failed, return %d",
-				c.status.signal ? 128 + c.status.signal :
-				c.status.exit_code);
+				proc_status_code(&c.status));
 	else if ((rc = add_instances(pool, c.out, &added)) == 0 && !added)
 		/* testrepository would loop forever here. */
 		rc = testr_fail(pool->ctx, TESTR_ECHILD,
@@ -217,6 +226,6 @@ testr_pool_dispose(struct testr_pool *pool)
 	    st.exit_code != 0)
 		rc = testr_fail(pool->ctx, TESTR_ECHILD,
 				"Disposing of instances failed, return %d",
-				st.signal ? 128 + st.signal : st.exit_code);
+				proc_status_code(&st));
 	return rc;
 }

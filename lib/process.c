@@ -240,6 +240,12 @@ proc_kill(struct proc *p, int sig)
 	kill(p->pid, sig);
 }
 
+int
+proc_status_code(const struct proc_status *st)
+{
+	return st->signal ? 128 + st->signal : st->exit_code;
+}
+
 const char *
 proc_status_describe(const struct proc_status *st, char *buf, size_t size)
 {

@@ -120,6 +120,9 @@ void proc_guard_forget(struct proc_guard *g, pid_t pgid);
 /* Let the guardian go (it kills what is still watched) and reap it. */
 void proc_guard_stop(struct proc_guard *g);
 
+/* The one number a shell would give: the exit code, or 128 + signal. */
+int proc_status_code(const struct proc_status *st);
+
 /* "exit code 3" or "signal 9 (Killed)" into @buf. */
 const char *proc_status_describe(const struct proc_status *st, char *buf,
 				 size_t size);

@@ -228,8 +228,8 @@ testr_repo_report_corrupt(const char *source, uint64_t offset,
 			  const char *what, testr_event_fn fn, void *userdata)
 {
 	struct testr_event ev = { 0 };
-	char *text = testr_asprintf("%s: corrupt at byte %lu: %s", source,
-				    (unsigned long)offset, what);
+	char *text = testr_asprintf("%s: corrupt at byte %" PRIu64 ": %s",
+				    source, offset, what);
 	int rc;
 
 	if (!text)

@@ -167,8 +167,7 @@ run_listing(struct testr_strv *out, struct testr_context *ctx,
 		show_listing_output(ctx, opts, &c);
 		rc = testr_fail(ctx, TESTR_ECHILD,
 				"Non-zero exit code (%d) from test listing.",
-				c.status.signal ? 128 + c.status.signal :
-				c.status.exit_code);
+				proc_status_code(&c.status));
 	} else {
 		rc = testr_run_parse_listing(out, ctx, c.out, c.out_len);
 	}
@@ -246,8 +245,7 @@ callout_concurrency(size_t *out, struct testr_context *ctx,
 		c.err[strcspn(c.err, "\n")] = '\0';
 		rc = testr_fail(ctx, TESTR_ECHILD,
 				"test_run_concurrency failed: exit code %d, "
-				"stderr='%s'", c.status.signal ?
-				128 + c.status.signal : c.status.exit_code,
+				"stderr='%s'", proc_status_code(&c.status),
 				c.err);
 	} else {
 		rc = parse_concurrency(out, ctx, c.out);

@@ -30,6 +30,17 @@ struct testr_pool_options {
 /** A set of provisioned instances and which of them are in use; opaque. */
 struct testr_pool;
 
+/** The loaded .testr.conf (see <testr/config.h>). */
+struct testr_config;
+
+/**
+ * Take the three templates from @cfg's instance_provision, instance_execute
+ * and instance_dispose (NULL where unset).  The strings stay owned by @cfg,
+ * which must outlive testr_pool_new() (the pool copies them).
+ */
+TESTR_API void testr_pool_options_set_config(struct testr_pool_options *opts,
+					     const struct testr_config *cfg);
+
 /**
  * Create a pool.  Nothing runs until the first testr_pool_obtain().  The
  * templates are copied.  Returns 0 or TESTR_ENOMEM; free with
