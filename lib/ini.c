@@ -81,9 +81,8 @@ space_before(const char *start, const char *e)
 	return 0;
 }
 
-/* Python's str.strip() on [*p, *e). */
-static void
-py_strip(const char **p, const char **e)
+void
+testr_py_strip(const char **p, const char **e)
 {
 	size_t k;
 
@@ -308,8 +307,8 @@ option_line(struct ini_parser *ps, const char *p, const char *e)
 	}
 	ne = d;
 	v = d + 1;
-	py_strip(&p, &ne);
-	py_strip(&v, &e);
+	testr_py_strip(&p, &ne);
+	testr_py_strip(&v, &e);
 	if (p == ne)
 		defer_error(ps, p, e);	/* no name: Python still stores it */
 	if (!(name = lower_dup(p, (size_t)(ne - p))))
@@ -328,7 +327,7 @@ parse_line(struct ini_parser *ps, const char *p, const char *e)
 	const char *vp = p, *ve = e;
 	size_t indent;
 
-	py_strip(&vp, &ve);
+	testr_py_strip(&vp, &ve);
 	if (vp == ve || *vp == '#' || *vp == ';') {
 		/* An empty line (not a comment) is kept inside a value. */
 		if (vp == ve && optname_set(ps))

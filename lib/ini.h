@@ -73,6 +73,9 @@ int testr_ini_interpolate(char **out, struct testr_context *ctx,
  */
 size_t testr_py_space(const char *p, const char *end);
 
+/* Python's str.strip() on the text [*p, *e): moves both ends inwards. */
+void testr_py_strip(const char **p, const char **e);
+
 /* Append the words of @s to @out as Python's s.split() finds them.
  * 0 or TESTR_ENOMEM. */
 int testr_py_split(struct testr_strv *out, const char *s);

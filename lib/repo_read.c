@@ -59,13 +59,12 @@ repo_decode_file(struct testr_repo *repo, const char *path, testr_event_fn fn,
 	struct decode_state st = { fn, userdata, { 0, 0, "" } };
 	int rc;
 
-	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return testr_fail(repo->ctx, TESTR_ENOTFOUND, "%s: no such run",
-				  path);
 	opts.on_event = forward_event;
 	opts.on_corrupt = forward_corrupt;
 	opts.userdata = &st;
 	rc = testr_subunit_decode_file(repo->ctx, path, &opts);
+	if (rc == TESTR_ENOTFOUND)	/* the decoder says so without a stat */
+		return testr_fail(repo->ctx, rc, "%s: no such run", path);
 	if (rc == 0 && st.corrupt.count)
 		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
 				"%s: corrupt at byte %" PRIu64 ": %s", path,

@@ -17,6 +17,7 @@
 #include <testr/template.h>
 
 #include "context.h"
+#include "ini.h"
 #include "idset.h"
 #include "process.h"
 
@@ -48,7 +49,6 @@ listing_event(void *userdata, const struct testr_event *ev)
 static int
 listing_lines(struct testr_strv *out, const char *buf, size_t len)
 {
-	const char *ws = " \t\r\n\v\f";
 	const char *end = buf + len;
 
 	while (buf < end) {
@@ -56,10 +56,7 @@ listing_lines(struct testr_strv *out, const char *buf, size_t len)
 		const char *stop = nl ? nl : end;
 		const char *s = buf;
 
-		while (s < stop && strchr(ws, *s) && *s)
-			s++;
-		while (stop > s && strchr(ws, stop[-1]) && stop[-1])
-			stop--;
+		testr_py_strip(&s, &stop);
 		if (stop > s && testr_strv_pushn(out, s, (size_t)(stop - s)) < 0)
 			return TESTR_ENOMEM;
 		buf = nl ? nl + 1 : end;

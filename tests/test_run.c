@@ -220,6 +220,23 @@ START_TEST(run_parse_listing_takes_plain_lines_without_subunit)
 }
 END_TEST
 
+START_TEST(run_parse_listing_strips_unicode_space_as_python_str_strip)
+{
+	struct testr_strv ids = TESTR_STRV_INIT;
+	/* NBSP, EM SPACE, U+0085 and the ASCII separators \x1c-\x1f are all
+	 * str.isspace() in Python, which strips the decoded lines. */
+	const char text[] = "\xc2\xa0one\xe2\x80\x83\n\x1ftwo\xc2\x85\n"
+			    "\xe2\x80\x83\n";
+
+	ck_assert_int_eq(testr_run_parse_listing(&ids, NULL, text,
+						 sizeof(text) - 1), 0);
+	ck_assert_uint_eq(ids.n, 2);
+	ck_assert_str_eq(ids.v[0], "one");
+	ck_assert_str_eq(ids.v[1], "two");
+	testr_strv_dispose(&ids);
+}
+END_TEST
+
 START_TEST(run_list_tests_runs_the_list_command)
 {
 	struct fixture fx;
@@ -501,6 +518,7 @@ harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, run_parse_listing_takes_exists_ids_from_v2);
 	HARNESS_ADD(h, run_parse_listing_takes_plain_lines_without_subunit);
+	HARNESS_ADD(h, run_parse_listing_strips_unicode_space_as_python_str_strip);
 	HARNESS_ADD(h, run_list_tests_runs_the_list_command);
 	HARNESS_ADD(h, run_list_tests_shows_output_of_failed_listing);
 	HARNESS_ADD(h, run_list_tests_needs_listopt);
