@@ -1,0 +1,79 @@
+# The one shell library of the CLI tests: source it first.
+#   . "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
+# It gives a temp dir ($tmp, removed on exit unless KEEP_WORK is set), the
+# built testr as `testr`, and assertions that stop the test at the first
+# failure with one line saying what was wrong.
+set -eu
+: "${TESTR_BIN:?}" "${TESTR_BUILD_DIR:?}" "${TESTR_SOURCE_DIR:?}"
+RUNNER="$TESTR_BUILD_DIR/tests/cli/run/fake_runner"
+PY=/usr/bin/python3
+PYTESTR=/usr/bin/testr
+tmp=$(mktemp -d)
+[ -n "${KEEP_WORK:-}" ] || trap 'rm -rf "$tmp"' EXIT
+testr() { "$TESTR_BIN" "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_rc CODE CMD...: run CMD (output to $tmp/out and $tmp/err).
+expect_rc() {
+	want=$1
+	shift
+	set +e
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || {
+		cat "$tmp/out" "$tmp/err" >&2
+		fail "'$*' exited $got, expected $want"
+	}
+}
+
+# expect LABEL WANTED GOT: two strings must be equal.
+expect() {
+	[ "$2" = "$3" ] || fail "$1: wanted '$2', got '$3'"
+}
+
+# same LABEL FILE1 FILE2: the two files must be byte for byte equal.
+same() {
+	cmp -s "$2" "$3" || {
+		diff -u "$2" "$3" | head -40 >&2
+		fail "$1 differs"
+	}
+}
+
+# Does file $1 contain the fixed string $2?
+has() { grep -qF -- "$2" "$1"; }
+must_have() { has "$1" "$2" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
+must_lack() { ! has "$1" "$2" || { cat "$1" >&2; fail "$1 has '$2'"; }; }
+
+# project NAME IDS [CONF-LINES]: a fresh project in $tmp/NAME (and cd there)
+# whose runner, fake_runner, lists IDS (one per line) and logs each
+# runner's ids to $FAKE_LOG.
+project() {
+	dir="$tmp/$1"
+	mkdir -p "$dir"
+	cd "$dir"
+	printf '%s\n' "$2" > tests
+	{
+		echo '[DEFAULT]'
+		echo "test_command=$RUNNER \$LISTOPT \$IDOPTION"
+		echo 'test_id_option=--load-list $IDFILE'
+		echo 'test_list_option=--list'
+		[ $# -lt 3 ] || printf '%s\n' "$3"
+	} > .testr.conf
+	export FAKE_TESTS="$dir/tests" FAKE_LOG="$dir/log"
+	rm -f "$FAKE_LOG"
+	testr init > /dev/null
+}
+
+# The ids each runner received, one runner per line, each line sorted.
+partitions() {
+	[ -f "$FAKE_LOG" ] || return 0
+	sed 's/^[0-9]*://' "$FAKE_LOG" | while read -r line; do
+		printf '%s\n' $line | sort | tr '\n' ' ' | sed 's/ $//'
+		echo
+	done | sort
+}
