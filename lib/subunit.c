@@ -36,7 +36,7 @@ testr_subunit_decoder_new(struct testr_subunit_decoder **out,
 
 	*out = NULL;
 	if (!opts || opts->version < 1 || !opts->on_event ||
-	    (unsigned)opts->protocol > TESTR_SUBUNIT_V2)
+	    (unsigned)opts->protocol > TESTR_SUBUNIT_TAP)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "subunit decoder: bad options");
 	dec = calloc(1, sizeof(*dec));
@@ -58,6 +58,7 @@ testr_subunit_decoder_free(struct testr_subunit_decoder *dec)
 	if (!dec)
 		return;
 	subunit_v1_free(dec->v1);
+	subunit_tap_free(dec->tap);
 	strbuf_dispose(&dec->pend);
 	strbuf_dispose(&dec->scratch);
 	strbuf_dispose(&dec->sniff);
@@ -157,6 +158,8 @@ testr_subunit_decoder_feed(struct testr_subunit_decoder *dec, const void *buf,
 		return sniff_feed(dec, p, len);
 	if (dec->protocol == TESTR_SUBUNIT_V2)
 		return subunit_v2_feed(dec, p, len);
+	if (dec->protocol == TESTR_SUBUNIT_TAP)
+		return subunit_tap_feed(dec, p, len);
 	return subunit_v1_feed(dec, p, len);
 }
 
@@ -167,6 +170,8 @@ testr_subunit_decoder_finish(struct testr_subunit_decoder *dec)
 		return subunit_v2_finish(dec);
 	if (dec->protocol == TESTR_SUBUNIT_V1)
 		return subunit_v1_finish(dec);
+	if (dec->protocol == TESTR_SUBUNIT_TAP)
+		return subunit_tap_finish(dec);
 	/* AUTO to the end: a partial last line of plain text. */
 	return dec->sniff.len ? sniff_flush_noise(dec, dec->sniff.len)
 			      : TESTR_OK;

@@ -28,6 +28,7 @@
 #define SUBUNIT_NOISE_MAX (1u << 20)
 
 struct subunit_v1;
+struct subunit_tap;
 
 /*
  * Mirrors python-subunit's incremental UTF-8 decoder over non-subunit bytes:
@@ -60,6 +61,7 @@ struct testr_subunit_decoder {
 	size_t tag_cap;
 
 	struct subunit_v1 *v1;
+	struct subunit_tap *tap;
 
 	/* AUTO: the current line while the protocol is still undecided. */
 	struct strbuf sniff;
@@ -110,6 +112,12 @@ int subunit_v1_feed(struct testr_subunit_decoder *dec,
 		    const unsigned char *p, size_t len);
 int subunit_v1_finish(struct testr_subunit_decoder *dec);
 void subunit_v1_free(struct subunit_v1 *v1);
+
+/* TAP reader (subunit_tap.c). */
+int subunit_tap_feed(struct testr_subunit_decoder *dec,
+		     const unsigned char *p, size_t len);
+int subunit_tap_finish(struct testr_subunit_decoder *dec);
+void subunit_tap_free(struct subunit_tap *tap);
 
 /* Varint as on the v2 wire: 1-4 bytes, the top two bits of the first give
  * the width (00: 1 byte ... 11: 4).  Returns the width, or 0 when @len bytes

@@ -79,6 +79,12 @@ enum testr_subunit_version {
 	TESTR_SUBUNIT_AUTO = 0,
 	TESTR_SUBUNIT_V1 = 1,
 	TESTR_SUBUNIT_V2 = 2,
+	/*
+	 * TAP 13/14 mapped onto events: ok/not ok, # SKIP, # TODO, YAML
+	 * blocks and comments as attachments, Bail out! and an unmet plan as
+	 * failures (ids "Bail out!", "TAP plan").  Never chosen by AUTO.
+	 */
+	TESTR_SUBUNIT_TAP = 3,
 };
 
 struct testr_subunit_decoder_options {

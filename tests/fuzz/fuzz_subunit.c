@@ -1,7 +1,7 @@
 /*
- * libFuzzer target for the subunit decoder (built twice: FUZZ_PROTOCOL is
- * TESTR_SUBUNIT_V1 or TESTR_SUBUNIT_V2).  The input is decoded in one piece
- * and again in chunks whose sizes come from the input itself; the two must
+ * libFuzzer target for the subunit decoder (built per protocol: FUZZ_PROTOCOL
+ * is TESTR_SUBUNIT_V1, TESTR_SUBUNIT_V2 or TESTR_SUBUNIT_TAP).  The input is
+ * decoded in one piece and again in chunks whose sizes come from the input itself; the two must
  * give the same events and the same corruption reports, and every byte of
  * every event is read so that ASan sees any overrun.
  */
