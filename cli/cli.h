@@ -51,7 +51,10 @@ int cmd_quickstart(int argc, char **argv);
  *   add an option there when you add it to a command.
  */
 
-/* Set by -q/--quiet: print only a command's main output and errors. */
+/*
+ * Set by -q/--quiet: print only a command's main output (ids, FAIL blocks,
+ * the summary) and errors; no running= lines and no progress.
+ */
 extern bool cli_quiet;
 
 /*
@@ -145,11 +148,18 @@ struct testr_context *cli_context_new(void);
  */
 int cli_report(struct testr_context *ctx, int code);
 
-/* testr_command_fn: "running=<command>" on the FILE * in @file. */
+/*
+ * testr_command_fn: "running=<command>" on the FILE * in @file (stderr:
+ * stdout holds only results, so `testr list-tests > f` is a clean id list);
+ * nothing with -q.
+ */
 void cli_show_running(void *file, const char *command);
 
 /* testr_write_fn to stdout (@userdata unused). */
 int cli_write_stdout(void *userdata, const void *buf, size_t len);
+
+/* testr_write_fn to stderr, stdout flushed first (@userdata unused). */
+int cli_write_stderr(void *userdata, const void *buf, size_t len);
 
 /*
  * -d DIR makes testr work in DIR, but a file named on the command line
@@ -171,7 +181,7 @@ size_t cli_text_width(const char *s);
  * deltas and "PASSED (id=N)" / "FAILED (id=N, failures=K, skips=S)".
  * Feed events with cli_summary_event() (a testr_event_fn taking the
  * renderer), then cli_summary_finish() prints the summary and returns
- * CLI_EXIT_OK or CLI_EXIT_FAILURES.  -q suppresses the summary only.
+ * CLI_EXIT_OK or CLI_EXIT_FAILURES.
  */
 struct cli_summary;
 struct cli_summary *cli_summary_new(FILE *out);
@@ -191,6 +201,13 @@ struct cli_summary *cli_summary_new_uncounted(FILE *out);
  * counted as failures.
  */
 void cli_summary_flush(struct cli_summary *s);
+
+/*
+ * testr run's ending: after the summary lines cli_summary_finish() prints
+ * "Totals: P passed, F failed, S skipped" and, when tests failed, "The
+ * following tests FAILED:" with their ids, one per line, indented.
+ */
+void cli_summary_want_verdict(struct cli_summary *s);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
 int cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		       const struct testr_run_summary *prev);

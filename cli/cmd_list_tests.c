@@ -15,7 +15,7 @@ make_pool(struct testr_pool **out, struct testr_context *ctx,
 
 	testr_pool_options_set_config(&po, cfg);
 	po.on_command = cli_show_running;
-	po.userdata = stdout;
+	po.userdata = stderr;
 	return testr_pool_new(out, ctx, &po);
 }
 
@@ -67,7 +67,7 @@ cmd_list_tests(int argc, char **argv)
 		return rc;
 	ctx = cli_context_new();
 	o.on_command = cli_show_running;
-	o.command_userdata = stdout;
+	o.command_userdata = stderr;
 	o.on_output = cli_write_stdout;
 	rc = testr_config_load_dir(&cfg, ctx, NULL);
 	if (rc == TESTR_OK)

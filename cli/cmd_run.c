@@ -29,7 +29,6 @@ struct run_session {
 	struct testr_config *cfg;
 	struct testr_pool *pool;
 	struct run_args args;
-	FILE *info;		/* running=...: stdout, stderr with --subunit */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -274,7 +273,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->on_store = testr_repo_writer_event_fn;
 	o->store_userdata = w;
 	o->on_command = cli_show_running;
-	o->command_userdata = s->info;
+	o->command_userdata = stderr;
 	o->on_output = cli_write_stdout;
 	o->durations = repo_durations;
 	o->durations_userdata = s->repo;
@@ -328,6 +327,7 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	run_options(&o, s, ids, w, &d);
 	if (!s->args.subunit) {
 		d.summary = cli_summary_new(stdout);
+		cli_summary_want_verdict(d.summary);
 		/* The live line sits between the run and the display. */
 		pg = cli_progress_new(stdout, s->args.color);
 		cli_progress_wrap(pg, &o.on_event, &o.event_userdata,
@@ -371,7 +371,7 @@ run_isolated(struct run_session *s, const struct testr_strv *given)
 	o.args = s->args.testargs;
 	o.n_args = s->args.n_testargs;
 	o.on_command = cli_show_running;
-	o.command_userdata = s->info;
+	o.command_userdata = stderr;
 	o.on_output = cli_write_stdout;
 	o.interrupted = &interrupted;
 	for (size_t i = 0; given && i < given->n && rc == TESTR_OK; i++)
@@ -638,7 +638,7 @@ make_pool(struct run_session *s)
 
 	testr_pool_options_set_config(&po, s->cfg);
 	po.on_command = cli_show_running;
-	po.userdata = s->info;
+	po.userdata = stderr;
 	return testr_pool_new(&s->pool, s->ctx, &po);
 }
 
@@ -683,7 +683,6 @@ cmd_run(int argc, char **argv)
 		free(s.args.filters);
 		return exit_code;
 	}
-	s.info = s.args.subunit ? stderr : stdout;
 	s.ctx = cli_context_new();
 	catch_signals();
 	rc = session_open(&s, true);

@@ -34,6 +34,8 @@ struct record {
 struct cli_summary {
 	FILE *out;
 	struct testr_tally *tally;
+	bool verdict;			/* counts and failed ids at the end */
+	struct testr_strv failed;	/* with verdict: ids that failed */
 	struct record *buckets[N_BUCKETS];
 	uint64_t next_seq;
 };
@@ -107,7 +109,27 @@ cli_summary_free(struct cli_summary *s)
 			record_free(r);
 		}
 	testr_tally_free(s->tally);
+	testr_strv_dispose(&s->failed);
 	free(s);
+}
+
+void
+cli_summary_want_verdict(struct cli_summary *s)
+{
+	s->verdict = true;
+}
+
+/* With a verdict wanted, remember a failed id for the closing list. */
+static void
+note_failed(struct cli_summary *s, const struct testr_event *ev)
+{
+	if (!s->verdict || (ev->status != TESTR_STATUS_FAIL &&
+			    ev->status != TESTR_STATUS_UXSUCCESS))
+		return;
+	if (testr_strv_push(&s->failed, ev->test_id) < 0) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
 }
 
 static struct record **
@@ -407,6 +429,7 @@ cli_summary_event(void *userdata, const struct testr_event *ev)
 	if (ev->status == TESTR_STATUS_UNDEFINED ||
 	    ev->status == TESTR_STATUS_INPROGRESS)
 		return 0;
+	note_failed(s, ev);
 	if (ev->status == TESTR_STATUS_FAIL) {
 		char *tags = join_tags(ev);
 
@@ -451,8 +474,6 @@ cli_summary_print(FILE *out, uint64_t run_id,
 		  const struct testr_run_summary *cur,
 		  const struct testr_run_summary *prev)
 {
-	if (cli_quiet)
-		return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
 	print_ran_line(out, cur, prev);
 	fprintf(out, "%s (id=%" PRIu64, cur->failures ? "FAILED" : "PASSED",
 		run_id);
@@ -510,15 +531,38 @@ cli_summary_flush(struct cli_summary *s)
 		}
 }
 
+/*
+ * After testrepository's lines, which scripts compare: the counts, and the
+ * failed ids in one place (as ctest's list), so a long log need not be
+ * searched for FAIL blocks.
+ */
+static void
+print_verdict(struct cli_summary *s, const struct testr_run_summary *cur)
+{
+	uint64_t bad = cur->failures + cur->skips;
+
+	fprintf(s->out, "Totals: %" PRIu64 " passed, %" PRIu64 " failed, %"
+		PRIu64 " skipped\n", cur->tests_run > bad ? cur->tests_run - bad : 0,
+		cur->failures, cur->skips);
+	if (s->failed.n)
+		fputs("The following tests FAILED:\n", s->out);
+	for (size_t i = 0; i < s->failed.n; i++)
+		fprintf(s->out, "    %s\n", s->failed.v[i]);
+}
+
 int
 cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		   const struct testr_run_summary *prev)
 {
 	struct testr_run_summary cur = { 0 };
+	int rc;
 
 	if (s->tally)
 		testr_tally_result(&cur, s->tally);
-	return cli_summary_print(s->out, run_id, &cur, prev);
+	rc = cli_summary_print(s->out, run_id, &cur, prev);
+	if (s->verdict)
+		print_verdict(s, &cur);
+	return rc;
 }
 
 /* The summary of the run before @run_id, if there is one. */

@@ -143,9 +143,20 @@ cli_subunit_event(void *userdata, const struct testr_event *ev)
 	return testr_subunit_encode_v2(userdata, ev, cli_write_stdout, NULL);
 }
 
+int
+cli_write_stderr(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	fflush(stdout);	/* what came before stays before */
+	return fwrite(buf, 1, len, stderr) == len ? 0 : TESTR_EIO;
+}
+
 void
 cli_show_running(void *file, const char *command)
 {
+	if (cli_quiet)
+		return;
+	fflush(stdout);
 	fprintf(file, "running=%s\n", command);
 	fflush(file);
 }

@@ -107,7 +107,15 @@ STDIN="$WORK/empty" both "load empty" load
 views "run 5 (empty)"
 
 STDIN="$WORK/s1" both "load --subunit" load --subunit
-STDIN="$WORK/s1" both "load -q" -q load
+# -q: the same, except that ours keeps the summary (testrepository's -q
+# hides it; testr(1) documents the difference).
+for who in py c; do
+	if [ $who = py ]; then bin=$PYTESTR; else bin=$T; fi
+	(cd "$WORK/$who" && "$bin" -q load < "$WORK/s1" > "$WORK/$who.q") || true
+done
+grep -q "^FAILED (id=" "$WORK/c.q" || fail "load -q hid the summary: $(cat "$WORK/c.q")"
+grep -Ev '^(Ran |FAILED |PASSED )' "$WORK/c.q" > "$WORK/c.q2" || true
+same "load -q: stdout without the summary" "$WORK/py.q" "$WORK/c.q2"
 both "stats at the end" stats
 
 # --force-init creates the repository when there is none.

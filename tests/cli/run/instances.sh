@@ -24,9 +24,9 @@ sed 1d execute.log | while read -r vm file; do
 	[ -n "$file" ] || fail "no \$FILES for $vm"
 	[ ! -e "$file" ] || fail "$file was left behind"
 done
-must_have "$tmp/out" "running=echo 2 >> "
-must_have "$tmp/out" "running=echo vm-a vm-b >> "
-[ "$(grep -c '^running=echo vm-. .*INSTANCE=' "$tmp/out")" = 3 ] || fail "running= per wrapped command"
+must_have "$tmp/err" "running=echo 2 >> "
+must_have "$tmp/err" "running=echo vm-a vm-b >> "
+[ "$(grep -c '^running=echo vm-. .*INSTANCE=' "$tmp/err")" = 3 ] || fail "running= per wrapped command"
 
 # Serial: one instance is enough; a failing run still disposes once.
 project serial "x.fail" "$(hooks "$tmp/serial")"

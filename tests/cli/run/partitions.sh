@@ -12,7 +12,7 @@ printf '%s\n' $ids | sort > "$tmp/want"
 cmp "$tmp/got" "$tmp/want" || fail "partitions are not disjoint and complete"
 must_have "$tmp/out" "Ran 40 tests"
 must_have "$tmp/out" "PASSED (id=0)"
-[ "$(grep -c '^running=' "$tmp/out")" = 5 ] || fail "one listing + 4 workers"
+[ "$(grep -c '^running=' "$tmp/err")" = 5 ] || fail "one listing + 4 workers"
 
 # Groups stay whole: group_regex keys on the part before the first dot.
 ids=$(for g in a b c d e; do for t in 1 2 3; do echo "$g.t$t"; done; done)

@@ -61,6 +61,7 @@ for mode in serial parallel; do
 	[ -d .testrepository ] || testr init > /dev/null
 	expect_rc 1 testr run $opts
 	cp "$tmp/out" "$tmp/ours.$mode"
+	cp "$tmp/err" "$tmp/ours.$mode.err"
 	cd "$theirs"
 	[ -d .testrepository ] || /usr/bin/testr init > /dev/null
 	expect_rc 1 /usr/bin/testr run $opts
@@ -73,7 +74,7 @@ for mode in serial parallel; do
 done
 must_have "$tmp/ours.serial" "FAILED (id=0, failures=1, skips=1)"
 # In parallel each worker got its own $IDFILE.
-[ "$(grep -c -- '--load-list' "$tmp/ours.parallel")" = 2 ] || fail "2 workers"
+[ "$(grep -c -- '--load-list' "$tmp/ours.parallel.err")" = 2 ] || fail "2 workers"
 
 cd "$ours"
 testr failing | sed 's/ in [0-9.]*s//; s/worker-[0-9]*/worker-N/' > "$tmp/f.ours" || true

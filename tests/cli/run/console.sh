@@ -1,0 +1,57 @@
+#!/bin/sh
+# What testr run and list-tests print, and where: results on stdout,
+# running= lines on stderr (hidden by -q), and a closing summary that lists
+# the failed ids with the counts.
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
+
+# list-tests prints exactly the ids: its output is a valid --load-list, and
+# running it adds no phantom test to the failing set.
+project roundtrip "$(printf 'r.one\nr.two\ns.other')"
+testr list-tests 'r\.' > "$tmp/picked" 2> "$tmp/list-err"
+printf 'r.one\nr.two\n' | cmp -s - "$tmp/picked" ||
+	fail "list-tests stdout is not just the ids: $(cat "$tmp/picked")"
+must_have "$tmp/list-err" "running=$RUNNER --list"
+expect_rc 0 testr run --load-list "$tmp/picked"
+must_have "$tmp/out" "PASSED (id=0)"
+[ "$(partitions)" = "r.one r.two" ] || fail "--load-list ran: $(partitions)"
+expect_rc 0 testr failing --list
+[ ! -s "$tmp/out" ] || fail "phantom failing tests: $(cat "$tmp/out")"
+
+# running= goes to stderr for run too; -q hides it and keeps the summary.
+project quiet "$(printf 'q.ok\nq.fail')"
+expect_rc 1 testr run
+must_have "$tmp/err" "running=$RUNNER"
+must_lack "$tmp/out" "running="
+expect_rc 1 testr -q run
+must_lack "$tmp/err" "running="
+must_have "$tmp/out" "FAIL: q.fail"
+must_have "$tmp/out" "Ran 2 tests"
+must_have "$tmp/out" "FAILED (id=1, failures=1)"
+expect_rc 0 testr list-tests --quiet
+must_lack "$tmp/err" "running="
+[ "$(cat "$tmp/out")" = "$(printf 'q.ok\nq.fail')" ] || fail "quiet list-tests: $(cat "$tmp/out")"
+expect_rc 1 testr last -q
+must_have "$tmp/out" "FAILED (id=1, failures=1)"
+
+# The closing summary: testrepository's lines intact, then the counts and
+# the failed ids in one list.
+project verdict "$(printf 'v.ok1\nv.fail1\nv.skip1\nv.ok2\nv.fail2')"
+expect_rc 1 testr run --parallel --concurrency 2
+tail -n 6 "$tmp/out" | sed 's/ in [0-9.]*s$//' > "$tmp/tail"
+sort "$tmp/tail" > "$tmp/tail.sorted"
+cat > "$tmp/want" <<'WANT'
+    v.fail1
+    v.fail2
+FAILED (id=0, failures=2, skips=1)
+Ran 5 tests
+The following tests FAILED:
+Totals: 2 passed, 2 failed, 1 skipped
+WANT
+same "run's closing summary" "$tmp/want" "$tmp/tail.sorted"
+[ "$(sed -n 1p "$tmp/tail")" = "Ran 5 tests" ] || fail "order: $(cat "$tmp/tail")"
+[ "$(sed -n 4p "$tmp/tail")" = "The following tests FAILED:" ] ||
+	fail "order: $(cat "$tmp/tail")"
+expect_rc 0 testr run --partial v.ok1
+must_have "$tmp/out" "Totals: 1 passed, 0 failed, 0 skipped"
+must_lack "$tmp/out" "FAILED"
+echo "ok: stdout holds results, running= is on stderr, the summary lists failures"
