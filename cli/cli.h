@@ -15,15 +15,34 @@ enum cli_exit {
 	CLI_EXIT_ERROR = 3,	/* an error (testrepository's code for any error) */
 };
 
-/* One subcommand: its name, a one-line summary and its entry point. */
+/* One subcommand: its name and its entry point (cli/main.c's table). */
 struct cli_command {
 	const char *name;
-	const char *summary;
 	int (*run)(int argc, char **argv);
 };
 
-/* The table of commands, terminated by a NULL name (cli/main.c). */
-extern const struct cli_command cli_commands[];
+/* One option in a command's help. */
+struct cli_opt_help {
+	const char *name;	/* "--concurrency" */
+	const char *value;	/* "N", or NULL for a flag */
+	const char *text;
+};
+
+/* One command as the help and the usage errors know it (cli/commands.c). */
+struct cli_help {
+	const char *name;
+	const char *summary;	/* one line, for `testr commands` */
+	const char *usage;	/* after "testr NAME " */
+	const char *text;	/* paragraphs separated by "\n\n" */
+	struct cli_opt_help opts[12];
+};
+
+/* Every command, terminated by a NULL name; the global options likewise. */
+extern const struct cli_help cli_helps[];
+extern const struct cli_opt_help cli_global_opts[];
+
+/* The help of command @name, or NULL when there is no such command. */
+const struct cli_help *cli_help_find(const char *name);
 
 int cmd_init(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -38,7 +57,7 @@ int cmd_commands(int argc, char **argv);
 int cmd_quickstart(int argc, char **argv);
 
 /*
- * Conventions every cmd_<name>.c follows (cli/main.c and cli/cmd_help.c):
+ * Conventions every cmd_<name>.c follows (cli/main.c, cli/usage.c):
  * - main() handles the global options before the command runs and removes
  *   them from argv: -d/--here DIR (main chdir()s to DIR), -q/--quiet (sets
  *   cli_quiet), and -h/--help/-? anywhere before "--" prints cli_usage() for
@@ -47,8 +66,12 @@ int cmd_quickstart(int argc, char **argv);
  *   For an unknown option it returns cli_unknown_option(cmd, arg); for any
  *   other misuse (missing value, too many arguments) cli_usage_error().
  *   Both print one line to stderr and return CLI_EXIT_USAGE.
- * - Its options and their help live in the help table in cli/cmd_help.c:
- *   add an option there when you add it to a command.
+ * - Its options and their help live in the table in cli/commands.c: add an
+ *   option there when you add it to a command.
+ *
+ * The files depend in one direction: main.c on the commands; the commands
+ * on util.c, summary.c, progress.c and usage.c; cmd_help.c and usage.c on
+ * the data in commands.c, which depends on nothing.
  */
 
 /*
@@ -58,7 +81,8 @@ int cmd_quickstart(int argc, char **argv);
 extern bool cli_quiet;
 
 /*
- * Print the full help of command @cmd (usage, description, options) to @out.
+ * Print the full help of command @cmd (usage, description, options) to @out
+ * (cli/cmd_help.c).
  * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE (after an error line on stderr) if
  * there is no such command.
  */
@@ -76,6 +100,12 @@ int cli_unknown_option(const char *cmd, const char *arg);
  * see 'testr help CMD'").  Returns CLI_EXIT_USAGE.
  */
 int cli_usage_error(const char *cmd, const char *fmt, ...) TESTR_PRINTF(2, 3);
+
+/*
+ * For a command that takes no arguments: 0 when argv holds none, else the
+ * usage error for the first one (CLI_EXIT_USAGE).
+ */
+int cli_no_arguments(int argc, char **argv);
 
 /*
  * Report @name, which is not a command, on one line on stderr with a hint
@@ -131,9 +161,6 @@ void cli_progress_end(struct cli_progress *p);
 
 /* Erase the line and free; NULL is a no-op. */
 void cli_progress_free(struct cli_progress *p);
-
-/* The command called @name, or NULL. */
-const struct cli_command *cli_find_command(const char *name);
 
 /*
  * A context whose log callback writes warnings and errors to stderr

@@ -11,22 +11,20 @@
 
 #include "cli.h"
 
-const struct cli_command cli_commands[] = {
-	{ "commands", "List the commands.", cmd_commands },
-	{ "failing", "Show the tests that are failing now.", cmd_failing },
-	{ "help", "Show help on testr or on one command.", cmd_help },
-	{ "init", "Create a repository in the current directory.", cmd_init },
-	{ "last", "Show the results of the latest run.", cmd_last },
-	{ "list-tests", "List the project's test ids.", cmd_list_tests },
-	{ "load", "Store subunit streams as a run in the repository.", cmd_load },
-	{ "quickstart", "From nothing to a parallel test run, step by step.", cmd_quickstart },
-	{ "run", "Run the project's tests and store the results.", cmd_run },
-	{ "slowest", "Show the slowest tests of the latest run.", cmd_slowest },
-	{ "stats", "Show statistics about the repository.", cmd_stats },
-	{ NULL, NULL, NULL },
+static const struct cli_command commands[] = {
+	{ "commands", cmd_commands },
+	{ "failing", cmd_failing },
+	{ "help", cmd_help },
+	{ "init", cmd_init },
+	{ "last", cmd_last },
+	{ "list-tests", cmd_list_tests },
+	{ "load", cmd_load },
+	{ "quickstart", cmd_quickstart },
+	{ "run", cmd_run },
+	{ "slowest", cmd_slowest },
+	{ "stats", cmd_stats },
+	{ NULL, NULL },
 };
-
-bool cli_quiet;
 
 /* What main() took out of argv for itself. */
 struct globals {
@@ -37,10 +35,10 @@ struct globals {
 	bool version;
 };
 
-const struct cli_command *
-cli_find_command(const char *name)
+static const struct cli_command *
+find_command(const char *name)
 {
-	for (const struct cli_command *c = cli_commands; c->name; c++)
+	for (const struct cli_command *c = commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
@@ -117,7 +115,7 @@ dispatch(struct globals *g, int argc, char **argv)
 			return cli_unknown_option(NULL, g->unknown);
 		return cmd_help(1, (char *[]){ "help", NULL });
 	}
-	cmd = cli_find_command(g->command);
+	cmd = find_command(g->command);
 	if (!cmd)
 		return cli_unknown_command(g->command);
 	if (g->help)

@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+bool cli_quiet;
+
 static void
 log_to_stderr(void *userdata, enum testr_log_level level, const char *msg)
 {

@@ -1,0 +1,121 @@
+/*
+ * Every command as data: name, one-line summary, usage, help text and
+ * options.  cli/cmd_help.c renders it, cli/usage.c takes its "did you
+ * mean" candidates from it; it depends on nothing, so neither depends on
+ * the other through it.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+const struct cli_opt_help cli_global_opts[] = {
+	{ "-d, --here", "DIR", "Run as if testr had been started in DIR." },
+	{ "-q, --quiet", NULL, "Print only the command's main output and errors." },
+	{ "-h, --help", NULL, "Show this help." },
+	{ NULL, NULL, NULL },
+};
+
+const struct cli_help cli_helps[] = {
+	{ "commands", "List the commands.",
+	  "",
+	  "Print every command with a one-line description.", { { 0 } } },
+	{ "failing", "Show the tests that are failing now.",
+	  "[--list] [--subunit]",
+	  "Show the tests that are failing now: those that failed in a stored "
+	  "run and have not passed in a later one.  Exit status 1 when there "
+	  "are failing tests, 0 when there are none.",
+	  { { "--list", NULL, "Print only their ids, one per line." },
+	    { "--subunit", NULL, "Print them as a subunit v2 stream." } } },
+	{ "help", "Show help on testr or on one command.",
+	  "[COMMAND]",
+	  "Without COMMAND, show the overview and the list of commands.  With "
+	  "COMMAND, show its usage and options, as `testr COMMAND --help' "
+	  "does.", { { 0 } } },
+	{ "init", "Create a repository in the current directory.",
+	  "",
+	  "Create an empty repository, .testrepository/, in the current "
+	  "directory (see testr-repository(5)).  It is an error if there is "
+	  "one already.", { { 0 } } },
+	{ "last", "Show the results of the latest run.",
+	  "[--subunit]",
+	  "Show the latest stored run: each failure with its details, then "
+	  "how many tests ran and for how long, the change since the run "
+	  "before, and PASSED or FAILED.  Exit status 1 if the run had "
+	  "failures.",
+	  { { "--subunit", NULL, "Print the run as a subunit v2 stream." } } },
+	{ "list-tests", "List the project's test ids.",
+	  "[FILTER...] [-- TESTARGS...]",
+	  "Run the test command with $LISTOPT and print the test ids it "
+	  "reports, one per line.\n\n"
+	  "A FILTER is a regular expression (PCRE2) that may match anywhere "
+	  "in an id; with several, an id is listed if any of them matches.  "
+	  "TESTARGS are appended to the test command.", { { 0 } } },
+	{ "load", "Store subunit streams as a run in the repository.",
+	  "[OPTIONS] [FILE...]",
+	  "Store the subunit streams (v1 or v2) in the FILEs, or on standard "
+	  "input, as one run; each stream counts as one worker.  Then show "
+	  "the run as `testr last' does.  Exit status 1 if it had failures.",
+	  { { "--partial", NULL, "The streams hold only some of the tests: "
+	      "tests that did not run stay failing." },
+	    { "--force-init", NULL, "Create the repository first if there "
+	      "is none." },
+	    { "--subunit", NULL, "Print the run as a subunit v2 stream." },
+	    { "--full-results", NULL, "Accepted for compatibility; does "
+	      "nothing." } } },
+	{ "quickstart", "From nothing to a parallel test run, step by step.",
+	  "",
+	  "Print a short guide that takes a project from nothing to a "
+	  "parallel test run.", { { 0 } } },
+	{ "run", "Run the project's tests and store the results.",
+	  "[OPTIONS] [FILTER...] [-- TESTARGS...]",
+	  "Run the project's tests with the test_command of .testr.conf (see "
+	  "testr.conf(5)) and store the results as a new run, then show it "
+	  "as `testr last' does.\n\n"
+	  "With --parallel, testr lists the test ids first ($LISTOPT) and "
+	  "splits them over several workers, balanced by the durations "
+	  "recorded in earlier runs.  Ids with the same group_regex match "
+	  "stay on one worker.\n\n"
+	  "A FILTER is a regular expression (PCRE2) that may match anywhere "
+	  "in an id: only ids that match at least one FILTER run.  TESTARGS "
+	  "are appended to the test command.\n\n"
+	  "Exit status 0 if every test passed, 1 if any failed, 3 on an "
+	  "error.",
+	  { { "--parallel", NULL, "Run the tests in several workers at once." },
+	    { "--concurrency", "N", "Use N workers (default: the "
+	      "test_run_concurrency callout, else the number of CPUs)." },
+	    { "--failing", NULL, "Run only the tests that are failing now.  "
+	      "Implies --partial." },
+	    { "--load-list", "FILE", "Run only the ids listed in FILE, one "
+	      "per line." },
+	    { "--partial", NULL, "Only some tests run: tests that did not "
+	      "run stay failing." },
+	    { "--subunit", NULL, "Print the results as a subunit v2 stream." },
+	    { "--until-failure", NULL, "Repeat the run until a test fails." },
+	    { "--isolated", NULL, "Run each test in its own test process." },
+	    { "--analyze-isolation", NULL, "Find the earlier test that makes "
+	      "a test fail only when run after it." },
+	    { "--color", "WHEN", "Colour the live progress: auto (the "
+	      "default: on a terminal, unless NO_COLOR is set), always or "
+	      "never." },
+	    { "--full-results", NULL, "Accepted for compatibility; does "
+	      "nothing." } } },
+	{ "slowest", "Show the slowest tests of the latest run.",
+	  "[--all]",
+	  "Show the slowest tests of the latest run, with their durations in "
+	  "seconds.",
+	  { { "--all", NULL, "Show every test, not only the ten slowest." } } },
+	{ "stats", "Show statistics about the repository.",
+	  "",
+	  "Show statistics about the repository, such as how many runs it "
+	  "holds.", { { 0 } } },
+	{ NULL, NULL, NULL, NULL, { { 0 } } },
+};
+
+const struct cli_help *
+cli_help_find(const char *name)
+{
+	for (const struct cli_help *h = cli_helps; h->name; h++)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	return NULL;
+}
