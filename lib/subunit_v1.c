@@ -520,7 +520,12 @@ may_become_opener(const char *s, size_t n)
 	return false;
 }
 
-/* Beyond this a line start is not held back to see if it opens v1. */
+/*
+ * Beyond this a line start that is still undecided (a word of colons, or a
+ * word and only blanks so far) is not held back.  A line that already reads
+ * "test: <id>" is decided at once, however long it grows: the v1 reader's
+ * own limit (LINE_MAX_BYTES) then applies, so a long test id stays a test.
+ */
 #define OPENER_HOLD_MAX 256
 
 int
@@ -532,17 +537,16 @@ subunit_v1_line_opens(const char *s, size_t n)
 		w++;
 	for (rest = w; rest < n && is_space(s[rest]); rest++)
 		;
-	if (n > OPENER_HOLD_MAX)
-		n = rest = w = 0;	/* too long to be worth holding */
 	if (w == n)
-		return n && may_become_opener(s, n) ? -1 : 0;
+		return n && n <= OPENER_HOLD_MAX && may_become_opener(s, n) ?
+		       -1 : 0;
 	for (wl = w; wl > 0 && s[wl - 1] == ':'; wl--)
 		;
 	if (!is_opener(s, wl))
 		return 0;
 	if (rest < n)	/* word, separator, text: split_command takes it */
 		return 1;
-	return s[n - 1] == '\n' ? 0 : -1;
+	return s[n - 1] == '\n' || n > OPENER_HOLD_MAX ? 0 : -1;
 }
 
 static bool

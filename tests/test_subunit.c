@@ -326,6 +326,49 @@ START_TEST(auto_keeps_plain_text_as_noise_to_the_last_byte)
 }
 END_TEST
 
+/* "test: <id>" and its outcome, the id @id_len bytes long. */
+static char *
+v1_long_id(size_t id_len)
+{
+	size_t cap = 2 * id_len + 64;
+	char *id = malloc(id_len + 1), *v1 = malloc(cap);
+
+	memset(id, 'x', id_len);
+	memcpy(id, "t.", 2);
+	id[id_len] = '\0';
+	snprintf(v1, cap, "test: %s\nfailure: %s\n", id, id);
+	free(id);
+	return v1;
+}
+
+START_TEST(auto_detects_v1_from_a_test_line_longer_than_256_bytes)
+{
+	char *v1 = v1_long_id(300);
+	char *got = decoded(v1, strlen(v1), TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=fail id=t.xxx"));
+	ck_assert_ptr_null(strstr(got, "file=stdout"));
+	assert_auto_equals(v1, strlen(v1), TESTR_SUBUNIT_V1);
+	free(got);
+	free(v1);
+}
+END_TEST
+
+START_TEST(auto_detects_v1_with_an_id_near_the_line_limit)
+{
+	char *v1 = v1_long_id((1u << 20) - 16);
+	char *got = decoded(v1, strlen(v1), TESTR_SUBUNIT_AUTO, 0);
+
+	ck_assert_ptr_nonnull(strstr(got, "status=fail id=t.xxx"));
+	ck_assert_ptr_null(strstr(got, "file=stdout"));
+	free(got);
+	got = decoded(v1, strlen(v1), TESTR_SUBUNIT_AUTO, 4096);
+	ck_assert_ptr_nonnull(strstr(got, "status=fail id=t.xxx"));
+	free(got);
+	free(v1);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -343,4 +386,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, auto_keeps_plain_text_as_noise_to_the_last_byte);
 	HARNESS_ADD(h, decoder_refuses_options_without_a_callback);
 	HARNESS_ADD(h, decoder_counts_offset_and_names_noise_as_asked);
+	HARNESS_ADD(h, auto_detects_v1_from_a_test_line_longer_than_256_bytes);
+	HARNESS_ADD(h, auto_detects_v1_with_an_id_near_the_line_limit);
 }
