@@ -17,106 +17,44 @@ struct load {
 	struct testr_repo_writer *writer;
 	struct cli_summary *display;	/* NULL with --subunit */
 	const char *source;
-	char worker_tag[32];
-	size_t worker;
-	char worker_route[24];		/* "N" */
-	char *route;			/* scratch: "N" or "N/inner" */
-	const char **tags;		/* scratch for the tagged copy */
-	size_t tags_cap;
-	int error;
 };
 
-/* Route codes as testrepository's concurrent suite sets them: "N[/inner]". */
-static int
-route_event(struct load *l, struct testr_event *ev)
-{
-	bool inner = (ev->fields & TESTR_EVENT_ROUTE_CODE) && ev->route_code &&
-		     *ev->route_code;
-
-	if (!inner) {
-		ev->route_code = l->worker_route;
-		ev->fields |= TESTR_EVENT_ROUTE_CODE;
-		return 0;
-	}
-	free(l->route);
-	if (asprintf(&l->route, "%zu/%s", l->worker, ev->route_code) < 0) {
-		l->route = NULL;
-		return TESTR_ENOMEM;
-	}
-	ev->route_code = l->route;
-	ev->fields |= TESTR_EVENT_ROUTE_CODE;
-	return 0;
-}
-
-/* The event plus our worker tag, to the repository and the display. */
-static int
-tee_event(void *userdata, const struct testr_event *ev)
-{
-	struct load *l = userdata;
-	struct testr_event tagged = *ev;
-	size_t n = (ev->fields & TESTR_EVENT_TAGS) ? ev->n_tags : 0;
-	int rc;
-
-	if (n + 1 > l->tags_cap) {
-		const char **t = realloc(l->tags, (n + 1) * sizeof(*t));
-
-		if (!t)
-			return TESTR_ENOMEM;
-		l->tags = t;
-		l->tags_cap = n + 1;
-	}
-	for (size_t i = 0; i < n; i++)
-		l->tags[i] = ev->tags[i];
-	tagged.tags = l->tags;
-	tagged.n_tags = n;
-	if (testr_strv_find(&(struct testr_strv){ (char **)l->tags, n, n },
-			    l->worker_tag) < 0)
-		l->tags[tagged.n_tags++] = l->worker_tag;
-	tagged.fields |= TESTR_EVENT_TAGS;
-	rc = route_event(l, &tagged);
-	if (rc < 0)
-		return rc;
-	rc = testr_repo_writer_add(l->writer, &tagged);
-	if (rc == 0)
-		rc = l->display ? cli_summary_event(l->display, &tagged) :
-		     cli_subunit_event(l->ctx, &tagged);
-	return rc;
-}
-
-/* Corrupt input: say so, and store it as testrepository does (a failure). */
+/* Corrupt input is stored as a failure by the ingest; say so here too. */
 static void
-on_corrupt(void *userdata, uint64_t offset, const char *what)
+warn_corrupt(void *userdata, uint64_t offset, const char *what)
 {
 	struct load *l = userdata;
-	int rc;
 
 	fflush(stdout);
 	fprintf(stderr, "testr: %s: corrupt subunit at byte %" PRIu64 ": %s; "
 		"keeping what was readable\n", l->source, offset, what);
-	rc = testr_repo_report_corrupt(l->source, offset, what, tee_event, l);
-	if (rc < 0 && !l->error)
-		l->error = rc;
 }
 
+/* Each stream is worker N of the run, through the library's ingest path. */
 static int
 load_stream(struct load *l, const char *path, size_t worker)
 {
-	struct testr_subunit_decoder_options opts =
-		TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	char *full;
-	int rc;
+	struct testr_ingest_options o = TESTR_INGEST_OPTIONS_INIT;
+	struct testr_ingest *ing = NULL;
+	char *full = cli_arg_path(path);
+	int rc = full ? TESTR_OK : TESTR_ENOMEM;
 
 	l->source = strcmp(path, "-") == 0 ? "stdin" : path;
-	snprintf(l->worker_tag, sizeof(l->worker_tag), "worker-%zu", worker);
-	l->worker = worker;
-	snprintf(l->worker_route, sizeof(l->worker_route), "%zu", worker);
-	opts.on_event = tee_event;
-	opts.on_corrupt = on_corrupt;
-	opts.userdata = l;
-	full = cli_arg_path(path);
-	rc = full ? testr_subunit_decode_file(l->ctx, full, &opts) : TESTR_ENOMEM;
+	o.worker = worker;
+	o.source = l->source;
+	o.on_store = testr_repo_writer_event_fn;
+	o.store_userdata = l->writer;
+	o.on_event = l->display ? cli_summary_event : cli_subunit_event;
+	o.event_userdata = l->display ? (void *)l->display : (void *)l->ctx;
+	o.on_corrupt = warn_corrupt;
+	o.corrupt_userdata = l;
+	if (rc == TESTR_OK)
+		rc = testr_ingest_new(&ing, l->ctx, &o);
+	if (rc == TESTR_OK)
+		rc = testr_ingest_file(ing, full);
+	testr_ingest_free(ing);
 	free(full);
-	return rc < 0 ? rc : l->error;
+	return rc;
 }
 
 static int
@@ -206,8 +144,6 @@ cmd_load(int argc, char **argv)
 done:
 	testr_repo_writer_free(l.writer);
 	cli_summary_free(l.display);
-	free(l.tags);
-	free(l.route);
 	testr_repo_free(repo);
 	testr_context_free(l.ctx);
 	return rc;

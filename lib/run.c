@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <testr/filter.h>
+#include <testr/ingest.h>
 #include <testr/run.h>
 #include <testr/template.h>
 
@@ -283,7 +284,7 @@ struct worker {
 	struct proc proc;
 	pid_t group;			/* its process group, once spawned */
 	struct proc_status status;
-	struct testr_subunit_decoder *dec;
+	struct testr_ingest *ing;	/* its stdout, decoded and delivered */
 };
 
 struct testr_run {
@@ -294,7 +295,6 @@ struct testr_run {
 	size_t n_workers;
 	struct idset handed;		/* every id handed out, and by whom */
 	struct proc_guard guard;	/* kills the workers if testr dies */
-	int sink_error;
 };
 
 static void
@@ -313,80 +313,41 @@ is_final(enum testr_status st)
 	return st >= TESTR_STATUS_SUCCESS && st <= TESTR_STATUS_XFAIL;
 }
 
-/* Both sinks, the repository first (as testrepository's CopyStreamResult). */
-static int
-deliver(struct testr_run *run, const struct testr_event *ev)
-{
-	const struct testr_run_options *o = run->opts;
-	int rc = 0;
-
-	if (o->on_store)
-		rc = o->on_store(o->store_userdata, ev);
-	if (rc == 0 && o->on_event)
-		rc = o->on_event(o->event_userdata, ev);
-	if (rc != 0 && !run->sink_error)
-		run->sink_error = rc < 0 ? rc : TESTR_EABORT;
-	return rc;
-}
-
-#define TAGS_INLINE 32
-
-/* Forward @ev from @w with worker-N added to its tags and N to its route. */
+/*
+ * The store sink of a worker's ingest: note which handed-out ids reported
+ * a result, then the caller's store.  The ingest tags, routes and turns
+ * corruption into failures; the display comes after this.
+ */
 static int
 worker_event(void *userdata, const struct testr_event *ev)
 {
 	struct worker *w = userdata;
-	const char *inline_tags[TAGS_INLINE];
-	const char **tags = inline_tags;
-	struct testr_event tagged = *ev;
-	char route[64];
-	int rc;
+	const struct testr_run_options *o = w->run->opts;
 
-	if (ev->n_tags + 1 > TAGS_INLINE &&
-	    !(tags = malloc((ev->n_tags + 1) * sizeof(*tags))))
-		return TESTR_ENOMEM;
-	for (size_t i = 0; i < ev->n_tags; i++)
-		tags[i] = ev->tags[i];
-	tags[ev->n_tags] = w->tag;
-	tagged.tags = tags;
-	tagged.n_tags = ev->n_tags + 1;
-	tagged.fields |= TESTR_EVENT_TAGS | TESTR_EVENT_ROUTE_CODE;
-	if (ev->fields & TESTR_EVENT_ROUTE_CODE)
-		snprintf(route, sizeof(route), "%zu/%s", w->number,
-			 ev->route_code);
-	else
-		snprintf(route, sizeof(route), "%zu", w->number);
-	tagged.route_code = route;
 	if ((ev->fields & TESTR_EVENT_TEST_ID) && is_final(ev->status))
 		idset_mark(&w->run->handed, ev->test_id);
-	rc = deliver(w->run, &tagged);
-	if (tags != inline_tags)
-		free(tags);
-	return rc;
+	return o->on_store ? o->on_store(o->store_userdata, ev) : 0;
 }
 
-/* A failure made up by testr, for a dead worker or a lost id. */
+/* A failure made up by testr, for a dead worker or a lost id: tagged and
+ * routed as the worker's own events are. */
 static int
 synthetic_failure(struct worker *w, const char *test_id, const char *why)
 {
 	struct testr_event ev = { 0 };
-	const char *tags[1] = { w->tag };
 
 	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP |
-		    TESTR_EVENT_TAGS | TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
+		    TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
 	ev.status = TESTR_STATUS_FAIL;
 	ev.runnable = true;
 	ev.eof = true;
 	now(&ev.ts_sec, &ev.ts_nsec);
 	ev.test_id = test_id;
-	ev.tags = tags;
-	ev.n_tags = 1;
 	ev.mime_type = "text/plain;charset=utf8";
 	ev.file_name = "traceback";
 	ev.file_bytes = (const unsigned char *)why;
 	ev.file_len = strlen(why);
-	/* Route it like the worker's own events. */
-	return worker_event(w, &ev) < 0 ? w->run->sink_error : 0;
+	return testr_ingest_event(w->ing, &ev);
 }
 
 static int
@@ -427,16 +388,19 @@ report_missing(struct worker *w, size_t *missing)
 	return rc;
 }
 
+/* The worker's stdout goes through the one ingest path (ingest.h). */
 static int
 worker_decoder(struct worker *w, struct testr_context *ctx)
 {
-	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
+	struct testr_ingest_options o = TESTR_INGEST_OPTIONS_INIT;
 
-	o.protocol = TESTR_SUBUNIT_AUTO;
-	o.on_event = worker_event;
-	o.userdata = w;
-	o.noise_file_name = "stdout";
-	return testr_subunit_decoder_new(&w->dec, ctx, &o);
+	o.protocol = TESTR_INGEST_AUTO;
+	o.worker = w->number;
+	o.on_store = worker_event;
+	o.store_userdata = w;
+	o.on_event = w->run->opts->on_event;
+	o.event_userdata = w->run->opts->event_userdata;
+	return testr_ingest_new(&w->ing, ctx, &o);
 }
 
 /* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
@@ -488,8 +452,8 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	w->group = 0;
 	testr_pool_release(run->pool, w->instance);
 	w->instance = NULL;
-	testr_subunit_decoder_free(w->dec);
-	w->dec = NULL;
+	testr_ingest_free(w->ing);
+	w->ing = NULL;
 	free(w->command);
 	w->command = NULL;
 	testr_command_dispose(&w->cmd);
@@ -584,15 +548,10 @@ pump_data(void *userdata, size_t index, const void *buf, size_t len)
 {
 	struct testr_run *run = userdata;
 	struct worker *w = &run->workers[index];
-	int rc;
 
 	if (len == 0)
-		rc = testr_subunit_decoder_finish(w->dec);
-	else
-		rc = testr_subunit_decoder_feed(w->dec, buf, len);
-	if (rc != 0)
-		return run->sink_error ? run->sink_error : rc;
-	return TESTR_OK;
+		return testr_ingest_finish(w->ing);
+	return testr_ingest_feed(w->ing, buf, len);
 }
 
 /* Give stopped workers a moment to exit on SIGTERM, then insist. */

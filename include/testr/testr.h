@@ -11,5 +11,6 @@
 #include <testr/subunit.h>
 #include <testr/repo.h>
 #include <testr/run.h>
+#include <testr/ingest.h>
 
 #endif
