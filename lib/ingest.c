@@ -145,7 +145,8 @@ on_corrupt(void *userdata, uint64_t offset, const char *what)
 }
 
 /* The reader for the protocol.  Another stream format gets its reader
- * here, behind the same feed/finish calls. */
+ * here, behind the same feed/finish calls; corruption it reports becomes
+ * a failure like any other. */
 static int
 reader_new(struct testr_ingest *ing)
 {
@@ -161,6 +162,9 @@ reader_new(struct testr_ingest *ing)
 		break;
 	case TESTR_INGEST_SUBUNIT_V2:
 		o.protocol = TESTR_SUBUNIT_V2;
+		break;
+	case TESTR_INGEST_TAP:
+		o.protocol = TESTR_SUBUNIT_TAP;
 		break;
 	default:
 		return testr_fail(ing->ctx, TESTR_EINVAL, "ingest: unknown "

@@ -237,6 +237,24 @@ START_TEST(ingest_decodes_v1_with_the_same_rule)
 }
 END_TEST
 
+START_TEST(ingest_reads_tap_by_the_same_rule)
+{
+	static const char tap[] = "1..2\nok 1 - first\nnot ok 2 - second\n";
+	struct testr_context *ctx = NULL;
+	struct seen s = { .text = "" };
+	struct testr_ingest *ing;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	ing = new_ingest(ctx, &s, 1, TESTR_INGEST_TAP);
+	ck_assert_int_eq(testr_ingest_feed(ing, tap, strlen(tap)), 0);
+	ck_assert_int_eq(testr_ingest_finish(ing), 0);
+	ck_assert_msg(strstr(s.text, "store fail second #worker-1 @1\n"),
+		      "%s", s.text);
+	testr_ingest_free(ing);
+	testr_context_free(ctx);
+}
+END_TEST
+
 START_TEST(ingest_stops_at_a_store_error_before_display)
 {
 	struct testr_context *ctx = NULL;
@@ -298,6 +316,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, ingest_turns_truncated_stream_into_failure);
 	HARNESS_ADD(h, ingest_keeps_noise_for_both_sinks);
 	HARNESS_ADD(h, ingest_decodes_v1_with_the_same_rule);
+	HARNESS_ADD(h, ingest_reads_tap_by_the_same_rule);
 	HARNESS_ADD(h, ingest_stops_at_a_store_error_before_display);
 	HARNESS_ADD(h, ingest_file_names_a_missing_file);
 	HARNESS_ADD(h, ingest_refuses_unknown_options_version);

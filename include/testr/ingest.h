@@ -30,6 +30,8 @@ enum testr_ingest_protocol {
 	TESTR_INGEST_AUTO = 0,
 	TESTR_INGEST_SUBUNIT_V1 = 1,
 	TESTR_INGEST_SUBUNIT_V2 = 2,
+	/* TAP 13/14 (see TESTR_SUBUNIT_TAP); never chosen by AUTO */
+	TESTR_INGEST_TAP = 3,
 };
 
 struct testr_ingest_options {
