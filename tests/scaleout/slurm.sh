@@ -5,7 +5,7 @@
 . "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 . "$TESTR_SOURCE_DIR/tests/scaleout/slurm-cluster.sh"
 command -v slurmctld > /dev/null || { echo "SKIP: slurm-wlm is not installed"; exit 77; }
-trap 'slurm_stop; rm -rf "$tmp"' EXIT
+trap 'slurm_stop; [ -n "${KEEP_WORK:-}" ] || rm -rf "$tmp"' EXIT
 slurm_start "$tmp/slurm"
 export PATH="$TESTR_SOURCE_DIR/tools:$PATH"
 
@@ -45,7 +45,7 @@ queue_empty "--failing run"
 rm -f nodes.log
 # A background job ignores SIGINT; --default-signal gives it back, as a
 # terminal's Ctrl-C would reach a foreground testr.
-TEST_SLEEP=3 env --default-signal=INT "$TESTR_BIN" run --parallel \
+echo 3 > sleep; env --default-signal=INT "$TESTR_BIN" run --parallel \
 	--concurrency 3 > "$tmp/int.out" 2>&1 &
 pid=$!
 i=0
@@ -62,7 +62,7 @@ queue_empty "Ctrl-C"
 # 4. A node dies mid-run: the run fails, naming the tests that were on it,
 #    and the other nodes' results are kept.
 rm -f nodes.log
-TEST_SLEEP=1 timeout 180 "$TESTR_BIN" run --parallel --concurrency 3 > "$tmp/kill.out" 2>&1 &
+echo 1 > sleep; timeout 180 "$TESTR_BIN" run --parallel --concurrency 3 > "$tmp/kill.out" 2>&1 &
 pid=$!
 i=0
 until grep -q ' n2$' nodes.log 2>/dev/null; do
@@ -74,7 +74,7 @@ set +e; wait "$pid"; rc=$?; set -e
 [ "$rc" -ne 124 ] || { cat "$tmp/kill.out" >&2; fail "testr hung after a node died"; }
 [ "$rc" -eq 1 ] || { cat "$tmp/kill.out" >&2; fail "a run that lost a node exited $rc"; }
 must_have "$tmp/kill.out" "node n2"
-lost=$(grep ' n2$' nodes.log | awk '{print $1}' | head -n 1)
+lost=$(grep ' n2$' nodes.log | awk '{print $1}' | tail -n 1)
 set +e; testr failing --list > "$tmp/failing"; set -e
 must_have "$tmp/failing" "$lost"
 ok=$(grep ' n1$' nodes.log | awk '{print $1}' | head -n 1)
