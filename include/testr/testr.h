@@ -7,6 +7,7 @@
 #include <testr/template.h>
 #include <testr/filter.h>
 #include <testr/partition.h>
+#include <testr/shard.h>
 #include <testr/pool.h>
 #include <testr/subunit.h>
 #include <testr/repo.h>
