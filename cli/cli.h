@@ -34,7 +34,7 @@ struct cli_help {
 	const char *summary;	/* one line, for `testr commands` */
 	const char *usage;	/* after "testr NAME " */
 	const char *text;	/* paragraphs separated by "\n\n" */
-	struct cli_opt_help opts[12];
+	struct cli_opt_help opts[16];
 };
 
 /* Every command, terminated by a NULL name; the global options likewise. */
@@ -286,5 +286,27 @@ int cli_parse_flags(const char *cmd, int argc, char **argv,
  * error. */
 int cli_parse_flags_only(const char *cmd, int argc, char **argv,
 			 const struct cli_flag *flags);
+
+/* --junit FILE and --json FILE of testr run and testr last (cli/reports.c). */
+struct cli_report_args {
+	const char *junit;	/* NULL: none; "-": standard output */
+	const char *json;
+};
+
+/*
+ * Take --junit FILE and --json FILE (before any "--") out of argv, shifting
+ * the rest down and updating *argc.  With @json_to_stdout, a bare --json
+ * means standard output (--json=FILE names a file).  Returns CLI_EXIT_OK or
+ * CLI_EXIT_USAGE after reporting a missing file name.
+ */
+int cli_take_report_args(struct cli_report_args *out, const char *cmd,
+			 int *argc, char **argv, bool json_to_stdout);
+
+/*
+ * Write the reports @a asks for of stored run @run_id.  Returns CLI_EXIT_OK
+ * or CLI_EXIT_ERROR after reporting on stderr.
+ */
+int cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
+		      uint64_t run_id, const struct cli_report_args *a);
 
 #endif

@@ -29,6 +29,7 @@ struct run_session {
 	struct testr_config *cfg;
 	struct testr_pool *pool;
 	struct run_args args;
+	struct cli_report_args reports;	/* --junit FILE, --json FILE */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -294,12 +295,17 @@ finish_run(struct run_session *s, struct testr_repo_writer *w,
 		return cli_report(s->ctx, rc);
 	if (!d->summary) {
 		fflush(stdout);
+		if (cli_write_reports(s->ctx, s->repo, id, &s->reports) !=
+		    CLI_EXIT_OK)
+			return CLI_EXIT_ERROR;
 		/* As testrepository: with --subunit the stream is the result. */
 		return testr_repo_run_summary(&sum, s->repo, id) < 0 ?
 		       cli_report(s->ctx, TESTR_EIO) : CLI_EXIT_OK;
 	}
 	prev = cli_previous_summary(&prev_buf, s->ctx, s->repo, id);
-	return cli_summary_finish(d->summary, id, prev);
+	rc = cli_summary_finish(d->summary, id, prev);
+	return cli_write_reports(s->ctx, s->repo, id, &s->reports) ==
+	       CLI_EXIT_OK ? rc : CLI_EXIT_ERROR;
 }
 
 static void
@@ -677,7 +683,11 @@ int
 cmd_run(int argc, char **argv)
 {
 	struct run_session s = { 0 };
-	int exit_code = parse_args(&s.args, argc, argv), rc;
+	int exit_code = cli_take_report_args(&s.reports, "run", &argc, argv,
+					     false), rc;
+
+	if (exit_code == CLI_EXIT_OK)
+		exit_code = parse_args(&s.args, argc, argv);
 
 	if (exit_code != CLI_EXIT_OK) {
 		free(s.args.filters);

@@ -6,7 +6,8 @@
 int
 cmd_stats(int argc, char **argv)
 {
-	static const struct cli_flag flags[] = { { NULL, NULL } };
+	bool json = false;
+	const struct cli_flag flags[] = { { "json", &json }, { NULL, NULL } };
 	struct testr_context *ctx;
 	struct testr_repo *repo = NULL;
 	uint64_t n = 0;
@@ -16,9 +17,11 @@ cmd_stats(int argc, char **argv)
 		return rc;
 	ctx = cli_context_new();
 	rc = cli_open_repo(&repo, ctx);
-	if (rc == 0)
+	if (rc == 0 && json)
+		rc = testr_repo_stats_json(repo, cli_write_stdout, NULL);
+	else if (rc == 0)
 		rc = testr_repo_count(&n, repo);
-	if (rc == 0)
+	if (rc == 0 && !json)
 		printf("runs=%" PRIu64 "\n", n);
 	rc = rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
 	testr_repo_free(repo);

@@ -37,12 +37,16 @@ const struct cli_help cli_helps[] = {
 	  "directory (see testr-repository(5)).  It is an error if there is "
 	  "one already.", { { 0 } } },
 	{ "last", "Show the results of the latest run.",
-	  "[--subunit]",
+	  "[--subunit] [--junit FILE] [--json[=FILE]]",
 	  "Show the latest stored run: each failure with its details, then "
 	  "how many tests ran and for how long, the change since the run "
 	  "before, and PASSED or FAILED.  Exit status 1 if the run had "
 	  "failures.",
-	  { { "--subunit", NULL, "Print the run as a subunit v2 stream." } } },
+	  { { "--subunit", NULL, "Print the run as a subunit v2 stream." },
+	    { "--junit", "FILE", "Also write the run as JUnit XML to FILE "
+	      "(- for standard output)." },
+	    { "--json", "[=FILE]", "Write the run as JSON to standard output, "
+	      "or to FILE." } } },
 	{ "list-tests", "List the project's test ids.",
 	  "[FILTER...] [-- TESTARGS...]",
 	  "Run the test command with $LISTOPT and print the test ids it "
@@ -97,6 +101,8 @@ const struct cli_help cli_helps[] = {
 	    { "--color", "WHEN", "Colour the live progress: auto (the "
 	      "default: on a terminal, unless NO_COLOR is set), always or "
 	      "never." },
+	    { "--junit", "FILE", "Also write the run as JUnit XML to FILE." },
+	    { "--json", "FILE", "Also write the run as JSON to FILE." },
 	    { "--full-results", NULL, "Accepted for compatibility; does "
 	      "nothing." } } },
 	{ "slowest", "Show the slowest tests of the latest run.",
@@ -105,9 +111,10 @@ const struct cli_help cli_helps[] = {
 	  "seconds.",
 	  { { "--all", NULL, "Show every test, not only the ten slowest." } } },
 	{ "stats", "Show statistics about the repository.",
-	  "",
+	  "[--json]",
 	  "Show statistics about the repository, such as how many runs it "
-	  "holds.", { { 0 } } },
+	  "holds.",
+	  { { "--json", NULL, "Print them as one JSON object." } } },
 	{ NULL, NULL, NULL, NULL, { { 0 } } },
 };
 

@@ -164,4 +164,9 @@ int repo_index_slowest(struct testr_repo *repo, uint64_t id, size_t limit,
 int repo_failing_apply(struct testr_repo *repo, uint64_t id,
 		       struct repo_scan *scan, bool partial);
 
+/* ---- history and pruning (repo_history.c, repo_prune.c) ---- */
+
+/* How many of runs [0, @count) still have their run file (not pruned). */
+int repo_count_stored(uint64_t *out, struct testr_repo *repo, uint64_t count);
+
 #endif

@@ -13,5 +13,6 @@
 #include <testr/repo.h>
 #include <testr/run.h>
 #include <testr/ingest.h>
+#include <testr/report.h>
 
 #endif

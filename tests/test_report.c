@@ -1,0 +1,186 @@
+/* Unit tests for lib/report*.c: JUnit XML and JSON reports of a run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/testr.h>
+
+#include "harness.h"
+
+const char harness_module[] = "report";
+
+static int
+to_buf(void *userdata, const void *buf, size_t len)
+{
+	FILE *f = userdata;
+
+	return fwrite(buf, 1, len, f) == len ? 0 : TESTR_EIO;
+}
+
+/* The report written in @format, as a malloc'd string. */
+static char *
+render(struct testr_report *r, enum testr_report_format format)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(testr_report_write(r, format, to_buf, f), 0);
+	fclose(f);
+	return s;
+}
+
+static void
+status(struct testr_report *r, const char *id, enum testr_status st,
+       int64_t sec)
+{
+	struct testr_event ev = { 0 };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
+	ev.test_id = id;
+	ev.status = st;
+	ev.ts_sec = sec;
+	ck_assert_int_eq(testr_report_add(r, &ev), 0);
+}
+
+static void
+attach(struct testr_report *r, const char *id, const char *name,
+       const char *bytes, size_t len)
+{
+	struct testr_event ev = { 0 };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_FILE |
+		    TESTR_EVENT_MIME_TYPE;
+	ev.test_id = id;
+	ev.file_name = name;
+	ev.mime_type = "text/plain";
+	ev.file_bytes = (const unsigned char *)bytes;
+	ev.file_len = len;
+	ck_assert_int_eq(testr_report_add(r, &ev), 0);
+}
+
+static struct testr_report *
+new_report(void)
+{
+	struct testr_report *r;
+
+	ck_assert_int_eq(testr_report_new(&r, NULL, NULL), 0);
+	return r;
+}
+
+START_TEST(report_retry_that_passes_is_flaky)
+{
+	struct testr_report *r = new_report();
+	struct testr_report_totals n;
+	char *xml;
+
+	status(r, "a.b.t", TESTR_STATUS_INPROGRESS, 1);
+	attach(r, "a.b.t", "traceback", "boom\n", 5);
+	status(r, "a.b.t", TESTR_STATUS_FAIL, 2);
+	status(r, "a.b.t", TESTR_STATUS_INPROGRESS, 3);
+	status(r, "a.b.t", TESTR_STATUS_SUCCESS, 4);
+	testr_report_totals(&n, r);
+	ck_assert_uint_eq(n.tests, 1);
+	ck_assert_uint_eq(n.flaky, 1);
+	ck_assert_uint_eq(n.fail, 0);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml, "<flakyFailure message=\"boom\""));
+	ck_assert_ptr_null(strstr(xml, "<failure"));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_record_never_finished_is_an_error_not_a_pass)
+{
+	struct testr_report *r = new_report();
+	struct testr_report_totals n;
+	char *xml;
+
+	status(r, "a.t", TESTR_STATUS_INPROGRESS, 1);
+	testr_report_totals(&n, r);
+	ck_assert_uint_eq(n.incomplete, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml, "errors=\"1\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<error message=\"test did not complete\""));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_junit_escapes_markup_controls_and_bad_utf8_in_ids)
+{
+	struct testr_report *r = new_report();
+	char *xml;
+
+	status(r, "m.t<\"&>\x01\xff\xc3\xa9", TESTR_STATUS_SUCCESS, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml,
+		"name=\"t&lt;&quot;&amp;&gt;\\x01\\xff\xc3\xa9\""));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_json_escapes_bad_utf8_as_text_and_controls_as_unicode)
+{
+	struct testr_report *r = new_report();
+	char *json;
+
+	status(r, "t\"\\\x01\xfe\xe2\x98\x83", TESTR_STATUS_SUCCESS, 1);
+	json = render(r, TESTR_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(json,
+		"\"id\": \"t\\\"\\\\\\u0001\\\\xfe\xe2\x98\x83\""));
+	free(json);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_junit_splits_classname_before_parameters)
+{
+	struct testr_report *r = new_report();
+	char *xml;
+
+	status(r, "pkg.Class.test(x.y)", TESTR_STATUS_SUCCESS, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml,
+		"classname=\"pkg.Class\" name=\"test(x.y)\""));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_enumeration_alone_is_not_a_test)
+{
+	struct testr_report *r = new_report();
+	struct testr_report_totals n;
+
+	status(r, "listed.only", TESTR_STATUS_EXISTS, 1);
+	testr_report_totals(&n, r);
+	ck_assert_uint_eq(n.tests, 0);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_rejects_unknown_format)
+{
+	struct testr_report *r = new_report();
+
+	ck_assert_int_eq(testr_report_write(r, (enum testr_report_format)9,
+					    to_buf, stdout), TESTR_EINVAL);
+	testr_report_free(r);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, report_retry_that_passes_is_flaky);
+	HARNESS_ADD(h, report_record_never_finished_is_an_error_not_a_pass);
+	HARNESS_ADD(h, report_junit_escapes_markup_controls_and_bad_utf8_in_ids);
+	HARNESS_ADD(h, report_json_escapes_bad_utf8_as_text_and_controls_as_unicode);
+	HARNESS_ADD(h, report_junit_splits_classname_before_parameters);
+	HARNESS_ADD(h, report_enumeration_alone_is_not_a_test);
+	HARNESS_ADD(h, report_rejects_unknown_format);
+}
