@@ -148,71 +148,22 @@ parse_args(struct run_args *a, int argc, char **argv)
 	return rc;
 }
 
-/* The ids --failing and --load-list ask for; NULL in *out: all of them. */
-static int
-read_load_list(struct testr_strv *out, struct testr_context *ctx,
-	       const char *path)
-{
-	char *full = cli_arg_path(path);
-	FILE *f = full ? fopen(full, "rb") : NULL;
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[65536];
-	int rc = TESTR_OK;
-
-	if (!f) {
-		fprintf(stderr, "testr: --load-list: cannot read '%s': %s\n",
-			path, strerror(full ? errno : ENOMEM));
-		free(full);
-		return TESTR_EIO;
-	}
-	while (rc == TESTR_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		char *grown = realloc(buf, len + n);
-
-		if (!grown)
-			rc = TESTR_ENOMEM;
-		else
-			memcpy((buf = grown) + len, chunk, n);
-		len += grown ? n : 0;
-	}
-	fclose(f);
-	free(full);
-	if (rc == TESTR_OK)
-		rc = testr_run_parse_listing(out, ctx, buf ? buf : "", len);
-	free(buf);
-	return rc;
-}
-
-/* @ids minus every id not in @keep, order kept. */
-static void
-intersect(struct testr_strv *ids, const struct testr_strv *keep)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < ids->n; i++) {
-		if (testr_strv_find(keep, ids->v[i]) >= 0)
-			ids->v[w++] = ids->v[i];
-		else
-			free(ids->v[i]);
-	}
-	ids->n = w;
-}
-
+/* Step 2, in the library: the ids --failing and --load-list ask for. */
 static int
 choose_ids(struct run_session *s, struct testr_strv *ids, bool *given)
 {
-	struct testr_strv listed = TESTR_STRV_INIT;
-	int rc = TESTR_OK;
+	struct testr_select_options so = TESTR_SELECT_OPTIONS_INIT;
+	char *path = NULL;
+	bool all;
+	int rc;
 
-	*given = s->args.failing || s->args.load_list;
-	if (s->args.failing)
-		rc = testr_repo_failing_ids(ids, s->repo);
-	if (rc == TESTR_OK && s->args.load_list)
-		rc = read_load_list(s->args.failing ? &listed : ids, s->ctx,
-				    s->args.load_list);
-	if (rc == TESTR_OK && s->args.failing && s->args.load_list)
-		intersect(ids, &listed);
-	testr_strv_dispose(&listed);
+	so.failing = s->args.failing;
+	if (s->args.load_list && !(path = cli_arg_path(s->args.load_list)))
+		return TESTR_ENOMEM;
+	so.load_list = path;
+	rc = testr_select_ids(ids, &all, s->ctx, s->repo, &so);
+	*given = !all;
+	free(path);
 	return rc;
 }
 
@@ -413,7 +364,7 @@ run_selected(struct run_session *s)
 	int rc = choose_ids(s, &ids, &given), exit_code;
 
 	if (rc < 0)
-		return rc == TESTR_EIO ? CLI_EXIT_ERROR : cli_report(s->ctx, rc);
+		return cli_report(s->ctx, rc);
 	if (s->args.isolated) {
 		exit_code = run_isolated(s, given ? &ids : NULL);
 	} else {

@@ -458,6 +458,9 @@ ends_with_testr_conf(const char *path)
 	return strcmp(base ? base + 1 : path, ".testr.conf") == 0;
 }
 
+/* Not an errno value: open_failure()'s "is not a regular file". */
+#define ENOTREGULAR (-1)
+
 static int
 open_failure(struct loader *ld, int err)
 {
@@ -472,7 +475,9 @@ open_failure(struct loader *ld, int err)
 	else
 		ld->rc = testr_fail(ld->ctx, TESTR_EIO,
 				    "No .testr.conf config file: %s: %s", path,
-				    err == EISDIR ? "is a directory" : strerror(err));
+				    err == EISDIR ? "is a directory" :
+				    err == ENOTREGULAR ? "is not a regular file" :
+				    strerror(err));
 	return ld->rc;
 }
 
@@ -480,13 +485,19 @@ static int
 read_file(struct loader *ld, struct strbuf *out)
 {
 	struct stat st;
-	int fd = open(ld->cfg->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(ld->cfg->path,
+		      O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int rc;
 
 	if (fd < 0)
 		return open_failure(ld, errno);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+	if (fstat(fd, &st) < 0)
+		rc = open_failure(ld, errno);
+	else if (S_ISDIR(st.st_mode))
 		rc = open_failure(ld, EISDIR);
+	else if (!S_ISREG(st.st_mode))	/* a FIFO or device may never end */
+		rc = open_failure(ld, ENOTREGULAR);
 	else
 		rc = read_fd(ld, fd, out);
 	close(fd);

@@ -397,6 +397,22 @@ START_TEST(config_directory_instead_of_a_file_is_a_clear_error)
 }
 END_TEST
 
+START_TEST(config_fifo_is_refused_without_waiting_for_a_writer)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(mkfifo(f.path, 0600), 0);
+	/* With no writer, opening the FIFO for reading would block forever. */
+	ck_assert_int_eq(testr_config_load(&f.cfg, f.ctx, f.path), TESTR_EIO);
+	ck_assert_ptr_null(f.cfg);
+	ck_assert_str_eq(fx_error(&f), "No .testr.conf config file: "
+			 "DIR/.testr.conf: is not a regular file");
+	ck_assert_int_eq(unlink(f.path), 0);
+	fx_dispose(&f);
+}
+END_TEST
+
 START_TEST(config_empty_file_loads_with_no_options)
 {
 	struct fx f;
@@ -888,6 +904,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_ini_skips_a_utf8_byte_order_mark);
 	HARNESS_ADD(h, config_missing_file_uses_testrepository_wording);
 	HARNESS_ADD(h, config_directory_instead_of_a_file_is_a_clear_error);
+	HARNESS_ADD(h, config_fifo_is_refused_without_waiting_for_a_writer);
 	HARNESS_ADD(h, config_empty_file_loads_with_no_options);
 	HARNESS_ADD(h, config_binary_file_is_rejected_naming_the_line);
 	HARNESS_ADD(h, config_ten_megabyte_value_loads_in_both_syntaxes);

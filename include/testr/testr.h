@@ -14,5 +14,6 @@
 #include <testr/run.h>
 #include <testr/ingest.h>
 #include <testr/report.h>
+#include <testr/select.h>
 
 #endif
