@@ -259,6 +259,19 @@ finish_run(struct run_session *s, struct testr_repo_writer *w,
 	       CLI_EXIT_OK ? rc : CLI_EXIT_ERROR;
 }
 
+/*
+ * Asked to run everything, the test command reported nothing: a broken
+ * command, not a pass.  Nothing is stored, so the failing set survives.
+ */
+static int
+no_tests(void)
+{
+	fflush(stdout);
+	fputs("testr: the test command reported no tests; nothing was "
+	      "stored\n", stderr);
+	return CLI_EXIT_FAILURES;
+}
+
 static void
 show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
 {
@@ -299,7 +312,9 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	cli_progress_free(pg);
 	if (rc == TESTR_EINTR)	/* keep what arrived, as a partial run */
 		testr_repo_writer_set_partial(w, true);
-	if (rc == TESTR_OK || rc == TESTR_EINTR)
+	if (rc == TESTR_OK && res.no_tests)
+		exit_code = no_tests();
+	else if (rc == TESTR_OK || rc == TESTR_EINTR)
 		exit_code = finish_run(s, w, &d);
 	else
 		exit_code = cli_report(s->ctx, rc);

@@ -100,3 +100,9 @@ idset_marked(const struct idset *s, const char *key)
 
 	return slot->key && slot->marked;
 }
+
+bool
+idset_has(const struct idset *s, const char *key)
+{
+	return find_slot((struct idset_slot *)s->slots, s->cap, key)->key != NULL;
+}

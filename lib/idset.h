@@ -34,6 +34,9 @@ int idset_add(struct idset *s, const char *key);
 /* Mark @key if present. */
 void idset_mark(struct idset *s, const char *key);
 
+/* Is @key present (marked or not)? */
+bool idset_has(const struct idset *s, const char *key);
+
 /* Is @key present and marked? */
 bool idset_marked(const struct idset *s, const char *key);
 

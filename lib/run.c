@@ -285,6 +285,7 @@ struct worker {
 	pid_t group;			/* its process group, once spawned */
 	struct proc_status status;
 	struct testr_ingest *ing;	/* its stdout, decoded and delivered */
+	struct testr_strv extras;	/* reported, never handed out */
 };
 
 struct testr_run {
@@ -294,6 +295,10 @@ struct testr_run {
 	struct worker *workers;
 	size_t n_workers;
 	struct idset handed;		/* every id handed out, and by whom */
+	size_t n_handed;
+	size_t reported;		/* final results from the workers */
+	size_t strays;			/* ...for ids nobody was given */
+	bool finishing;			/* results now are made up by testr */
 	struct proc_guard guard;	/* kills the workers if testr dies */
 };
 
@@ -314,6 +319,26 @@ is_final(enum testr_status st)
 }
 
 /*
+ * A final result from @w.  An id nobody was handed may be an expansion of
+ * one that was (test_x(a) for test_x) or a stray; which, is decided once
+ * the worker has ended (report_missing).
+ */
+static int
+worker_reported(struct worker *w, const char *id)
+{
+	struct testr_run *run = w->run;
+
+	if (run->finishing)
+		return TESTR_OK;
+	run->reported++;
+	if (idset_has(&run->handed, id)) {
+		idset_mark(&run->handed, id);
+		return TESTR_OK;
+	}
+	return run->n_handed ? testr_strv_push(&w->extras, id) : TESTR_OK;
+}
+
+/*
  * The store sink of a worker's ingest: note which handed-out ids reported
  * a result, then the caller's store.  The ingest tags, routes and turns
  * corruption into failures; the display comes after this.
@@ -323,22 +348,25 @@ worker_event(void *userdata, const struct testr_event *ev)
 {
 	struct worker *w = userdata;
 	const struct testr_run_options *o = w->run->opts;
+	int rc = (ev->fields & TESTR_EVENT_TEST_ID) && is_final(ev->status) ?
+		 worker_reported(w, ev->test_id) : TESTR_OK;
 
-	if ((ev->fields & TESTR_EVENT_TEST_ID) && is_final(ev->status))
-		idset_mark(&w->run->handed, ev->test_id);
-	return o->on_store ? o->on_store(o->store_userdata, ev) : 0;
+	if (rc == TESTR_OK && o->on_store)
+		rc = o->on_store(o->store_userdata, ev);
+	return rc;
 }
 
-/* A failure made up by testr, for a dead worker or a lost id: tagged and
+/* A result made up by testr, for a dead worker or a lost id: tagged and
  * routed as the worker's own events are. */
 static int
-synthetic_failure(struct worker *w, const char *test_id, const char *why)
+synthetic_result(struct worker *w, enum testr_status status,
+		 const char *test_id, const char *why)
 {
 	struct testr_event ev = { 0 };
 
 	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP |
 		    TESTR_EVENT_MIME_TYPE | TESTR_EVENT_FILE;
-	ev.status = TESTR_STATUS_FAIL;
+	ev.status = status;
 	ev.runnable = true;
 	ev.eof = true;
 	now(&ev.ts_sec, &ev.ts_nsec);
@@ -348,6 +376,12 @@ synthetic_failure(struct worker *w, const char *test_id, const char *why)
 	ev.file_bytes = (const unsigned char *)why;
 	ev.file_len = strlen(why);
 	return testr_ingest_event(w->ing, &ev);
+}
+
+static int
+synthetic_failure(struct worker *w, const char *test_id, const char *why)
+{
+	return synthetic_result(w, TESTR_STATUS_FAIL, test_id, why);
 }
 
 static int
@@ -368,22 +402,101 @@ report_worker_status(struct worker *w)
 	return rc;
 }
 
-static int
-report_missing(struct worker *w, size_t *missing)
+/* Could @c end the name a longer id extends (test_x in test_x(a))? */
+static bool
+ends_name(char c)
 {
+	return !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+	       !(c >= '0' && c <= '9') && c != '_';
+}
+
+/* Mark in @lost every id that @extra extends; false when none. */
+static bool
+mark_extended(struct idset *lost, const char *extra)
+{
+	char *cut = strdup(extra);
+	bool any = !cut;	/* out of memory: warn about nothing */
+
+	for (size_t p = 1; cut && cut[p]; p++) {
+		char c = cut[p];
+
+		if (!ends_name(c))
+			continue;
+		cut[p] = '\0';
+		if (idset_has(lost, cut)) {
+			idset_mark(lost, cut);
+			any = true;
+		}
+		cut[p] = c;
+	}
+	free(cut);
+	return any;
+}
+
+#define STRAYS_SHOWN 5
+
+/* Results for ids nobody was given, and no expansions: say so. */
+static void
+warn_stray(struct worker *w, const char *id)
+{
+	struct testr_run *run = w->run;
+	char q[256];
+
+	if (run->strays++ < STRAYS_SHOWN)
+		testr_log(run->ctx, TESTR_LOG_WARNING, "%s reported %s, a test "
+			  "it was not given", w->tag,
+			  testr_quote(q, sizeof(q), id, strlen(id)));
+}
+
+/* The ids @w was given and never reported, each once, into @lost. */
+static int
+collect_lost(struct idset *lost, struct worker *w)
+{
+	int rc = idset_init(lost);
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
+		if (!idset_marked(&w->run->handed, w->cmd.ids.v[i]))
+			rc = idset_add(lost, w->cmd.ids.v[i]);
+	for (size_t i = 0; rc == TESTR_OK && i < w->extras.n; i++)
+		if (!mark_extended(lost, w->extras.v[i]))
+			warn_stray(w, w->extras.v[i]);
+	return rc;
+}
+
+/*
+ * Account for the ids @w was given and never reported.  A runner that
+ * exited 0 and reported ids extending one (test_x(a), test_x(b) for
+ * test_x) has run it: it is stored as "exists", which counts no test and
+ * takes a stale entry out of the failing set.  Any other is a failure: a
+ * runner that died or stopped early must not look green.
+ */
+static int
+report_missing(struct worker *w, struct testr_run_result *res)
+{
+	bool ended_well = w->status.exit_code == 0 && w->status.signal == 0;
 	char *why = testr_asprintf("%s was given this test and never reported "
 				   "a result for it; its command was: %s\n",
 				   w->tag, w->command);
-	int rc = why ? TESTR_OK : TESTR_ENOMEM;
+	struct idset lost = { 0 };
+	int rc = why ? collect_lost(&lost, w) : TESTR_ENOMEM;
 
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
-		if (idset_marked(&w->run->handed, w->cmd.ids.v[i]))
+		const char *id = w->cmd.ids.v[i];
+
+		if (idset_marked(&w->run->handed, id) || !idset_has(&lost, id))
 			continue;
-		/* Report each lost id once, even if listed twice. */
-		idset_mark(&w->run->handed, w->cmd.ids.v[i]);
-		(*missing)++;
-		rc = synthetic_failure(w, w->cmd.ids.v[i], why);
+		/* Account for each id once, even if listed twice. */
+		idset_mark(&w->run->handed, id);
+		if (ended_well && idset_marked(&lost, id)) {
+			res->expanded++;
+			rc = synthetic_result(w, TESTR_STATUS_EXISTS, id,
+					      "run as the tests extending its id\n");
+		} else {
+			res->missing++;
+			rc = synthetic_failure(w, id, why);
+		}
 	}
+	idset_dispose(&lost);
 	free(why);
 	return rc;
 }
@@ -424,6 +537,7 @@ worker_start(struct testr_run *run, struct worker *w,
 				       w->cmd.command, w->cmd.id_file);
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
 		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
+	run->n_handed += w->cmd.ids.n;
 	if (rc == TESTR_OK)
 		rc = worker_decoder(w, run->ctx);
 	if (rc < 0)
@@ -456,6 +570,7 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	w->ing = NULL;
 	free(w->command);
 	w->command = NULL;
+	testr_strv_dispose(&w->extras);
 	testr_command_dispose(&w->cmd);
 }
 
@@ -600,6 +715,8 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 {
 	int rc = TESTR_OK;
 
+	run->finishing = true;
+	res->tests = run->reported;
 	for (size_t i = 0; i < run->n_workers; i++) {
 		struct worker *w = &run->workers[i];
 
@@ -611,8 +728,13 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 		if (rc == TESTR_OK)
 			rc = report_worker_status(w);
 		if (rc == TESTR_OK)
-			rc = report_missing(w, &res->missing);
+			rc = report_missing(w, res);
 	}
+	if (run->strays > STRAYS_SHOWN)
+		testr_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
+			  "reported by workers not given them",
+			  run->strays - STRAYS_SHOWN);
+	res->strays = run->strays;
 	return rc;
 }
 
@@ -773,6 +895,9 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 				     known ? &ids : NULL, opts);
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(run, out);
+	/* Asked for everything and given nothing: not a pass. */
+	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters)
+		out->no_tests = out->tests == 0;
 	testr_run_free(run);
 	testr_partition_free(p);
 	testr_strv_dispose(&ids);

@@ -473,6 +473,145 @@ START_TEST(run_names_worker_command_and_signal_of_killed_runner)
 }
 END_TEST
 
+static struct testr_strv *
+ids_of(struct testr_strv *ids, const char *a, const char *b)
+{
+	testr_strv_push(ids, a);
+	if (b)
+		testr_strv_push(ids, b);
+	return ids;
+}
+
+START_TEST(run_counts_a_listed_id_reported_as_its_scenarios_as_run)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	fx.opts.ids = ids_of(&ids, "p.T.test_scenarios", "p.T.test_ok");
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.missing, 0);
+	ck_assert_uint_eq(res.expanded, 1);
+	ck_assert_uint_eq(res.strays, 0);
+	ck_assert_uint_eq(res.tests, 3);
+	ck_assert(saw(&fx.seen, "success p.T.test_scenarios(a) worker-0"));
+	ck_assert(saw(&fx.seen, "success p.T.test_scenarios(b) worker-0"));
+	/* "exists": no count, and a stale failing entry goes. */
+	ck_assert(saw(&fx.seen, "exists p.T.test_scenarios worker-0"));
+	ck_assert(!saw(&fx.seen, "fail"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_scenarios_of_a_runner_that_died_leave_the_listed_id_failed)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	fx.opts.ids = ids_of(&ids, "p.T.test_scenarios", "p.z_crash");
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.expanded, 0);
+	ck_assert_uint_eq(res.missing, 2);
+	ck_assert(saw(&fx.seen, "fail p.T.test_scenarios worker-0"));
+	ck_assert(saw(&fx.seen, "fail p.z_crash worker-0"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_an_id_merely_sharing_a_prefix_is_no_expansion)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	/* "p.test_x" is not run by "p.test_xy(a)": a different test. */
+	setup(&fx, "", NULL);
+	fx.opts.ids = ids_of(&ids, "p.test_silent", "p.test_silent2_scenarios");
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.expanded, 1);
+	ck_assert_uint_eq(res.missing, 1);
+	ck_assert(saw(&fx.seen, "fail p.test_silent worker-0"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+static char warned[512];
+
+static void
+keep_warning(void *userdata, enum testr_log_level level, const char *msg)
+{
+	(void)userdata;
+	if (level == TESTR_LOG_WARNING)
+		snprintf(warned, sizeof(warned), "%s", msg);
+}
+
+START_TEST(run_warns_about_a_test_the_worker_was_not_given)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	warned[0] = '\0';
+	testr_context_set_log(fx.ctx, keep_warning, NULL, TESTR_LOG_WARNING);
+	fx.opts.ids = ids_of(&ids, "a.stray", NULL);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.strays, 1);
+	ck_assert_uint_eq(res.missing, 0);
+	ck_assert_str_eq(warned, "worker-0 reported 'stray.unasked', a test "
+			 "it was not given");
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_of_everything_that_reports_nothing_is_no_tests)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "", NULL);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(res.no_tests);
+	ck_assert_uint_eq(res.tests, 0);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_that_selected_nothing_is_not_no_tests)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv none = TESTR_STRV_INIT;
+	const char *filters[] = { "nomatch" };
+
+	setup(&fx, "a\nb\n", NULL);
+	fx.opts.ids = &none;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(!res.no_tests);
+	fx.opts.ids = NULL;
+	fx.opts.filters = filters;
+	fx.opts.n_filters = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(!res.no_tests);
+	ck_assert_uint_eq(res.tests, 0);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(run_interrupted_stops_workers_without_inventing_failures)
 {
 	struct fixture fx;
@@ -529,6 +668,12 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_tests_filters_select_the_union);
 	HARNESS_ADD(h, run_reports_dead_worker_and_its_lost_ids);
 	HARNESS_ADD(h, run_names_worker_command_and_signal_of_killed_runner);
+	HARNESS_ADD(h, run_counts_a_listed_id_reported_as_its_scenarios_as_run);
+	HARNESS_ADD(h, run_scenarios_of_a_runner_that_died_leave_the_listed_id_failed);
+	HARNESS_ADD(h, run_an_id_merely_sharing_a_prefix_is_no_expansion);
+	HARNESS_ADD(h, run_warns_about_a_test_the_worker_was_not_given);
+	HARNESS_ADD(h, run_of_everything_that_reports_nothing_is_no_tests);
+	HARNESS_ADD(h, run_that_selected_nothing_is_not_no_tests);
 	HARNESS_ADD(h, run_interrupted_stops_workers_without_inventing_failures);
 	HARNESS_ADD(h, run_wraps_workers_in_instances_and_releases_them);
 }

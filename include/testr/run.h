@@ -92,6 +92,12 @@ struct testr_run_result {
 	size_t missing;		/* ids handed to a worker, never reported */
 	size_t ids;		/* ids handed out (0: the runner chose) */
 	bool interrupted;	/* stopped by *interrupted */
+	size_t tests;		/* final results the workers reported */
+	size_t expanded;	/* ids handed out and run as longer ids, as
+				 * test_x(a) and test_x(b) for test_x */
+	size_t strays;		/* results for ids no worker was given that
+				 * extend none it was (warned about) */
+	bool no_tests;		/* asked to run every test, none reported */
 };
 
 /**
@@ -153,7 +159,10 @@ TESTR_API int testr_run_start(struct testr_run **out, struct testr_context *ctx,
  * on_store then on_event.  Then, for a worker that exited non-zero or died
  * by a signal, deliver a failure `process-returncode` naming the worker,
  * its command and the status; and for every id handed to a worker that it
- * never reported, a failure of that id.  On *interrupted the workers are
+ * never reported, a failure of that id, unless the worker exited 0 and
+ * reported ids extending it (test_x(a) for test_x): then an `exists` event
+ * (no test counted; out of the failing set).  Results for ids nobody was
+ * given that extend none are logged as warnings.  On *interrupted the workers are
  * stopped (SIGTERM, then SIGKILL) and no failures are made up.  Instances
  * are released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
  * TESTR_EINTR, or the error a sink returned.
@@ -167,8 +176,9 @@ TESTR_API void testr_run_free(struct testr_run *run);
 /**
  * The whole flow in one call: decide the ids (list when several workers or
  * filters need them), filter, choose the concurrency, partition by
- * group_regex and @opts->duration, start and wait.  Returns as
- * testr_run_wait(), or the first error on the way.
+ * group_regex and @opts->duration, start and wait.  @out->no_tests is set
+ * when every test was asked for (no ids, no filters) and none was
+ * reported.  Returns as testr_run_wait(), or the first error on the way.
  */
 TESTR_API int testr_run_tests(struct testr_run_result *out,
 			      struct testr_context *ctx,

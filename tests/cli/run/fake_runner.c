@@ -17,6 +17,8 @@
  *   flakyN    fails once $FAKE_LOG has N or more lines (the Nth runner)
  *   polluter  succeeds, and breaks every later "victim" in this runner
  *   victim    fails if a polluter ran before it in the same runner
+ *   scenarios is reported as two scenarios, "<id>(a)" and "<id>(b)"
+ *   stray     also reports "stray.unasked", a test it was not given
  * and otherwise succeeds.
  */
 #include <signal.h>
@@ -104,6 +106,17 @@ run_one(const char *id)
 		exit(3);
 	if (strstr(id, "selfkill"))
 		raise(SIGKILL);
+	if (strstr(id, "stray"))
+		emit("stray.unasked", TESTR_STATUS_SUCCESS, NULL, NULL);
+	if (strstr(id, "scenarios")) {
+		char name[4200];
+
+		for (char sc = 'a'; sc <= 'b'; sc++) {
+			snprintf(name, sizeof(name), "%s(%c)", id, sc);
+			emit(name, TESTR_STATUS_SUCCESS, NULL, NULL);
+		}
+		return;
+	}
 	if (strstr(id, "silent"))
 		return;
 	emit(id, TESTR_STATUS_INPROGRESS, NULL, NULL);
