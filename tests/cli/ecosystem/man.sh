@@ -9,7 +9,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 src="$TESTR_SOURCE_DIR/man"
 t="$TESTR_BIN"
-pages="testr.1 testr.conf.5 testr-repository.5 libtestr.3 testr-instance.1"
+pages="testr.1 testr.conf.5 testr-repository.5 libtestr.3 testr-instance.1
+testr-exec.1"
 
 for p in $pages; do
 	[ -f "$src/$p" ] || fail "man/$p is missing"
