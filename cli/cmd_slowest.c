@@ -1,4 +1,7 @@
-/* testr slowest: the slowest tests of the latest run, as a table. */
+/*
+ * testr slowest: the slowest tests of the latest run, as a table; with
+ * --estimates, the duration model's estimates over every known test.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +53,18 @@ time_width(double largest)
 	return digits + 3 + 1;
 }
 
+static int
+add_estimate(void *userdata, const char *test_id,
+	     const struct testr_estimate *est)
+{
+	return add_row(userdata, test_id, est->seconds);
+}
+
 static void
-print_table(const struct rows *r)
+print_table(const struct rows *r, const char *label)
 {
 	int tw = time_width(r->v[0].seconds);
-	size_t w0 = strlen("Test id"), w1 = strlen("Runtime (s)");
+	size_t w0 = strlen("Test id"), w1 = strlen(label);
 	char buf[64];
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -64,7 +74,7 @@ print_table(const struct rows *r)
 		w0 = w > w0 ? w : w0;
 		w1 = (size_t)n > w1 ? (size_t)n : w1;
 	}
-	printf("%-*s  %s\n", (int)w0, "Test id", "Runtime (s)");
+	printf("%-*s  %s\n", (int)w0, "Test id", label);
 	for (size_t i = 0; i < w0; i++)
 		putchar('-');
 	fputs("  ", stdout);
@@ -78,7 +88,7 @@ print_table(const struct rows *r)
 }
 
 static int
-show_slowest(struct testr_context *ctx, bool all)
+show_slowest(struct testr_context *ctx, bool all, bool estimates)
 {
 	struct testr_repo *repo = NULL;
 	struct rows rows = { 0 };
@@ -91,14 +101,17 @@ show_slowest(struct testr_context *ctx, bool all)
 		rc = CLI_EXIT_ERROR;	/* testrepository: exit 3, says nothing */
 		goto done;
 	}
-	if (rc == 0)
+	if (rc == 0 && estimates)
+		rc = testr_repo_slowest_estimates(repo, all ? 0 : 10,
+						  add_estimate, &rows);
+	else if (rc == 0)
 		rc = testr_repo_slowest(repo, all ? 0 : 10, add_row, &rows);
 	if (rc < 0) {
 		rc = cli_report(ctx, rc);
 		goto done;
 	}
 	if (rows.n)
-		print_table(&rows);
+		print_table(&rows, estimates ? "Estimate (s)" : "Runtime (s)");
 	rc = CLI_EXIT_OK;
 done:
 	for (size_t i = 0; i < rows.n; i++)
@@ -111,15 +124,16 @@ done:
 int
 cmd_slowest(int argc, char **argv)
 {
-	bool all = false;
-	const struct cli_flag flags[] = { { "all", &all }, { NULL, NULL } };
+	bool all = false, estimates = false;
+	const struct cli_flag flags[] = { { "all", &all },
+		{ "estimates", &estimates }, { NULL, NULL } };
 	struct testr_context *ctx;
 	int rc = cli_parse_flags_only("slowest", argc, argv, flags);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	ctx = cli_context_new();
-	rc = show_slowest(ctx, all);
+	rc = show_slowest(ctx, all, estimates);
 	testr_context_free(ctx);
 	return rc;
 }

@@ -106,10 +106,14 @@ const struct cli_help cli_helps[] = {
 	    { "--full-results", NULL, "Accepted for compatibility; does "
 	      "nothing." } } },
 	{ "slowest", "Show the slowest tests of the latest run.",
-	  "[--all]",
+	  "[--all] [--estimates]",
 	  "Show the slowest tests of the latest run, with their durations in "
 	  "seconds.",
-	  { { "--all", NULL, "Show every test, not only the ten slowest." } } },
+	  { { "--all", NULL, "Show every test, not only the ten slowest." },
+	    { "--estimates", NULL, "Show the duration model's estimates "
+	      "(the median of each test's recent passing runs) over every "
+	      "test the repository knows, instead of the latest run's "
+	      "durations." } } },
 	{ "stats", "Show statistics about the repository.",
 	  "[--json]",
 	  "Show statistics about the repository, such as how many runs it "

@@ -111,12 +111,16 @@ int repo_scan_file(struct repo_scan *s, struct testr_repo *repo,
 
 /* ---- durations store "times" (repo_times.c) ---- */
 
+struct model_rec;
+
 struct repo_times {
 	struct fileio_map map;
 	const unsigned char *body;	/* first entry line */
 	size_t body_len;
 	uint64_t upto;			/* runs folded in */
 	uint64_t n;
+	unsigned version;		/* 1: last duration only; 2: models */
+	double median;			/* of all estimates; NAN: none (or v1) */
 };
 
 /*
@@ -125,9 +129,17 @@ struct repo_times {
  */
 int repo_times_open(struct repo_times *t, struct testr_repo *repo);
 void repo_times_close(struct repo_times *t);
-/* Look @id up; true and *out set when known. */
+/* Look @id's latest duration up; true and *out set when known. */
 bool repo_times_lookup(const struct repo_times *t, const char *id,
 		       size_t len, double *out);
+/* Look @id's model up; true and *out set when known. */
+bool repo_times_model(const struct repo_times *t, const char *id, size_t len,
+		      struct model_rec *out);
+/* Every test's model in id order, with its escaped id; stops on non-zero. */
+typedef int (*repo_times_fn)(void *userdata, const char *esc, size_t len,
+			     const struct model_rec *m);
+int repo_times_each(const struct repo_times *t, repo_times_fn fn,
+		    void *userdata);
 /*
  * Write a new store: old entries of @old (may be NULL) merged with the timed
  * tests of @tests (they win), stamped as covering @upto runs.
@@ -139,6 +151,24 @@ int repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
 		       uint64_t from, uint64_t to);
 /* Bring the store up to @count runs (rebuilt when absent or corrupt). */
 int repo_times_update(struct testr_repo *repo, uint64_t count);
+
+/* Models rebuilt from stored runs (testrepository's repositories, repair). */
+struct repo_models {
+	struct repo_idmap ids;		/* start_ns holds the index into recs */
+	struct model_rec *recs;
+	size_t cap;
+};
+
+void repo_models_init(struct repo_models *m);
+void repo_models_dispose(struct repo_models *m);
+/* Fold one finished run into @m.  0 or TESTR_ENOMEM. */
+int repo_models_fold(struct repo_models *m, const struct repo_scan *one);
+/* Fold runs [@from, @to) into @m, in order. */
+int repo_models_collect(struct repo_models *m, struct testr_repo *repo,
+			uint64_t from, uint64_t to);
+/* @id's model, NULL when unknown. */
+const struct model_rec *repo_models_find(const struct repo_models *m,
+					 const char *id, size_t len);
 
 /* "%.6f" of @seconds into @buf (room for 40); returns the length. */
 size_t repo_format_seconds(char *buf, double seconds);

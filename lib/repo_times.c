@@ -1,21 +1,28 @@
 /*
- * The durations store "times": one header line, then "<id>\t<seconds>\n"
- * lines sorted by id, so a lookup is a binary search over a mapping of the
- * file and an update is one merge pass.  The header carries a CRC32 of the
+ * The durations store "times": one header line, then one line per test,
+ * "<id>\t<last>\t<estimate>\t<spread>\t<samples>\n" (version 2; version 1
+ * had "<id>\t<seconds>\n"), sorted by id, so a lookup is a binary search
+ * over a mapping of the file and an update is one merge pass.  Each line is
+ * one test's duration model (model.c).  The header carries a CRC32 of the
  * body (corruption means rebuild from the runs) and how many runs it covers
  * (fewer than stored means a writer was killed: fold in the rest).
  */
 #include "config-build.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "context.h"
+#include "model.h"
 #include "repo.h"
 
-#define TIMES_MAGIC "libtestr-durations 1 "
+#define TIMES_MAGIC_1 "libtestr-durations 1 "
+#define TIMES_MAGIC_2 "libtestr-durations 2 "
+/* The header is written last into a fixed-width slot at the start. */
+#define HEADER_WIDTH 128
 
 static bool
 needs_escape(const char *id, size_t len)
@@ -72,22 +79,56 @@ cmp_ids(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* "median=M" of a version 2 header; "-" when nothing is measured. */
+static bool
+parse_median(double *out, const char *s)
+{
+	char *end;
+
+	if (strcmp(s, "-") == 0) {
+		*out = NAN;
+		return true;
+	}
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && isfinite(*out) && *out >= 0;
+}
+
+/* Version 2 carries the project median; version 1 (libtestr before the
+ * duration model) has only the last duration per test. */
+static bool
+scan_header(struct repo_times *t, const char *head, unsigned long *crc)
+{
+	char median[48];
+	int used = 0;
+
+	t->median = NAN;
+	if (sscanf(head, TIMES_MAGIC_1 "runs=%" SCNu64 " tests=%" SCNu64
+		   " crc32=%lx%n", &t->upto, &t->n, crc, &used) == 3) {
+		t->version = 1;
+	} else if (sscanf(head, TIMES_MAGIC_2 "runs=%" SCNu64 " tests=%"
+			  SCNu64 " median=%47s crc32=%lx%n", &t->upto, &t->n,
+			  median, crc, &used) == 4 &&
+		   parse_median(&t->median, median)) {
+		t->version = 2;
+	} else {
+		return false;
+	}
+	return strlen(head) - (size_t)used == strspn(head + used, " ");
+}
+
 static int
 parse_header(struct repo_times *t, const char *path, struct testr_context *ctx)
 {
 	const unsigned char *nl = memchr(t->map.data, '\n', t->map.len);
 	unsigned long crc = 0;
-	char head[160];
+	char head[HEADER_WIDTH + 1];
 	size_t hlen;
-	int used = 0;
 
 	if (!nl || (hlen = (size_t)(nl - t->map.data)) >= sizeof(head))
 		return testr_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header", path);
 	memcpy(head, t->map.data, hlen);
 	head[hlen] = '\0';
-	if (sscanf(head, TIMES_MAGIC "runs=%" SCNu64 " tests=%" SCNu64
-		   " crc32=%lx%n", &t->upto, &t->n, &crc, &used) != 3 ||
-	    hlen - (size_t)used != strspn(head + used, " "))
+	if (!scan_header(t, head, &crc))
 		return testr_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header: '%s'",
 				  path, head);
 	t->body = nl + 1;
@@ -140,9 +181,13 @@ line_at(const struct repo_times *t, size_t lo, size_t pos, size_t *start,
 	*end = nl ? (size_t)(nl - b) : t->body_len;
 }
 
-bool
-repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
-		  double *out)
+/*
+ * Binary search for @id: the rest of its line (after the id's tab) into
+ * [*rest, *rest + *rest_len).  False when absent.
+ */
+static bool
+find_rest(const struct repo_times *t, const char *id, size_t len,
+	  const char **rest, size_t *rest_len)
 {
 	char stackbuf[512], *esc = len * 2 <= sizeof(stackbuf) ? stackbuf :
 				   malloc(len * 2);
@@ -165,7 +210,8 @@ repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
 		if (c == 0 && !tab) {
 			break;		/* malformed line (the CRC passed) */
 		} else if (c == 0) {
-			*out = strtod(line + klen + 1, NULL);
+			*rest = tab + 1;
+			*rest_len = e - s - klen - 1;
 			found = true;
 		} else if (c < 0) {
 			hi = s;
@@ -178,9 +224,77 @@ repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
 	return found;
 }
 
+/* The model of one line's @rest, in either version; false if malformed. */
+static bool
+parse_rest(struct model_rec *out, unsigned version, const char *rest,
+	   size_t len)
+{
+	char buf[48], *end;
+	double v;
+
+	if (version == 2)
+		return model_parse(out, rest, len);
+	model_init(out);
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, rest, len);
+	buf[len] = '\0';
+	v = strtod(buf, &end);
+	if (*end || !isfinite(v))
+		return false;
+	/* Version 1 kept one duration, failed or not: our best sample. */
+	model_observe(out, v, true);
+	return true;
+}
+
+bool
+repo_times_model(const struct repo_times *t, const char *id, size_t len,
+		 struct model_rec *out)
+{
+	const char *rest;
+	size_t rlen;
+
+	return find_rest(t, id, len, &rest, &rlen) &&
+	       parse_rest(out, t->version, rest, rlen);
+}
+
+bool
+repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
+		  double *out)
+{
+	struct model_rec m;
+
+	if (!repo_times_model(t, id, len, &m) || isnan(m.last))
+		return false;
+	*out = m.last;
+	return true;
+}
+
+int
+repo_times_each(const struct repo_times *t, repo_times_fn fn, void *userdata)
+{
+	const char *p = (const char *)t->body, *end = p + t->body_len;
+	int rc = 0;
+
+	while (rc == 0 && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *tab = memchr(p, '\t', (size_t)(nl - p));
+		struct model_rec m;
+
+		if (tab && parse_rest(&m, t->version, tab + 1,
+				      (size_t)(nl - tab - 1)))
+			rc = fn(userdata, p, (size_t)(tab - p), &m);
+		p = nl + 1;
+	}
+	return rc;
+}
+
+/* One test to write: a whole model (a rebuild), or one run's duration. */
 struct new_time {
 	const char *esc;	/* escaped id, NUL-terminated */
+	const struct model_rec *rec;	/* NULL: seconds and passed */
 	double seconds;
+	bool passed;
 };
 
 static int
@@ -191,44 +305,52 @@ by_escaped_id(const void *a, const void *b)
 	return strcmp(x->esc, y->esc);
 }
 
+/* The escaped form of @id: itself, or (rarely) a copy kept in @copies. */
+static const char *
+escaped(const char *id, size_t len, struct testr_strv *copies)
+{
+	char *e;
+
+	if (!needs_escape(id, len))
+		return id;
+	e = malloc(len * 2 + 1);
+	if (!e || testr_strv_push(copies, "") < 0) {
+		free(e);
+		return NULL;
+	}
+	e[repo_escape(e, id, len)] = '\0';
+	free(copies->v[copies->n - 1]);
+	copies->v[copies->n - 1] = e;
+	return e;
+}
+
 /*
- * The timed tests of @tests sorted by escaped id.  Ids that need escaping
- * (rare) get an escaped copy in *out_copies; the others are used in place.
+ * The timed tests of @tests (one run), or every model of @models, sorted
+ * by escaped id into *@out.
  */
 static int
 collect_new(struct new_time **out, size_t *out_n, struct testr_strv *copies,
-	    const struct repo_idmap *tests)
+	    const struct repo_idmap *tests, const struct repo_models *models)
 {
-	struct new_time *v = malloc((tests->n + 1) * sizeof(*v));
+	const struct repo_idmap *ids = models ? &models->ids : tests;
+	struct new_time *v = malloc((ids->n + 1) * sizeof(*v));
 	size_t n = 0;
-	int rc = v ? 0 : TESTR_ENOMEM;
 
-	for (size_t i = 0; rc == 0 && i < tests->n; i++) {
-		const struct repo_test *t = repo_idmap_at(tests, i);
-		char *e;
+	for (size_t i = 0; v && i < ids->n; i++) {
+		const struct repo_test *t = repo_idmap_at(ids, i);
 
-		if (!(t->flags & TEST_TIMED))
+		if (!models && !(t->flags & TEST_TIMED))
 			continue;
-		v[n].seconds = t->seconds;
-		v[n].esc = t->id;
-		if (needs_escape(t->id, t->id_len)) {
-			e = malloc((size_t)t->id_len * 2 + 1);
-			if (!e || testr_strv_push(copies, "") < 0) {
-				free(e);
-				rc = TESTR_ENOMEM;
-				break;
-			}
-			e[repo_escape(e, t->id, t->id_len)] = '\0';
-			free(copies->v[copies->n - 1]);
-			copies->v[copies->n - 1] = e;
-			v[n].esc = e;
+		v[n] = (struct new_time){ escaped(t->id, t->id_len, copies),
+			models ? &models->recs[i] : NULL, t->seconds,
+			!(t->flags & TEST_FAILING) };
+		if (!v[n++].esc) {
+			free(v);
+			v = NULL;
 		}
-		n++;
 	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
+	if (!v)
+		return TESTR_ENOMEM;
 	qsort(v, n, sizeof(*v), by_escaped_id);
 	*out = v;
 	*out_n = n;
@@ -267,6 +389,8 @@ struct body_writer {
 	uint64_t n;
 	uLong crc;
 	struct fileio_out *out;
+	double *est;		/* every test's estimate, for the project median */
+	size_t n_est, cap_est;
 };
 
 /* Lines are staged so the CRC can be computed as they stream out. */
@@ -293,15 +417,56 @@ body_line(struct body_writer *w, const char *esc, size_t len, const char *val,
 }
 
 static int
-body_new_line(struct body_writer *w, const struct new_time *t)
+note_estimate(struct body_writer *w, const struct model_rec *m)
 {
-	char val[40];
-	size_t n = repo_format_seconds(val, t->seconds);
+	double e = model_estimate(m);
 
-	return body_line(w, t->esc, strlen(t->esc), val, n);
+	if (isnan(e))
+		return 0;
+	if (w->n_est == w->cap_est) {
+		size_t cap = w->cap_est ? w->cap_est * 2 : 1024;
+		double *v = realloc(w->est, cap * sizeof(*v));
+
+		if (!v)
+			return TESTR_ENOMEM;
+		w->est = v;
+		w->cap_est = cap;
+	}
+	w->est[w->n_est++] = e;
+	return 0;
 }
 
-/* Merge the sorted old body and the sorted new entries (new ones win). */
+static int
+body_model(struct body_writer *w, const char *esc, size_t len,
+	   const struct model_rec *m)
+{
+	char val[MODEL_LINE_MAX];
+	size_t n = model_format(val, m);
+	int rc = note_estimate(w, m);
+
+	return rc < 0 ? rc : body_line(w, esc, len, val, n);
+}
+
+/* @old (may be NULL) with @t folded on top, written as one line. */
+static int
+body_new_line(struct body_writer *w, const struct new_time *t,
+	      const struct model_rec *old)
+{
+	struct model_rec m;
+
+	if (old)
+		m = *old;
+	else
+		model_init(&m);
+	if (t->rec)
+		model_append(&m, t->rec);
+	else
+		model_observe(&m, t->seconds, t->passed);
+	return body_model(w, t->esc, strlen(t->esc), &m);
+}
+
+/* Merge the sorted old body and the sorted new entries (new ones fold
+ * onto old ones); every line comes out in version 2. */
 static int
 merge(struct body_writer *w, const struct repo_times *old,
       const struct new_time *v, size_t n)
@@ -315,19 +480,22 @@ merge(struct body_writer *w, const struct repo_times *old,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *tab = memchr(p, '\t', (size_t)(nl - p));
 		size_t klen = tab ? (size_t)(tab - p) : 0;
+		struct model_rec m;
+		bool ok = tab && parse_rest(&m, old->version, tab + 1,
+					    (size_t)(nl - tab - 1));
 		int c = 1;
 
 		while (rc == 0 && i < n &&
 		       (c = cmp_ids(v[i].esc, strlen(v[i].esc), p, klen)) < 0)
-			rc = body_new_line(w, &v[i++]);
+			rc = body_new_line(w, &v[i++], NULL);
 		if (rc == 0 && c == 0)
-			rc = body_new_line(w, &v[i++]);
-		else if (rc == 0 && tab)
-			rc = body_line(w, p, klen, tab + 1, (size_t)(nl - tab - 1));
+			rc = body_new_line(w, &v[i++], ok ? &m : NULL);
+		else if (rc == 0 && ok)	/* a malformed line is dropped */
+			rc = body_model(w, p, klen, &m);
 		p = nl + 1;
 	}
 	while (rc == 0 && i < n)
-		rc = body_new_line(w, &v[i++]);
+		rc = body_new_line(w, &v[i++], NULL);
 	if (rc == 0) {
 		w->crc = crc32_z(w->crc, (const Bytef *)w->buf, w->len);
 		rc = fileio_out_write(w->out, w->buf, w->len);
@@ -336,57 +504,144 @@ merge(struct body_writer *w, const struct repo_times *old,
 	return rc;
 }
 
-/*
- * The header goes first but holds the count and CRC of the body: write the
- * body to a scratch file, then the real file from header + scratch.  To keep
- * it to one pass, the header is written last into a fixed-width slot.
- */
-#define HEADER_WIDTH 96
-
-int
-repo_times_write(struct testr_repo *repo, const struct repo_times *old,
-		 const struct repo_idmap *tests, uint64_t upto)
+static int
+write_store(struct testr_repo *repo, const struct repo_times *old,
+	    const struct new_time *v, size_t n, uint64_t upto)
 {
 	struct body_writer w = { .crc = crc32_z(0, NULL, 0), .cap = 1u << 20 };
 	struct fileio_out out;
-	struct new_time *v = NULL;
-	struct testr_strv copies = TESTR_STRV_INIT;
 	char *path = repo_file(repo, "times");
-	char head[HEADER_WIDTH + 1];
-	size_t n = 0;
-	int rc = path ? collect_new(&v, &n, &copies, tests) : TESTR_ENOMEM;
+	char head[HEADER_WIDTH + 1], median[48] = "-";
+	int rc = TESTR_ENOMEM;
 
-	if (rc < 0)
-		goto done;
 	w.buf = malloc(w.cap);
-	rc = w.buf ? fileio_out_open(&out, repo->ctx, path) : TESTR_ENOMEM;
+	if (w.buf && path)
+		rc = fileio_out_open(&out, repo->ctx, path);
 	if (rc < 0)
 		goto done;
 	w.out = &out;
+	/* The header holds the count and CRC of the body: it is written last,
+	 * into a fixed-width slot, to keep this to one pass. */
 	memset(head, ' ', HEADER_WIDTH);
 	rc = fileio_out_write(&out, head, HEADER_WIDTH);
 	if (rc == 0)
 		rc = merge(&w, old, v, n);
+	if (rc == 0 && w.n_est)
+		repo_format_seconds(median, model_median(w.est, w.n_est));
 	if (rc == 0)
 		rc = fileio_out_flush_header(&out, head, HEADER_WIDTH,
-			TIMES_MAGIC "runs=%" PRIu64 " tests=%" PRIu64
-			" crc32=%08lx", upto, w.n, (unsigned long)w.crc);
+			TIMES_MAGIC_2 "runs=%" PRIu64 " tests=%" PRIu64
+			" median=%s crc32=%08lx", upto, w.n, median,
+			(unsigned long)w.crc);
 	if (rc == 0)
 		rc = fileio_out_commit(&out);
 	else
 		fileio_out_abort(&out);
 done:
 	free(w.buf);
-	free(v);
-	testr_strv_dispose(&copies);
+	free(w.est);
 	free(path);
 	return rc;
 }
 
+/* @old (may be NULL) with one run's timed tests (@tests) or with rebuilt
+ * models (@models) folded on top. */
+static int
+write_with(struct testr_repo *repo, const struct repo_times *old,
+	   const struct repo_idmap *tests, const struct repo_models *models,
+	   uint64_t upto)
+{
+	struct new_time *v = NULL;
+	struct testr_strv copies = TESTR_STRV_INIT;
+	size_t n = 0;
+	int rc = collect_new(&v, &n, &copies, tests, models);
+
+	if (rc == 0)
+		rc = write_store(repo, old, v, n, upto);
+	free(v);
+	testr_strv_dispose(&copies);
+	return rc;
+}
+
+int
+repo_times_write(struct testr_repo *repo, const struct repo_times *old,
+		 const struct repo_idmap *tests, uint64_t upto)
+{
+	return write_with(repo, old, tests, NULL, upto);
+}
+
+/* ---- models rebuilt from stored runs ---- */
+
+void
+repo_models_init(struct repo_models *m)
+{
+	memset(m, 0, sizeof(*m));
+	repo_idmap_init(&m->ids);
+}
+
+void
+repo_models_dispose(struct repo_models *m)
+{
+	repo_idmap_dispose(&m->ids);
+	free(m->recs);
+}
+
+/* The model of @id, created empty if new. */
+static struct model_rec *
+models_get(struct repo_models *m, const char *id, size_t len)
+{
+	size_t before = m->ids.n;
+	struct repo_test *t = repo_idmap_get(&m->ids, id, len);
+
+	if (!t)
+		return NULL;
+	if (m->ids.n > before) {
+		if (m->ids.n > m->cap) {
+			size_t cap = m->cap ? m->cap * 2 : 256;
+			struct model_rec *r = realloc(m->recs, cap * sizeof(*r));
+
+			if (!r)
+				return NULL;	/* the id stays, modelless: harmless */
+			m->recs = r;
+			m->cap = cap;
+		}
+		model_init(&m->recs[before]);
+		t->start_ns = (int64_t)before;	/* this map's own use: the index */
+	}
+	return &m->recs[t->start_ns];
+}
+
+const struct model_rec *
+repo_models_find(const struct repo_models *m, const char *id, size_t len)
+{
+	const struct repo_test *t = repo_idmap_find(&m->ids, id, len);
+
+	return t ? &m->recs[t->start_ns] : NULL;
+}
+
+int
+repo_models_fold(struct repo_models *m, const struct repo_scan *one)
+{
+	for (size_t i = 0; i < one->tests.n; i++) {
+		const struct repo_test *t = repo_idmap_at(&one->tests, i);
+		struct model_rec *r;
+
+		if (!(t->flags & TEST_TIMED))
+			continue;
+		r = models_get(m, t->id, t->id_len);
+		if (!r)
+			return TESTR_ENOMEM;
+		model_observe(r, t->seconds, !(t->flags & TEST_FAILING));
+	}
+	return 0;
+}
+
 /* Fold the timed tests of one finished scan into @all (later runs win). */
 static int
-fold_times(struct repo_idmap *all, const struct repo_scan *one)
+fold_times(void *userdata, const struct repo_scan *one)
 {
+	struct repo_idmap *all = userdata;
+
 	for (size_t i = 0; i < one->tests.n; i++) {
 		const struct repo_test *t = repo_idmap_at(&one->tests, i);
 		struct repo_test *a;
@@ -402,9 +657,16 @@ fold_times(struct repo_idmap *all, const struct repo_scan *one)
 	return 0;
 }
 
-int
-repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
-		   uint64_t from, uint64_t to)
+static int
+fold_models(void *userdata, const struct repo_scan *one)
+{
+	return repo_models_fold(userdata, one);
+}
+
+/* Scan runs [@from, @to) in order, each handed to @fold. */
+static int
+each_run(struct testr_repo *repo, uint64_t from, uint64_t to,
+	 int (*fold)(void *, const struct repo_scan *), void *userdata)
 {
 	int rc = 0;
 
@@ -423,7 +685,7 @@ repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
 			rc = 0;
 		}
 		if (rc == 0)
-			rc = fold_times(all, &one);
+			rc = fold(userdata, &one);
 		repo_scan_dispose(&one);
 		free(path);
 	}
@@ -431,10 +693,24 @@ repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
 }
 
 int
+repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
+		   uint64_t from, uint64_t to)
+{
+	return each_run(repo, from, to, fold_times, all);
+}
+
+int
+repo_models_collect(struct repo_models *m, struct testr_repo *repo,
+		    uint64_t from, uint64_t to)
+{
+	return each_run(repo, from, to, fold_models, m);
+}
+
+int
 repo_times_update(struct testr_repo *repo, uint64_t count)
 {
 	struct repo_times old;
-	struct repo_idmap fresh;
+	struct repo_models fresh;
 	uint64_t from = 0;
 	int rc = repo_times_open(&old, repo);
 
@@ -456,11 +732,11 @@ repo_times_update(struct testr_repo *repo, uint64_t count)
 	}
 	if (rc == 0)
 		from = old.upto;
-	repo_idmap_init(&fresh);
-	rc = repo_collect_times(&fresh, repo, from, count);
+	repo_models_init(&fresh);
+	rc = repo_models_collect(&fresh, repo, from, count);
 	if (rc == 0)
-		rc = repo_times_write(repo, from ? &old : NULL, &fresh, count);
-	repo_idmap_dispose(&fresh);
+		rc = write_with(repo, from ? &old : NULL, NULL, &fresh, count);
+	repo_models_dispose(&fresh);
 	repo_times_close(&old);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <testr/pool.h>
 #include <testr/subunit.h>
 #include <testr/repo.h>
+#include <testr/durations.h>
 #include <testr/run.h>
 #include <testr/ingest.h>
 #include <testr/report.h>

@@ -1,0 +1,175 @@
+/*
+ * One test's duration model: its latest duration (what testrepository
+ * keeps, and what --static partitions by) and its last few passing
+ * durations, summarised by their median and median absolute deviation.
+ * A median of several runs is not dragged by one run on a busy machine,
+ * and a failed or interrupted run (often much shorter, or a timeout) is
+ * no sample at all.
+ */
+#include "config-build.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "repo.h"
+
+void
+model_init(struct model_rec *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->last = NAN;
+}
+
+static void
+push_sample(struct model_rec *m, double seconds)
+{
+	if (m->n == MODEL_SAMPLES) {
+		memmove(m->s, m->s + 1, (MODEL_SAMPLES - 1) * sizeof(m->s[0]));
+		m->n--;
+	}
+	m->s[m->n++] = seconds;
+}
+
+void
+model_observe(struct model_rec *m, double seconds, bool counts)
+{
+	m->last = seconds;
+	if (counts && seconds >= 0 && isfinite(seconds))
+		push_sample(m, seconds);
+}
+
+void
+model_append(struct model_rec *m, const struct model_rec *later)
+{
+	if (!isnan(later->last))
+		m->last = later->last;
+	for (uint8_t i = 0; i < later->n; i++)
+		push_sample(m, later->s[i]);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Quickselect would do for the project median too; a sort is simpler and
+ * runs once per write. */
+double
+model_median(double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double
+model_estimate(const struct model_rec *m)
+{
+	double v[MODEL_SAMPLES];
+
+	memcpy(v, m->s, m->n * sizeof(v[0]));
+	return model_median(v, m->n);
+}
+
+double
+model_spread(const struct model_rec *m)
+{
+	double v[MODEL_SAMPLES], med = model_estimate(m);
+
+	if (m->n == 0)
+		return NAN;
+	for (uint8_t i = 0; i < m->n; i++)
+		v[i] = fabs(m->s[i] - med);
+	return 1.4826 * model_median(v, m->n);
+}
+
+/* One value, "-" for none. */
+static size_t
+put_value(char *buf, double v)
+{
+	if (isnan(v)) {
+		buf[0] = '-';
+		buf[1] = '\0';
+		return 1;
+	}
+	return repo_format_seconds(buf, v);
+}
+
+size_t
+model_format(char *buf, const struct model_rec *m)
+{
+	size_t o = put_value(buf, m->last);
+
+	buf[o++] = '\t';
+	o += put_value(buf + o, model_estimate(m));
+	buf[o++] = '\t';
+	o += put_value(buf + o, model_spread(m));
+	buf[o++] = '\t';
+	for (uint8_t i = 0; i < m->n; i++) {
+		if (i)
+			buf[o++] = ',';
+		o += repo_format_seconds(buf + o, m->s[i]);
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+/* A number or "-" ending exactly at @end or at @stop; *@p moves past it. */
+static bool
+parse_value(double *out, const char **p, const char *end, char stop)
+{
+	const char *s = *p;
+	char buf[48], *e;
+	size_t len;
+
+	while (*p < end && **p != stop)
+		(*p)++;
+	len = (size_t)(*p - s);
+	if (len == 1 && *s == '-') {
+		*out = NAN;
+		return true;
+	}
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, &e);
+	return *e == '\0' && isfinite(*out);
+}
+
+static bool
+parse_samples(struct model_rec *m, const char *p, const char *end)
+{
+	while (p < end) {
+		double v;
+
+		if (m->n == MODEL_SAMPLES || !parse_value(&v, &p, end, ',') ||
+		    v < 0)
+			return false;
+		m->s[m->n++] = v;
+		if (p < end && ++p == end)
+			return false;	/* a trailing comma */
+	}
+	return true;
+}
+
+bool
+model_parse(struct model_rec *m, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	double ignored;
+
+	model_init(m);
+	/* The estimate and spread are for readers; they are recomputed. */
+	if (!parse_value(&m->last, &p, end, '\t') || p++ == end ||
+	    !parse_value(&ignored, &p, end, '\t') || p++ == end ||
+	    !parse_value(&ignored, &p, end, '\t') || p++ == end)
+		return false;
+	return parse_samples(m, p, end);
+}

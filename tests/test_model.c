@@ -1,0 +1,118 @@
+/* Unit tests for one test's duration model (lib/model.c). */
+#include <math.h>
+#include <string.h>
+
+#include "../lib/model.h"
+#include "harness.h"
+
+const char harness_module[] = "model";
+
+START_TEST(model_median_resists_one_slow_run)
+{
+	struct model_rec m;
+	const double runs[] = { 1.0, 1.1, 0.9, 12.0, 1.0 };
+
+	model_init(&m);
+	for (size_t i = 0; i < 5; i++)
+		model_observe(&m, runs[i], true);
+	ck_assert_double_eq_tol(model_estimate(&m), 1.0, 1e-9);
+	/* MAD of |0,0.1,0.1,11,0| is 0.1: the outlier barely widens it. */
+	ck_assert_double_eq_tol(model_spread(&m), 0.14826, 1e-9);
+	ck_assert_double_eq_tol(m.last, 1.0, 1e-9);
+}
+END_TEST
+
+START_TEST(model_median_of_an_even_count_averages_the_middle_two)
+{
+	double v[] = { 4, 1, 3, 2 };
+
+	ck_assert_double_eq_tol(model_median(v, 4), 2.5, 1e-12);
+	ck_assert(isnan(model_median(v, 0)));
+}
+END_TEST
+
+START_TEST(model_failed_runs_are_the_latest_but_no_sample)
+{
+	struct model_rec m;
+
+	model_init(&m);
+	ck_assert(isnan(model_estimate(&m)));
+	ck_assert(isnan(model_spread(&m)));
+	model_observe(&m, 2.0, true);
+	model_observe(&m, 0.01, false);		/* failed fast */
+	model_observe(&m, -1.0, true);		/* clock went backwards */
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert_double_eq_tol(model_estimate(&m), 2.0, 1e-12);
+	ck_assert_double_eq_tol(m.last, -1.0, 1e-12);
+}
+END_TEST
+
+START_TEST(model_keeps_only_the_last_eight_samples)
+{
+	struct model_rec m, later;
+
+	model_init(&m);
+	for (int i = 1; i <= 10; i++)
+		model_observe(&m, i, true);
+	ck_assert_uint_eq(m.n, MODEL_SAMPLES);
+	ck_assert_double_eq_tol(m.s[0], 3, 1e-12);
+	ck_assert_double_eq_tol(model_estimate(&m), 6.5, 1e-12);
+	/* Appending newer runs pushes the oldest out, in order. */
+	model_init(&later);
+	model_observe(&later, 20, true);
+	model_observe(&later, 30, false);
+	model_append(&m, &later);
+	ck_assert_uint_eq(m.n, MODEL_SAMPLES);
+	ck_assert_double_eq_tol(m.s[0], 4, 1e-12);
+	ck_assert_double_eq_tol(m.s[7], 20, 1e-12);
+	ck_assert_double_eq_tol(m.last, 30, 1e-12);
+}
+END_TEST
+
+START_TEST(model_line_fields_round_trip)
+{
+	struct model_rec m, back;
+	char buf[MODEL_LINE_MAX];
+
+	model_init(&m);
+	model_observe(&m, 0.5, true);
+	model_observe(&m, 1.5, true);
+	model_observe(&m, 9, false);
+	model_format(buf, &m);
+	ck_assert_str_eq(buf, "9.000000\t1.000000\t0.741300\t0.500000,1.500000");
+	ck_assert(model_parse(&back, buf, strlen(buf)));
+	ck_assert_uint_eq(back.n, 2);
+	ck_assert_double_eq_tol(back.s[1], 1.5, 1e-12);
+	ck_assert_double_eq_tol(back.last, 9, 1e-12);
+	model_init(&m);
+	model_observe(&m, 3, false);
+	model_format(buf, &m);
+	ck_assert_str_eq(buf, "3.000000\t-\t-\t");
+	ck_assert(model_parse(&back, buf, strlen(buf)));
+	ck_assert_uint_eq(back.n, 0);
+}
+END_TEST
+
+START_TEST(model_parse_rejects_malformed_fields)
+{
+	static const char *const bad[] = { "", "1", "1\t2", "1\t2\t3",
+		"x\t-\t-\t", "1\t-\t-\t1,", "1\t-\t-\t-1", "1\t-\t-\t1,,2",
+		"1\t-\t-\t1,2,3,4,5,6,7,8,9", "1\t-\t-\tinf" };
+	struct model_rec m;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!model_parse(&m, bad[i], strlen(bad[i])),
+			      "accepted '%s'", bad[i]);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, model_median_resists_one_slow_run);
+	HARNESS_ADD(h, model_median_of_an_even_count_averages_the_middle_two);
+	HARNESS_ADD(h, model_failed_runs_are_the_latest_but_no_sample);
+	HARNESS_ADD(h, model_keeps_only_the_last_eight_samples);
+	HARNESS_ADD(h, model_line_fields_round_trip);
+	HARNESS_ADD(h, model_parse_rejects_malformed_fields);
+}
