@@ -18,30 +18,7 @@
 
 #include "context.h"
 #include "idset.h"
-
-struct group {
-	const char *key;
-	uint32_t key_len;
-	uint32_t count;
-	uint32_t untimed;
-	double time;
-};
-
-/* A hash table slot: the key's hash, to skip most key comparisons. */
-struct slot {
-	uint32_t hash;
-	uint32_t group;		/* index + 1; 0: empty */
-};
-
-struct grouping {
-	struct group *groups;
-	uint32_t n_groups;
-	uint32_t *gid;		/* the group of each id */
-	struct slot *slots;
-	size_t mask;
-	char **owned_keys;	/* keys copied from the group function */
-	size_t n_owned;
-};
+#include "partition.h"
 
 struct testr_partition {
 	size_t n_workers;
@@ -50,7 +27,7 @@ struct testr_partition {
 	double *time;
 };
 
-static void
+void
 grouping_dispose(struct grouping *g)
 {
 	for (size_t i = 0; i < g->n_owned; i++)
@@ -196,7 +173,7 @@ group_batch(struct grouping *g, const char *const *ids, size_t first,
 	return TESTR_OK;
 }
 
-static int
+int
 group_ids(struct grouping *g, const char *const *ids, size_t n_ids,
 	  const double *durations, const struct testr_partition_options *opts)
 {

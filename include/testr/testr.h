@@ -8,6 +8,7 @@
 #include <testr/filter.h>
 #include <testr/partition.h>
 #include <testr/shard.h>
+#include <testr/sched.h>
 #include <testr/pool.h>
 #include <testr/subunit.h>
 #include <testr/repo.h>

@@ -1,0 +1,342 @@
+/* Unit tests for the work-queue planner (lib/sched.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <testr/testr.h>
+
+#include "harness.h"
+
+const char harness_module[] = "sched";
+
+/* Ids "g<k>.t<i>", @n of them in @groups groups (0: ungrouped "t<i>"). */
+static char **
+make_ids(size_t n, size_t groups)
+{
+	char **ids = malloc(n * sizeof(*ids));
+
+	for (size_t i = 0; i < n; i++) {
+		char buf[64];
+
+		if (groups)
+			snprintf(buf, sizeof(buf), "g%zu.t%zu", i % groups, i);
+		else
+			snprintf(buf, sizeof(buf), "t%zu", i);
+		ids[i] = strdup(buf);
+	}
+	return ids;
+}
+
+static void
+free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+static int
+prefix_group(void *userdata, const char *id, const char **key, size_t *len)
+{
+	const char *dot = strchr(id, '.');
+
+	(void)userdata;
+	if (!dot)
+		return 0;
+	*key = id;
+	*len = (size_t)(dot - id);
+	return 1;
+}
+
+static struct testr_sched *
+plan(char **ids, size_t n, const double *d, size_t workers,
+     enum testr_sched_mode mode, double startup, bool grouped)
+{
+	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
+	struct testr_sched *s = NULL;
+
+	o.mode = mode;
+	o.startup = startup;
+	if (grouped)
+		o.group_key = prefix_group;
+	ck_assert_int_eq(testr_sched_new(&s, NULL, (const char *const *)ids, n,
+					 d, workers, &o), 0);
+	return s;
+}
+
+/* Every id in exactly one batch. */
+static void
+ck_each_once(const struct testr_sched *s, size_t n)
+{
+	unsigned char *seen = calloc(n, 1);
+	size_t total = 0;
+
+	for (size_t b = 0; b < testr_sched_batches(s); b++) {
+		size_t k;
+		const size_t *idx = testr_sched_batch(s, b, &k);
+
+		ck_assert_uint_gt(k, 0);
+		for (size_t i = 0; i < k; i++) {
+			ck_assert_uint_lt(idx[i], n);
+			ck_assert_msg(!seen[idx[i]]++, "id %zu twice", idx[i]);
+		}
+		total += k;
+	}
+	ck_assert_uint_eq(total, n);
+	free(seen);
+}
+
+START_TEST(sched_runs_every_id_exactly_once_in_every_mode)
+{
+	static const size_t workers[] = { 1, 3, 8, 64, 1000 };
+	char **ids = make_ids(500, 37);
+	double d[500];
+
+	for (size_t i = 0; i < 500; i++)
+		d[i] = i % 7 == 0 ? NAN : 0.001 * (double)((i * 7919) % 1000);
+	for (enum testr_sched_mode m = TESTR_SCHED_AUTO; m <= TESTR_SCHED_PULL; m++)
+		for (size_t w = 0; w < 5; w++)
+			for (int g = 0; g < 2; g++) {
+				struct testr_sched *s = plan(ids, 500, d, workers[w],
+							     m, 0.01, g);
+
+				ck_each_once(s, 500);
+				testr_sched_free(s);
+			}
+	free_ids(ids, 500);
+}
+END_TEST
+
+START_TEST(sched_batches_shrink_longest_first)
+{
+	char **ids = make_ids(1000, 0);
+	double d[1000];
+	struct testr_sched *s;
+	size_t nb;
+
+	/* Equal tests but the first, long one; no start-up cost. */
+	for (size_t i = 0; i < 1000; i++)
+		d[i] = i == 0 ? 3.0 : 0.01;
+	s = plan(ids, 1000, d, 4, TESTR_SCHED_BATCHES, 0, false);
+	nb = testr_sched_batches(s);
+	/* Work 12.99 over 4 workers: the 3 s test first, alone. */
+	{
+		size_t k;
+		const size_t *idx = testr_sched_batch(s, 0, &k);
+
+		ck_assert_uint_eq(k, 1);
+		ck_assert_uint_eq(idx[0], 0);
+	}
+	/* Then about 1/8 of what is left, shrinking to single tests. */
+	ck_assert_double_eq_tol(testr_sched_batch_seconds(s, 1), 10.0 / 8, 0.011);
+	for (size_t b = 2; b < nb; b++)
+		ck_assert_double_le(testr_sched_batch_seconds(s, b),
+				    testr_sched_batch_seconds(s, b - 1) + 1e-9);
+	ck_assert_double_eq_tol(testr_sched_batch_seconds(s, nb - 1), 0.01, 1e-9);
+	ck_assert_uint_lt(nb, 100);	/* guided: logarithmically many */
+	testr_sched_free(s);
+	free_ids(ids, 1000);
+}
+END_TEST
+
+START_TEST(sched_batches_cost_at_least_ten_startups)
+{
+	char **ids = make_ids(1000, 0);
+	double d[1000];
+	struct testr_sched *s;
+	size_t nb;
+
+	for (size_t i = 0; i < 1000; i++)
+		d[i] = 0.01;	/* 10 s in all */
+	s = plan(ids, 1000, d, 4, TESTR_SCHED_BATCHES, 0.05, false);
+	nb = testr_sched_batches(s);
+	for (size_t b = 0; b + 1 < nb; b++)	/* the last takes what is left */
+		ck_assert_double_ge(testr_sched_batch_seconds(s, b), 0.5 - 1e-9);
+	/* ...and no batch above a worker's fair share. */
+	ck_assert_double_le(testr_sched_batch_seconds(s, 0), 2.5 + 1e-9);
+	testr_sched_free(s);
+	free_ids(ids, 1000);
+}
+END_TEST
+
+START_TEST(sched_keeps_every_group_whole_in_one_batch)
+{
+	char **ids = make_ids(600, 40);
+	double d[600];
+	int owner[40];
+
+	for (size_t i = 0; i < 600; i++)
+		d[i] = 0.001 * (double)(i % 13 + 1);
+	for (enum testr_sched_mode m = TESTR_SCHED_AUTO; m <= TESTR_SCHED_PULL; m++) {
+		struct testr_sched *s = plan(ids, 600, d, 8, m, 0, true);
+
+		for (int g = 0; g < 40; g++)
+			owner[g] = -1;
+		for (size_t b = 0; b < testr_sched_batches(s); b++) {
+			size_t k;
+			const size_t *idx = testr_sched_batch(s, b, &k);
+
+			for (size_t i = 0; i < k; i++) {
+				int g = (int)(idx[i] % 40);
+
+				ck_assert_msg(owner[g] == -1 || owner[g] == (int)b,
+					      "group %d split (mode %d)", g, m);
+				owner[g] = (int)b;
+			}
+		}
+		testr_sched_free(s);
+	}
+	free_ids(ids, 600);
+}
+END_TEST
+
+/* The plan as one line per batch: "worker: ids". */
+static void
+ck_plan_is_partition(const struct testr_sched *s, char **ids, size_t n,
+		     const double *d, size_t workers, bool grouped)
+{
+	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
+	struct testr_partition *p;
+	size_t b = 0;
+
+	if (grouped)
+		po.group_key = prefix_group;
+	ck_assert_int_eq(testr_partition_new(&p, NULL, (const char *const *)ids,
+					     n, d, workers, &po), 0);
+	for (size_t w = 0; w < workers; w++) {
+		size_t pn, sn;
+		const size_t *pi = testr_partition_worker(p, w, &pn);
+		const size_t *si;
+
+		if (pn == 0)
+			continue;
+		ck_assert_uint_lt(b, testr_sched_batches(s));
+		ck_assert_uint_eq(testr_sched_batch_worker(s, b), w);
+		si = testr_sched_batch(s, b++, &sn);
+		ck_assert_uint_eq(sn, pn);
+		ck_assert_mem_eq(si, pi, pn * sizeof(*pi));
+	}
+	ck_assert_uint_eq(b, testr_sched_batches(s));
+	testr_partition_free(p);
+}
+
+START_TEST(sched_degenerates_to_the_static_partition_when_batching_gains_nothing)
+{
+	char **ids = make_ids(300, 30);
+	double d[300];
+	struct testr_sched *s;
+
+	/* Exact durations: one list per worker is already balanced. */
+	for (size_t i = 0; i < 300; i++)
+		d[i] = 0.01 * (double)(i % 17 + 1);
+	s = plan(ids, 300, d, 4, TESTR_SCHED_AUTO, 0.2, true);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_STATIC);
+	ck_plan_is_partition(s, ids, 300, d, 4, true);
+	testr_sched_free(s);
+	/* Short tests and an expensive start-up: the same. */
+	for (size_t i = 0; i < 300; i++)
+		d[i] = 0.0001;
+	s = plan(ids, 300, d, 8, TESTR_SCHED_AUTO, 0.5, false);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_STATIC);
+	ck_plan_is_partition(s, ids, 300, d, 8, false);
+	testr_sched_free(s);
+	free_ids(ids, 300);
+}
+END_TEST
+
+START_TEST(sched_static_mode_is_exactly_the_partition)
+{
+	char **ids = make_ids(200, 11);
+	double d[200];
+	struct testr_sched *s;
+
+	for (size_t i = 0; i < 200; i++)	/* timed, partly and untimed */
+		d[i] = i % 11 < 3 ? NAN : i % 5 == 0 ? NAN : 0.1 * (double)(i % 9);
+	s = plan(ids, 200, d, 6, TESTR_SCHED_STATIC, 0, true);
+	ck_plan_is_partition(s, ids, 200, d, 6, true);
+	testr_sched_free(s);
+	s = plan(ids, 200, NULL, 3, TESTR_SCHED_STATIC, 0, false);
+	ck_plan_is_partition(s, ids, 200, NULL, 3, false);
+	testr_sched_free(s);
+	free_ids(ids, 200);
+}
+END_TEST
+
+START_TEST(sched_queues_when_durations_are_unknown_or_uncertain)
+{
+	char **ids = make_ids(400, 0);
+	double d[400], spread[400];
+	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
+	struct testr_sched *s;
+
+	/* Nothing known (a first run): the queue, sized by test counts. */
+	s = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, 0.005, false);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_BATCHES);
+	ck_assert_uint_gt(testr_sched_batches(s), 8);
+	testr_sched_free(s);
+	/* Known but noisy (30 %): the queue absorbs the noise. */
+	for (size_t i = 0; i < 400; i++) {
+		d[i] = 0.01 + 0.1 * (double)(i % 10);
+		spread[i] = 0.3 * d[i];
+	}
+	o.spread = spread;
+	o.startup = 0.005;
+	ck_assert_int_eq(testr_sched_new(&s, NULL, (const char *const *)ids,
+					 400, d, 8, &o), 0);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_BATCHES);
+	testr_sched_free(s);
+	free_ids(ids, 400);
+}
+END_TEST
+
+START_TEST(sched_predicts_the_makespan_of_the_plan)
+{
+	char *ids[] = { "a", "b", "c", "d" };
+	double d[] = { 4, 3, 2, 1 };
+	struct testr_sched *s;
+
+	/* Static LPT on 2 workers: {4, 1} and {3, 2}: 5 s, plus one start. */
+	s = plan(ids, 4, d, 2, TESTR_SCHED_STATIC, 0.5, false);
+	ck_assert_double_eq_tol(testr_sched_makespan(s), 5.5, 1e-9);
+	testr_sched_free(s);
+	/* Pull: one start per worker, each test its own batch. */
+	s = plan(ids, 4, d, 2, TESTR_SCHED_PULL, 0.5, false);
+	ck_assert_uint_eq(testr_sched_batches(s), 4);
+	ck_assert_double_eq_tol(testr_sched_makespan(s), 5.5, 1e-9);
+	testr_sched_free(s);
+}
+END_TEST
+
+START_TEST(sched_rejects_zero_workers_and_bad_options)
+{
+	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
+	struct testr_sched *s = (void *)1;
+	const char *id = "a";
+
+	ck_assert_int_eq(testr_sched_new(&s, NULL, &id, 1, NULL, 0, NULL),
+			 TESTR_EINVAL);
+	ck_assert_ptr_null(s);
+	o.version = 2;
+	ck_assert_int_eq(testr_sched_new(&s, NULL, &id, 1, NULL, 1, &o),
+			 TESTR_EINVAL);
+	/* No ids: an empty plan. */
+	ck_assert_int_eq(testr_sched_new(&s, NULL, NULL, 0, NULL, 4, NULL), 0);
+	ck_assert_uint_eq(testr_sched_batches(s), 0);
+	testr_sched_free(s);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, sched_runs_every_id_exactly_once_in_every_mode);
+	HARNESS_ADD(h, sched_batches_shrink_longest_first);
+	HARNESS_ADD(h, sched_batches_cost_at_least_ten_startups);
+	HARNESS_ADD(h, sched_keeps_every_group_whole_in_one_batch);
+	HARNESS_ADD(h, sched_degenerates_to_the_static_partition_when_batching_gains_nothing);
+	HARNESS_ADD(h, sched_static_mode_is_exactly_the_partition);
+	HARNESS_ADD(h, sched_queues_when_durations_are_unknown_or_uncertain);
+	HARNESS_ADD(h, sched_predicts_the_makespan_of_the_plan);
+	HARNESS_ADD(h, sched_rejects_zero_workers_and_bad_options);
+}
