@@ -124,7 +124,10 @@ enum cli_color {
 int cli_color_parse(enum cli_color *out, const char *when);
 
 /*
- * The live progress line of testr run (cli/progress.c).  Use:
+ * The progress of testr run (cli/progress.c): on a terminal a live status
+ * line, elsewhere stdout flushed event by event and a "testr: N/M tests"
+ * line on stderr every TESTR_PROGRESS_INTERVAL seconds (default 10); -q
+ * keeps only the flushing.  Use:
  *
  *	struct cli_progress *pg = cli_progress_new(stdout, color);
  *	cli_progress_wrap(pg, &opts.on_event, &opts.event_userdata,
@@ -134,9 +137,8 @@ int cli_color_parse(enum cli_color *out, const char *when);
  *	... run ...
  *	cli_progress_free(pg);		(erases the line; before the summary)
  *
- * cli_progress_new() returns NULL when @out is not a terminal (or TERM is
- * dumb): every other call accepts NULL and does nothing, so the output is
- * then exactly the plain output.
+ * cli_progress_new() returns NULL only when out of memory; every other
+ * call accepts NULL and does nothing.
  */
 struct cli_progress;
 

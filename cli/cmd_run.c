@@ -226,7 +226,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->store_userdata = w;
 	o->on_command = cli_show_running;
 	o->command_userdata = stderr;
-	o->on_output = cli_write_stdout;
+	o->on_output = cli_write_stderr;
 	o->durations = repo_durations;
 	o->durations_userdata = s->repo;
 	o->interrupted = &interrupted;
@@ -344,7 +344,7 @@ run_isolated(struct run_session *s, const struct testr_strv *given)
 	o.n_args = s->args.n_testargs;
 	o.on_command = cli_show_running;
 	o.command_userdata = stderr;
-	o.on_output = cli_write_stdout;
+	o.on_output = cli_write_stderr;
 	o.interrupted = &interrupted;
 	for (size_t i = 0; given && i < given->n && rc == TESTR_OK; i++)
 		rc = testr_strv_push(&ids, given->v[i]);

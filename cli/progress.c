@@ -1,10 +1,13 @@
 /*
- * The live progress line of `testr run` on a terminal.  It sits between the
- * run and the plain display: before the display writes anything the line is
- * erased, afterwards it is drawn again, so failures and `running=` lines
- * scroll up above one status line that updates in place.  Off a terminal
- * there is no progress at all and the output stays exactly the plain one.
+ * The progress of `testr run`.  It sits between the run and the plain
+ * display.  On a terminal it is one live status line: before the display
+ * writes anything (a failure, a running= line, a test program's stderr
+ * line) the line is erased, afterwards it is drawn again, so everything
+ * else scrolls up above one line that updates in place.  Off a terminal (a
+ * CI log) the display's output is flushed as it comes, and a short
+ * "testr: progress" line goes to stderr every few seconds.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 #define REDRAW_NS 50000000L	/* at most 20 redraws a second */
 #define TICK_NS 500000000L	/* keep the clocks moving during a long test */
+#define PLAIN_TICK_S 10		/* off a terminal: a progress line this often */
 
 struct worker {
 	char *test;		/* the test in progress, or NULL */
@@ -33,6 +37,8 @@ struct cli_progress {
 	pthread_t ticker;
 	bool ticking, stop;
 	FILE *out;
+	bool live;		/* the status line on a terminal */
+	long interval_s;	/* off it: seconds between progress lines; 0 none */
 	bool color;
 	bool drawn;
 	size_t expected;	/* 0: unknown */
@@ -81,9 +87,30 @@ want_color(enum cli_color color)
 }
 
 static void draw(struct cli_progress *p, bool force);
+static void report(struct cli_progress *p);
 
-/* Redraw every TICK_NS until told to stop, so elapsed time and ETA move
- * during a long test too.  Only redraws a line that is shown. */
+/* When the ticker next wakes: TICK_NS on a terminal, else the interval. */
+static void
+next_tick(const struct cli_progress *p, struct timespec *until)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	if (!p->live) {
+		until->tv_sec += p->interval_s;
+		return;
+	}
+	until->tv_nsec += TICK_NS;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * On a terminal, redraw every TICK_NS until told to stop, so elapsed time
+ * and ETA move during a long test too (only a line that is shown).  Off
+ * it, print a progress line every interval, so a CI log shows the run is
+ * alive even while one test takes minutes.
+ */
 static void *
 tick(void *arg)
 {
@@ -92,15 +119,14 @@ tick(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += TICK_NS;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&p->stop_cond, &p->lock, &until);
-		if (!p->stop && p->drawn)
+		next_tick(p, &until);
+		while (!p->stop && pthread_cond_timedwait(&p->stop_cond,
+				&p->lock, &until) != ETIMEDOUT)
+			;
+		if (!p->stop && p->live && p->drawn)
 			draw(p, true);
+		else if (!p->stop && !p->live)
+			report(p);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -132,24 +158,39 @@ stop_ticker(struct cli_progress *p)
 	p->ticking = false;
 }
 
+/* TESTR_PROGRESS_INTERVAL: seconds between plain progress lines (0: none). */
+static long
+plain_interval(void)
+{
+	const char *env = getenv("TESTR_PROGRESS_INTERVAL");
+	char *end;
+	long v;
+
+	if (!env || !*env)
+		return PLAIN_TICK_S;
+	v = strtol(env, &end, 10);
+	return *end || v < 0 ? PLAIN_TICK_S : v;
+}
+
 struct cli_progress *
 cli_progress_new(FILE *out, enum cli_color color)
 {
-	struct cli_progress *p;
+	struct cli_progress *p = calloc(1, sizeof(*p));
 	const char *term = getenv("TERM");
 
-	/* A dumb terminal cannot erase a line: stay plain there too. */
-	if (!isatty(fileno(out)) || (term && strcmp(term, "dumb") == 0))
-		return NULL;
-	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	/* A dumb terminal cannot erase a line: plain there too. */
+	p->live = isatty(fileno(out)) && !(term && strcmp(term, "dumb") == 0) &&
+		  !cli_quiet;
+	p->interval_s = cli_quiet ? 0 : plain_interval();
 	p->out = out;
 	p->color = want_color(color);
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
-	start_ticker(p);
+	if (p->live || p->interval_s > 0)
+		start_ticker(p);
 	return p;
 }
 
@@ -194,7 +235,7 @@ since(const struct timespec *t)
 static void
 erase(struct cli_progress *p)
 {
-	if (!p->drawn)
+	if (!p->live || !p->drawn)
 		return;
 	fputs("\r\033[K", p->out);
 	fflush(p->out);
@@ -351,6 +392,8 @@ draw(struct cli_progress *p, bool force)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!p->live)
+		return;
 	if (!force && p->drawn && since(&p->last_draw) < REDRAW_NS / 1e9)
 		return;
 	if (p->expected)
@@ -379,6 +422,26 @@ draw(struct cli_progress *p, bool force)
 	fflush(p->out);
 	p->drawn = true;
 	p->last_draw = now;
+}
+
+/* Off a terminal: "testr: 12/40 tests, 1 failed, 0:30 elapsed, 0:45 left". */
+static void
+report(struct cli_progress *p)
+{
+	char el[32], left[32] = "?";
+	double elapsed = since(&p->start), e = eta(p, elapsed);
+
+	clock_text(el, sizeof(el), elapsed);
+	if (e >= 0)
+		clock_text(left, sizeof(left), e);
+	fflush(stdout);
+	if (p->expected)
+		fprintf(stderr, "testr: %zu/%zu tests", p->done, p->expected);
+	else
+		fprintf(stderr, "testr: %zu tests", p->done);
+	fprintf(stderr, ", %zu failed, %s elapsed, %s left\n", p->failed, el,
+		left);
+	fflush(stderr);
 }
 
 static int

@@ -21,6 +21,7 @@
 #include "ini.h"
 #include "idset.h"
 #include "process.h"
+#include "strbuf.h"
 
 /* ---- listing ---------------------------------------------------------- */
 
@@ -286,6 +287,7 @@ struct worker {
 	struct proc_status status;
 	struct testr_ingest *ing;	/* its stdout, decoded and delivered */
 	struct testr_strv extras;	/* reported, never handed out */
+	struct strbuf err;		/* stderr bytes after the last newline */
 };
 
 struct testr_run {
@@ -546,8 +548,11 @@ worker_start(struct testr_run *run, struct worker *w,
 	if (rc < 0)
 		return rc;
 	tell_command(run->opts, w->command);
+	/* With on_output, stderr comes through it (whole lines), so a
+	 * display can keep it apart from its own output; else inherited. */
 	rc = proc_spawn(&w->proc, run->ctx, w->command,
-			PROC_PIPE_STDOUT | PROC_OWN_GROUP);
+			PROC_PIPE_STDOUT | PROC_OWN_GROUP |
+			(run->opts->on_output ? PROC_PIPE_STDERR : 0));
 	if (rc == TESTR_OK) {
 		w->group = w->proc.pid;
 		proc_guard_watch(&run->guard, w->group);
@@ -571,6 +576,8 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	w->instance = NULL;
 	testr_ingest_free(w->ing);
 	w->ing = NULL;
+	free(w->err.s);
+	w->err = (struct strbuf)STRBUF_INIT;
 	free(w->command);
 	w->command = NULL;
 	testr_strv_dispose(&w->extras);
@@ -661,12 +668,41 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 	return rc;
 }
 
+/* Hand on_output what @w printed on stderr up to its last newline; at the
+ * end (@len 0) the rest too, with a newline of its own. */
+static int
+worker_stderr(struct testr_run *run, struct worker *w, const char *buf,
+	      size_t len)
+{
+	const struct testr_run_options *o = run->opts;
+	size_t whole;
+	int rc = strbuf_addn(&w->err, buf, len);
+
+	if (rc == TESTR_OK && len == 0 && w->err.len &&
+	    w->err.s[w->err.len - 1] != '\n')
+		rc = strbuf_addn(&w->err, "\n", 1);
+	for (whole = w->err.len; whole && w->err.s[whole - 1] != '\n'; whole--)
+		;
+	if (!whole && w->err.len >= 65536)	/* no newline in sight */
+		whole = w->err.len;
+	if (rc == TESTR_OK && whole)
+		rc = o->on_output(o->output_userdata, w->err.s, whole);
+	if (whole) {
+		memmove(w->err.s, w->err.s + whole, w->err.len - whole);
+		w->err.len -= whole;
+	}
+	return rc < 0 ? rc : TESTR_OK;
+}
+
+/* Descriptor @index: a worker's stdout, or (from n_workers on) stderr. */
 static int
 pump_data(void *userdata, size_t index, const void *buf, size_t len)
 {
 	struct testr_run *run = userdata;
-	struct worker *w = &run->workers[index];
+	struct worker *w = &run->workers[index % run->n_workers];
 
+	if (index >= run->n_workers)
+		return worker_stderr(run, w, buf, len);
 	if (len == 0)
 		return testr_ingest_finish(w->ing);
 	return testr_ingest_feed(w->ing, buf, len);
@@ -700,14 +736,17 @@ stop_workers(struct testr_run *run)
 static int
 pump_workers(struct testr_run *run)
 {
-	int *fds = malloc((run->n_workers ? run->n_workers : 1) * sizeof(int));
+	size_t n = run->n_workers;
+	int *fds = malloc((n ? 2 * n : 1) * sizeof(int));
 	int rc;
 
 	if (!fds)
 		return TESTR_ENOMEM;
-	for (size_t i = 0; i < run->n_workers; i++)
+	for (size_t i = 0; i < n; i++) {
 		fds[i] = run->workers[i].proc.out_fd;
-	rc = proc_pump(run->ctx, fds, run->n_workers, pump_data, run,
+		fds[n + i] = run->workers[i].proc.err_fd;	/* -1: inherited */
+	}
+	rc = proc_pump(run->ctx, fds, 2 * n, pump_data, run,
 		       run->opts->interrupted);
 	free(fds);
 	return rc;

@@ -652,6 +652,21 @@ START_TEST(run_wraps_workers_in_instances_and_releases_them)
 }
 END_TEST
 
+START_TEST(run_hands_worker_stderr_to_on_output_in_whole_lines)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a_stderr\nb_stderr\n", NULL);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	/* The runner's last words lack a newline: they get one. */
+	ck_assert_str_eq(fx.seen.output, "stderr from a_stderr\n"
+			 "stderr from b_stderr\nlast words after b_stderr\n");
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -676,4 +691,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_that_selected_nothing_is_not_no_tests);
 	HARNESS_ADD(h, run_interrupted_stops_workers_without_inventing_failures);
 	HARNESS_ADD(h, run_wraps_workers_in_instances_and_releases_them);
+	HARNESS_ADD(h, run_hands_worker_stderr_to_on_output_in_whole_lines);
 }

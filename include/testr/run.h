@@ -68,7 +68,12 @@ struct testr_run_options {
 	/* Told `<command>` before each spawn (show it as running=...). */
 	testr_command_fn on_command;
 	void *command_userdata;
-	/* Bytes the user must see, e.g. a failed listing's output. */
+	/*
+	 * Bytes the user must see: a failed listing's output, and every line
+	 * the workers print on stderr, as it comes (whole lines; a last line
+	 * without a newline gets one).  NULL: the workers' stderr is
+	 * inherited.
+	 */
 	testr_write_fn on_output;
 	void *output_userdata;
 	/* Recorded durations, for balancing; NULL: none known. */

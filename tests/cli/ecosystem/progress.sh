@@ -4,13 +4,11 @@
 # elapsed, an ETA from recorded durations and each worker's test; failures
 # shown as they happen; colour per NO_COLOR and --color; and off a terminal
 # exactly the plain output.
-set -eu
-tmp=$(mktemp -d)
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 sock="$tmp/tmux.sock"
 trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 t="$TESTR_BIN"
-py=/usr/bin/python3
+py=$PY
 fixture="$TESTR_SOURCE_DIR/tests/cli/ecosystem/progress-fixture"
 
 mkdir "$tmp/proj"
@@ -68,8 +66,8 @@ echo "$raw" | grep -q '\^\[\[K' || fail "the line is not updated in place"
 echo "$raw" | grep -q 'Ran 6 tests' || fail "no summary on the terminal"
 
 # 3. The terminal shows exactly the plain output once the status lines are
-#    taken out.
-"$t" run --parallel --concurrency 2 > plain3.out 2>&1 || true
+#    taken out (and, off the terminal, the periodic progress lines).
+TESTR_PROGRESS_INTERVAL=0 "$t" run --parallel --concurrency 2 > plain3.out 2>&1 || true
 strip_progress "$tmp/run2.raw" > tty3.out
 normalise plain3.out > a
 normalise tty3.out > b
@@ -126,4 +124,20 @@ done
 grep -q '^EXIT=0' screen || fail "tmux run: $(cat screen)"
 grep -q '^Ran 6 tests' screen || fail "no summary on screen: $(cat screen)"
 grep -q ' tests  .* failed' screen && fail "status line left on screen: $(cat screen)"
+
+# 6. A test program's stderr never corrupts the status line: the line is
+#    cleared, the stderr line printed whole, the status drawn again below.
+tmux -S "$sock" new-session -d -x 120 -y 40 -s noisy \
+	"cd '$tmp/proj' && PROGRESS_SLEEP=1 PROGRESS_STDERR='slow.bravo slow.echo' TERM=xterm '$t' run --parallel --concurrency 2; echo EXIT=\$?; sleep 30"
+for _ in $(seq 1 300); do
+	sleep 0.1
+	tmux -S "$sock" capture-pane -p -t noisy > screen
+	grep -q '^EXIT=' screen && break
+done
+grep -q '^EXIT=0' screen || fail "noisy run: $(cat screen)"
+for id in slow.bravo slow.echo; do
+	grep -qx "stderr line from $id *" screen ||
+		fail "stderr of $id not on a line of its own: $(cat screen)"
+done
+grep -q ' tests  .* failed' screen && fail "status line text left on screen: $(cat screen)"
 echo "ok: progress line under script and tmux; plain output off a terminal"

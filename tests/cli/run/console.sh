@@ -1,7 +1,7 @@
 #!/bin/sh
 # What testr run and list-tests print, and where: results on stdout,
-# running= lines on stderr (hidden by -q), and a closing summary that lists
-# the failed ids with the counts.
+# running= lines on stderr (hidden by -q), a closing summary that lists
+# the failed ids with the counts; and in a CI log, everything as it happens.
 . "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 
 # list-tests prints exactly the ids: its output is a valid --load-list, and
@@ -54,4 +54,32 @@ same "run's closing summary" "$tmp/want" "$tmp/tail.sorted"
 expect_rc 0 testr run --partial v.ok1
 must_have "$tmp/out" "Totals: 1 passed, 0 failed, 0 skipped"
 must_lack "$tmp/out" "FAILED"
+# Off a terminal (a CI log), output comes as it happens.  c.await passes
+# only once the log already holds the failure of c.fail1, which ran first.
+project ci "$(printf 'c.fail1\nc.await')"
+FAKE_AWAIT_FILE="$tmp/out" FAKE_AWAIT_TEXT="FAIL: c.fail1" expect_rc 1 testr run
+must_lack "$tmp/out" "FAIL: c.await"
+must_have "$tmp/out" "FAILED (id=0, failures=1)"
+
+# ...a progress line comes every TESTR_PROGRESS_INTERVAL seconds (10 by
+# default): p.await passes only once stderr holds one, mid-run...
+project alive "p.await"
+TESTR_PROGRESS_INTERVAL=1 FAKE_AWAIT_FILE="$tmp/err" \
+	FAKE_AWAIT_TEXT=" tests, 0 failed, " expect_rc 0 testr run
+grep -q '^testr: 0 tests, 0 failed, [0-9:]* elapsed, ? left$' "$tmp/err" ||
+	fail "progress line: $(cat "$tmp/err")"
+# (-q: none, while a test sleeps through several intervals.)
+project calm "q.sleep2500"
+TESTR_PROGRESS_INTERVAL=1 expect_rc 0 testr -q run
+[ ! -s "$tmp/err" ] || fail "-q printed: $(cat "$tmp/err")"
+
+# ...and every stderr line of the test program is shown, whole, even the
+# last one without a newline.
+project noise "$(printf 'n.one_stderr\nn.two_stderr')"
+expect_rc 0 testr run --isolated
+for id in n.one_stderr n.two_stderr; do
+	grep -qx "stderr from $id" "$tmp/err" || fail "stderr of $id: $(cat "$tmp/err")"
+	grep -qx "last words after $id" "$tmp/err" ||
+		fail "last stderr line of $id not whole: $(cat "$tmp/err")"
+done
 echo "ok: stdout holds results, running= is on stderr, the summary lists failures"

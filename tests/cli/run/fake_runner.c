@@ -19,6 +19,10 @@
  *   victim    fails if a polluter ran before it in the same runner
  *   scenarios is reported as two scenarios, "<id>(a)" and "<id>(b)"
  *   stray     also reports "stray.unasked", a test it was not given
+ *   stderr    prints "stderr from ID" on stderr, and the runner's last
+ *             words are "last words after ID", without a newline
+ *   await     waits (up to 30 s) until file $FAKE_AWAIT_FILE contains the
+ *             text $FAKE_AWAIT_TEXT; fails if it never does
  * and otherwise succeeds.
  */
 #include <signal.h>
@@ -90,6 +94,34 @@ runs_logged(void)
 }
 
 static bool polluted;
+static const char *last_words;	/* an id: say so on exit, no newline */
+
+/* Does the file @path contain @text yet?  Polled for "await". */
+static bool
+file_has(const char *path, const char *text)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char buf[65536];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return text && strstr(buf, text);
+}
+
+static bool
+awaited(void)
+{
+	struct timespec tick = { 0, 50000000L };
+
+	for (int i = 0; i < 600; i++) {
+		if (file_has(getenv("FAKE_AWAIT_FILE"), getenv("FAKE_AWAIT_TEXT")))
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return false;
+}
 
 static void
 run_one(const char *id)
@@ -120,6 +152,15 @@ run_one(const char *id)
 	if (strstr(id, "silent"))
 		return;
 	emit(id, TESTR_STATUS_INPROGRESS, NULL, NULL);
+	if (strstr(id, "stderr")) {
+		fprintf(stderr, "stderr from %s\n", id);
+		fflush(stderr);
+		last_words = id;
+	}
+	if (strstr(id, "await") && !awaited()) {
+		emit(id, TESTR_STATUS_FAIL, "traceback", "the awaited text never came\n");
+		return;
+	}
 	if ((ms = number_after(id, "sleep")) > 0) {
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -201,6 +242,8 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < ids.n; i++)
 			run_one(ids.v[i]);
 	}
+	if (last_words)
+		fprintf(stderr, "last words after %s", last_words);
 	testr_strv_dispose(&ids);
 	return 0;
 }

@@ -3,7 +3,8 @@
     runner.py [--list] [--load-list FILE]
 
 Tests sleep PROGRESS_SLEEP seconds each (default 0.4); the ids named in
-PROGRESS_FAIL (space separated) fail.
+PROGRESS_FAIL (space separated) fail; those in PROGRESS_STDERR print
+"stderr line from ID" on stderr half way through.
 """
 import datetime
 import os
@@ -33,10 +34,15 @@ def main(argv):
         return 0
     pause = float(os.environ.get('PROGRESS_SLEEP', '0.4'))
     failing = os.environ.get('PROGRESS_FAIL', '').split()
+    noisy = os.environ.get('PROGRESS_STDERR', '').split()
     for test_id in ids:
         out.status(test_id=test_id, test_status='inprogress', timestamp=now())
         sys.stdout.flush()
-        time.sleep(pause)
+        time.sleep(pause / 2)
+        if test_id in noisy:
+            sys.stderr.write('stderr line from %s\n' % test_id)
+            sys.stderr.flush()
+        time.sleep(pause / 2)
         if test_id in failing:
             out.status(test_id=test_id, test_status='fail', timestamp=now(),
                        file_name='traceback', mime_type='text/plain;charset=utf8',
