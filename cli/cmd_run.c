@@ -16,6 +16,8 @@ struct run_args {
 	size_t concurrency;
 	enum cli_color color;
 	const char *load_list;
+	const char *shard_text;		/* --shard I/N or auto */
+	struct testr_shard shard;
 	char **filters;
 	size_t n_filters;
 	char **testargs;
@@ -102,16 +104,17 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	bool concurrency = len == 13 && strncmp(arg, "--concurrency", 13) == 0;
 	bool load_list = len == 11 && strncmp(arg, "--load-list", 11) == 0;
 	bool color = len == 7 && strncmp(arg, "--color", 7) == 0;
+	bool shard = len == 7 && strncmp(arg, "--shard", 7) == 0;
 
-	if (!concurrency && !load_list && !color)
+	if (!concurrency && !load_list && !color && !shard)
 		return cli_unknown_option("run", arg);
 	if (!value && *i + 1 >= argc)
 		return cli_usage_error("run", "option '%.*s' needs a value",
 				       (int)len, arg);
 	if (!value)
 		value = argv[++*i];
-	if (load_list) {
-		a->load_list = value;
+	if (load_list || shard) {
+		*(load_list ? &a->load_list : &a->shard_text) = value;
 		return CLI_EXIT_OK;
 	}
 	if (color)
@@ -230,6 +233,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->durations = repo_durations;
 	o->durations_userdata = s->repo;
 	o->interrupted = &interrupted;
+	o->shard = s->args.shard_text ? &s->args.shard : NULL;
 }
 
 /* Store the run and print its summary; the exit code of one run. */
@@ -375,7 +379,9 @@ static int
 run_selected(struct run_session *s)
 {
 	struct testr_strv ids = TESTR_STRV_INIT;
-	bool given, partial = s->args.partial || s->args.failing;
+	/* A shard runs part of the suite: other shards' failures stay. */
+	bool given, partial = s->args.partial || s->args.failing ||
+			      s->args.shard_text;
 	int rc = choose_ids(s, &ids, &given), exit_code;
 
 	if (rc < 0)
@@ -645,6 +651,17 @@ session_close(struct run_session *s, int exit_code)
 	return exit_code;
 }
 
+/* --shard I/N, or --shard auto: the CI system's environment. */
+static int
+resolve_shard(struct run_args *a, struct testr_context *ctx)
+{
+	if (!a->shard_text)
+		return TESTR_OK;
+	if (strcmp(a->shard_text, "auto") == 0)
+		return testr_shard_from_env(&a->shard, ctx);
+	return testr_shard_parse(&a->shard, ctx, a->shard_text);
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -661,7 +678,9 @@ cmd_run(int argc, char **argv)
 	}
 	s.ctx = cli_context_new();
 	catch_signals();
-	rc = session_open(&s, true);
+	rc = resolve_shard(&s.args, s.ctx);
+	if (rc == TESTR_OK)
+		rc = session_open(&s, true);
 	if (rc < 0)
 		exit_code = cli_report(s.ctx, rc);
 	else if (s.args.analyze_isolation)

@@ -93,6 +93,9 @@ const struct cli_help cli_helps[] = {
 	      "per line." },
 	    { "--partial", NULL, "Only some tests run: tests that did not "
 	      "run stay failing." },
+	    { "--shard", "I/N", "Run shard I of N (from 0), balanced by "
+	      "recorded durations; 'auto' reads the CI system's variables.  "
+	      "Implies --partial." },
 	    { "--subunit", NULL, "Print the results as a subunit v2 stream." },
 	    { "--until-failure", NULL, "Repeat the run until a test fails." },
 	    { "--isolated", NULL, "Run each test in its own test process." },

@@ -883,6 +883,23 @@ plan_run(struct testr_partition **out, struct testr_context *ctx,
 	return rc;
 }
 
+/* Keep only the ids of opts->shard, balanced by the durations. */
+static int
+shard_ids(struct testr_strv *ids, struct testr_context *ctx,
+	  const struct testr_config *cfg, const struct testr_run_options *opts)
+{
+	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
+	double *t = NULL;
+	int rc = durations_for(&t, ids, opts);
+
+	po.group_key = group_of;
+	po.group_userdata = (void *)cfg;
+	if (rc == TESTR_OK)
+		rc = testr_shard_select(ids, ctx, t, opts->shard, &po);
+	free(t);
+	return rc;
+}
+
 /* The ids to run: given, or listed (and filtered) when they are needed. */
 static int
 select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
@@ -895,7 +912,8 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	*known = opts->ids != NULL;
 	for (size_t i = 0; *known && rc == 0 && i < opts->ids->n; i++)
 		rc = testr_strv_push(ids, opts->ids->v[i]);
-	if (rc == TESTR_OK && !*known && (workers > 1 || opts->n_filters)) {
+	if (rc == TESTR_OK && !*known &&
+	    (workers > 1 || opts->n_filters || opts->shard)) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;
 	}
@@ -906,6 +924,8 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 			rc = testr_filter_apply(filter, ids);
 	}
 	testr_filter_free(filter);
+	if (rc == TESTR_OK && opts->shard)
+		rc = shard_ids(ids, ctx, cfg, opts);
 	return rc;
 }
 
@@ -938,7 +958,8 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(run, out);
 	/* Asked for everything and given nothing: not a pass. */
-	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters)
+	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters &&
+	    !opts->shard)
 		out->no_tests = out->tests == 0;
 	testr_run_free(run);
 	testr_partition_free(p);

@@ -23,6 +23,7 @@
 #include <testr/config.h>
 #include <testr/partition.h>
 #include <testr/pool.h>
+#include <testr/shard.h>
 #include <testr/subunit.h>
 
 #ifdef __cplusplus
@@ -84,11 +85,13 @@ struct testr_run_options {
 	/* testr_run_tests() tells the plan here before starting; may be NULL. */
 	testr_run_plan_fn on_plan;
 	void *plan_userdata;
+	/* Run only this shard of the (listed, filtered) ids; NULL: all. */
+	const struct testr_shard *shard;
 };
 
 #define TESTR_RUN_OPTIONS_INIT \
 	{ 1, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
