@@ -14,6 +14,7 @@
 
 #include "context.h"
 #include "repo.h"
+#include "repo_storable.h"
 
 struct testr_repo_writer {
 	struct testr_repo *repo;
@@ -24,6 +25,8 @@ struct testr_repo_writer {
 	bool finished;		/* commit was tried: no more events */
 	struct fileio_out run;
 	struct repo_scan scan;
+	unsigned notes;		/* kinds of degraded events already reported */
+	uint64_t n_degraded;	/* events stored in a degraded form */
 };
 
 /* Temporary files left by killed writers (we hold the lock: none is live). */
@@ -143,16 +146,45 @@ writer_finished(struct testr_repo_writer *w)
 			  w->committed ? "committed" : "failed to commit");
 }
 
+/* The first event of each degraded kind is named in a warning. */
+static void
+note_degraded(struct testr_repo_writer *w, const struct repo_storable *st,
+	      const struct testr_event *ev)
+{
+	char id[96];
+	const char *what = repo_storable_describe(st->notes & ~w->notes);
+
+	w->n_degraded++;
+	if (!(st->notes & ~w->notes))
+		return;
+	w->notes |= st->notes;
+	testr_quote(id, sizeof(id), ev->test_id ? ev->test_id : "",
+		    ev->test_id ? strlen(ev->test_id) : 0);
+	testr_log(w->repo->ctx, TESTR_LOG_WARNING,
+		  "%s/%" PRIu64 ": test %s: %s (see testr-repository(5))",
+		  w->repo->path, w->id, id, what);
+}
+
 TESTR_API int
 testr_repo_writer_add(struct testr_repo_writer *w, const struct testr_event *ev)
 {
+	struct repo_storable st;
 	int rc;
 
 	if (w->finished)
 		return writer_finished(w);
-	rc = testr_subunit_encode_v2(w->repo->ctx, ev, write_run, &w->run);
+	/* Whatever the event holds, it is stored: an event v2 cannot hold
+	 * as it came is stored in a documented degraded form. */
+	rc = repo_storable_make(&st, ev);
+	if (rc == 0 && st.notes)
+		note_degraded(w, &st, ev);
 	if (rc == 0)
-		rc = repo_scan_event(&w->scan, ev);
+		rc = repo_storable_encode(w->repo->ctx, &st.ev, write_run,
+					  &w->run);
+	/* Count what was stored, so re-reading the run gives the same. */
+	if (rc == 0)
+		rc = repo_scan_event(&w->scan, &st.ev);
+	repo_storable_dispose(&st);
 	return rc;
 }
 

@@ -715,6 +715,122 @@ START_TEST(repo_durations_damaged_during_a_run_are_rebuilt_at_commit)
 }
 END_TEST
 
+/* The ids of a stored run's events, joined with spaces. */
+static int
+join_ids(void *userdata, const struct testr_event *ev)
+{
+	char *buf = userdata;
+
+	if ((ev->fields & TESTR_EVENT_TEST_ID) && ev->status != 0)
+		snprintf(buf + strlen(buf), 256 - strlen(buf), "%s%s",
+			 *buf ? " " : "", ev->test_id);
+	return 0;
+}
+
+START_TEST(repo_id_that_is_not_utf8_is_stored_escaped_with_the_run)
+{
+	struct fixture f;
+	char ids[256] = "";
+	const char *tags[] = { "worker-0", "t\xc3" };
+	struct testr_event ev = { 0 };
+	struct testr_repo_writer *w;
+	uint64_t id;
+
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TAGS;
+	ev.tags = tags;
+	ev.n_tags = 2;
+	ev.test_id = "bad\xff\xfe\xc3\xa9";	/* two bad bytes, then an e-acute */
+	ev.status = TESTR_STATUS_FAIL;
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	ev.test_id = "ok";
+	ev.status = TESTR_STATUS_SUCCESS;
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_int_eq(testr_repo_read_run(f.repo, id, join_ids, ids), 0);
+	ck_assert_str_eq(ids, "bad\\xff\\xfe\xc3\xa9 ok");
+	ck_failing(f.repo, "bad\\xff\\xfe\xc3\xa9");
+	fixture_dispose(&f);
+}
+END_TEST
+
+/* Store one event with timestamp @sec.@nsec between two ordinary tests. */
+static struct testr_run_summary
+store_with_time(struct fixture *f, int64_t sec, uint32_t nsec)
+{
+	struct testr_repo_writer *w;
+	struct testr_event ev = { 0 };
+	struct testr_run_summary sum;
+	const struct spec a = { "a", TESTR_STATUS_SUCCESS, 0, 1 };
+	const struct spec b = { "b", TESTR_STATUS_FAIL, 2, 3 };
+	uint64_t id;
+
+	ck_assert_int_eq(testr_repo_writer_new(&w, f->repo, NULL), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &a), 0);
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
+	ev.test_id = "odd";
+	ev.status = TESTR_STATUS_FAIL;
+	ev.ts_sec = sec;
+	ev.ts_nsec = nsec;
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &b), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_int_eq(testr_repo_run_summary(&sum, f->repo, id), 0);
+	return sum;
+}
+
+START_TEST(repo_timestamp_v2_cannot_hold_is_dropped_not_the_run)
+{
+	struct fixture f;
+	const int64_t secs[] = { -1, (int64_t)UINT32_MAX + 1, INT64_MIN };
+	struct testr_run_summary sum;
+
+	fixture_init(&f);
+	for (size_t i = 0; i < 3; i++) {
+		sum = store_with_time(&f, secs[i], 0);
+		ck_assert_uint_eq(sum.tests_run, 3);
+		ck_assert_uint_eq(sum.failures, 2);
+		/* the run's time comes from the timestamps that were kept */
+		ck_assert_double_eq_tol(sum.time_taken, 3, 1e-6);
+	}
+	ck_failing(f.repo, "odd b");
+	fixture_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_strings_too_long_for_any_packet_are_cut_not_the_run)
+{
+	struct fixture f;
+	size_t big = 5u << 20;
+	char *id = malloc(big + 1);
+	struct testr_repo_writer *w;
+	struct testr_event ev = { 0 };
+	struct testr_strv ids = TESTR_STRV_INIT;
+	uint64_t run;
+
+	memset(id, 'i', big);
+	id[big] = '\0';
+	fixture_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ev.fields = TESTR_EVENT_TEST_ID;
+	ev.test_id = id;
+	ev.status = TESTR_STATUS_FAIL;
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&run, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_int_eq(testr_repo_failing_ids(&ids, f.repo), 0);
+	ck_assert_uint_eq(ids.n, 1);
+	ck_assert_uint_eq(strlen(ids.v[0]), 512u * 1024u);
+	ck_assert_int_eq(strncmp(ids.v[0], id, 512u * 1024u), 0);
+	testr_strv_dispose(&ids);
+	free(id);
+	fixture_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -742,4 +858,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_legacy_format_is_upgraded_by_the_first_write);
 	HARNESS_ADD(h, repo_durations_while_writing_do_not_wait_for_ourselves);
 	HARNESS_ADD(h, repo_durations_damaged_during_a_run_are_rebuilt_at_commit);
+	HARNESS_ADD(h, repo_id_that_is_not_utf8_is_stored_escaped_with_the_run);
+	HARNESS_ADD(h, repo_timestamp_v2_cannot_hold_is_dropped_not_the_run);
+	HARNESS_ADD(h, repo_strings_too_long_for_any_packet_are_cut_not_the_run);
 }
