@@ -10,7 +10,8 @@ set -eu
 top=$(cd -P "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 testr=${TESTR:-$build/cli/testr}	# TESTR=/usr/bin/testr runs the Python tool
-fail() { echo "dogfood: FAIL: $*" >&2; exit 1; }
+export TESTR_SOURCE_DIR="$top" TESTR_BUILD_DIR="$build" TESTR_BIN="$testr"
+. "$top/tests/cli/lib.sh"
 
 # What meson test runs: the unit programs and the tests each one holds.
 expected=0
@@ -23,8 +24,7 @@ for name in $(meson test -C "$build" --no-rebuild --suite unit --list 2>/dev/nul
 done
 [ "$programs" -gt 0 ] || fail "meson lists no unit programs in $build"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$tmp
 cp "$top/.testr.conf" "$work/"
 ln -s "$top/tests" "$work/tests"
 cd "$work"

@@ -3,12 +3,9 @@
 # testrepository 0.0.20's testr does: the same exit code, the same message
 # where testrepository has one, and where it only has a traceback, one line
 # naming the file, the line and the option.
-set -eu
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 ours=$TESTR_BIN
-theirs=/usr/bin/testr
+theirs=$PYTESTR
 n=0
 
 # run TOOL DIR ARGS...: exit code in $rc, stderr in DIR/err
@@ -30,8 +27,8 @@ setup() {
 	done
 }
 
-# same NAME CONFIG MESSAGE CMD...: both tools exit 3 printing MESSAGE
-same() {
+# both_refuse NAME CONFIG MESSAGE CMD...: both tools exit 3 printing MESSAGE
+both_refuse() {
 	name=$1 conf=$2 msg=$3
 	shift 3
 	setup "$name" "$conf"
@@ -64,15 +61,15 @@ clearer() {
 }
 
 for cmd in run list-tests; do
-	same "$cmd-missing" '' 'No .testr.conf config file' $cmd
-	same "$cmd-no-command" '[DEFAULT]
+	both_refuse "$cmd-missing" '' 'No .testr.conf config file' $cmd
+	both_refuse "$cmd-no-command" '[DEFAULT]
 test_id_option=--load-list $IDFILE
 ' 'No test_command option present in .testr.conf' $cmd
-	same "$cmd-no-idoption" '[DEFAULT]
+	both_refuse "$cmd-no-idoption" '[DEFAULT]
 test_command=echo $IDOPTION $LISTOPT
 test_list_option=--list
 ' 'No test_id_option option present in .testr.conf' $cmd
-	same "$cmd-no-listopt" '[DEFAULT]
+	both_refuse "$cmd-no-listopt" '[DEFAULT]
 test_command=echo $LISTOPT
 ' 'No test_list_option option present in .testr.conf' $cmd
 	clearer "$cmd-bad-regex" '[DEFAULT]

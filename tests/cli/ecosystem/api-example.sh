@@ -2,10 +2,7 @@
 # examples/api-example.c, the program in libtestr(3), builds against an
 # installed libtestr with nothing but pkg-config, and runs the check project:
 # lists, partitions by recorded durations, runs the workers, stores the run.
-set -eu
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 src="$TESTR_SOURCE_DIR"
 
 # The man page shows exactly this program.

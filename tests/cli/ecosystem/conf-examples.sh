@@ -2,10 +2,7 @@
 # Every example .testr.conf in testr.conf(5) loads with libtestr, in the
 # syntax it claims, and each libconfuse example means what the INI example
 # before it means.
-set -eu
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 dump="$TESTR_BUILD_DIR/tests/cli/ecosystem/conf-dump"
 page="$TESTR_SOURCE_DIR/man/testr.conf.5"
 

@@ -2,11 +2,8 @@
 # The unit-test harness speaks subunit v2 for testr: ids exactly as --list
 # prints them, an inprogress and a final event with timestamps per test,
 # --load-list honoured; tests/testr-suite.sh lists every unit program's ids.
-set -eu
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-py=/usr/bin/python3
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
+py=$PY
 prog="$TESTR_BUILD_DIR/tests/test_strv"
 [ -x "$prog" ] || fail "no $prog"
 

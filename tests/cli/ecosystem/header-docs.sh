@@ -2,8 +2,8 @@
 # Every declaration in the public headers carries a doc comment: each
 # TESTR_API declaration, typedef, struct and enum is directly preceded by a
 # comment (or, for a struct/enum field list, documented inside).
-set -eu
-/usr/bin/python3 - "$TESTR_SOURCE_DIR/include/testr" <<'PY'
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
+$PY - "$TESTR_SOURCE_DIR/include/testr" <<'PY'
 import os, re, sys
 inc = sys.argv[1]
 bad = []

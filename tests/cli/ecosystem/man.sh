@@ -3,10 +3,7 @@
 # warning, installed by meson install, and complete: testr(1) documents every
 # command and option the built testr knows, testr.conf(5) every option and
 # every $VARIABLE.
-set -eu
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 src="$TESTR_SOURCE_DIR/man"
 t="$TESTR_BIN"
 pages="testr.1 testr.conf.5 testr-repository.5 libtestr.3 testr-instance.1
