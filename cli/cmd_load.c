@@ -1,5 +1,6 @@
 /*
- * testr load: store subunit streams (files, or stdin) as one run.  Each
+ * testr load: store subunit (or, with --format tap, TAP) streams (files,
+ * or stdin) as one run.  Each
  * stream is one worker: its events are tagged "worker-N".  The run is shown
  * as it streams in, as testr last shows it.
  */
@@ -14,6 +15,7 @@
 
 struct load {
 	struct testr_context *ctx;
+	enum testr_ingest_protocol protocol;
 	struct testr_repo_writer *writer;
 	struct cli_summary *display;	/* NULL with --subunit */
 	const char *source;
@@ -40,6 +42,7 @@ load_stream(struct load *l, const char *path, size_t worker)
 	int rc = full ? TESTR_OK : TESTR_ENOMEM;
 
 	l->source = strcmp(path, "-") == 0 ? "stdin" : path;
+	o.protocol = l->protocol;
 	o.worker = worker;
 	o.source = l->source;
 	o.on_store = testr_repo_writer_event_fn;
@@ -119,6 +122,45 @@ check_files(char **files, int n)
 	return CLI_EXIT_OK;
 }
 
+/*
+ * Take "--format NAME" / "--format=NAME" out of argv (the shared parser
+ * knows only flags).  Returns CLI_EXIT_OK or a usage error.
+ */
+static int
+take_format(int *argc, char **argv, enum testr_ingest_protocol *out)
+{
+	int j = 1, rc = CLI_EXIT_OK;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *name = NULL;
+
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--format") == 0) {
+			if (i + 1 == *argc)
+				return cli_usage_error("load", "--format needs a "
+						       "value: subunit or tap");
+			name = argv[++i];
+		} else if (strncmp(argv[i], "--format=", 9) == 0) {
+			name = argv[i] + 9;
+		} else {
+			argv[j++] = argv[i];
+			continue;
+		}
+		if (testr_ingest_protocol_from_name(out, name) != 0)
+			rc = cli_usage_error("load", "unknown --format '%s' "
+					     "(expected subunit or tap)", name);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return CLI_EXIT_OK;
+}
+
 int
 cmd_load(int argc, char **argv)
 {
@@ -129,8 +171,10 @@ cmd_load(int argc, char **argv)
 		{ NULL, NULL } };
 	struct load l = { 0 };
 	struct testr_repo *repo = NULL;
-	int first, rc = cli_parse_flags("load", argc, argv, flags, &first);
+	int first, rc = take_format(&argc, argv, &l.protocol);
 
+	if (rc == CLI_EXIT_OK)
+		rc = cli_parse_flags("load", argc, argv, flags, &first);
 	if (rc != CLI_EXIT_OK || (rc = check_files(argv + first, argc - first)))
 		return rc;
 	l.ctx = cli_context_new();

@@ -65,7 +65,9 @@ const struct cli_help cli_helps[] = {
 	      "is none." },
 	    { "--subunit", NULL, "Print the run as a subunit v2 stream." },
 	    { "--full-results", NULL, "Accepted for compatibility; does "
-	      "nothing." } } },
+	      "nothing." },
+	    { "--format", "FORMAT", "Read the streams as FORMAT: subunit "
+	      "(v2 or v1, the default) or tap (TAP 13/14)." } } },
 	{ "quickstart", "From nothing to a parallel test run, step by step.",
 	  "",
 	  "Print a short guide that takes a project from nothing to a "

@@ -46,7 +46,7 @@ static const char *const known_options[] = {
 	"test_command", "test_id_option", "test_list_option",
 	"test_id_list_default", "test_run_concurrency", "filter_tags",
 	"group_regex", "instance_provision", "instance_execute",
-	"instance_dispose",
+	"instance_dispose", "test_format",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -130,6 +130,20 @@ line_of(const char *buf, const char *name)
 	return 0;
 }
 
+/* The stream formats a runner may speak: the names
+ * testr_ingest_protocol_from_name() knows. */
+static int
+check_test_format(struct loader *ld, const char *value, unsigned int line)
+{
+	char detail[128];
+
+	if (strcmp(value, "subunit") == 0 || strcmp(value, "tap") == 0)
+		return TESTR_OK;
+	snprintf(detail, sizeof(detail), "unknown format '%.60s' (expected "
+		 "subunit or tap)", value);
+	return loader_fail(ld, TESTR_EPARSE, line, "test_format: ", detail);
+}
+
 /* group_regex is compiled now, so a bad one is a load error. */
 static int
 set_group_regex(struct loader *ld, const char *pattern, unsigned int line)
@@ -163,6 +177,9 @@ validate_option(cfg_t *table, cfg_opt_t *opt)
 	if (strcmp(known_options[k], "group_regex") == 0 &&
 	    set_group_regex(ld, cfg_opt_getnstr(opt, 0), ld->lines[k]) < 0)
 		return -1;
+	if (strcmp(known_options[k], "test_format") == 0 &&
+	    check_test_format(ld, cfg_opt_getnstr(opt, 0), ld->lines[k]) < 0)
+		return -1;
 	return 0;
 }
 
@@ -182,6 +199,7 @@ new_table(void)
 		CFG_STR("instance_provision", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_execute", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_dispose", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_format", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */

@@ -144,6 +144,20 @@ on_corrupt(void *userdata, uint64_t offset, const char *what)
 		ing->opts.on_corrupt(ing->opts.corrupt_userdata, offset, what);
 }
 
+TESTR_API int
+testr_ingest_protocol_from_name(enum testr_ingest_protocol *out,
+				const char *name)
+{
+	/* config.c's test_format check accepts the same names. */
+	if (strcmp(name, "subunit") == 0)
+		*out = TESTR_INGEST_AUTO;
+	else if (strcmp(name, "tap") == 0)
+		*out = TESTR_INGEST_TAP;
+	else
+		return TESTR_EINVAL;
+	return TESTR_OK;
+}
+
 /* The reader for the protocol.  Another stream format gets its reader
  * here, behind the same feed/finish calls; corruption it reports becomes
  * a failure like any other. */

@@ -508,11 +508,16 @@ report_missing(struct worker *w, struct testr_run_result *res)
 
 /* The worker's stdout goes through the one ingest path (ingest.h). */
 static int
-worker_decoder(struct worker *w, struct testr_context *ctx)
+worker_decoder(struct worker *w, struct testr_context *ctx,
+	       const struct testr_config *cfg)
 {
 	struct testr_ingest_options o = TESTR_INGEST_OPTIONS_INIT;
+	const char *format = testr_config_get(cfg, "test_format");
 
-	o.protocol = TESTR_INGEST_AUTO;
+	/* The config loader has checked the name. */
+	if (format && testr_ingest_protocol_from_name(&o.protocol, format))
+		return testr_fail(ctx, TESTR_EINVAL, "test_format: unknown "
+				  "format '%s'", format);
 	o.worker = w->number;
 	o.on_store = worker_event;
 	o.store_userdata = w;
@@ -544,7 +549,7 @@ worker_start(struct testr_run *run, struct worker *w,
 		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
 	run->n_handed += w->cmd.ids.n;
 	if (rc == TESTR_OK)
-		rc = worker_decoder(w, run->ctx);
+		rc = worker_decoder(w, run->ctx, cfg);
 	if (rc < 0)
 		return rc;
 	tell_command(run->opts, w->command);

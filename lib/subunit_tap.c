@@ -35,7 +35,7 @@
 
 #define TAP_LINE_MAX SUBUNIT_NOISE_MAX
 #define TAP_TEXT_MIME "text/plain; charset=utf8"
-#define TAP_YAML_MIME "application/yaml; charset=utf8"
+#define TAP_YAML_MIME "text/x-yaml; charset=utf8"
 #define PLAN_ID "TAP plan"
 #define BAIL_ID "Bail out!"
 

@@ -522,6 +522,25 @@ START_TEST(config_bad_group_regex_names_file_line_option_and_pcre_error)
 }
 END_TEST
 
+START_TEST(config_test_format_is_subunit_or_tap_in_either_syntax)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ntest_command=a\n"
+				 "test_format=tap\n"), 0);
+	ck_assert_str_eq(GET(&f, "test_format"), "tap");
+	ck_assert_int_eq(fx_load(&f, "test_command = \"a\"\n"
+				 "test_format = subunit\n"), 0);
+	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ntest_command=a\n"
+				 "test_format=junit\n"), TESTR_EPARSE);
+	ck_assert_ptr_null(f.cfg);
+	ck_assert_str_eq(fx_error(&f), "DIR/.testr.conf:3: test_format: unknown "
+			 "format 'junit' (expected subunit or tap)");
+	fx_dispose(&f);
+}
+END_TEST
+
 START_TEST(config_group_key_is_the_anchored_match)
 {
 	struct fx f;
@@ -909,6 +928,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_binary_file_is_rejected_naming_the_line);
 	HARNESS_ADD(h, config_ten_megabyte_value_loads_in_both_syntaxes);
 	HARNESS_ADD(h, config_bad_group_regex_names_file_line_option_and_pcre_error);
+	HARNESS_ADD(h, config_test_format_is_subunit_or_tap_in_either_syntax);
 	HARNESS_ADD(h, config_group_key_is_the_anchored_match);
 	HARNESS_ADD(h, config_filter_tags_split_on_whitespace);
 	HARNESS_ADD(h, config_confuse_syntax_is_parsed_by_libconfuse);

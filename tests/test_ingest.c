@@ -105,6 +105,20 @@ encode(struct bytes *out, const char *id, enum testr_status st)
 	ck_assert_int_eq(testr_subunit_encode_v2(NULL, &ev, append, out), 0);
 }
 
+START_TEST(ingest_protocol_names_are_subunit_and_tap)
+{
+	enum testr_ingest_protocol p = TESTR_INGEST_SUBUNIT_V1;
+
+	ck_assert_int_eq(testr_ingest_protocol_from_name(&p, "tap"), 0);
+	ck_assert_int_eq(p, TESTR_INGEST_TAP);
+	ck_assert_int_eq(testr_ingest_protocol_from_name(&p, "subunit"), 0);
+	ck_assert_int_eq(p, TESTR_INGEST_AUTO);
+	ck_assert_int_eq(testr_ingest_protocol_from_name(&p, "TAP"),
+			 TESTR_EINVAL);
+	ck_assert_int_eq(p, TESTR_INGEST_AUTO);
+}
+END_TEST
+
 START_TEST(ingest_adds_worker_tag_once)
 {
 	struct testr_context *ctx = NULL;
@@ -310,6 +324,7 @@ END_TEST
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, ingest_protocol_names_are_subunit_and_tap);
 	HARNESS_ADD(h, ingest_adds_worker_tag_once);
 	HARNESS_ADD(h, ingest_routes_inner_code_under_worker);
 	HARNESS_ADD(h, ingest_turns_bad_crc_into_parser_failure);

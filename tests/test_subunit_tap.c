@@ -12,7 +12,7 @@
 const char harness_module[] = "subunit_tap";
 
 #define MIME " mime=text/plain;\\x20charset=utf8"
-#define YAML " mime=application/yaml;\\x20charset=utf8"
+#define YAML " mime=text/x-yaml;\\x20charset=utf8"
 
 /* Decode @s fed @chunk bytes at a time (0: at once); the canonical text. */
 static char *

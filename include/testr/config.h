@@ -21,8 +21,9 @@
  * compiled when the file is loaded.  Known options: test_command,
  * test_id_option, test_list_option, test_id_list_default,
  * test_run_concurrency, filter_tags, group_regex, instance_provision,
- * instance_execute, instance_dispose.  Other options are kept (and logged as
- * a warning).
+ * instance_execute, instance_dispose, and test_format (libtestr's own:
+ * "subunit" or "tap", checked when loaded).  Other options are kept (and
+ * logged as a warning).
  *
  * Known divergences from Python: a UTF-8 byte-order mark is skipped; keys are
  * lower-cased in ASCII only; a file that is not UTF-8 or holds NUL bytes is an

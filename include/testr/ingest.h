@@ -57,6 +57,13 @@ struct testr_ingest_options {
 #define TESTR_INGEST_OPTIONS_INIT \
 	{ 1, TESTR_INGEST_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
+/**
+ * The protocol a user names: "subunit" (v2 or v1, detected: AUTO) or "tap".
+ * Returns 0, or TESTR_EINVAL for any other name (*@out untouched).
+ */
+TESTR_API int testr_ingest_protocol_from_name(
+	enum testr_ingest_protocol *out, const char *name);
+
 /** One stream being ingested; opaque. */
 struct testr_ingest;
 
