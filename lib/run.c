@@ -383,6 +383,69 @@ synthetic_result(struct worker *w, enum testr_status status,
 	return testr_ingest_event(w->ing, &ev);
 }
 
+/* Ids named in a failure's text before "and N more". */
+#define IDS_SHOWN 10
+
+/* @b gets @cmd with each @path in it written as $IDFILE. */
+static int
+add_command(struct strbuf *b, const char *cmd, const char *path)
+{
+	const char *at;
+	size_t plen = path ? strlen(path) : 0;
+
+	while (plen && (at = strstr(cmd, path)) != NULL) {
+		if (strbuf_addn(b, cmd, (size_t)(at - cmd)) < 0 ||
+		    strbuf_add(b, "$IDFILE") < 0)
+			return TESTR_ENOMEM;
+		cmd = at + plen;
+	}
+	return strbuf_add(b, cmd);
+}
+
+/* " (its $IDFILE ... held N ids: 'a', 'b', ... and M more)" */
+static int
+add_held_ids(struct strbuf *b, const struct testr_strv *ids)
+{
+	char q[160], n[64];
+	int rc = strbuf_add(b, " (its $IDFILE is removed after the run; it "
+			       "held ");
+
+	snprintf(n, sizeof(n), "%zu id%s:", ids->n, ids->n == 1 ? "" : "s");
+	if (rc == 0)
+		rc = strbuf_add(b, n);
+	for (size_t i = 0; rc == 0 && i < ids->n && i < IDS_SHOWN; i++) {
+		testr_quote(q, sizeof(q), ids->v[i], strlen(ids->v[i]));
+		rc = strbuf_add(b, i ? ", " : " ");
+		if (rc == 0)
+			rc = strbuf_add(b, q);
+	}
+	if (rc == 0 && ids->n > IDS_SHOWN) {
+		snprintf(n, sizeof(n), " and %zu more", ids->n - IDS_SHOWN);
+		rc = strbuf_add(b, n);
+	}
+	return rc == 0 ? strbuf_addc(b, ')') : rc;
+}
+
+/*
+ * The worker's command as a user can still use it after the run: its
+ * $IDFILE is deleted by then, so the file's path reads "$IDFILE" and the
+ * ids it held are named instead.  malloc'd, NULL when out of memory.
+ */
+static char *
+command_text(const struct worker *w)
+{
+	struct strbuf b = STRBUF_INIT;
+	int rc = add_command(&b, w->command, w->cmd.id_file);
+
+	if (rc == 0 && w->cmd.id_file && w->cmd.ids_known)
+		rc = add_held_ids(&b, &w->cmd.ids);
+	if (rc < 0) {
+		strbuf_dispose(&b);
+		return NULL;
+	}
+	return strbuf_detach(&b);
+}
+
 static int
 synthetic_failure(struct worker *w, const char *test_id, const char *why)
 {
@@ -392,14 +455,16 @@ synthetic_failure(struct worker *w, const char *test_id, const char *why)
 static int
 report_worker_status(struct worker *w)
 {
-	char status[96], *why;
+	char status[96], *why, *cmd;
 	int rc;
 
 	if (w->status.exit_code == 0 && w->status.signal == 0)
 		return TESTR_OK;
 	proc_status_describe(&w->status, status, sizeof(status));
-	why = testr_asprintf("%s ended with %s; its command was: %s\n", w->tag,
-			     status, w->command);
+	cmd = command_text(w);
+	why = cmd ? testr_asprintf("%s ended with %s; its command was: %s\n",
+				   w->tag, status, cmd) : NULL;
+	free(cmd);
 	if (!why)
 		return TESTR_ENOMEM;
 	rc = synthetic_failure(w, "process-returncode", why);
@@ -479,12 +544,14 @@ static int
 report_missing(struct worker *w, struct testr_run_result *res)
 {
 	bool ended_well = w->status.exit_code == 0 && w->status.signal == 0;
-	char *why = testr_asprintf("%s was given this test and never reported "
-				   "a result for it; its command was: %s\n",
-				   w->tag, w->command);
+	char *cmd = command_text(w);
+	char *why = cmd ? testr_asprintf("%s was given this test and never "
+					 "reported a result for it; its command "
+					 "was: %s\n", w->tag, cmd) : NULL;
 	struct idset lost = { 0 };
 	int rc = why ? collect_lost(&lost, w) : TESTR_ENOMEM;
 
+	free(cmd);
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
 		const char *id = w->cmd.ids.v[i];
 

@@ -63,13 +63,4 @@ for name in good failing badcrc truncated noise; do
 	expect_rc "$want" testr last
 done
 
-# A worker that dies is one failure, tagged with its worker once (item 12).
-mkdir "$tmp/dies"
-cd "$tmp/dies"
-printf '[DEFAULT]\ntest_command=cat "%s"; exit 3\n' "$streams/good" > .testr.conf
-testr init > /dev/null
-expect_rc 1 testr run
-must_have "$tmp/out" "FAIL: process-returncode"
-must_have "$tmp/out" "tags: worker-0"
-must_lack "$tmp/out" "worker-0 worker-0"
 echo "ok: run and load agree on every stream"
