@@ -64,7 +64,7 @@ C
 "$TESTR" init > /dev/null
 total=$(durations | paste -sd+ | bc)
 echo "suite: 120 tests, ${total} ms of sleeps, concurrency $jobs"
-echo "meson test -j $jobs:            $(timed meson test -C mb -j "$jobs" --no-rebuild)"
+echo "meson test --num-processes $jobs: $(timed meson test -C mb --num-processes "$jobs" --no-rebuild)"
 echo "ctest -j $jobs:                 $(cd cb && timed ctest -j "$jobs")"
 echo "testr run (first, untimed):  $(timed "$TESTR" run --parallel --concurrency "$jobs")"
 echo "testr run (durations known): $(timed "$TESTR" run --parallel --concurrency "$jobs")"
