@@ -238,6 +238,20 @@ void cli_summary_flush(struct cli_summary *s);
  */
 void cli_summary_want_verdict(struct cli_summary *s);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
+/*
+ * filter_tags (testr.conf(5)): tests that did not fail and carry one of
+ * @tags are left out of the count of tests run, as testrepository does
+ * (testr_event_filtered()).  cli_summary_config_filter_tags() takes them
+ * from the .testr.conf of the current directory, if there is one.
+ * cli_summary_adjust() applies the events seen so far to counts @cur that
+ * came from elsewhere (the stored run's index).
+ */
+void cli_summary_filter_tags(struct cli_summary *s,
+			     const struct testr_strv *tags);
+void cli_summary_config_filter_tags(struct cli_summary *s,
+				    struct testr_context *ctx);
+void cli_summary_adjust(const struct cli_summary *s,
+			struct testr_run_summary *cur);
 int cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		       const struct testr_run_summary *prev);
 void cli_summary_free(struct cli_summary *s);

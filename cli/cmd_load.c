@@ -101,6 +101,7 @@ store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 		return cli_report(l->ctx, rc);
 	if (!l->display)
 		return CLI_EXIT_OK;	/* --subunit: success means stored */
+	cli_summary_adjust(l->display, &cur);
 	return cli_summary_print(stdout, id, &cur,
 				 cli_previous_summary(&prev_buf, l->ctx, repo, id));
 }
@@ -184,6 +185,8 @@ cmd_load(int argc, char **argv)
 		goto done;
 	}
 	l.display = o.subunit ? NULL : cli_summary_new_uncounted(stdout);
+	if (l.display)
+		cli_summary_config_filter_tags(l.display, l.ctx);
 	rc = store_run(&l, repo, &o, argv + first, argc - first);
 done:
 	testr_repo_writer_free(l.writer);

@@ -301,6 +301,7 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	run_options(&o, s, ids, w, &d);
 	if (!s->args.subunit) {
 		d.summary = cli_summary_new(stdout);
+		cli_summary_config_filter_tags(d.summary, s->ctx);
 		cli_summary_want_verdict(d.summary);
 		/* The live line sits between the run and the display. */
 		pg = cli_progress_new(stdout, s->args.color);

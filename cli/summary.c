@@ -36,6 +36,8 @@ struct cli_summary {
 	struct testr_tally *tally;
 	bool verdict;			/* counts and failed ids at the end */
 	struct testr_strv failed;	/* with verdict: ids that failed */
+	struct testr_strv filter_tags;	/* filter_tags of the config */
+	uint64_t filtered;		/* tests they leave out of the count */
 	struct record *buckets[N_BUCKETS];
 	uint64_t next_seq;
 };
@@ -110,7 +112,24 @@ cli_summary_free(struct cli_summary *s)
 		}
 	testr_tally_free(s->tally);
 	testr_strv_dispose(&s->failed);
+	testr_strv_dispose(&s->filter_tags);
 	free(s);
+}
+
+void
+cli_summary_filter_tags(struct cli_summary *s, const struct testr_strv *tags)
+{
+	for (size_t i = 0; tags && i < tags->n; i++)
+		if (testr_strv_push(&s->filter_tags, tags->v[i]) < 0) {
+			fputs("testr: out of memory\n", stderr);
+			exit(CLI_EXIT_ERROR);
+		}
+}
+
+void
+cli_summary_adjust(const struct cli_summary *s, struct testr_run_summary *cur)
+{
+	testr_run_summary_filter(cur, s->filtered);
 }
 
 void
@@ -411,6 +430,7 @@ cli_summary_event(void *userdata, const struct testr_event *ev)
 		fputs("testr: out of memory\n", stderr);
 		exit(CLI_EXIT_ERROR);
 	}
+	s->filtered += testr_event_filtered(ev, &s->filter_tags);
 	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
 		return 0;
 	slot = find_slot(s, ev->test_id);
@@ -559,10 +579,29 @@ cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 
 	if (s->tally)
 		testr_tally_result(&cur, s->tally);
+	cli_summary_adjust(s, &cur);
 	rc = cli_summary_print(s->out, run_id, &cur, prev);
 	if (s->verdict)
 		print_verdict(s, &cur);
 	return rc;
+}
+
+void
+cli_summary_config_filter_tags(struct cli_summary *s,
+			       struct testr_context *ctx)
+{
+	struct testr_config *cfg = NULL;
+	struct testr_strv tags = TESTR_STRV_INIT;
+
+	/* No config (or a bad one) filters nothing here: the commands that
+	 * need the config report its errors. */
+	if (testr_config_load_dir(&cfg, ctx, NULL) == 0 &&
+	    testr_config_filter_tags(&tags, cfg) == 0)
+		cli_summary_filter_tags(s, &tags);
+	else
+		testr_context_clear_error(ctx);
+	testr_strv_dispose(&tags);
+	testr_config_free(cfg);
 }
 
 /* The summary of the run before @run_id, if there is one. */
@@ -593,7 +632,10 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 	/* The counts come from the repository (the run's index), so memory
 	 * does not grow with the run: only tests in progress are held. */
 	struct cli_summary *s = cli_summary_new_uncounted(out);
-	int rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
+	int rc;
+
+	cli_summary_config_filter_tags(s, ctx);
+	rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
 
 	if (rc == TESTR_ECORRUPT) {
 		fflush(out);
@@ -603,8 +645,9 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 		return cli_report(ctx, rc);
 	}
 	cli_summary_flush(s);
-	cli_summary_free(s);
 	rc = testr_repo_run_summary(&cur, repo, run_id);
+	cli_summary_adjust(s, &cur);
+	cli_summary_free(s);
 	if (rc < 0 && rc != TESTR_ECORRUPT)
 		return cli_report(ctx, rc);
 	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);

@@ -252,6 +252,36 @@ testr_ingest_finish(struct testr_ingest *ing)
 	return ing->error ? ing->error : sink_error(ing, rc);
 }
 
+TESTR_API bool
+testr_event_filtered(const struct testr_event *ev,
+		     const struct testr_strv *filter_tags)
+{
+	if (!filter_tags || filter_tags->n == 0 ||
+	    !(ev->fields & TESTR_EVENT_TEST_ID) ||
+	    !(ev->fields & TESTR_EVENT_TAGS))
+		return false;
+	/* testrepository's filterable states: every final one but fail. */
+	if (ev->status != TESTR_STATUS_SUCCESS &&
+	    ev->status != TESTR_STATUS_UXSUCCESS &&
+	    ev->status != TESTR_STATUS_XFAIL &&
+	    ev->status != TESTR_STATUS_SKIP)
+		return false;
+	for (size_t i = 0; i < ev->n_tags; i++)
+		if (testr_strv_find(filter_tags, ev->tags[i]) >= 0)
+			return true;
+	return false;
+}
+
+TESTR_API void
+testr_run_summary_filter(struct testr_run_summary *sum, uint64_t n_filtered)
+{
+	/* Only the run count, as testrepository: skips stay counted. */
+	uint64_t room = sum->tests_run > sum->failures ?
+			sum->tests_run - sum->failures : 0;
+
+	sum->tests_run -= n_filtered < room ? n_filtered : room;
+}
+
 TESTR_API uint64_t
 testr_ingest_corrupt_count(const struct testr_ingest *ing)
 {

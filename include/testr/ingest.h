@@ -18,6 +18,7 @@
 #define TESTR_INGEST_H
 
 #include <testr/common.h>
+#include <testr/repo.h>
 #include <testr/subunit.h>
 
 #ifdef __cplusplus
@@ -109,6 +110,24 @@ TESTR_API int testr_ingest_event(struct testr_ingest *ing,
  * file cannot be opened or read (message on the context names it).
  */
 TESTR_API int testr_ingest_file(struct testr_ingest *ing, const char *path);
+
+/**
+ * testrepository's filter_tags rule (testr.conf(5)): true when @ev is the
+ * final status of a test that did not fail (success, uxsuccess, xfail or
+ * skip) and carries one of @filter_tags.  Such a test is left out of the
+ * count of tests run; a failure always counts.  An empty @filter_tags
+ * filters nothing.
+ */
+TESTR_API bool testr_event_filtered(const struct testr_event *ev,
+				    const struct testr_strv *filter_tags);
+
+/**
+ * Leave @n_filtered tests (those testr_event_filtered() picked out) out of
+ * @sum's count of tests run (never below its failures); as testrepository
+ * does, a filtered skip still counts among the skips.
+ */
+TESTR_API void testr_run_summary_filter(struct testr_run_summary *sum,
+					uint64_t n_filtered);
 
 /** How many corrupt stretches became failures so far. */
 TESTR_API uint64_t testr_ingest_corrupt_count(const struct testr_ingest *ing);
