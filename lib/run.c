@@ -435,7 +435,8 @@ static char *
 command_text(const struct worker *w)
 {
 	struct strbuf b = STRBUF_INIT;
-	int rc = add_command(&b, w->command, w->cmd.id_file);
+	int rc = add_command(&b, w->command ? w->command : "",
+			     w->cmd.id_file);
 
 	if (rc == 0 && w->cmd.id_file && w->cmd.ids_known)
 		rc = add_held_ids(&b, &w->cmd.ids);
@@ -469,6 +470,25 @@ report_worker_status(struct worker *w)
 		return TESTR_ENOMEM;
 	rc = synthetic_failure(w, "process-returncode", why);
 	free(why);
+	return rc;
+}
+
+/* Ids testr could not hand to the runner fail with the reason. */
+static int
+report_refused(struct worker *w)
+{
+	const struct testr_command *c = &w->cmd;
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < c->refused.n; i++) {
+		char *why = testr_asprintf("%s\n", c->reasons.v[i]);
+
+		rc = why ? idset_add(&w->run->handed, c->refused.v[i])
+			 : TESTR_ENOMEM;
+		if (rc == TESTR_OK)
+			rc = synthetic_failure(w, c->refused.v[i], why);
+		free(why);
+	}
 	return rc;
 }
 
@@ -606,7 +626,14 @@ worker_start(struct testr_run *run, struct worker *w,
 	co.args = run->opts->args;
 	co.n_args = run->opts->n_args;
 	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
+	w->proc = (struct proc){ 0, -1, -1, false };
 	rc = testr_command_run(&w->cmd, run->ctx, cfg, &co);
+	if (rc == TESTR_OK)
+		rc = worker_decoder(w, run->ctx, cfg);
+	if (rc == TESTR_OK)
+		rc = report_refused(w);
+	if (rc == TESTR_OK && !w->cmd.command)
+		return TESTR_OK;	/* every id refused: nothing to run */
 	if (rc == TESTR_OK && run->pool)
 		rc = testr_pool_obtain(run->pool, concurrency, &w->instance);
 	if (rc == TESTR_OK)
@@ -615,8 +642,6 @@ worker_start(struct testr_run *run, struct worker *w,
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
 		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
 	run->n_handed += w->cmd.ids.n;
-	if (rc == TESTR_OK)
-		rc = worker_decoder(w, run->ctx, cfg);
 	if (rc < 0)
 		return rc;
 	tell_command(run->opts, w->command);

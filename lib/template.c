@@ -19,6 +19,7 @@
 #include "context.h"
 #include "fileio.h"
 #include "ini.h"
+#include "shell.h"
 #include "strbuf.h"
 #include "template.h"
 
@@ -28,10 +29,28 @@ nomem(struct testr_context *ctx)
 	return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
 }
 
+/*
+ * A variable and how its value is placed.  TV_TEXT goes in as it is (the
+ * user's own text, a number).  TV_CODE is shell text testr made (the
+ * expanded test command): it is escaped for the quotes it stands in, so
+ * the shell that reads those quotes gets it unchanged.  TV_WORDS is data
+ * (ids, paths): bare, each word is quoted where needed; inside quotes that
+ * read as a command line, the same, escaped for those quotes; inside
+ * quotes that read as one piece of text, the words as they are, escaped.
+ */
+enum tvar_kind { TV_TEXT, TV_CODE, TV_WORDS };
+
+struct tvar {
+	const char *name;
+	enum tvar_kind kind;
+	const char *text;		/* TV_TEXT, TV_CODE; NULL is "" */
+	const struct testr_strv *words;	/* TV_WORDS; NULL is none */
+};
+
 /* The first variable (in @vars order) whose name starts @s, as a regex
  * alternation picks it. */
-static const struct testr_template_var *
-variable_at(const char *s, const struct testr_template_var *vars, size_t n)
+static const struct tvar *
+variable_at(const char *s, const struct tvar *vars, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(vars[i].name);
@@ -42,65 +61,110 @@ variable_at(const char *s, const struct testr_template_var *vars, size_t n)
 	return NULL;
 }
 
+/* The next variable at or after @from: its '$' is at *@pos. */
+static const struct tvar *
+next_var(size_t *pos, const char *tmpl, size_t from, const struct tvar *vars,
+	 size_t n)
+{
+	for (const char *d = strchr(tmpl + from, '$'); d; d = strchr(d + 1, '$')) {
+		const struct tvar *v = variable_at(d + 1, vars, n);
+
+		if (v) {
+			*pos = (size_t)(d - tmpl);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* @words joined with spaces, each one a shell word when @quote. */
+static int
+join_words(struct strbuf *b, const struct testr_strv *words, bool quote)
+{
+	int rc = strbuf_addn(b, "", 0);
+
+	for (size_t i = 0; rc == 0 && words && i < words->n; i++) {
+		if (i)
+			rc = strbuf_addc(b, ' ');
+		if (rc == 0)
+			rc = quote ? shell_add_word(b, words->v[i])
+				   : strbuf_add(b, words->v[i]);
+	}
+	return rc;
+}
+
+static int
+add_words(struct strbuf *b, const struct testr_strv *words,
+	  const struct shell_spot *spot)
+{
+	struct strbuf joined = STRBUF_INIT;
+	bool bare = spot->level[0] == SHELL_BARE;
+	int rc = join_words(bare ? b : &joined, words, bare || spot->command);
+
+	if (rc == 0 && !bare)
+		rc = spot->command ? shell_add_for(b, joined.s, spot)
+				   : shell_add_escaped(b, joined.s,
+						       spot->level[0]);
+	strbuf_dispose(&joined);
+	return rc;
+}
+
+static int
+add_value(struct strbuf *b, const struct tvar *v, const char *tmpl, size_t pos)
+{
+	struct shell_spot spot;
+	int rc;
+
+	if (v->kind == TV_TEXT)
+		return strbuf_add(b, v->text ? v->text : "");
+	if ((rc = shell_spot_at(&spot, tmpl, pos)) < 0)
+		return rc;
+	if (v->kind == TV_CODE)
+		return shell_add_for(b, v->text ? v->text : "", &spot);
+	return add_words(b, v->words, &spot);
+}
+
+/* Returns 0, TESTR_ENOMEM, or TESTR_EINVAL for quotes nested too deep. */
+static int
+expand(char **out, const char *tmpl, const struct tvar *vars, size_t n)
+{
+	struct strbuf b = STRBUF_INIT;
+	const struct tvar *v;
+	size_t from = 0, pos;
+	int rc = strbuf_addn(&b, "", 0);
+
+	*out = NULL;
+	while (rc == 0 && (v = next_var(&pos, tmpl, from, vars, n))) {
+		rc = strbuf_addn(&b, tmpl + from, pos - from);
+		if (rc == 0)
+			rc = add_value(&b, v, tmpl, pos);
+		from = pos + 1 + strlen(v->name);
+	}
+	if (rc == 0)
+		rc = strbuf_add(&b, tmpl + from);
+	if (rc < 0) {
+		strbuf_dispose(&b);
+		return rc;
+	}
+	*out = strbuf_detach(&b);
+	return *out ? TESTR_OK : TESTR_ENOMEM;
+}
+
 TESTR_API int
 testr_template_expand(char **out, const char *tmpl,
 		      const struct testr_template_var *vars, size_t n_vars)
 {
-	struct strbuf b = STRBUF_INIT;
-	const char *p = tmpl;
-	int rc = strbuf_addn(&b, "", 0);
+	struct tvar *tv = calloc(n_vars ? n_vars : 1, sizeof(*tv));
+	int rc;
 
 	*out = NULL;
-	while (rc == 0 && *p) {
-		const char *d = strchr(p, '$');
-		const struct testr_template_var *v;
-
-		if (!d) {
-			rc = strbuf_add(&b, p);
-			break;
-		}
-		rc = strbuf_addn(&b, p, (size_t)(d - p));
-		v = variable_at(d + 1, vars, n_vars);
-		if (rc == 0 && v) {
-			rc = strbuf_add(&b, v->value ? v->value : "");
-			p = d + 1 + strlen(v->name);
-		} else if (rc == 0) {
-			rc = strbuf_addc(&b, '$');	/* left for the shell */
-			p = d + 1;
-		}
-	}
-	if (rc < 0) {
-		strbuf_dispose(&b);
+	if (!tv)
 		return TESTR_ENOMEM;
-	}
-	*out = strbuf_detach(&b);
-	return TESTR_OK;
-}
-
-/* Bytes that never need quoting: what Python's shlex.quote leaves alone,
- * plus non-ASCII (UTF-8) so non-ASCII ids stay byte-identical. */
-static int
-is_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c >= 0x80 ||
-	       (c && strchr("_-.,/:=@%+", c) != NULL);
-}
-
-static int
-shell_quote_into(struct strbuf *b, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int rc = 0;
-
-	while (*u && is_plain(*u))
-		u++;
-	if (*s && !*u)
-		return strbuf_add(b, s);
-	rc = strbuf_addc(b, '\'');
-	for (const char *p = s; rc == 0 && *p; p++)
-		rc = *p == '\'' ? strbuf_add(b, "'\\''") : strbuf_addc(b, *p);
-	return rc == 0 ? strbuf_addc(b, '\'') : rc;
+	for (size_t i = 0; i < n_vars; i++)
+		tv[i] = (struct tvar){ vars[i].name, TV_TEXT, vars[i].value, NULL };
+	rc = expand(out, tmpl, tv, n_vars);
+	free(tv);
+	return rc;
 }
 
 TESTR_API int
@@ -109,7 +173,7 @@ testr_shell_quote(char **out, const char *s)
 	struct strbuf b = STRBUF_INIT;
 
 	*out = NULL;
-	if (shell_quote_into(&b, s) < 0) {
+	if (strbuf_addn(&b, "", 0) < 0 || shell_add_word(&b, s) < 0) {
 		strbuf_dispose(&b);
 		return TESTR_ENOMEM;
 	}
@@ -178,6 +242,8 @@ init_command(struct testr_command *out)
 {
 	memset(out, 0, sizeof(*out));
 	testr_strv_init(&out->ids);
+	testr_strv_init(&out->refused);
+	testr_strv_init(&out->reasons);
 }
 
 TESTR_API void
@@ -190,7 +256,36 @@ testr_command_dispose(struct testr_command *cmd)
 	free(cmd->id_file);
 	free(cmd->command);
 	testr_strv_dispose(&cmd->ids);
+	testr_strv_dispose(&cmd->refused);
+	testr_strv_dispose(&cmd->reasons);
 	init_command(cmd);
+}
+
+/* The variables of test_command and test_id_option, in testrepository's
+ * order; the values are filled in by each use. */
+#define RUN_VARS(idoption, idfile, idlist, listopt) { \
+	{ "IDOPTION", TV_CODE, (idoption), NULL }, \
+	{ "IDFILE", TV_WORDS, NULL, (idfile) }, \
+	{ "IDLIST", TV_WORDS, NULL, (idlist) }, \
+	{ "LISTOPT", TV_TEXT, (listopt), NULL }, \
+}
+
+/* The error of template @option that failed to expand with @rc. */
+static int
+expand_error(struct testr_context *ctx, const char *option, int rc)
+{
+	if (rc == TESTR_EINVAL)
+		return testr_fail(ctx, rc, "%s: quotes nest more than %d deep: "
+				  "testr cannot tell how to quote a value there",
+				  option, SHELL_LEVELS_MAX);
+	return rc < 0 ? nomem(ctx) : TESTR_OK;
+}
+
+static int
+expand_option(char **out, struct testr_context *ctx, const char *option,
+	      const char *tmpl, const struct tvar *vars, size_t n)
+{
+	return expand_error(ctx, option, expand(out, tmpl, vars, n));
 }
 
 TESTR_API int
@@ -211,6 +306,7 @@ testr_command_list(struct testr_command *out, struct testr_context *ctx,
 				  "LISTOPT not configured in .testr.conf");
 	}
 	{
+		/* All the user's own text: placed as written. */
 		const struct testr_template_var vars[] = {
 			{ "IDOPTION", "" }, { "IDFILE", "" },
 			{ "IDLIST", idlist }, { "LISTOPT", rt.listopt },
@@ -225,22 +321,23 @@ testr_command_list(struct testr_command *out, struct testr_context *ctx,
 /* The ids to run: the caller's, else test_id_list_default split (a serial
  * run in testrepository), else none known. */
 static int
-choose_ids(struct testr_command *out, const struct testr_config *cfg,
+choose_ids(struct testr_strv *ids, bool *known, const struct testr_config *cfg,
 	   const struct testr_command_options *opts)
 {
 	const char *def = testr_config_get(cfg, "test_id_list_default");
 
+	*known = false;
 	if (opts && opts->ids) {
-		out->ids_known = true;
+		*known = true;
 		for (size_t i = 0; i < opts->ids->n; i++)
-			if (testr_strv_push(&out->ids, opts->ids->v[i]) < 0)
+			if (testr_strv_push(ids, opts->ids->v[i]) < 0)
 				return TESTR_ENOMEM;
 		return TESTR_OK;
 	}
 	if (!def || !*def)
 		return TESTR_OK;
-	out->ids_known = true;
-	return testr_py_split(&out->ids, def);
+	*known = true;
+	return testr_py_split(ids, def);
 }
 
 /* One id per line, UTF-8 bytes as given; buffered in 64 KiB chunks. */
@@ -262,19 +359,127 @@ write_ids(int fd, const struct testr_strv *ids)
 	return rc;
 }
 
+/* Where the ids of one command go, and so which of them cannot go. */
+struct id_rules {
+	bool idlist;		/* $IDLIST puts them on the command line */
+	bool idlist_as_text;	/* ...inside quotes read as one piece of text */
+	bool command_bare;	/* instance_execute reads $COMMAND unquoted */
+};
+
+/* How @name is placed in @tmpl: *@any when it occurs at all; *@bare and
+ * *@as_text when some occurrence stands bare, or quoted as text. */
 static int
-check_ids(struct testr_context *ctx, const struct testr_strv *ids)
+find_spots(bool *any, bool *bare, bool *as_text, const char *tmpl,
+	   const struct tvar *vars, size_t n, const char *name)
+{
+	const struct tvar *v;
+	size_t from = 0, pos;
+
+	*any = *bare = *as_text = false;
+	while ((v = next_var(&pos, tmpl, from, vars, n))) {
+		struct shell_spot spot;
+		int rc;
+
+		from = pos + 1 + strlen(v->name);
+		if (strcmp(v->name, name) != 0)
+			continue;
+		if ((rc = shell_spot_at(&spot, tmpl, pos)) < 0)
+			return rc;
+		*any = true;
+		*bare |= spot.depth == 1;
+		*as_text |= spot.level[0] != SHELL_BARE && !spot.command;
+	}
+	return TESTR_OK;
+}
+
+#define EXECUTE_VARS(id, command, files) { \
+	{ "INSTANCE_ID", TV_WORDS, NULL, (id) }, \
+	{ "COMMAND", TV_CODE, (command), NULL }, \
+	{ "FILES", TV_WORDS, NULL, (files) }, \
+}
+
+static int
+id_rules(struct id_rules *r, const struct testr_config *cfg,
+	 const struct run_template *rt)
+{
+	const struct tvar vars[] = RUN_VARS(NULL, NULL, NULL, NULL);
+	const struct tvar exec_vars[] = EXECUTE_VARS(NULL, NULL, NULL);
+	const char *exec = testr_config_get(cfg, "instance_execute");
+	bool in_cmd, in_opt, opt_used, bare, text_cmd, text_opt, unused;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = find_spots(&in_cmd, &bare, &text_cmd, rt->tmpl, vars, 4,
+			     "IDLIST")) < 0 ||
+	    (rc = find_spots(&opt_used, &bare, &unused, rt->tmpl, vars, 4,
+			     "IDOPTION")) < 0 ||
+	    (rc = find_spots(&in_opt, &bare, &text_opt, rt->idoption, vars, 4,
+			     "IDLIST")) < 0)
+		return rc;
+	r->idlist = in_cmd || (opt_used && in_opt);
+	r->idlist_as_text = text_cmd || (opt_used && text_opt);
+	/* Instances wrap the command only when they are provisioned. */
+	if (exec && testr_config_get(cfg, "instance_provision"))
+		rc = find_spots(&unused, &r->command_bare, &text_cmd, exec,
+				exec_vars, 3, "COMMAND");
+	return rc;
+}
+
+/* Why @id cannot be handed to the command, or NULL when it can. */
+static const char *
+refusal(const char *id, const struct id_rules *r)
+{
+	if (strchr(id, '\n'))
+		return "holds a newline, which $IDFILE cannot hold: it was not run";
+	if (!r->idlist || shell_is_plain(id))
+		return NULL;
+	if (r->idlist_as_text)
+		return "needs shell quotes, but $IDLIST stands inside quotes in "
+		       ".testr.conf: it was not run (leave $IDLIST unquoted, "
+		       "or use $IDFILE)";
+	if (r->command_bare)
+		return "needs shell quotes, but instance_execute has $COMMAND "
+		       "unquoted, where a second shell (as with ssh) would run "
+		       "it: it was not run (write '$COMMAND' in quotes, or use "
+		       "$IDFILE)";
+	return NULL;
+}
+
+static int
+refuse(struct testr_command *out, struct testr_context *ctx, const char *id,
+       const char *reason)
 {
 	char q[160];
+	char *why = testr_asprintf("test id %s %s",
+				   testr_quote(q, sizeof(q), id, strlen(id)),
+				   reason);
+	int rc = why ? TESTR_OK : TESTR_ENOMEM;
 
-	for (size_t i = 0; i < ids->n; i++)
-		if (strchr(ids->v[i], '\n'))
-			return testr_fail(ctx, TESTR_EINVAL,
-					  "test id %s holds a newline: it cannot "
-					  "be listed in $IDFILE",
-					  testr_quote(q, sizeof(q), ids->v[i],
-						      strlen(ids->v[i])));
-	return TESTR_OK;
+	if (rc == TESTR_OK)
+		testr_log(ctx, TESTR_LOG_ERROR, "%s", why);
+	if (rc == TESTR_OK)
+		rc = testr_strv_push(&out->refused, id);
+	if (rc == TESTR_OK)
+		rc = testr_strv_push(&out->reasons, why);
+	free(why);
+	return rc;
+}
+
+/* Keep the ids the command can be given; the others go to out->refused
+ * with the reason, and are logged as errors. */
+static int
+sort_ids(struct testr_command *out, struct testr_context *ctx,
+	 const struct testr_strv *ids, const struct id_rules *r)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < ids->n; i++) {
+		const char *reason = refusal(ids->v[i], r);
+
+		rc = reason ? refuse(out, ctx, ids->v[i], reason)
+			    : testr_strv_push(&out->ids, ids->v[i]);
+	}
+	return rc;
 }
 
 static int
@@ -284,13 +489,15 @@ write_id_file(struct testr_command *out, struct testr_context *ctx,
 	const char *env = getenv("TMPDIR");
 	const char *dir = tmpdir ? tmpdir : (env && *env) ? env : "/tmp";
 	char *path = testr_asprintf("%s/testr-ids-XXXXXX", dir);
+	char q[160];
 	int fd, rc;
 
 	if (!path)
 		return nomem(ctx);
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
 		rc = testr_fail(ctx, TESTR_EIO, "%s: cannot create $IDFILE: %s",
-				dir, strerror(errno));
+				testr_quote(q, sizeof(q), dir, strlen(dir)),
+				strerror(errno));
 		free(path);
 		return rc;
 	}
@@ -300,52 +507,67 @@ write_id_file(struct testr_command *out, struct testr_context *ctx,
 	if (rc < 0) {
 		unlink(path);
 		free(path);
-		return testr_fail(ctx, rc, "%s: cannot write $IDFILE", dir);
+		return testr_fail(ctx, rc, "%s: cannot write $IDFILE",
+				  testr_quote(q, sizeof(q), dir, strlen(dir)));
 	}
 	out->id_file = path;
 	return TESTR_OK;
 }
 
-static int
-join_quoted(char **out, const struct testr_strv *ids)
-{
-	struct strbuf b = STRBUF_INIT;
-	int rc = strbuf_addn(&b, "", 0);
-
-	for (size_t i = 0; rc == 0 && i < ids->n; i++) {
-		if (i)
-			rc = strbuf_addc(&b, ' ');
-		if (rc == 0)
-			rc = shell_quote_into(&b, ids->v[i]);
-	}
-	if (rc < 0) {
-		strbuf_dispose(&b);
-		return TESTR_ENOMEM;
-	}
-	*out = strbuf_detach(&b);
-	return TESTR_OK;
-}
-
 /* Ids known: $IDOPTION is test_id_option with $IDFILE and $IDLIST filled. */
 static int
-expand_with_ids(struct testr_command *out, const struct run_template *rt)
+expand_with_ids(struct testr_command *out, struct testr_context *ctx,
+		const struct run_template *rt)
 {
-	char *idlist = NULL, *idoption = NULL;
-	int rc = join_quoted(&idlist, &out->ids);
-	struct testr_template_var vars[] = {
-		{ "IDOPTION", "" }, { "IDFILE", out->id_file },
-		{ "IDLIST", idlist }, { "LISTOPT", "" },
-	};
+	struct testr_strv file = TESTR_STRV_INIT;
+	char *idoption = NULL;
+	int rc = testr_strv_push(&file, out->id_file) < 0 ? nomem(ctx) : 0;
+	struct tvar vars[] = RUN_VARS(NULL, &file, &out->ids, "");
 
-	vars[2].value = idlist;
 	if (rc == 0)
-		rc = testr_template_expand(&idoption, rt->idoption, vars, 4);
-	vars[0].value = idoption;
+		rc = expand_option(&idoption, ctx, "test_id_option",
+				   rt->idoption, vars, 4);
+	vars[0].text = idoption;
 	if (rc == 0)
-		rc = testr_template_expand(&out->command, rt->tmpl, vars, 4);
-	free(idlist);
+		rc = expand_option(&out->command, ctx, "test_command", rt->tmpl,
+				   vars, 4);
 	free(idoption);
+	testr_strv_dispose(&file);
 	return rc;
+}
+
+/* Ids known: hand on those the command can take, write $IDFILE, expand. */
+static int
+command_for_ids(struct testr_command *out, struct testr_context *ctx,
+		const struct testr_config *cfg, const struct run_template *rt,
+		const struct testr_strv *ids, const char *tmpdir)
+{
+	struct id_rules rules;
+	int rc = id_rules(&rules, cfg, rt);
+
+	if (rc == TESTR_EINVAL)
+		return testr_fail(ctx, rc, "test_command, test_id_option or "
+				  "instance_execute: quotes nest more than %d "
+				  "deep", SHELL_LEVELS_MAX);
+	if (rc < 0 || (rc = sort_ids(out, ctx, ids, &rules)) < 0)
+		return nomem(ctx);
+	/* Every id refused: running the command would run them all. */
+	if (ids->n > 0 && out->ids.n == 0)
+		return TESTR_OK;
+	if ((rc = write_id_file(out, ctx, tmpdir)) < 0)
+		return rc;
+	if (rules.command_bare && !shell_is_plain(out->id_file)) {
+		char q[160];
+
+		return testr_fail(ctx, TESTR_EINVAL, "$IDFILE %s needs shell "
+				  "quotes, but instance_execute has $COMMAND "
+				  "unquoted, where a second shell (as with ssh) "
+				  "would split it: write '$COMMAND' in quotes, "
+				  "or set TMPDIR to a plain path",
+				  testr_quote(q, sizeof(q), out->id_file,
+					      strlen(out->id_file)));
+	}
+	return expand_with_ids(out, ctx, rt);
 }
 
 TESTR_API int
@@ -354,6 +576,7 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 		  const struct testr_command_options *opts)
 {
 	struct run_template rt = { 0 };
+	struct testr_strv ids = TESTR_STRV_INIT;
 	const struct testr_template_var none[] = {
 		{ "IDOPTION", "" }, { "IDFILE", "" },
 		{ "IDLIST", "" }, { "LISTOPT", "" },
@@ -363,16 +586,16 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 	init_command(out);
 	if ((rc = prepare(&rt, ctx, cfg, opts)) < 0)
 		return rc;
-	if ((rc = choose_ids(out, cfg, opts)) < 0)
+	if ((rc = choose_ids(&ids, &out->ids_known, cfg, opts)) < 0)
 		rc = nomem(ctx);
 	else if (!out->ids_known)
-		rc = testr_template_expand(&out->command, rt.tmpl, none, 4);
-	else if ((rc = check_ids(ctx, &out->ids)) == 0 &&
-		 (rc = write_id_file(out, ctx, opts ? opts->tmpdir : NULL)) == 0)
-		rc = expand_with_ids(out, &rt);
+		rc = testr_template_expand(&out->command, rt.tmpl, none, 4) < 0
+			     ? nomem(ctx) : TESTR_OK;
+	else
+		rc = command_for_ids(out, ctx, cfg, &rt, &ids,
+				     opts ? opts->tmpdir : NULL);
 	free(rt.tmpl);
-	if (rc == TESTR_ENOMEM)
-		nomem(ctx);
+	testr_strv_dispose(&ids);
 	if (rc < 0)
 		testr_command_dispose(out);
 	return rc;
@@ -394,12 +617,19 @@ int
 instance_execute_expand(char **out, const char *tmpl, const char *instance_id,
 			const char *command, const char *files)
 {
-	const struct testr_template_var vars[] = {
-		{ "INSTANCE_ID", instance_id }, { "COMMAND", command },
-		{ "FILES", files },
-	};
+	struct testr_strv id = TESTR_STRV_INIT, file = TESTR_STRV_INIT;
+	struct tvar vars[] = EXECUTE_VARS(&id, command, &file);
+	int rc = TESTR_OK;
 
-	return testr_template_expand(out, tmpl, vars, 3);
+	if (instance_id)
+		rc = testr_strv_push(&id, instance_id);
+	if (rc == TESTR_OK && files && *files)
+		rc = testr_strv_push(&file, files);
+	if (rc == TESTR_OK)
+		rc = expand(out, tmpl, vars, 3);
+	testr_strv_dispose(&id);
+	testr_strv_dispose(&file);
+	return rc;
 }
 
 int
@@ -407,24 +637,18 @@ instance_dispose_expand(char **out, const char *tmpl,
 			const struct testr_strv *ids)
 {
 	struct testr_strv sorted = TESTR_STRV_INIT;
-	struct strbuf b = STRBUF_INIT;
-	struct testr_template_var var = { "INSTANCE_IDS", NULL };
-	int rc = strbuf_addn(&b, "", 0);
+	const struct tvar var = { "INSTANCE_IDS", TV_WORDS, NULL, &sorted };
+	int rc = TESTR_OK;
 
 	*out = NULL;
 	for (size_t i = 0; rc == 0 && i < ids->n; i++)
 		rc = testr_strv_push(&sorted, ids->v[i]);
 	/* strcmp on UTF-8 sorts by code point, as Python's sorted() does. */
 	testr_strv_sort_unique(&sorted);
-	for (size_t i = 0; rc == 0 && i < sorted.n; i++)
-		if ((rc = i ? strbuf_addc(&b, ' ') : 0) == 0)
-			rc = strbuf_add(&b, sorted.v[i]);
-	var.value = b.s;
 	if (rc == 0)
-		rc = testr_template_expand(out, tmpl, &var, 1);
+		rc = expand(out, tmpl, &var, 1);
 	testr_strv_dispose(&sorted);
-	strbuf_dispose(&b);
-	return rc < 0 ? TESTR_ENOMEM : TESTR_OK;
+	return rc;
 }
 
 TESTR_API int
@@ -452,8 +676,9 @@ testr_instance_execute_command(char **out, struct testr_context *ctx,
 	*out = NULL;
 	if (!tmpl)	/* no wrapper configured: the command runs as is */
 		return (*out = strdup(command)) ? TESTR_OK : nomem(ctx);
-	return instance_execute_expand(out, tmpl, instance_id, command,
-				       files) < 0 ? nomem(ctx) : 0;
+	return expand_error(ctx, "instance_execute",
+			      instance_execute_expand(out, tmpl, instance_id,
+						      command, files));
 }
 
 TESTR_API int
@@ -467,5 +692,6 @@ testr_instance_dispose_command(char **out, struct testr_context *ctx,
 	if (!tmpl)
 		return testr_fail(ctx, TESTR_ENOTFOUND,
 				  "instance_dispose is not configured");
-	return instance_dispose_expand(out, tmpl, ids) < 0 ? nomem(ctx) : 0;
+	return expand_error(ctx, "instance_dispose",
+			      instance_dispose_expand(out, tmpl, ids));
 }

@@ -298,24 +298,161 @@ START_TEST(command_dispose_removes_the_id_file)
 }
 END_TEST
 
-START_TEST(command_run_refuses_an_id_with_a_newline_and_leaves_no_file)
+START_TEST(command_run_leaves_out_an_id_with_a_newline_and_says_why)
 {
 	static const char *const ids[] = { "good", "bad\nid", NULL };
+	struct fx f;
+	char *content;
+
+	fx_init(&f);
+	fx_config(&f, basic_conf);
+	fx_ids(&f, ids);
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert_uint_eq(f.cmd.ids.n, 1);
+	ck_assert_str_eq(f.cmd.ids.v[0], "good");
+	ck_assert_uint_eq(f.cmd.refused.n, 1);
+	ck_assert_str_eq(f.cmd.refused.v[0], "bad\nid");
+	ck_assert_str_eq(f.cmd.reasons.v[0], "test id 'bad\\nid' holds a "
+			 "newline, which $IDFILE cannot hold: it was not run");
+	content = read_file(f.cmd.id_file);
+	ck_assert_str_eq(content, "good\n");
+	free(content);
+	fx_dispose(&f);
+}
+END_TEST
+
+START_TEST(command_run_with_every_id_refused_has_no_command_and_no_file)
+{
+	static const char *const ids[] = { "a\nb", NULL };
 	struct fx f;
 	char *cmd;
 
 	fx_init(&f);
 	fx_config(&f, basic_conf);
 	fx_ids(&f, ids);
-	ck_assert_int_eq(fx_run(&f), TESTR_EINVAL);
-	ck_assert_str_eq(testr_context_error(f.ctx), "test id 'bad\\nid' holds a "
-			 "newline: it cannot be listed in $IDFILE");
-	ck_assert_ptr_null(f.cmd.command);
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert(f.cmd.ids_known);
+	ck_assert_ptr_null(f.cmd.command);	/* it would run everything */
 	ck_assert_ptr_null(f.cmd.id_file);
+	ck_assert_uint_eq(f.cmd.refused.n, 1);
 	/* The temp dir holds nothing but the config. */
 	cmd = testr_asprintf("test $(ls -A '%s' | wc -l) -eq 1", f.dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
+	fx_dispose(&f);
+}
+END_TEST
+
+/* Run @command with sh; what it wrote to @dir/out. */
+static char *
+run_for_output(const char *dir, const char *command)
+{
+	char *out = testr_asprintf("%s/out", dir), *text;
+
+	unlink(out);
+	ck_assert_int_eq(system(command), 0);
+	text = read_file(out);
+	free(out);
+	return text;
+}
+
+/* Hostile ids whose quotes would close the user's own. */
+static const char *const hostile[] = {
+	"x;touch pwned", "a'b", "c\"d", "$(touch pwned)", "`touch pwned`",
+	"e\\f", "g h", "*", NULL,
+};
+
+static const char *const hostile_lines =
+	"x;touch pwned\na'b\nc\"d\n$(touch pwned)\n`touch pwned`\ne\\f\ng h\n*\n";
+
+START_TEST(command_run_quotes_idlist_for_the_nested_shell_in_single_quotes)
+{
+	struct fx f;
+	char *conf, *text;
+
+	fx_init(&f);
+	conf = testr_asprintf("[DEFAULT]\ntest_command=cd '%s' && sh -c "
+			      "'printf \"%%%%s\\n\" $IDLIST > out'\n", f.dir);
+	fx_config(&f, conf);
+	fx_ids(&f, hostile);
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert_uint_eq(f.cmd.refused.n, 0);
+	text = run_for_output(f.dir, f.cmd.command);
+	ck_assert_str_eq(text, hostile_lines);
+	free(conf);
+	conf = testr_asprintf("%s/pwned", f.dir);
+	ck_assert_int_ne(access(conf, F_OK), 0);
+	free(text);
+	free(conf);
+	fx_dispose(&f);
+}
+END_TEST
+
+START_TEST(command_run_refuses_ids_needing_quotes_where_idlist_is_quoted_text)
+{
+	static const char *const ids[] = { "plain.id", "x;y", NULL };
+	struct fx f;
+
+	fx_init(&f);
+	fx_config(&f, "[DEFAULT]\ntest_command=run --ids \"$IDLIST\"\n");
+	fx_ids(&f, ids);
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert_str_eq(f.cmd.command, "run --ids \"plain.id\"");
+	ck_assert_uint_eq(f.cmd.refused.n, 1);
+	ck_assert_str_eq(f.cmd.refused.v[0], "x;y");
+	ck_assert_ptr_nonnull(strstr(f.cmd.reasons.v[0],
+				     "test id 'x;y' needs shell quotes, but "
+				     "$IDLIST stands inside quotes"));
+	fx_dispose(&f);
+}
+END_TEST
+
+START_TEST(command_run_refuses_ids_needing_quotes_when_command_is_bare_in_instances)
+{
+	static const char *const ids[] = { "plain.id", "t(1)", NULL };
+	struct fx f;
+
+	fx_init(&f);
+	fx_config(&f, "[DEFAULT]\ntest_command=run $IDLIST\n"
+		      "instance_provision=echo vm\n"
+		      "instance_execute=ssh $INSTANCE_ID $COMMAND\n");
+	fx_ids(&f, ids);
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert_str_eq(f.cmd.command, "run plain.id");
+	ck_assert_uint_eq(f.cmd.refused.n, 1);
+	ck_assert_ptr_nonnull(strstr(f.cmd.reasons.v[0],
+				     "instance_execute has $COMMAND unquoted"));
+	/* Quoted $COMMAND: every id can go. */
+	fx_config(&f, "[DEFAULT]\ntest_command=run $IDLIST\n"
+		      "instance_provision=echo vm\n"
+		      "instance_execute=ssh $INSTANCE_ID \"$COMMAND\"\n");
+	ck_assert_int_eq(fx_run(&f), 0);
+	ck_assert_uint_eq(f.cmd.refused.n, 0);
+	ck_assert_str_eq(f.cmd.command, "run plain.id 't(1)'");
+	fx_dispose(&f);
+}
+END_TEST
+
+START_TEST(command_run_quotes_an_idfile_path_holding_a_space)
+{
+	static const char *const ids[] = { "a", NULL };
+	struct fx f;
+	char *dir, *want;
+
+	fx_init(&f);
+	dir = testr_asprintf("%s/with space", f.dir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	f.opts.tmpdir = dir;
+	fx_config(&f, "[DEFAULT]\ntest_command=run $IDOPTION \"$IDFILE\"\n"
+		      "test_id_option=--load-list $IDFILE\n");
+	fx_ids(&f, ids);
+	ck_assert_int_eq(fx_run(&f), 0);
+	want = testr_asprintf("run --load-list '%s' \"%s\"", f.cmd.id_file,
+			      f.cmd.id_file);
+	ck_assert_str_eq(f.cmd.command, want);
+	free(want);
+	testr_command_dispose(&f.cmd);
+	free(dir);
 	fx_dispose(&f);
 }
 END_TEST
@@ -814,7 +951,12 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, command_run_quotes_metacharacter_ids_in_idlist_only);
 	HARNESS_ADD(h, command_id_file_round_trips_spaces_and_non_ascii_as_utf8);
 	HARNESS_ADD(h, command_dispose_removes_the_id_file);
-	HARNESS_ADD(h, command_run_refuses_an_id_with_a_newline_and_leaves_no_file);
+	HARNESS_ADD(h, command_run_leaves_out_an_id_with_a_newline_and_says_why);
+	HARNESS_ADD(h, command_run_with_every_id_refused_has_no_command_and_no_file);
+	HARNESS_ADD(h, command_run_quotes_idlist_for_the_nested_shell_in_single_quotes);
+	HARNESS_ADD(h, command_run_refuses_ids_needing_quotes_where_idlist_is_quoted_text);
+	HARNESS_ADD(h, command_run_refuses_ids_needing_quotes_when_command_is_bare_in_instances);
+	HARNESS_ADD(h, command_run_quotes_an_idfile_path_holding_a_space);
 	HARNESS_ADD(h, command_run_with_an_empty_id_list_writes_an_empty_file);
 	HARNESS_ADD(h, command_run_uses_test_id_list_default_when_no_ids_are_given);
 	HARNESS_ADD(h, command_run_appends_extra_arguments_with_spaces);

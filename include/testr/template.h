@@ -46,13 +46,17 @@ TESTR_API int testr_shell_quote(char **out, const char *s);
 
 /** An expanded test command, ready for /bin/sh -c. */
 struct testr_command {
-	char *command;		/* the command line */
+	char *command;		/* the command line; NULL when every id given
+				   was refused (it must not run) */
 	char *id_file;		/* the $IDFILE written for it, or NULL */
 	struct testr_strv ids;	/* the ids it runs (when ids_known) */
 	bool ids_known;		/* false: no ids given, it runs everything */
+	struct testr_strv refused;	/* ids that cannot be handed over */
+	struct testr_strv reasons;	/* one line per refused id: why */
 };
 
-#define TESTR_COMMAND_INIT { NULL, NULL, TESTR_STRV_INIT, false }
+#define TESTR_COMMAND_INIT \
+	{ NULL, NULL, TESTR_STRV_INIT, false, TESTR_STRV_INIT, TESTR_STRV_INIT }
 
 /** Knobs of testr_command_run() and testr_command_list(). */
 struct testr_command_options {
