@@ -55,15 +55,97 @@ testr_context_clear_error(struct testr_context *ctx)
 		ctx->error[0] = '\0';
 }
 
+/*
+ * How many bytes at @s (@n left) stand for themselves in a message: a
+ * printable ASCII byte, or a whole valid UTF-8 sequence that is not a C1
+ * control (which a terminal may act on).  0: escape the byte at @s.
+ */
+static size_t
+printable_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned int cp;
+
+	if (s[0] >= 0x20 && s[0] < 0x7f)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong, surrogate, beyond Unicode, or C1. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	return len;
+}
+
+/* The escape for a byte that cannot stand for itself; @quoting adds the
+ * quote and the backslash, so that testr_quote()'s output reads back. */
+static const char *
+escape_byte(unsigned char c, bool quoting, char tmp[5])
+{
+	switch (c) {
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	case '\'': return quoting ? "\\'" : NULL;
+	case '\\': return quoting ? "\\\\" : NULL;
+	default: break;
+	}
+	snprintf(tmp, 5, "\\x%02x", c);
+	return tmp;
+}
+
+/*
+ * Escape @s (@len bytes) into @buf of @size: control bytes, invalid UTF-8
+ * and C1 controls as \n, \t, \xNN, so a message is one safe line.  Cut with
+ * "..." (never inside a UTF-8 sequence) when it does not fit.  Returns the
+ * length written; @buf is NUL-terminated.
+ */
+static size_t
+escape_into(char *buf, size_t size, const char *s, size_t len, bool quoting)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, room = size - 5;	/* a closing quote, "...", NUL */
+	char tmp[5];
+
+	for (size_t i = 0; i < len;) {
+		size_t n = printable_len(u + i, len - i);
+		const char *e = n && !(quoting && (s[i] == '\'' || s[i] == '\\'))
+			? NULL : escape_byte(u[i], quoting, tmp);
+
+		if (e)
+			n = strlen(e);
+		if (o + n > room) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, e ? e : s + i, n);
+		o += n;
+		i += e ? 1 : n;
+	}
+	buf[o] = '\0';
+	return o;
+}
+
 void
 testr_logv(struct testr_context *ctx, enum testr_log_level level,
 	   const char *fmt, va_list ap)
 {
-	char msg[ERROR_MAX];
+	char raw[ERROR_MAX], msg[ERROR_MAX];
 
 	if (!ctx || !ctx->log_fn || level > ctx->log_level)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	escape_into(msg, sizeof(msg), raw, strlen(raw), false);
 	ctx->log_fn(ctx->log_userdata, level, msg);
 }
 
@@ -81,62 +163,27 @@ testr_log(struct testr_context *ctx, enum testr_log_level level,
 int
 testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 {
+	char raw[ERROR_MAX];
 	va_list ap;
 
 	if (!ctx)
 		return code;
 	va_start(ap, fmt);
-	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Whatever the values held, the message is one printable line. */
+	escape_into(ctx->error, sizeof(ctx->error), raw, strlen(raw), false);
 	testr_log(ctx, TESTR_LOG_DEBUG, "error: %s", ctx->error);
 	return code;
-}
-
-/* The escaped form of byte @c, or NULL when it stands for itself. */
-static const char *
-quote_escape(unsigned char c, char tmp[5])
-{
-	switch (c) {
-	case '\n': return "\\n";
-	case '\r': return "\\r";
-	case '\t': return "\\t";
-	case '\'': return "\\'";
-	case '\\': return "\\\\";
-	default: break;
-	}
-	if (c >= 0x20 && c != 0x7f)
-		return NULL;
-	snprintf(tmp, 5, "\\x%02x", c);
-	return tmp;
 }
 
 const char *
 testr_quote(char *buf, size_t size, const char *s, size_t len)
 {
-	size_t o = 0, room = size - 5;	/* closing quote, "...", NUL */
-	char tmp[5], one[2] = { 0, 0 };
+	size_t o;
 
-	buf[o++] = '\'';
-	for (size_t i = 0; i < len; i++) {
-		const char *e = quote_escape((unsigned char)s[i], tmp);
-		size_t n;
-
-		one[0] = s[i];
-		e = e ? e : one;
-		n = strlen(e);
-		if (o + n > room) {
-			/* Never end on half a UTF-8 sequence. */
-			while (o > 1 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
-				o--;
-			if (o > 1 && ((unsigned char)buf[o - 1] & 0xc0) == 0xc0)
-				o--;
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(buf + o, e, n);
-		o += n;
-	}
+	buf[0] = '\'';
+	o = 1 + escape_into(buf + 1, size - 1, s, len, true);
 	buf[o++] = '\'';
 	buf[o] = '\0';
 	return buf;

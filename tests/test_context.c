@@ -73,9 +73,47 @@ START_TEST(strerror_names_every_code)
 }
 END_TEST
 
+START_TEST(context_fail_escapes_raw_bytes_into_one_line)
+{
+	struct testr_context *ctx;
+	struct log_capture c = { 0 };
+
+	testr_context_new(&ctx);
+	testr_context_set_log(ctx, capture, &c, TESTR_LOG_DEBUG);
+	testr_fail(ctx, TESTR_EPARSE, "id %s: bad", "a\nb\x1b[31m\xff\xc2\x9b"
+		   "t\xc3\xa9st\xe6\x97\xa5");
+	/* Newline, ESC, invalid UTF-8 and a C1 control are escaped; valid
+	 * UTF-8 stays. */
+	ck_assert_str_eq(testr_context_error(ctx), "id a\\nb\\x1b[31m\\xff"
+			 "\\xc2\\x9bt\xc3\xa9st\xe6\x97\xa5: bad");
+	ck_assert_str_eq(c.msg, "error: id a\\nb\\x1b[31m\\xff\\xc2\\x9b"
+			 "t\xc3\xa9st\xe6\x97\xa5: bad");
+	testr_log(ctx, TESTR_LOG_WARNING, "%s", "two\nlines\r\x07");
+	ck_assert_str_eq(c.msg, "two\\nlines\\r\\x07");
+	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(quote_escapes_invalid_utf8_and_cuts_on_a_character)
+{
+	char buf[16];
+
+	ck_assert_str_eq(testr_quote(buf, sizeof(buf), "a'\\\xff\xed\xa0\x80", 7),
+			 "'a\\'\\\\\\xff...'");
+	ck_assert_str_eq(testr_quote(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x97\xa5"
+				     "\xe6\x97\xa5\xe6\x97\xa5", 12),
+			 "'\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5...'");
+	/* An overlong NUL and a surrogate are not UTF-8. */
+	ck_assert_str_eq(testr_quote(buf, sizeof(buf), "\xc0\x80", 2),
+			 "'\\xc0\\x80'");
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, context_fail_escapes_raw_bytes_into_one_line);
+	HARNESS_ADD(h, quote_escapes_invalid_utf8_and_cuts_on_a_character);
 	HARNESS_ADD(h, context_error_keeps_the_last_message);
 	HARNESS_ADD(h, context_log_respects_level_and_is_silent_by_default);
 	HARNESS_ADD(h, context_fail_with_null_context_returns_code);
