@@ -217,6 +217,8 @@ testr_pool_dispose(struct testr_pool *pool)
 	if (!pool || pool->disposed || !pool->dispose)
 		return TESTR_OK;
 	pool->disposed = true;
+	if (pool->ids.n == 0)
+		return TESTR_OK;	/* nothing was provisioned */
 	if (instance_dispose_expand(&cmd, pool->dispose, &pool->ids) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <testr/testr.h>
 
@@ -180,16 +181,55 @@ START_TEST(pool_reports_failed_dispose_with_its_code)
 	struct testr_pool_options opts = TESTR_POOL_OPTIONS_INIT;
 	struct testr_context *ctx;
 	struct testr_pool *pool;
+	const char *id;
 
+	opts.provision = "echo vm";
 	opts.dispose = "exit 4";
 	testr_context_new(&ctx);
 	ck_assert_int_eq(testr_pool_new(&pool, ctx, &opts), 0);
-	ck_assert(!testr_pool_enabled(pool));
+	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), TESTR_ECHILD);
 	ck_assert_str_eq(testr_context_error(ctx),
 			 "Disposing of instances failed, return 4");
 	testr_pool_free(pool);
 	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(pool_never_disposes_what_was_not_provisioned)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "exit 3", NULL);
+	const char *id;
+
+	/* Never asked for an instance. */
+	ck_assert_int_eq(testr_pool_dispose(pool), 0);
+	teardown(&fx, pool);
+	/* Asked, and provisioning failed. */
+	pool = setup(&fx, "exit 3", NULL);
+	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_int_eq(testr_pool_dispose(pool), 0);
+	ck_assert_int_eq(access(fx.dlog, F_OK), -1);
+	ck_assert_int_eq(fx.announced, 1);	/* the provision only */
+	teardown(&fx, pool);
+}
+END_TEST
+
+START_TEST(pool_wrap_quotes_command_and_files_for_where_they_stand)
+{
+	struct fixture fx;
+	struct testr_pool *pool = setup(&fx, "echo vm1",
+		"for f in $FILES; do cp \"$f\" x; done; sh -c '$COMMAND'");
+	const char *id;
+	char *cmd;
+
+	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
+	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "run 'a b'",
+					 "/tmp/a dir/ids"), 0);
+	ck_assert_str_eq(cmd, "for f in '/tmp/a dir/ids'; do cp \"$f\" x; done; "
+			 "sh -c 'run '\\''a b'\\'''");
+	free(cmd);
+	teardown(&fx, pool);
 }
 END_TEST
 
@@ -218,4 +258,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, pool_refuses_provision_that_prints_no_ids);
 	HARNESS_ADD(h, pool_reports_failed_dispose_with_its_code);
 	HARNESS_ADD(h, pool_without_provision_hands_out_no_instance);
+	HARNESS_ADD(h, pool_never_disposes_what_was_not_provisioned);
+	HARNESS_ADD(h, pool_wrap_quotes_command_and_files_for_where_they_stand);
 }

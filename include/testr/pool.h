@@ -87,8 +87,9 @@ TESTR_API int testr_pool_wrap(struct testr_pool *pool, char **out,
 
 /**
  * Run instance_dispose once with $INSTANCE_IDS = every instance
- * provisioned, sorted and space separated.  Later calls do nothing and
- * return 0, so it is safe to call on every exit path.  Returns 0 or
+ * provisioned, sorted and space separated; when none was provisioned it
+ * does not run.  Later calls do nothing and return 0, so it is safe to
+ * call on every exit path.  Returns 0 or
  * TESTR_ECHILD ("Disposing of instances failed, return N").
  */
 TESTR_API int testr_pool_dispose(struct testr_pool *pool);

@@ -52,7 +52,17 @@ must_have "$tmp/err" "Non-zero exit code (7) from test listing."
 project badprov "z.one" "instance_provision=exit 4"
 expect_rc 3 testr run
 must_have "$tmp/err" "Provisioning instances failed, return 4"
-project baddisp "z.one" "instance_dispose=exit 5"
+project baddisp "z.one" "instance_provision=echo vm-a
+instance_dispose=exit 5"
 expect_rc 3 testr run
 must_have "$tmp/err" "Disposing of instances failed, return 5"
+
+# Nothing provisioned (it failed, or is not configured): no dispose.
+project noprov "z.one" "instance_provision=exit 4
+instance_dispose=touch $tmp/noprov/disposed"
+expect_rc 3 testr run
+[ ! -e disposed ] || fail "dispose ran when nothing was provisioned"
+project nohook "z.one" "instance_dispose=touch $tmp/nohook/disposed"
+expect_rc 0 testr run
+[ ! -e disposed ] || fail "dispose ran without instance_provision"
 echo ok
