@@ -403,32 +403,101 @@ proc_capture_dispose(struct proc_capture *c)
 /* ---- the guardian ---------------------------------------------------- */
 
 #define GUARD_MAX 4096
+#define GUARD_FILES 256
+#define GUARD_PATH_MAX 4096
+
+/*
+ * The records the parent sends, each an int32: a positive pgid to watch,
+ * a negative one to forget; 0 is followed by an int32 op (GUARD_ADD_FILE or
+ * GUARD_FORGET_FILE), a uint32 length and that many bytes of path.
+ */
+enum { GUARD_ADD_FILE = 1, GUARD_FORGET_FILE = 2 };
+
+/* What the guardian holds; static: after fork() it may not call malloc. */
+struct guard_state {
+	pid_t groups[GUARD_MAX];
+	size_t n_groups;
+	char files[GUARD_FILES][GUARD_PATH_MAX];
+	size_t n_files;
+};
+
+static bool
+read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static void
+guard_group(struct guard_state *g, int32_t rec)
+{
+	if (rec > 0 && g->n_groups < GUARD_MAX) {
+		g->groups[g->n_groups++] = rec;
+		return;
+	}
+	for (size_t i = 0; i < g->n_groups; i++)
+		if (g->groups[i] == -rec)
+			g->groups[i] = g->groups[--g->n_groups];
+}
+
+/* One file record; false when the pipe ended half-way. */
+static bool
+guard_file(struct guard_state *g, int fd)
+{
+	char path[GUARD_PATH_MAX];
+	int32_t op;
+	uint32_t len;
+
+	if (!read_full(fd, &op, sizeof(op)) || !read_full(fd, &len, sizeof(len)) ||
+	    len >= sizeof(path) || !read_full(fd, path, len))
+		return false;
+	path[len] = '\0';
+	if (op == GUARD_ADD_FILE && g->n_files < GUARD_FILES) {
+		memcpy(g->files[g->n_files++], path, len + 1);
+		return true;
+	}
+	for (size_t i = 0; op == GUARD_FORGET_FILE && i < g->n_files; i++)
+		if (strcmp(g->files[i], path) == 0) {
+			memcpy(g->files[i], g->files[--g->n_files], GUARD_PATH_MAX);
+			break;
+		}
+	return true;
+}
 
 /*
  * The guardian's whole life, in async-signal-safe calls only: collect
- * "+pgid" / "-pgid" records until end of file, then kill what is left.
+ * records until end of file, then kill the groups and remove the files
+ * that are left.
  */
 static _Noreturn void
 guard_main(int fd)
 {
-	static pid_t groups[GUARD_MAX];
-	size_t n = 0;
+	static struct guard_state g;
 	int32_t rec;
 
 	/* Ctrl-C reaches the whole terminal group; the parent handles it. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
-	while (read(fd, &rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
-		if (rec > 0 && n < GUARD_MAX) {
-			groups[n++] = rec;
-			continue;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (groups[i] == -rec)
-				groups[i] = groups[--n];
-	}
-	for (size_t i = 0; i < n; i++)
-		kill(-groups[i], SIGKILL);
+	while (read_full(fd, &rec, sizeof(rec)))
+		if (rec != 0)
+			guard_group(&g, rec);
+		else if (!guard_file(&g, fd))
+			break;
+	for (size_t i = 0; i < g.n_groups; i++)
+		kill(-g.groups[i], SIGKILL);
+	for (size_t i = 0; i < g.n_files; i++)
+		unlink(g.files[i]);
 	_exit(0);
 }
 
@@ -459,23 +528,56 @@ proc_guard_start(struct proc_guard *g, struct testr_context *ctx)
 	return TESTR_OK;
 }
 
+/* One write per record, so records never interleave or split. */
 static void
-guard_send(struct proc_guard *g, int32_t rec)
+guard_send(struct proc_guard *g, const void *rec, size_t len)
 {
-	if (g->fd >= 0 && write(g->fd, &rec, sizeof(rec)) < 0)
+	if (g->fd >= 0 && write(g->fd, rec, len) < 0)
 		testr_log(NULL, TESTR_LOG_DEBUG, "guardian: %s", strerror(errno));
 }
 
 void
 proc_guard_watch(struct proc_guard *g, pid_t pgid)
 {
-	guard_send(g, (int32_t)pgid);
+	int32_t rec = (int32_t)pgid;
+
+	guard_send(g, &rec, sizeof(rec));
 }
 
 void
 proc_guard_forget(struct proc_guard *g, pid_t pgid)
 {
-	guard_send(g, -(int32_t)pgid);
+	int32_t rec = -(int32_t)pgid;
+
+	guard_send(g, &rec, sizeof(rec));
+}
+
+static void
+guard_send_file(struct proc_guard *g, int32_t op, const char *path)
+{
+	char rec[3 * sizeof(int32_t) + GUARD_PATH_MAX];
+	uint32_t len = path ? (uint32_t)strlen(path) : GUARD_PATH_MAX;
+	int32_t zero = 0;
+
+	if (len >= GUARD_PATH_MAX)
+		return;		/* too long to keep: left to the parent */
+	memcpy(rec, &zero, sizeof(zero));
+	memcpy(rec + 4, &op, sizeof(op));
+	memcpy(rec + 8, &len, sizeof(len));
+	memcpy(rec + 12, path, len);
+	guard_send(g, rec, 12 + len);
+}
+
+void
+proc_guard_add_file(struct proc_guard *g, const char *path)
+{
+	guard_send_file(g, GUARD_ADD_FILE, path);
+}
+
+void
+proc_guard_forget_file(struct proc_guard *g, const char *path)
+{
+	guard_send_file(g, GUARD_FORGET_FILE, path);
 }
 
 void

@@ -98,9 +98,9 @@ void proc_capture_dispose(struct proc_capture *c);
 
 /*
  * A guardian: a small helper process that outlives its parent by a moment
- * and kills the process groups it was told about if the parent dies
- * without forgetting them first (testr SIGKILLed mid-run), so no runner is
- * left behind.  The parent talks to it through a close-on-exec pipe whose
+ * and kills the process groups, and removes the files, it was told about if
+ * the parent dies without forgetting them first (testr SIGKILLed mid-run),
+ * so no runner and no $IDFILE is left behind.  The parent talks to it through a close-on-exec pipe whose
  * end of file is the signal.
  */
 struct proc_guard {
@@ -117,7 +117,15 @@ void proc_guard_watch(struct proc_guard *g, pid_t pgid);
 /* The group ended normally: no need to kill it any more. */
 void proc_guard_forget(struct proc_guard *g, pid_t pgid);
 
-/* Let the guardian go (it kills what is still watched) and reap it. */
+/* Have the guardian remove @path should the parent die.  A path of 4096
+ * bytes or more is not sent. */
+void proc_guard_add_file(struct proc_guard *g, const char *path);
+
+/* The file was removed (or kept) by the parent: leave it alone. */
+void proc_guard_forget_file(struct proc_guard *g, const char *path);
+
+/* Let the guardian go (it kills what is still watched, and removes the
+ * files still held) and reap it. */
 void proc_guard_stop(struct proc_guard *g);
 
 /* The one number a shell would give: the exit code, or 128 + signal. */

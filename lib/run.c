@@ -628,6 +628,8 @@ worker_start(struct testr_run *run, struct worker *w,
 	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
 	w->proc = (struct proc){ 0, -1, -1, false };
 	rc = testr_command_run(&w->cmd, run->ctx, cfg, &co);
+	if (rc == TESTR_OK && w->cmd.id_file)
+		proc_guard_add_file(&run->guard, w->cmd.id_file);
 	if (rc == TESTR_OK)
 		rc = worker_decoder(w, run->ctx, cfg);
 	if (rc == TESTR_OK)
@@ -678,6 +680,8 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	free(w->command);
 	w->command = NULL;
 	testr_strv_dispose(&w->extras);
+	if (w->cmd.id_file)
+		proc_guard_forget_file(&run->guard, w->cmd.id_file);
 	testr_command_dispose(&w->cmd);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <testr/testr.h>
@@ -205,9 +206,53 @@ START_TEST(process_pump_stops_when_interrupted)
 }
 END_TEST
 
+static char *
+touch_in(const char *dir, const char *name)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	int fd;
+
+	sprintf(path, "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return path;
+}
+
+START_TEST(guard_removes_the_files_still_held_when_the_parent_dies)
+{
+	char *dir = harness_tmpdir();
+	char *held = touch_in(dir, "held"), *forgotten = touch_in(dir, "forgotten");
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct proc_guard g;
+
+		if (proc_guard_start(&g, NULL) != 0)
+			_exit(1);
+		proc_guard_add_file(&g, held);
+		proc_guard_add_file(&g, forgotten);
+		proc_guard_forget_file(&g, forgotten);
+		raise(SIGKILL);	/* as when testr is SIGKILLed */
+	}
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	/* The guardian acts on end of file; give it up to 10 s. */
+	for (int i = 0; i < 1000 && access(held, F_OK) == 0; i++)
+		usleep(10000);
+	ck_assert_int_ne(access(held, F_OK), 0);
+	ck_assert_int_eq(access(forgotten, F_OK), 0);
+	harness_rmtree(dir);
+	free(held);
+	free(forgotten);
+	free(dir);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, guard_removes_the_files_still_held_when_the_parent_dies);
 	HARNESS_ADD(h, process_reports_exit_code);
 	HARNESS_ADD(h, process_reports_killing_signal);
 	HARNESS_ADD(h, process_captures_stdout_and_stderr_separately);
