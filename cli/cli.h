@@ -13,6 +13,7 @@ enum cli_exit {
 	CLI_EXIT_FAILURES = 1,	/* tests failed */
 	CLI_EXIT_USAGE = 2,	/* unknown command or option */
 	CLI_EXIT_ERROR = 3,	/* an error (testrepository's code for any error) */
+	CLI_EXIT_INTERRUPTED = 130, /* a run stopped by SIGINT or SIGTERM */
 };
 
 /* One subcommand: its name and its entry point (cli/main.c's table). */
@@ -237,6 +238,10 @@ void cli_summary_flush(struct cli_summary *s);
  * following tests FAILED:" with their ids, one per line, indented.
  */
 void cli_summary_want_verdict(struct cli_summary *s);
+/* The run was interrupted: cli_summary_finish() says "INTERRUPTED (id=N"
+ * instead of PASSED/FAILED and returns CLI_EXIT_INTERRUPTED (as
+ * cli_summary_print() does for a stored interrupted run). */
+void cli_summary_set_interrupted(struct cli_summary *s);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
 /*
  * filter_tags (testr.conf(5)): tests that did not fail and carry one of

@@ -45,16 +45,22 @@ on_signal(int sig)
 /* SIGINT/SIGTERM only set a flag: the run stops its workers, stores what
  * arrived and disposes of the instances before testr exits. */
 static void
-catch_signals(void)
+catch_signals(struct testr_context *ctx)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
+	/* A SIGINT ignored when testr started (a background job of a script)
+	 * stays ignored: Ctrl-C aimed at the foreground must not stop it. */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Every wait in the library (callout, provisioning, listing, the
+	 * repository lock) ends soon after the flag is raised. */
+	testr_context_set_interrupt(ctx, &interrupted);
 }
 
 static int
@@ -276,6 +282,39 @@ no_tests(void)
 	return CLI_EXIT_FAILURES;
 }
 
+/* Interrupted before any worker started (callout, provisioning, listing,
+ * the lock): there is nothing to store, least of all a passing run. */
+static int
+interrupted_before_start(struct run_session *s)
+{
+	fflush(stdout);
+	fprintf(stderr, "testr: %s; nothing was stored\n",
+		testr_context_error(s->ctx));
+	return CLI_EXIT_INTERRUPTED;
+}
+
+/*
+ * Interrupted with workers running: store what arrived as an interrupted
+ * (partial) run, the ids not reported yet as failures "not run", so that
+ * testr run --failing picks them up; never exit 0.
+ */
+static int
+finish_interrupted(struct run_session *s, struct testr_repo_writer *w,
+		   struct display *d, const struct testr_run_result *res)
+{
+	int exit_code;
+
+	testr_repo_writer_set_interrupted(w);
+	if (d->summary)
+		cli_summary_set_interrupted(d->summary);
+	exit_code = finish_run(s, w, d);
+	fflush(stdout);
+	fprintf(stderr, "testr: run interrupted: the workers were stopped; "
+		"%zu tests not run are in the failing set (testr run "
+		"--failing runs them)\n", res->not_run);
+	return exit_code == CLI_EXIT_ERROR ? exit_code : CLI_EXIT_INTERRUPTED;
+}
+
 static void
 show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
 {
@@ -296,6 +335,8 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 
 	wo.partial = partial;
 	rc = testr_repo_writer_new(&w, s->repo, &wo);
+	if (rc == TESTR_EINTR)
+		return interrupted_before_start(s);
 	if (rc < 0)
 		return cli_report(s->ctx, rc);
 	run_options(&o, s, ids, w, &d);
@@ -315,16 +356,16 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	}
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
 	cli_progress_free(pg);
-	if (rc == TESTR_EINTR)	/* keep what arrived, as a partial run */
-		testr_repo_writer_set_partial(w, true);
-	if (rc == TESTR_OK && res.no_tests)
+	if (rc == TESTR_EINTR && res.workers == 0)
+		exit_code = interrupted_before_start(s);
+	else if (rc == TESTR_EINTR)
+		exit_code = finish_interrupted(s, w, &d, &res);
+	else if (rc < 0)
+		exit_code = cli_report(s->ctx, rc);
+	else if (res.no_tests)
 		exit_code = no_tests();
-	else if (rc == TESTR_OK || rc == TESTR_EINTR)
-		exit_code = finish_run(s, w, &d);
 	else
-		exit_code = cli_report(s->ctx, rc);
-	if (rc == TESTR_EINTR)
-		exit_code = cli_report(s->ctx, rc);
+		exit_code = finish_run(s, w, &d);
 	cli_summary_free(d.summary);
 	testr_repo_writer_free(w);
 	return exit_code;
@@ -678,7 +719,7 @@ cmd_run(int argc, char **argv)
 		return exit_code;
 	}
 	s.ctx = cli_context_new();
-	catch_signals();
+	catch_signals(s.ctx);
 	rc = resolve_shard(&s.args, s.ctx);
 	if (rc == TESTR_OK)
 		rc = session_open(&s, true);

@@ -35,6 +35,7 @@ struct cli_summary {
 	FILE *out;
 	struct testr_tally *tally;
 	bool verdict;			/* counts and failed ids at the end */
+	bool interrupted;		/* say INTERRUPTED, not PASSED */
 	struct testr_strv failed;	/* with verdict: ids that failed */
 	struct testr_strv filter_tags;	/* filter_tags of the config */
 	uint64_t filtered;		/* tests they leave out of the count */
@@ -495,8 +496,8 @@ cli_summary_print(FILE *out, uint64_t run_id,
 		  const struct testr_run_summary *prev)
 {
 	print_ran_line(out, cur, prev);
-	fprintf(out, "%s (id=%" PRIu64, cur->failures ? "FAILED" : "PASSED",
-		run_id);
+	fprintf(out, "%s (id=%" PRIu64, cur->interrupted ? "INTERRUPTED" :
+		cur->failures ? "FAILED" : "PASSED", run_id);
 	if (cur->failures) {
 		fprintf(out, ", failures=%" PRIu64, cur->failures);
 		if (prev && prev->failures != cur->failures)
@@ -506,6 +507,8 @@ cli_summary_print(FILE *out, uint64_t run_id,
 	if (cur->skips)
 		fprintf(out, ", skips=%" PRIu64, cur->skips);
 	fputs(")\n", out);
+	if (cur->interrupted)
+		return CLI_EXIT_INTERRUPTED;
 	return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
 }
 
@@ -516,6 +519,12 @@ by_seq_desc(const void *a, const void *b)
 	const struct record *y = *(struct record *const *)b;
 
 	return (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+void
+cli_summary_set_interrupted(struct cli_summary *s)
+{
+	s->interrupted = true;
 }
 
 void
@@ -580,6 +589,7 @@ cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 	if (s->tally)
 		testr_tally_result(&cur, s->tally);
 	cli_summary_adjust(s, &cur);
+	cur.interrupted = s->interrupted;
 	rc = cli_summary_print(s->out, run_id, &cur, prev);
 	if (s->verdict)
 		print_verdict(s, &cur);

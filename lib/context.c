@@ -16,6 +16,7 @@ struct testr_context {
 	void *log_userdata;
 	enum testr_log_level log_level;
 	char error[ERROR_MAX];
+	const volatile sig_atomic_t *interrupt;
 };
 
 TESTR_API int
@@ -236,4 +237,24 @@ TESTR_API const char *
 testr_version(void)
 {
 	return TESTR_VERSION;
+}
+
+TESTR_API void
+testr_context_set_interrupt(struct testr_context *ctx,
+			    const volatile sig_atomic_t *flag)
+{
+	if (ctx)
+		ctx->interrupt = flag;
+}
+
+const volatile sig_atomic_t *
+testr_context_interrupt(const struct testr_context *ctx)
+{
+	return ctx ? ctx->interrupt : NULL;
+}
+
+bool
+testr_interrupted(const struct testr_context *ctx)
+{
+	return ctx && ctx->interrupt && *ctx->interrupt;
 }

@@ -2,7 +2,9 @@
 #ifndef TESTR_LIB_CONTEXT_H
 #define TESTR_LIB_CONTEXT_H
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include <testr/common.h>
 
@@ -29,6 +31,13 @@ void testr_logv(struct testr_context *ctx, enum testr_log_level level,
  * line).  Returns @buf, always NUL-terminated; @size must be at least 8.
  */
 const char *testr_quote(char *buf, size_t size, const char *s, size_t len);
+
+/* The flag testr_context_set_interrupt() installed, or NULL. */
+const volatile sig_atomic_t *
+testr_context_interrupt(const struct testr_context *ctx);
+
+/* Has the interrupt flag of @ctx been raised? */
+bool testr_interrupted(const struct testr_context *ctx);
 
 /* malloc'd printf; NULL on failure. */
 char *testr_asprintf(const char *fmt, ...) TESTR_PRINTF(1, 2);

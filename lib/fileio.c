@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "context.h"
@@ -354,6 +355,9 @@ fileio_unmap(struct fileio_map *m)
 	m->len = 0;
 }
 
+/* How often a waiter looks at the lock (and the interrupt flag). */
+static const struct timespec lock_tick = { 0, 50 * 1000 * 1000 };
+
 int
 fileio_lock(int *out, struct testr_context *ctx, const char *path)
 {
@@ -363,13 +367,23 @@ fileio_lock(int *out, struct testr_context *ctx, const char *path)
 	if (fd < 0)
 		return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 	/* flock, not fcntl: the lock belongs to this descriptor, so closing
-	 * some other descriptor of the file cannot drop it by accident. */
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
+	 * some other descriptor of the file cannot drop it by accident.
+	 * Polled, so that an interrupt ends the wait whatever SA_RESTART. */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+
+		if (testr_interrupted(ctx)) {
+			close(fd);
+			return testr_fail(ctx, TESTR_EINTR, "interrupted while "
+					  "waiting for the lock %s", path);
+		}
+		if (err == EWOULDBLOCK || err == EINTR) {
+			nanosleep(&lock_tick, NULL);
 			continue;
+		}
 		close(fd);
 		return testr_fail(ctx, TESTR_ELOCKED, "%s: lock: %s", path,
-				  strerror(errno));
+				  strerror(err));
 	}
 	*out = fd;
 	return 0;

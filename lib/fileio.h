@@ -72,7 +72,8 @@ void fileio_unmap(struct fileio_map *m);
 
 /*
  * Take an exclusive lock on @path (created if needed), waiting for the
- * holder to release it.  *out is the descriptor to pass to fileio_unlock().
+ * holder to release it (TESTR_EINTR once the context is interrupted).
+ * *out is the descriptor to pass to fileio_unlock().
  */
 int fileio_lock(int *out, struct testr_context *ctx, const char *path);
 

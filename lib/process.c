@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -73,9 +74,19 @@ child_setup_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	/* An ignored SIGPIPE or SIGINT would survive exec; reset them all. */
-	for (int sig = 1; sig < NSIG; sig++)
+	/*
+	 * An ignored SIGPIPE would survive exec; reset them all.  But a
+	 * SIGINT or SIGQUIT that testr was started with ignored (a background
+	 * job of a script) stays ignored, as the shell meant it to.
+	 */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+
+		if ((sig == SIGINT || sig == SIGQUIT) &&
+		    sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(sig, &sa, NULL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -230,6 +241,25 @@ proc_try_wait(struct proc *p, struct proc_status *out)
 	return 1;
 }
 
+/* How long a stopped child may take to exit on SIGTERM. */
+#define STOP_GRACE_MS 500
+#define STOP_TICK_MS 20
+
+void
+proc_stop(struct proc *p, struct proc_status *out)
+{
+	struct timespec tick = { 0, STOP_TICK_MS * 1000 * 1000 };
+
+	proc_kill(p, SIGTERM);
+	for (int i = 0; i < STOP_GRACE_MS / STOP_TICK_MS; i++) {
+		if (proc_try_wait(p, out))
+			return;
+		nanosleep(&tick, NULL);
+	}
+	proc_kill(p, SIGKILL);
+	proc_wait(p, out);
+}
+
 void
 proc_kill(struct proc *p, int sig)
 {
@@ -310,6 +340,8 @@ proc_pump(struct testr_context *ctx, const int *fds, size_t n,
 
 	if (!pfds)
 		return TESTR_ENOMEM;
+	if (!stop)
+		stop = testr_context_interrupt(ctx);
 	for (size_t i = 0; i < n; i++) {
 		pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 		open += fds[i] >= 0;
@@ -370,15 +402,16 @@ proc_capture(struct proc_capture *out, struct testr_context *ctx,
 	int fds[2], rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = proc_spawn(&p, ctx, cmd,
-			PROC_PIPE_STDOUT | (pass_stderr ? 0 : PROC_PIPE_STDERR));
+	/* Its own group: an interrupt stops all of it, grandchildren too. */
+	rc = proc_spawn(&p, ctx, cmd, PROC_OWN_GROUP | PROC_PIPE_STDOUT |
+			(pass_stderr ? 0 : PROC_PIPE_STDERR));
 	if (rc < 0)
 		return rc;
 	fds[0] = p.out_fd;
 	fds[1] = p.err_fd;
 	rc = proc_pump(ctx, fds, 2, capture_append, &c, stop);
 	if (rc < 0)
-		proc_kill(&p, SIGTERM);
+		proc_stop(&p, &out->status);
 	proc_wait(&p, &out->status);
 	out->out = owned_or_empty(c.data[0]);
 	out->err = owned_or_empty(c.data[1]);

@@ -54,6 +54,13 @@ int proc_try_wait(struct proc *p, struct proc_status *out);
 /* Send @sig to the child (its whole group when it has one). */
 void proc_kill(struct proc *p, int sig);
 
+/*
+ * Stop the child: SIGTERM (its whole group when it has one), then SIGKILL
+ * if it has not exited within half a second.  Fills @out once reaped; the
+ * caller still calls proc_wait() to close the pipes.
+ */
+void proc_stop(struct proc *p, struct proc_status *out);
+
 /* Close whatever pipes are still open. */
 void proc_close_pipes(struct proc *p);
 
@@ -68,8 +75,8 @@ typedef int (*proc_data_fn)(void *userdata, size_t index, const void *buf,
 /*
  * Read every descriptor in @fds (entries < 0 are skipped) at once with
  * poll() until all reach end of file, handing bytes to @fn.  Descriptors
- * are not closed.  When *@stop becomes non-zero (a signal handler sets it)
- * pumping ends with TESTR_EINTR.  Returns 0, TESTR_EINTR, TESTR_EIO or what
+ * are not closed.  When *@stop (NULL: the context's interrupt flag) becomes
+ * non-zero (a signal handler sets it) pumping ends with TESTR_EINTR.  Returns 0, TESTR_EINTR, TESTR_EIO or what
  * @fn returned.
  */
 int proc_pump(struct testr_context *ctx, const int *fds, size_t n,
@@ -86,9 +93,11 @@ struct proc_capture {
 };
 
 /*
- * Run @cmd to completion, collecting stdout and (unless @pass_stderr)
- * stderr.  Returns 0 whatever the exit status (see out->status), or a
- * negative code when it could not be run.  Free with proc_capture_dispose().
+ * Run @cmd to completion, in its own process group, collecting stdout and
+ * (unless @pass_stderr) stderr.  Returns 0 whatever the exit status (see
+ * out->status), or a negative code when it could not be run.  On *@stop
+ * (NULL: the context's interrupt flag) the command is stopped (proc_stop())
+ * and TESTR_EINTR returned.  Free with proc_capture_dispose().
  */
 int proc_capture(struct proc_capture *out, struct testr_context *ctx,
 		 const char *cmd, bool pass_stderr,

@@ -179,9 +179,12 @@ size_t repo_unescape(char *out, const char *esc, size_t len);
 
 /* ---- per-run index "<id>.index" (repo_index.c) ---- */
 
+/* The index's "partial" value: 0 full, 1 partial, 2 interrupted. */
+#define REPO_RUN_INTERRUPTED 2
+
 int repo_index_write(struct testr_repo *repo, uint64_t id,
 		     struct repo_scan *scan, const struct repo_times *times,
-		     bool partial);
+		     int partial);
 /* Summary from the index; TESTR_ENOTFOUND / TESTR_ECORRUPT when unusable. */
 int repo_index_summary(struct testr_run_summary *out, struct testr_repo *repo,
 		       uint64_t id);

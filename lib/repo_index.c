@@ -57,7 +57,7 @@ timed_tests(size_t *out_n, struct repo_scan *scan,
 
 static int
 write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
-	     bool partial, size_t n)
+	     int partial, size_t n)
 {
 	const struct testr_run_summary *s = &scan->sum;
 	char time[64] = "none";
@@ -92,7 +92,7 @@ write_line(struct fileio_out *o, const struct repo_test *t, char **esc)
 
 int
 repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
-		 const struct repo_times *times, bool partial)
+		 const struct repo_times *times, int partial)
 {
 	struct fileio_out o;
 	size_t n = 0;
@@ -185,9 +185,10 @@ parse_header(struct index_reader *r, uint64_t id)
 	r->sum.has_time = strcmp(v[5], "none") != 0;
 	r->sum.time_taken = r->sum.has_time ? strtod(v[5], NULL) : 0.0;
 	r->sum.id = id;
-	if (!parse_u64(v[1], &partial) || partial > 1)
+	if (!parse_u64(v[1], &partial) || partial > REPO_RUN_INTERRUPTED)
 		return false;
-	r->sum.partial = partial == 1;
+	r->sum.partial = partial != 0;
+	r->sum.interrupted = partial == REPO_RUN_INTERRUPTED;
 	return parse_u64(v[0], &run) && run == id &&
 	       parse_u64(v[2], &r->sum.tests_run) &&
 	       parse_u64(v[3], &r->sum.failures) &&

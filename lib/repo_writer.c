@@ -21,6 +21,7 @@ struct testr_repo_writer {
 	int lock_fd;
 	uint64_t id;
 	bool partial;
+	bool interrupted;
 	bool committed;
 	bool finished;		/* commit was tried: no more events */
 	struct fileio_out run;
@@ -121,7 +122,8 @@ testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 	w->repo = repo;
 	w->lock_fd = -1;
 	w->run.fd = -1;
-	w->partial = opts && opts->partial;
+	w->interrupted = opts && opts->interrupted;
+	w->partial = (opts && opts->partial) || w->interrupted;
 	repo_scan_init(&w->scan);
 	rc = writer_start(w);
 	if (rc < 0) {
@@ -229,7 +231,9 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 	rc = fileio_out_commit(&w->run);
 	if (rc == 0)
 		rc = repo_index_write(w->repo, w->id, &w->scan,
-				      old.map.data ? &old : NULL, w->partial);
+				      old.map.data ? &old : NULL,
+				      w->interrupted ? REPO_RUN_INTERRUPTED :
+				      (int)w->partial);
 	if (rc == 0)
 		rc = repo_write_counter(w->repo, "next-stream", w->id + 1);
 	if (rc == 0) {
@@ -293,4 +297,11 @@ testr_repo_writer_set_partial(struct testr_repo_writer *w, bool partial)
 {
 	if (w)
 		w->partial = partial;
+}
+
+TESTR_API void
+testr_repo_writer_set_interrupted(struct testr_repo_writer *w)
+{
+	if (w)
+		w->interrupted = w->partial = true;
 }

@@ -853,6 +853,31 @@ pump_workers(struct testr_run *run)
 	return rc;
 }
 
+/*
+ * After an interrupt: every id @w was given and had not reported is stored
+ * as a failure saying it was not run, so that the failing set holds it and
+ * `testr run --failing` runs it.
+ */
+static int
+report_not_run(struct worker *w, struct testr_run_result *res)
+{
+	char *why = testr_asprintf("not run: testr was interrupted before %s "
+				   "reported this test\n", w->tag);
+	int rc = why ? TESTR_OK : TESTR_ENOMEM;
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
+		const char *id = w->cmd.ids.v[i];
+
+		if (idset_marked(&w->run->handed, id))
+			continue;
+		idset_mark(&w->run->handed, id);
+		res->not_run++;
+		rc = synthetic_failure(w, id, why);
+	}
+	free(why);
+	return rc;
+}
+
 static int
 finish_workers(struct testr_run *run, struct testr_run_result *res)
 {
@@ -864,8 +889,11 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 		struct worker *w = &run->workers[i];
 
 		proc_wait(&w->proc, &w->status);	/* also closes the pipe */
-		if (res->interrupted)
+		if (res->interrupted) {
+			if (rc == TESTR_OK)
+				rc = report_not_run(w, res);
 			continue;
+		}
 		res->failed_workers += w->status.exit_code != 0 ||
 				       w->status.signal != 0;
 		if (rc == TESTR_OK)
@@ -896,7 +924,7 @@ testr_run_wait(struct testr_run *run, struct testr_run_result *out)
 		stop_workers(run);
 	}
 	done = finish_workers(run, &res);
-	if (rc == TESTR_OK)
+	if (rc == TESTR_OK || (rc == TESTR_EINTR && done < 0))
 		rc = done;
 	for (size_t i = 0; i < run->n_workers; i++)
 		worker_dispose(run, &run->workers[i]);
@@ -1058,6 +1086,8 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 				     known ? &ids : NULL, opts);
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(run, out);
+	if (rc == TESTR_EINTR && out)	/* also before any worker started */
+		out->interrupted = true;
 	/* Asked for everything and given nothing: not a pass. */
 	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters &&
 	    !opts->shard)

@@ -637,7 +637,7 @@ START_TEST(repo_writer_rejects_unknown_options_version)
 {
 	struct fixture f;
 	struct testr_repo_writer *w = NULL;
-	struct testr_repo_writer_options o = { 7, false };
+	struct testr_repo_writer_options o = { 7, false, false };
 
 	fixture_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, &o), TESTR_EINVAL);

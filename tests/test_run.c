@@ -612,6 +612,41 @@ START_TEST(run_that_selected_nothing_is_not_no_tests)
 }
 END_TEST
 
+START_TEST(run_interrupted_stores_unreported_ids_as_not_run)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	fx.seen.stop_on_first = true;
+	fx.opts.ids = ids_of(&ids, "a", "b_hang");
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINTR);
+	ck_assert(res.interrupted);
+	ck_assert_uint_eq(res.not_run, 1);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_hang worker-0"));
+	ck_assert(!saw(&fx.seen, "fail process-returncode"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_concurrency_callout_ends_on_the_context_interrupt)
+{
+	struct testr_context *ctx;
+	volatile sig_atomic_t stop = 1;
+	size_t n = 0;
+
+	testr_context_new(&ctx);
+	testr_context_set_interrupt(ctx, &stop);
+	ck_assert_int_eq(testr_run_concurrency(&n, ctx, 0, "sleep 30; echo 2"),
+			 TESTR_EINTR);
+	testr_context_free(ctx);
+}
+END_TEST
+
 START_TEST(run_interrupted_stops_workers_without_inventing_failures)
 {
 	struct fixture fx;
@@ -690,6 +725,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_of_everything_that_reports_nothing_is_no_tests);
 	HARNESS_ADD(h, run_that_selected_nothing_is_not_no_tests);
 	HARNESS_ADD(h, run_interrupted_stops_workers_without_inventing_failures);
+	HARNESS_ADD(h, run_interrupted_stores_unreported_ids_as_not_run);
+	HARNESS_ADD(h, run_concurrency_callout_ends_on_the_context_interrupt);
 	HARNESS_ADD(h, run_wraps_workers_in_instances_and_releases_them);
 	HARNESS_ADD(h, run_hands_worker_stderr_to_on_output_in_whole_lines);
 }

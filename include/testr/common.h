@@ -2,6 +2,7 @@
 #ifndef TESTR_COMMON_H
 #define TESTR_COMMON_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,14 @@ TESTR_API int testr_context_new(struct testr_context **out);
 
 /** Free a context.  NULL is a no-op.  Objects made with it must be freed first. */
 TESTR_API void testr_context_free(struct testr_context *ctx);
+
+/**
+ * Have every wait of the library (child commands, the repository lock)
+ * give up with TESTR_EINTR soon after *@flag becomes non-zero, as a
+ * SIGINT/SIGTERM handler sets it; NULL: never.  @flag must outlive @ctx.
+ */
+TESTR_API void testr_context_set_interrupt(struct testr_context *ctx,
+					   const volatile sig_atomic_t *flag);
 
 /**
  * Install the log callback and the most verbose level it wants.  Passing NULL

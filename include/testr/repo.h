@@ -112,6 +112,7 @@ struct testr_run_summary {
 	bool has_time;		/* at least one timestamp was seen */
 	double time_taken;	/* last timestamp - first timestamp, seconds */
 	bool partial;		/* stored with --partial */
+	bool interrupted;	/* the run was interrupted (and is partial) */
 };
 
 /**
@@ -154,9 +155,12 @@ struct testr_repo_writer_options {
 	/* Only some tests ran: keep the old failures of tests not in this
 	 * run (testr load --partial, testr run --failing). */
 	bool partial;
+	/* The run was interrupted: stored as partial, and its summary says
+	 * so (testr last). */
+	bool interrupted;
 };
 
-#define TESTR_REPO_WRITER_OPTIONS_INIT { 1, false }
+#define TESTR_REPO_WRITER_OPTIONS_INIT { 1, false, false }
 
 /**
  * Start storing a run.  Takes the repository lock (waiting for another
@@ -218,6 +222,13 @@ TESTR_API void testr_repo_writer_free(struct testr_repo_writer *w);
  */
 TESTR_API void testr_repo_writer_set_partial(struct testr_repo_writer *w,
 					     bool partial);
+
+/**
+ * Mark the run being written as interrupted (see
+ * testr_repo_writer_options), before testr_repo_writer_commit().  It is
+ * then stored as partial too.
+ */
+TESTR_API void testr_repo_writer_set_interrupted(struct testr_repo_writer *w);
 
 #ifdef __cplusplus
 }

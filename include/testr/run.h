@@ -106,6 +106,8 @@ struct testr_run_result {
 	size_t strays;		/* results for ids no worker was given that
 				 * extend none it was (warned about) */
 	bool no_tests;		/* asked to run every test, none reported */
+	size_t not_run;		/* interrupted: ids handed out and not yet
+				 * reported, stored as failures "not run" */
 };
 
 /**
@@ -168,11 +170,12 @@ TESTR_API int testr_run_start(struct testr_run **out, struct testr_context *ctx,
  * by a signal, deliver a failure `process-returncode` naming the worker,
  * its command and the status; and for every id handed to a worker that it
  * never reported, a failure of that id, unless the worker exited 0 and
- * reported ids extending it (test_x(a) for test_x): then an `exists` event
- * (no test counted; out of the failing set).  Results for ids nobody was
- * given that extend none are logged as warnings.  On *interrupted the workers are
- * stopped (SIGTERM, then SIGKILL) and no failures are made up.  Instances
- * are released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
+ * reported ids extending it (test_x(a) for test_x): then an `exists`
+ * event (no test counted; out of the failing set).  Results for ids nobody
+ * was given that extend none are logged as warnings.  On *interrupted the
+ * workers are stopped (SIGTERM, then SIGKILL), and each id handed out and
+ * not yet reported becomes a failure saying it was not run.  Instances are
+ * released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
  * TESTR_EINTR, or the error a sink returned.
  */
 TESTR_API int testr_run_wait(struct testr_run *run,

@@ -33,13 +33,22 @@ wait_gone() {
 	done
 }
 
+# Run "$@" with SIGINT caught as in a foreground command: sh starts
+# background jobs with SIGINT ignored, and testr keeps an ignored SIGINT
+# ignored (see interrupt.sh).
+with_sigint() {
+	exec $PY -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$@"
+}
+
 # One good run, then a parallel run left going in the background ($pid)
 # once both its runners have started.
 good_then_background() {
 	printf 'k.ok1\n' > one
 	expect_rc 0 testr run --load-list one -- "$marker"
 	rm -f "$FAKE_LOG"
-	"$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" \
+	with_sigint "$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" \
 		> "$tmp/out" 2> "$tmp/err" &
 	pid=$!
 	wait_runners 2
@@ -57,19 +66,25 @@ for sig in INT TERM; do
 	wait "$pid"
 	rc=$?
 	set -e
-	[ "$rc" -ne 0 ] || fail "SIG$sig: testr exited 0"
-	must_have "$tmp/err" "interrupted"
+	[ "$rc" = 130 ] || fail "SIG$sig: testr exited $rc, not 130"
+	must_have "$tmp/out" "INTERRUPTED (id=1"
+	must_lack "$tmp/out" "PASSED"
+	must_have "$tmp/err" "run interrupted"
+	must_have "$tmp/err" "1 tests not run"
 	wait_gone
 	[ "$(wc -l < dispose.log)" = 2 ] || fail "SIG$sig: dispose: $(cat dispose.log)"
 	[ "$(tail -n 1 dispose.log)" = "vm1 vm2" ] || fail "SIG$sig: dispose ids"
-	# What arrived is stored (as run 1); the repository still works.
-	expect_rc 0 testr last
-	must_have "$tmp/out" "id=1"
-	must_have "$tmp/out" "Ran 2"
+	# What arrived is stored (as run 1) and says it was interrupted.
+	expect_rc 130 testr last
+	must_have "$tmp/out" "INTERRUPTED (id=1"
 	expect_rc 0 testr stats
 	must_have "$tmp/out" "runs=2"
-	# A partial run: the old failing set (none) is kept, nothing made up.
-	expect_rc 0 testr failing
+	# The id handed out and never reported is "not run", in the failing
+	# set, and testr run --failing runs it.
+	expect_rc 1 testr failing
+	must_have "$tmp/out" "k.hang"
+	must_have "$tmp/out" "not run: testr was interrupted"
+	must_lack "$tmp/out" "k.ok"
 done
 
 # SIGKILL: nothing can clean up in testr itself; the guardian kills the
