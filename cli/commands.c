@@ -31,6 +31,13 @@ const struct cli_help cli_helps[] = {
 	  "Without COMMAND, show the overview and the list of commands.  With "
 	  "COMMAND, show its usage and options, as `testr COMMAND --help' "
 	  "does.", { { 0 } } },
+	{ "history", "Show the stored runs, or how tests did over time.",
+	  "[ID...]",
+	  "Without ID, list the stored runs: id, when it started (UTC), how "
+	  "many tests ran, failed and were skipped, how long it took, and "
+	  "whether it was partial.  With IDs, show each stored result of "
+	  "those tests: run, date, status and duration.  Both read the "
+	  "per-run indexes, not the runs.", { { 0 } } },
 	{ "init", "Create a repository in the current directory.",
 	  "",
 	  "Create an empty repository, .testrepository/, in the current "
@@ -68,6 +75,14 @@ const struct cli_help cli_helps[] = {
 	      "nothing." },
 	    { "--format", "FORMAT", "Read the streams as FORMAT: subunit "
 	      "(v2 or v1, the default) or tap (TAP 13/14)." } } },
+	{ "prune", "Remove old runs from the repository.",
+	  "--keep N | --older-than DAYS",
+	  "Remove the streams of old runs, keeping the durations and the "
+	  "failing set, so testr run plans as before.  With both options, a "
+	  "run goes only if it is older than DAYS and not among the newest N.",
+	  { { "--keep", "N", "Keep the newest N runs (0: only the timings)." },
+	    { "--older-than", "DAYS", "Remove runs stored more than DAYS "
+	      "days ago." } } },
 	{ "quickstart", "From nothing to a parallel test run, step by step.",
 	  "",
 	  "Print a short guide that takes a project from nothing to a "

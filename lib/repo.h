@@ -48,7 +48,12 @@ enum repo_test_flags {
 	TEST_HAS_START = 1u << 1,
 	TEST_TIMED = 1u << 2,	/* seconds is a duration from this run */
 	TEST_FAILING = 1u << 3,	/* last completed record failed */
+	TEST_EARLIER_FAIL = 1u << 4,	/* a record before the last failed */
 };
+
+/* The last record's final status lives in flags bits 5-7 (0: none yet;
+ * TESTR_STATUS_INPROGRESS: never completed). */
+#define TEST_STATUS_SHIFT 5
 
 /* 32 bytes per distinct id (plus the id): a 1M-test run fits in ~90 MB. */
 struct repo_test {
@@ -198,6 +203,27 @@ int repo_failing_apply(struct testr_repo *repo, uint64_t id,
 		       struct repo_scan *scan, bool partial);
 
 /* ---- history and pruning (repo_history.c, repo_prune.c) ---- */
+
+/* Record the end of a record of @t with @status (repo_scan.c). */
+void repo_test_set_status(struct repo_test *t, enum testr_status status);
+/* What @t came to in its run ("success" ... "flaky", "incomplete"), or NULL
+ * when it never ran (only listed). */
+const char *repo_test_outcome(const struct repo_test *t);
+
+/*
+ * Append the index's history section: each test's outcome and duration,
+ * sorted by escaped id, then the "history" trailer line (repo_index.c
+ * calls it before "end").
+ */
+int repo_index_write_results(struct fileio_out *o, const struct repo_scan *scan);
+
+/*
+ * Map the index of run @id whole, with its summary, for reading the
+ * history section.  Returns as repo_index_summary(); unmap with
+ * fileio_unmap().
+ */
+int repo_index_load(struct fileio_map *map, struct testr_run_summary *sum,
+		    struct testr_repo *repo, uint64_t id);
 
 /* How many of runs [0, @count) still have their run file (not pruned). */
 int repo_count_stored(uint64_t *out, struct testr_repo *repo, uint64_t count);

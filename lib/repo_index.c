@@ -106,6 +106,8 @@ repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = write_line(&o, v[i], &esc);
 	if (rc == 0)
+		rc = repo_index_write_results(&o, scan);
+	if (rc == 0)
 		rc = fileio_out_printf(&o, "end\n");
 	if (rc == 0)
 		rc = fileio_out_commit(&o);
@@ -270,6 +272,22 @@ repo_index_slowest(struct testr_repo *repo, uint64_t id, size_t limit,
 	for (uint64_t i = 0; rc == 0 && i < r.timed && (!limit || i < limit); i++)
 		rc = emit_line(&r, repo->ctx, &buf, fn, userdata);
 	free(buf);
+	index_close(&r);
+	return rc;
+}
+
+int
+repo_index_load(struct fileio_map *map, struct testr_run_summary *sum,
+		struct testr_repo *repo, uint64_t id)
+{
+	struct index_reader r;
+	int rc = index_open(&r, repo, id);
+
+	if (rc == 0) {
+		*sum = r.sum;
+		*map = r.map;
+		r.map.data = NULL;	/* handed over */
+	}
 	index_close(&r);
 	return rc;
 }

@@ -61,6 +61,17 @@ ts_ns(const struct testr_event *ev)
 	return s * 1000000000 + ev->ts_nsec % 1000000000;
 }
 
+void
+repo_test_set_status(struct repo_test *t, enum testr_status status)
+{
+	unsigned prev = (t->flags >> TEST_STATUS_SHIFT) & 7u;
+
+	if (prev == TESTR_STATUS_FAIL || prev == TESTR_STATUS_UXSUCCESS)
+		t->flags |= TEST_EARLIER_FAIL;
+	t->flags = (t->flags & ~(7u << TEST_STATUS_SHIFT) & 0xffu) |
+		   ((unsigned)status << TEST_STATUS_SHIFT);
+}
+
 static void
 close_record(struct repo_scan *s, struct repo_test *t,
 	     const struct testr_event *ev)
@@ -68,6 +79,7 @@ close_record(struct repo_scan *s, struct repo_test *t,
 	t->flags &= ~(TEST_OPEN | TEST_FAILING) & 0xffu;
 	if (ev->status == TESTR_STATUS_EXISTS)
 		return;		/* listed, not run: no count, no duration */
+	repo_test_set_status(t, ev->status);
 	s->sum.tests_run++;
 	if (ev->status == TESTR_STATUS_FAIL) {
 		s->sum.failures++;
@@ -130,6 +142,7 @@ repo_scan_finish(struct repo_scan *s)
 		 * testrepository keeps it in the failing set. */
 		t->flags &= ~TEST_OPEN & 0xffu;
 		t->flags |= TEST_FAILING;
+		repo_test_set_status(t, TESTR_STATUS_INPROGRESS);
 		s->sum.tests_run++;
 		s->sum.failures++;
 	}

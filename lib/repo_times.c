@@ -678,7 +678,10 @@ each_run(struct testr_repo *repo, uint64_t from, uint64_t to,
 			return TESTR_ENOMEM;
 		repo_scan_init(&one);
 		rc = repo_scan_file(&one, repo, path);
-		if (rc < 0 && rc != TESTR_ENOMEM) {
+		if (rc == TESTR_ENOTFOUND) {	/* pruned (testr prune) */
+			testr_context_clear_error(repo->ctx);
+			rc = 0;
+		} else if (rc < 0 && rc != TESTR_ENOMEM) {
 			/* Damaged or unreadable: what was read still counts. */
 			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; skipped",
 				  testr_context_error(repo->ctx));

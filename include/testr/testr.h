@@ -17,5 +17,6 @@
 #include <testr/ingest.h>
 #include <testr/report.h>
 #include <testr/select.h>
+#include <testr/history.h>
 
 #endif

@@ -1,0 +1,115 @@
+/*
+ * Pruning old runs.  Under the lock, the failing set and the durations are
+ * first brought up to date (so they never need the pruned runs again),
+ * then each old run loses its index and then its stream: a prune killed at
+ * any point leaves every run either whole or gone, and the next prune
+ * finishes the job.
+ */
+#include "config-build.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "repo.h"
+
+#include <testr/history.h>
+
+/* Should run @id go?  1 yes, 0 no (also when it is gone already). */
+static int
+doomed(struct testr_repo *repo, uint64_t id, uint64_t count,
+       const struct testr_prune_options *o, int64_t now)
+{
+	struct stat st;
+	char *path = repo_run_file(repo, id, "");
+	int rc = path && stat(path, &st) == 0;
+
+	free(path);
+	if (!rc)
+		return 0;
+	if (o->by_count && id + o->keep >= count)
+		return 0;
+	if (o->by_age && (double)(now - st.st_mtime) <
+			 o->older_than_days * 86400.0)
+		return 0;
+	return 1;
+}
+
+static int
+remove_file(struct testr_repo *repo, uint64_t id, const char *suffix)
+{
+	char *path = repo_run_file(repo, id, suffix);
+	int rc = 0;
+
+	if (!path)
+		return TESTR_ENOMEM;
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = testr_fail(repo->ctx, TESTR_EIO, "%s: %s", path,
+				strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* The index first: a run with a stream and no index is still a run. */
+static int
+remove_run(struct testr_repo *repo, uint64_t id)
+{
+	int rc = remove_file(repo, id, ".index");
+
+	return rc < 0 ? rc : remove_file(repo, id, "");
+}
+
+static int
+prune_locked(uint64_t *out, struct testr_repo *repo,
+	     const struct testr_prune_options *o)
+{
+	int64_t now = o->now ? o->now : (int64_t)time(NULL);
+	uint64_t count;
+	int rc = repo_repair(repo);
+
+	if (rc == 0)
+		rc = testr_repo_count(&count, repo);
+	for (uint64_t id = 0; rc == 0 && id < count; id++) {
+		if (!doomed(repo, id, count, o, now))
+			continue;
+		rc = remove_run(repo, id);
+		*out += rc == 0;
+	}
+	if (*out)	/* make the removals durable too */
+		fileio_fsync_dir(repo->ctx, repo->path);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_prune(uint64_t *out, struct testr_repo *repo,
+		 const struct testr_prune_options *o)
+{
+	char *lock;
+	int fd = -1, rc;
+
+	*out = 0;
+	if (!o || o->version != 1 || (!o->by_count && !o->by_age) ||
+	    (o->by_age && !(o->older_than_days >= 0)))
+		return testr_fail(repo->ctx, TESTR_EINVAL, "prune: say how many "
+				  "runs to keep or how old a run must be");
+	if (repo->legacy)
+		return testr_fail(repo->ctx, TESTR_EUNSUPPORTED, "%s: a "
+				  "testrepository repository keeps its durations "
+				  "in its runs; store one run with testr first",
+				  repo->path);
+	if (repo->locks_held)
+		return testr_fail(repo->ctx, TESTR_ELOCKED,
+				  "prune: this handle is writing a run");
+	lock = repo_file(repo, "lock");
+	rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
+	if (rc == 0)
+		rc = prune_locked(out, repo, o);
+	fileio_unlock(fd);
+	free(lock);
+	return rc;
+}

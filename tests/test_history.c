@@ -1,0 +1,172 @@
+/* Unit tests for lib/repo_history.c and lib/repo_prune.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <testr/testr.h>
+
+#include "harness.h"
+
+const char harness_module[] = "history";
+
+static void
+event(struct testr_repo_writer *w, const char *id, enum testr_status st,
+      int64_t sec)
+{
+	struct testr_event ev = { 0 };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
+	ev.test_id = id;
+	ev.status = st;
+	ev.ts_sec = sec;
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+}
+
+/* One run: each id in @ids runs for 1 s with status @st[i]. */
+static void
+store(struct testr_repo *repo, const char *const *ids,
+      const enum testr_status *st, size_t n)
+{
+	struct testr_repo_writer *w;
+	uint64_t id;
+
+	ck_assert_int_eq(testr_repo_writer_new(&w, repo, NULL), 0);
+	for (size_t i = 0; i < n; i++) {
+		event(w, ids[i], TESTR_STATUS_INPROGRESS, 100 + (int64_t)i);
+		event(w, ids[i], st[i], 101 + (int64_t)i);
+	}
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+}
+
+struct seen {
+	char text[4096];
+};
+
+static int
+note(void *userdata, const struct testr_history_result *r)
+{
+	struct seen *s = userdata;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof(s->text) - len, "%llu:%s:%s:%.0f;",
+		 (unsigned long long)r->run->id, r->test_id, r->status,
+		 r->has_duration ? r->seconds : -1.0);
+	return 0;
+}
+
+static struct testr_repo *
+new_repo(struct testr_context **ctx, char **dir)
+{
+	struct testr_repo *repo;
+
+	*dir = harness_tmpdir();
+	ck_assert_int_eq(testr_context_new(ctx), 0);
+	ck_assert_int_eq(testr_repo_init(&repo, *ctx, *dir), 0);
+	return repo;
+}
+
+static void
+done(struct testr_repo *repo, struct testr_context *ctx, char *dir)
+{
+	testr_repo_free(repo);
+	testr_context_free(ctx);
+	harness_rmtree(dir);
+	free(dir);
+}
+
+START_TEST(history_finds_each_test_among_many_by_binary_search)
+{
+	struct testr_context *ctx;
+	char *dir, names[300][16];
+	const char *ids[300];
+	enum testr_status st[300];
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	const char *want[] = { "t.150", "t.0", "t.299", "t.nope", "t.1\n" };
+	struct seen s = { "" };
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "t.%d", i);
+		ids[i] = names[i];
+		st[i] = i % 2 ? TESTR_STATUS_FAIL : TESTR_STATUS_SUCCESS;
+	}
+	names[1][3] = '\n';	/* "t.1\n": escaped in the index */
+	store(repo, ids, st, 300);
+	ck_assert_int_eq(testr_repo_history_tests(repo, want, 5, note, &s), 0);
+	ck_assert_str_eq(s.text, "0:t.150:success:1;0:t.0:success:1;"
+			 "0:t.299:fail:1;0:t.1\n:fail:1;");
+	done(repo, ctx, dir);
+}
+END_TEST
+
+START_TEST(history_marks_a_retry_that_passed_as_flaky)
+{
+	struct testr_context *ctx;
+	char *dir;
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	const char *ids[] = { "a.x", "a.x" }, *want[] = { "a.x" };
+	const enum testr_status st[] = { TESTR_STATUS_FAIL,
+					 TESTR_STATUS_SUCCESS };
+	struct seen s = { "" };
+
+	store(repo, ids, st, 2);
+	ck_assert_int_eq(testr_repo_history_tests(repo, want, 1, note, &s), 0);
+	ck_assert_str_eq(s.text, "0:a.x:flaky:1;");
+	done(repo, ctx, dir);
+}
+END_TEST
+
+static int
+count_runs(void *userdata, const struct testr_history_run *run)
+{
+	(*(uint64_t *)userdata) += run->id + 1;
+	return 0;
+}
+
+START_TEST(prune_keeps_newest_and_durations)
+{
+	struct testr_context *ctx;
+	char *dir;
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	struct testr_prune_options o = TESTR_PRUNE_OPTIONS_INIT;
+	const char *ids[] = { "a.x" };
+	const enum testr_status st[] = { TESTR_STATUS_SUCCESS };
+	uint64_t removed, sum = 0;
+	double secs;
+
+	for (int i = 0; i < 3; i++)
+		store(repo, ids, st, 1);
+	o.by_count = true;
+	o.keep = 1;
+	ck_assert_int_eq(testr_repo_prune(&removed, repo, &o), 0);
+	ck_assert_uint_eq(removed, 2);
+	ck_assert_int_eq(testr_repo_history_runs(repo, count_runs, &sum), 0);
+	ck_assert_uint_eq(sum, 3);	/* only run 2 */
+	ck_assert_int_eq(testr_repo_durations(&secs, repo, ids, 1), 0);
+	ck_assert(secs == 1.0);
+	done(repo, ctx, dir);
+}
+END_TEST
+
+START_TEST(prune_without_a_criterion_is_refused)
+{
+	struct testr_context *ctx;
+	char *dir;
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	struct testr_prune_options o = TESTR_PRUNE_OPTIONS_INIT;
+	uint64_t removed;
+
+	ck_assert_int_eq(testr_repo_prune(&removed, repo, &o), TESTR_EINVAL);
+	done(repo, ctx, dir);
+}
+END_TEST
+
+void
+harness_register(struct harness *h)
+{
+	HARNESS_ADD(h, history_finds_each_test_among_many_by_binary_search);
+	HARNESS_ADD(h, history_marks_a_retry_that_passed_as_flaky);
+	HARNESS_ADD(h, prune_keeps_newest_and_durations);
+	HARNESS_ADD(h, prune_without_a_criterion_is_refused);
+}
