@@ -269,6 +269,63 @@ open_read(struct testr_context *ctx, const char *path, int *out)
 	return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 }
 
+/* Chunks of this size bound the memory a streamed file costs. */
+#define STREAM_CHUNK (256u * 1024u)
+
+static int
+open_input(struct testr_context *ctx, const char *path, int *out)
+{
+	if (strcmp(path, "-") == 0) {
+		*out = STDIN_FILENO;
+		return TESTR_OK;
+	}
+	*out = open(path, O_RDONLY | O_CLOEXEC);
+	if (*out < 0)
+		return testr_fail(ctx, errno == ENOENT ? TESTR_ENOTFOUND
+						       : TESTR_EIO,
+				  "%s: %s", path, strerror(errno));
+	return TESTR_OK;
+}
+
+static int
+stream_fd(struct testr_context *ctx, const char *path, int fd,
+	  unsigned char *buf, fileio_chunk_fn fn, void *userdata)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, STREAM_CHUNK);
+		int rc;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return testr_fail(ctx, TESTR_EIO, "%s: %s", path,
+					  strerror(errno));
+		rc = fn(userdata, buf, (size_t)n);
+		if (rc != 0 || n == 0)
+			return rc;
+	}
+}
+
+int
+fileio_stream_file(struct testr_context *ctx, const char *path,
+		   fileio_chunk_fn fn, void *userdata)
+{
+	unsigned char *buf = NULL;
+	int fd = -1;
+	int rc = open_input(ctx, path, &fd);
+
+	if (rc < 0)
+		goto done;
+	buf = malloc(STREAM_CHUNK);
+	rc = buf ? stream_fd(ctx, path, fd, buf, fn, userdata)
+		 : testr_fail(ctx, TESTR_ENOMEM, "%s: out of memory", path);
+done:
+	if (fd > STDIN_FILENO)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
 int
 fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
 		 const char *path)

@@ -58,6 +58,20 @@ int fileio_write_file(struct testr_context *ctx, const char *path,
 int fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
 		     const char *path);
 
+/*
+ * Receives a file's bytes in chunks, then once with @len 0 at its end.
+ * Return 0 to go on; anything else stops the reading and is returned.
+ */
+typedef int (*fileio_chunk_fn)(void *userdata, const void *buf, size_t len);
+
+/*
+ * Stream the file at @path ("-": standard input) to @fn, as it is read, in
+ * chunks of bounded size.  Returns 0, TESTR_ENOTFOUND or TESTR_EIO (message
+ * naming @path), TESTR_ENOMEM, or what @fn returned.
+ */
+int fileio_stream_file(struct testr_context *ctx, const char *path,
+		       fileio_chunk_fn fn, void *userdata);
+
 /* A read-only mapping of a whole file (len 0: data is NULL). */
 struct fileio_map {
 	const unsigned char *data;

@@ -18,10 +18,10 @@
 #include <testr/repo.h>
 
 #include "context.h"
+#include "fileio.h"
 #include "strbuf.h"
 
 /* Big enough that read() overhead vanishes, small enough to stay in cache. */
-#define READ_CHUNK (256u * 1024u)
 
 struct testr_ingest {
 	struct testr_context *ctx;
@@ -288,58 +288,16 @@ testr_ingest_corrupt_count(const struct testr_ingest *ing)
 	return ing->corrupt;
 }
 
+/* A fileio_chunk_fn: feed the ingest, finishing it at the end. */
 static int
-open_input(struct testr_ingest *ing, const char *path, int *fd)
+ingest_chunk(void *userdata, const void *buf, size_t len)
 {
-	if (strcmp(path, "-") == 0) {
-		*fd = STDIN_FILENO;
-		return TESTR_OK;
-	}
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return testr_fail(ing->ctx, errno == ENOENT ? TESTR_ENOTFOUND
-							    : TESTR_EIO,
-				  "%s: %s", path, strerror(errno));
-	return TESTR_OK;
-}
-
-static int
-read_all(struct testr_ingest *ing, const char *path, int fd,
-	 unsigned char *buf)
-{
-	for (;;) {
-		ssize_t n = read(fd, buf, READ_CHUNK);
-		int rc;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return testr_fail(ing->ctx, TESTR_EIO, "%s: %s", path,
-					  strerror(errno));
-		if (n == 0)
-			return testr_ingest_finish(ing);
-		rc = testr_ingest_feed(ing, buf, (size_t)n);
-		if (rc != 0)
-			return rc;
-	}
+	return len ? testr_ingest_feed(userdata, buf, len)
+		   : testr_ingest_finish(userdata);
 }
 
 TESTR_API int
 testr_ingest_file(struct testr_ingest *ing, const char *path)
 {
-	unsigned char *buf = NULL;
-	int fd = -1;
-	int rc = open_input(ing, path, &fd);
-
-	if (rc < 0)
-		goto done;
-	buf = malloc(READ_CHUNK);
-	rc = buf ? read_all(ing, path, fd, buf)
-		 : testr_fail(ing->ctx, TESTR_ENOMEM, "%s: out of memory",
-			      path);
-done:
-	if (fd > STDIN_FILENO)
-		close(fd);
-	free(buf);
-	return rc;
+	return fileio_stream_file(ing->ctx, path, ingest_chunk, ing);
 }

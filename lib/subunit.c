@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "fileio.h"
 #include "subunit.h"
 
 /* Big enough that read() overhead vanishes, small enough to stay in cache. */
-#define READ_CHUNK (256u * 1024u)
 
 static const char *const status_names[] = {
 	"undefined", "exists", "inprogress", "success",
@@ -189,40 +189,12 @@ testr_subunit_decoder_offset(const struct testr_subunit_decoder *dec)
 	return dec->offset;
 }
 
+/* A fileio_chunk_fn: feed the decoder, finishing it at the end. */
 static int
-open_input(struct testr_context *ctx, const char *path, int *out)
+decode_chunk(void *userdata, const void *buf, size_t len)
 {
-	if (strcmp(path, "-") == 0) {
-		*out = STDIN_FILENO;
-		return TESTR_OK;
-	}
-	*out = open(path, O_RDONLY | O_CLOEXEC);
-	if (*out < 0)
-		return testr_fail(ctx, errno == ENOENT ? TESTR_ENOTFOUND
-						       : TESTR_EIO,
-				  "%s: %s", path, strerror(errno));
-	return TESTR_OK;
-}
-
-static int
-pump(struct testr_context *ctx, const char *path, int fd,
-     struct testr_subunit_decoder *dec, unsigned char *buf)
-{
-	for (;;) {
-		ssize_t n = read(fd, buf, READ_CHUNK);
-		int rc;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return testr_fail(ctx, TESTR_EIO, "%s: %s", path,
-					  strerror(errno));
-		if (n == 0)
-			return testr_subunit_decoder_finish(dec);
-		rc = testr_subunit_decoder_feed(dec, buf, (size_t)n);
-		if (rc != 0)
-			return rc;
-	}
+	return len ? testr_subunit_decoder_feed(userdata, buf, len)
+		   : testr_subunit_decoder_finish(userdata);
 }
 
 TESTR_API int
@@ -230,26 +202,10 @@ testr_subunit_decode_file(struct testr_context *ctx, const char *path,
 			  const struct testr_subunit_decoder_options *opts)
 {
 	struct testr_subunit_decoder *dec = NULL;
-	unsigned char *buf = NULL;
-	int fd = -1;
-	int rc;
+	int rc = testr_subunit_decoder_new(&dec, ctx, opts);
 
-	rc = open_input(ctx, path, &fd);
-	if (rc != 0)
-		goto done;
-	rc = testr_subunit_decoder_new(&dec, ctx, opts);
-	if (rc != 0)
-		goto done;
-	buf = malloc(READ_CHUNK);
-	if (!buf) {
-		rc = testr_fail(ctx, TESTR_ENOMEM, "%s: out of memory", path);
-		goto done;
-	}
-	rc = pump(ctx, path, fd, dec, buf);
-done:
-	if (fd > STDIN_FILENO)
-		close(fd);
-	free(buf);
+	if (rc == 0)
+		rc = fileio_stream_file(ctx, path, decode_chunk, dec);
 	testr_subunit_decoder_free(dec);
 	return rc;
 }
