@@ -91,7 +91,8 @@ START_TEST(history_finds_each_test_among_many_by_binary_search)
 		ids[i] = names[i];
 		st[i] = i % 2 ? TESTR_STATUS_FAIL : TESTR_STATUS_SUCCESS;
 	}
-	names[1][3] = '\n';	/* "t.1\n": escaped in the index */
+	/* "t.1\n": escaped in the index */
+	snprintf(names[1], sizeof(names[1]), "t.1\n");
 	store(repo, ids, st, 300);
 	ck_assert_int_eq(testr_repo_history_tests(repo, want, 5, note, &s), 0);
 	ck_assert_str_eq(s.text, "0:t.150:success:1;0:t.0:success:1;"
