@@ -22,6 +22,8 @@ podman run --rm $TESTR_PODMAN_ARGS --rootfs /:O true > "$tmp/probe" 2>&1 ||
 	{ cat "$tmp/probe"; echo "SKIP: podman cannot run a container here"; exit 77; }
 ours() { podman ps -a -q --filter "label=testr-test=$$"; }
 trap 'c=$(ours); [ -z "$c" ] || podman rm -f -t 0 $c > /dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$tmp"' EXIT
+# A signal (meson's timeout, Ctrl-C) still runs the clean-up above.
+trap 'exit 143' HUP INT TERM
 
 mkdir "$tmp/p" && cd "$tmp/p"
 cp "$TESTR_SOURCE_DIR/tests/scaleout/fixture/test_nodes.py" .

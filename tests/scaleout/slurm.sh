@@ -6,6 +6,8 @@
 . "$TESTR_SOURCE_DIR/tests/scaleout/slurm-cluster.sh"
 command -v slurmctld > /dev/null || { echo "SKIP: slurm-wlm is not installed"; exit 77; }
 trap 'slurm_stop; [ -n "${KEEP_WORK:-}" ] || rm -rf "$tmp"' EXIT
+# A signal (meson's timeout, Ctrl-C) still runs the clean-up above.
+trap 'exit 143' HUP INT TERM
 slurm_start "$tmp/slurm"
 export PATH="$TESTR_SOURCE_DIR/tools:$PATH"
 

@@ -9,6 +9,8 @@ ip netns add "tr$$probe" 2> /dev/null ||
 	{ echo "SKIP: this machine cannot create network namespaces"; exit 77; }
 ip netns del "tr$$probe"
 trap 'ssh_hosts_stop; [ -n "${KEEP_WORK:-}" ] || rm -rf "$tmp"' EXIT
+# A signal (meson's timeout, Ctrl-C) still runs the clean-up above.
+trap 'exit 143' HUP INT TERM
 ssh_hosts_start "$tmp/ssh" 2
 export PATH="$TESTR_SOURCE_DIR/tools:$PATH"
 export TESTR_INSTANCE_STATE="$tmp/state" TESTR_SSH_ALIVE=1
