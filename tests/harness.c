@@ -300,3 +300,28 @@ harness_slurp(const char *path)
 	buf[n] = '\0';
 	return buf;
 }
+
+void
+harness_repo_init(struct harness_repo *f)
+{
+	f->dir = harness_tmpdir();
+	ck_assert_ptr_nonnull(f->dir);
+	ck_assert_int_eq(testr_context_new(&f->ctx), 0);
+	ck_assert_int_eq(testr_repo_init(&f->repo, f->ctx, f->dir), 0);
+}
+
+void
+harness_repo_reopen(struct harness_repo *f)
+{
+	testr_repo_free(f->repo);
+	ck_assert_int_eq(testr_repo_open(&f->repo, f->ctx, f->dir), 0);
+}
+
+void
+harness_repo_dispose(struct harness_repo *f)
+{
+	testr_repo_free(f->repo);
+	testr_context_free(f->ctx);
+	harness_rmtree(f->dir);
+	free(f->dir);
+}

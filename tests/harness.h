@@ -25,6 +25,8 @@
 
 #include <check.h>
 
+#include <testr/testr.h>
+
 struct harness;
 
 /* Add one test; @timeout_s 0 keeps check's default. */
@@ -51,6 +53,18 @@ char *harness_tmpdir(void);
 
 /* rm -rf @path (no shell involved). */
 void harness_rmtree(const char *path);
+
+/* A fresh repository in its own temporary directory, with a context. */
+struct harness_repo {
+	char *dir;
+	struct testr_context *ctx;
+	struct testr_repo *repo;
+};
+
+void harness_repo_init(struct harness_repo *f);
+/* Close and open the repository again (what a new testr process sees). */
+void harness_repo_reopen(struct harness_repo *f);
+void harness_repo_dispose(struct harness_repo *f);
 
 /*
  * The first 8 KiB of the file at @path as a string ("" when it cannot be

@@ -59,39 +59,9 @@ store(struct testr_repo *repo, const struct result *r, size_t n)
 	store(repo, (const struct result[]){ __VA_ARGS__ }, \
 	      sizeof((const struct result[]){ __VA_ARGS__ }) / sizeof(struct result))
 
-struct fixture {
-	char *dir;
-	struct testr_context *ctx;
-	struct testr_repo *repo;
-};
 
 static void
-fixture_init(struct fixture *f)
-{
-	f->dir = harness_tmpdir();
-	ck_assert_ptr_nonnull(f->dir);
-	ck_assert_int_eq(testr_context_new(&f->ctx), 0);
-	ck_assert_int_eq(testr_repo_init(&f->repo, f->ctx, f->dir), 0);
-}
-
-static void
-fixture_reopen(struct fixture *f)
-{
-	testr_repo_free(f->repo);
-	ck_assert_int_eq(testr_repo_open(&f->repo, f->ctx, f->dir), 0);
-}
-
-static void
-fixture_dispose(struct fixture *f)
-{
-	testr_repo_free(f->repo);
-	testr_context_free(f->ctx);
-	harness_rmtree(f->dir);
-	free(f->dir);
-}
-
-static void
-write_file(struct fixture *f, const char *name, const char *text)
+write_file(struct harness_repo *f, const char *name, const char *text)
 {
 	char *p = testr_asprintf("%s/.testrepository/%s", f->dir, name);
 	FILE *fp = fopen(p, "w");
@@ -103,7 +73,7 @@ write_file(struct fixture *f, const char *name, const char *text)
 }
 
 static struct testr_estimate
-estimate(struct fixture *f, const char *id)
+estimate(struct harness_repo *f, const char *id)
 {
 	struct testr_estimate e;
 
@@ -112,7 +82,7 @@ estimate(struct fixture *f, const char *id)
 }
 
 static double
-last_duration(struct fixture *f, const char *id)
+last_duration(struct harness_repo *f, const char *id)
 {
 	double d;
 
@@ -123,10 +93,10 @@ last_duration(struct fixture *f, const char *id)
 START_TEST(durations_estimate_ignores_one_run_on_a_busy_machine)
 {
 	static const double runs[] = { 1.0, 1.1, 0.9, 9.0, 1.0 };
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	for (size_t i = 0; i < 5; i++)
 		STORE(f.repo, { "a.slow", TESTR_STATUS_SUCCESS, runs[i] });
 	e = estimate(&f, "a.slow");
@@ -136,17 +106,17 @@ START_TEST(durations_estimate_ignores_one_run_on_a_busy_machine)
 	ck_assert_double_lt(e.spread, 0.2);
 	/* What testrepository would partition by: the last run's time. */
 	ck_assert_double_eq_tol(last_duration(&f, "a.slow"), 1.0, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(durations_failed_and_interrupted_runs_are_no_samples)
 {
 	static const char *const ids[] = { "a.never_passed", "a.t" };
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e, two[2];
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 2.0 },
 	      { "a.never_passed", TESTR_STATUS_FAIL, 5.0 });
 	STORE(f.repo, { "a.t", TESTR_STATUS_FAIL, 0.1 });
@@ -161,7 +131,7 @@ START_TEST(durations_failed_and_interrupted_runs_are_no_samples)
 	ck_assert_int_eq(testr_repo_estimates(two, f.repo, ids, 2, NULL), 0);
 	ck_assert_int_eq(two[0].source, TESTR_ESTIMATE_GROUP);
 	ck_assert_double_eq_tol(two[0].seconds, 2.0, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -185,9 +155,9 @@ START_TEST(durations_unseen_tests_take_their_group_else_the_project_median)
 		"q.new", "p.B.new", "lonely" };
 	struct testr_estimate_options o = TESTR_ESTIMATE_OPTIONS_INIT;
 	struct testr_estimate e[6];
-	struct fixture f;
+	struct harness_repo f;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, { "p.A.t1", TESTR_STATUS_SUCCESS, 1 },
 	      { "p.A.t2", TESTR_STATUS_SUCCESS, 3 },
 	      { "p.B.t1", TESTR_STATUS_SUCCESS, 10 },
@@ -213,27 +183,27 @@ START_TEST(durations_unseen_tests_take_their_group_else_the_project_median)
 		ck_assert_int_eq(e[1].source, TESTR_ESTIMATE_GROUP);
 		ck_assert_double_eq_tol(e[1].seconds, 7, 1e-6);
 	}
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(durations_empty_repository_estimates_nothing)
 {
 	const char *id = "a.b";
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	e = estimate(&f, id);
 	ck_assert_int_eq(e.source, TESTR_ESTIMATE_NONE);
 	ck_assert(isnan(e.seconds));
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 /* A version 1 store (libtestr before the model) with a correct checksum. */
 static void
-write_v1_store(struct fixture *f, const char *body, unsigned runs)
+write_v1_store(struct harness_repo *f, const char *body, unsigned runs)
 {
 	char *text = testr_asprintf("%-95s\n%s", "", body);
 	char head[96];
@@ -248,11 +218,11 @@ write_v1_store(struct fixture *f, const char *body, unsigned runs)
 
 START_TEST(durations_version1_store_is_read_then_upgraded)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 	char *p;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 4 });
 	write_v1_store(&f, "a.t\t3.000000\n", 1);
 	e = estimate(&f, "a.t");
@@ -270,17 +240,17 @@ START_TEST(durations_version1_store_is_read_then_upgraded)
 	ck_assert_ptr_nonnull(strstr(harness_slurp(p),
 		"\na.t\t5.000000\t4.000000\t1.482600\t3.000000,5.000000\n"));
 	free(p);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(durations_testrepository_repository_is_modelled_from_its_runs)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 	char *p;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 1 });
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 3 });
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 2 });
@@ -289,7 +259,7 @@ START_TEST(durations_testrepository_repository_is_modelled_from_its_runs)
 	p = testr_asprintf("%s/.testrepository/times", f.dir);
 	unlink(p);
 	free(p);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_assert(testr_repo_is_legacy(f.repo));
 	e = estimate(&f, "a.t");
 	ck_assert_uint_eq(e.samples, 3);
@@ -297,7 +267,7 @@ START_TEST(durations_testrepository_repository_is_modelled_from_its_runs)
 	e = estimate(&f, "b.unseen");
 	ck_assert_int_eq(e.source, TESTR_ESTIMATE_PROJECT);
 	ck_assert_double_eq_tol(e.seconds, 2, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -319,10 +289,10 @@ collect(void *userdata, const char *id, const struct testr_estimate *est)
 
 START_TEST(durations_slowest_estimates_cover_every_known_test)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct ranked r = { 0 };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, { "old\tone", TESTR_STATUS_SUCCESS, 9 },
 	      { "b", TESTR_STATUS_SUCCESS, 1 },
 	      { "failed", TESTR_STATUS_FAIL, 50 });
@@ -337,16 +307,16 @@ START_TEST(durations_slowest_estimates_cover_every_known_test)
 	r.n = 0;
 	ck_assert_int_eq(testr_repo_slowest_estimates(f.repo, 2, collect, &r), 0);
 	ck_assert_int_eq(r.n, 2);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(durations_startup_cost_is_kept_per_runner)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_startup(&e, f.repo, "runner a"), 0);
 	ck_assert_int_eq(e.source, TESTR_ESTIMATE_NONE);
 	ck_assert_int_eq(testr_repo_note_startup(f.repo, "runner a", 0.5), 0);
@@ -355,7 +325,7 @@ START_TEST(durations_startup_cost_is_kept_per_runner)
 	ck_assert_int_eq(testr_repo_note_startup(f.repo, "runner a", 0.6), 0);
 	ck_assert_int_eq(testr_repo_note_startup(f.repo, "runner a", -1),
 			 TESTR_EINVAL);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_assert_int_eq(testr_repo_startup(&e, f.repo, "runner a"), 0);
 	ck_assert_int_eq(e.source, TESTR_ESTIMATE_MEASURED);
 	ck_assert_uint_eq(e.samples, 3);
@@ -364,16 +334,16 @@ START_TEST(durations_startup_cost_is_kept_per_runner)
 	ck_assert_double_eq_tol(e.seconds, 2, 1e-6);
 	ck_assert_int_eq(testr_repo_startup(&e, f.repo, "runner"), 0);
 	ck_assert_int_eq(e.source, TESTR_ESTIMATE_NONE);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(durations_damaged_startup_file_is_named_then_started_afresh)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_estimate e;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	write_file(&f, "startup", "libtestr-startup 1\nr\t0.5\nr 0.6\n");
 	ck_assert_int_eq(testr_repo_startup(&e, f.repo, "r"), TESTR_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx),
@@ -382,7 +352,7 @@ START_TEST(durations_damaged_startup_file_is_named_then_started_afresh)
 	ck_assert_int_eq(testr_repo_startup(&e, f.repo, "r"), 0);
 	ck_assert_uint_eq(e.samples, 1);
 	ck_assert_double_eq_tol(e.seconds, 1.5, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 

@@ -92,45 +92,15 @@ store(struct testr_repo *repo, bool partial, const struct spec *specs, size_t n)
 	store(repo, partial, (const struct spec[]){ __VA_ARGS__ }, \
 	      sizeof((const struct spec[]){ __VA_ARGS__ }) / sizeof(struct spec))
 
-struct fixture {
-	char *dir;
-	struct testr_context *ctx;
-	struct testr_repo *repo;
-};
-
-static void
-fixture_init(struct fixture *f)
-{
-	f->dir = harness_tmpdir();
-	ck_assert_ptr_nonnull(f->dir);
-	ck_assert_int_eq(testr_context_new(&f->ctx), 0);
-	ck_assert_int_eq(testr_repo_init(&f->repo, f->ctx, f->dir), 0);
-}
-
-static void
-fixture_reopen(struct fixture *f)
-{
-	testr_repo_free(f->repo);
-	ck_assert_int_eq(testr_repo_open(&f->repo, f->ctx, f->dir), 0);
-}
-
-static void
-fixture_dispose(struct fixture *f)
-{
-	testr_repo_free(f->repo);
-	testr_context_free(f->ctx);
-	harness_rmtree(f->dir);
-	free(f->dir);
-}
 
 static char *
-repo_path(struct fixture *f, const char *name)
+repo_path(struct harness_repo *f, const char *name)
 {
 	return testr_asprintf("%s/.testrepository/%s", f->dir, name);
 }
 
 static void
-write_text(struct fixture *f, const char *name, const char *text)
+write_text(struct harness_repo *f, const char *name, const char *text)
 {
 	char *p = repo_path(f, name);
 	FILE *fp = fopen(p, "w");
@@ -173,17 +143,17 @@ failing(struct testr_repo *repo)
 
 START_TEST(repo_init_twice_is_an_error_worded_as_testrepository)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo *again = NULL;
 	char expect[4200];
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_init(&again, f.ctx, f.dir), TESTR_EEXISTS);
 	ck_assert_ptr_null(again);
 	snprintf(expect, sizeof(expect),
 		 "[Errno 17] File exists: '%s/.testrepository'", f.dir);
 	ck_assert_str_eq(testr_context_error(f.ctx), expect);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -206,42 +176,42 @@ END_TEST
 
 START_TEST(repo_open_refuses_a_format_it_does_not_know)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo *other = NULL;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	write_text(&f, "format", "2\n");
 	ck_assert_int_eq(testr_repo_open(&other, f.ctx, f.dir),
 			 TESTR_EUNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx),
 				     "unknown repository format '2'"));
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_new_repository_is_empty)
 {
-	struct fixture f;
+	struct harness_repo f;
 	uint64_t n = 99, id;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(testr_repo_latest_id(&id, f.repo), TESTR_ENOTFOUND);
 	ck_assert_str_eq(testr_context_error(f.ctx), "'No tests in repository'");
 	ck_failing(f.repo, "");
 	ck_assert(!testr_repo_is_legacy(f.repo));
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_runs_get_consecutive_ids_and_summaries)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_run_summary s;
 	uint64_t n, latest;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_uint_eq(STORE(f.repo, false,
 		{ "a", TESTR_STATUS_SUCCESS, 0, 1 },
 		{ "b", TESTR_STATUS_FAIL, 1, 1.5 },
@@ -249,7 +219,7 @@ START_TEST(repo_runs_get_consecutive_ids_and_summaries)
 		{ "d", TESTR_STATUS_EXISTS, -1, -1 }), 0);
 	ck_assert_uint_eq(STORE(f.repo, false,
 		{ "a", TESTR_STATUS_SUCCESS, 10, 12 }), 1);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(testr_repo_latest_id(&latest, f.repo), 0);
@@ -264,15 +234,15 @@ START_TEST(repo_runs_get_consecutive_ids_and_summaries)
 	ck_assert_uint_eq(s.tests_run, 1);
 	ck_assert_uint_eq(s.failures, 0);
 	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 7), TESTR_ENOTFOUND);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_full_run_replaces_the_failing_set)
 {
-	struct fixture f;
+	struct harness_repo f;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 },
 	      { "b", TESTR_STATUS_FAIL, 1, 2 });
 	ck_failing(f.repo, "a b");
@@ -280,15 +250,15 @@ START_TEST(repo_full_run_replaces_the_failing_set)
 	ck_failing(f.repo, "c");
 	STORE(f.repo, false, { "c", TESTR_STATUS_SUCCESS, 0, 1 });
 	ck_failing(f.repo, "");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_partial_run_keeps_failures_of_tests_it_did_not_run)
 {
-	struct fixture f;
+	struct harness_repo f;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 },
 	      { "b", TESTR_STATUS_FAIL, 1, 2 }, { "c", TESTR_STATUS_FAIL, 2, 3 });
 	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 1 },
@@ -296,9 +266,9 @@ START_TEST(repo_partial_run_keeps_failures_of_tests_it_did_not_run)
 	/* Untouched old failures first, then the run's failures in run order
 	 * (testrepository keeps c at its old place: see testr-repository(5)). */
 	ck_failing(f.repo, "a d c");
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_failing(f.repo, "a d c");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -320,9 +290,9 @@ collect_fn(void *userdata, const char *id, double seconds)
 
 START_TEST(repo_durations_run_from_inprogress_to_final_timestamp)
 {
-	struct fixture f;
+	struct harness_repo f;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "timed", TESTR_STATUS_SUCCESS, 1, 3.25 },
 	      { "untimed", TESTR_STATUS_SUCCESS, -1, -1 },
 	      { "listed", TESTR_STATUS_EXISTS, -1, -1 },
@@ -340,7 +310,7 @@ START_TEST(repo_durations_run_from_inprogress_to_final_timestamp)
 	      { "zero", TESTR_STATUS_SUCCESS, -1, -1 });
 	ck_assert_double_eq_tol(duration_of(f.repo, "timed"), 0.5, 1e-6);
 	ck_assert_double_eq_tol(duration_of(f.repo, "zero"), 0, 1e-9);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -348,11 +318,11 @@ START_TEST(repo_ids_with_tabs_newlines_and_backslashes_round_trip)
 {
 	static const char *const ids[] = { "a\tb", "a\nb", "a\\b", "a", "ab",
 		"\xc3\xa9t\xc3\xa9" };
-	struct fixture f;
+	struct harness_repo f;
 	double d[6];
 	struct collect c = { 0 };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { ids[0], TESTR_STATUS_SUCCESS, 0, 1 },
 	      { ids[1], TESTR_STATUS_SUCCESS, 0, 2 },
 	      { ids[2], TESTR_STATUS_SUCCESS, 0, 3 },
@@ -366,16 +336,16 @@ START_TEST(repo_ids_with_tabs_newlines_and_backslashes_round_trip)
 	ck_assert_int_eq(c.n, 6);
 	ck_assert_str_eq(c.ids[5], "a\tb");
 	ck_assert_str_eq(c.ids[4], "a\nb");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_slowest_is_slowest_first_ties_by_id_and_limited)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct collect c = { 0 };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_slowest(f.repo, 10, collect_fn, &c), 0);
 	ck_assert_int_eq(c.n, 0);	/* empty repository: nothing */
 	STORE(f.repo, false, { "old", TESTR_STATUS_SUCCESS, 0, 9 });
@@ -389,16 +359,16 @@ START_TEST(repo_slowest_is_slowest_first_ties_by_id_and_limited)
 	ck_assert_str_eq(c.ids[1], "a");
 	ck_assert_str_eq(c.ids[2], "b");
 	ck_assert_double_eq_tol(c.secs[0], 3, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_slowest_uses_remembered_times_for_untimed_tests)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct collect c = { 0 };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 4 });
 	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, -1, -1 },
 	      { "b", TESTR_STATUS_SUCCESS, -1, -1 });
@@ -406,39 +376,39 @@ START_TEST(repo_slowest_uses_remembered_times_for_untimed_tests)
 	ck_assert_int_eq(c.n, 1);
 	ck_assert_str_eq(c.ids[0], "a");
 	ck_assert_double_eq_tol(c.secs[0], 4, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_uncommitted_writer_stores_nothing)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo_writer *w;
 	const struct spec s = { "a", TESTR_STATUS_FAIL, 0, 1 };
 	uint64_t n;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
 	testr_repo_writer_free(w);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_assert_int_eq(testr_repo_count(&n, f.repo), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_failing(f.repo, "");
 	ck_assert_uint_eq(STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 1 }), 0);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_writer_refuses_events_after_a_failed_commit)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo_writer *w;
 	const struct spec s = { "a", TESTR_STATUS_SUCCESS, 0, 1 };
 	char *store;
 	uint64_t id = 42;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
 	/* The repository vanishes under the writer: the commit cannot land. */
@@ -455,17 +425,17 @@ START_TEST(repo_writer_refuses_events_after_a_failed_commit)
 				     "failed to commit"));
 	testr_repo_writer_free(w);
 	free(store);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_corrupt_durations_are_rebuilt_from_the_runs)
 {
-	struct fixture f;
+	struct harness_repo f;
 	char *p;
 	FILE *fp;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
 	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 3 });
 	p = repo_path(&f, "times");
@@ -479,37 +449,37 @@ START_TEST(repo_corrupt_durations_are_rebuilt_from_the_runs)
 	ck_assert_double_eq_tol(duration_of(f.repo, "b"), 3, 1e-6);
 	write_text(&f, "times", "garbage\n");
 	ck_assert_double_eq_tol(duration_of(f.repo, "b"), 3, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 /* A writer killed after the commit point: failing and times are behind. */
 START_TEST(repo_open_catches_up_after_a_writer_died_after_commit)
 {
-	struct fixture f;
+	struct harness_repo f;
 	char *p;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 });
 	p = repo_path(&f, "times");
 	unlink(p);
 	free(p);
 	write_text(&f, "failing.upto", "0\n");
 	write_text(&f, "failing", "");
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_failing(f.repo, "a");
 	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 2, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_truncated_run_is_reported_by_name_and_the_rest_kept)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_run_summary s;
 	char *p;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
 	STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 3 },
 	      { "c", TESTR_STATUS_SUCCESS, 3, 4 });
@@ -526,17 +496,17 @@ START_TEST(repo_truncated_run_is_reported_by_name_and_the_rest_kept)
 	free(p);
 	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 1), TESTR_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx), "/1: corrupt"));
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_damaged_index_falls_back_to_the_run)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_run_summary s;
 	struct collect c = { 0 };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 },
 	      { "b", TESTR_STATUS_SUCCESS, 2, 3 });
 	write_text(&f, "0.index", "libtestr-index 1\nrun=0\n");
@@ -546,7 +516,7 @@ START_TEST(repo_damaged_index_falls_back_to_the_run)
 	ck_assert_int_eq(testr_repo_slowest(f.repo, 10, collect_fn, &c), 0);
 	ck_assert_int_eq(c.n, 2);
 	ck_assert_str_eq(c.ids[0], "a");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -562,10 +532,10 @@ count_fn(void *userdata, const struct testr_event *ev)
 
 START_TEST(repo_read_run_replays_every_stored_event)
 {
-	struct fixture f;
+	struct harness_repo f;
 	int n = 0;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 },
 	      { "b", TESTR_STATUS_SUCCESS, 2, 3 });
 	ck_assert_int_eq(testr_repo_read_run(f.repo, 0, count_fn, &n), 0);
@@ -575,7 +545,7 @@ START_TEST(repo_read_run_replays_every_stored_event)
 	ck_assert_int_eq(n, 3);	/* every event of "a" only */
 	ck_assert_int_eq(testr_repo_read_run(f.repo, 1, count_fn, &n),
 			 TESTR_ENOTFOUND);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -635,30 +605,30 @@ END_TEST
 
 START_TEST(repo_writer_rejects_unknown_options_version)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo_writer *w = NULL;
 	struct testr_repo_writer_options o = { 7, false, false };
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, &o), TESTR_EINVAL);
 	ck_assert_ptr_null(w);
 	testr_repo_writer_free(NULL);
 	testr_repo_free(NULL);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_legacy_format_is_upgraded_by_the_first_write)
 {
-	struct fixture f;
+	struct harness_repo f;
 	char *p, *text = NULL;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	write_text(&f, "format", "1\n");
 	p = repo_path(&f, "failing.upto");
 	unlink(p);
 	free(p);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_assert(testr_repo_is_legacy(f.repo));
 	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
 	ck_assert(!testr_repo_is_legacy(f.repo));
@@ -667,22 +637,22 @@ START_TEST(repo_legacy_format_is_upgraded_by_the_first_write)
 	ck_assert_str_eq(text, "libtestr-1\n");
 	free(text);
 	free(p);
-	fixture_reopen(&f);
+	harness_repo_reopen(&f);
 	ck_failing(f.repo, "a");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 /* The runner asks for durations while its writer holds the lock. */
 START_TEST(repo_durations_while_writing_do_not_wait_for_ourselves)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo_writer *w;
 	const char *id = "a";
 	double d;
 	char *p;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 2 });
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	p = repo_path(&f, "times");
@@ -691,18 +661,18 @@ START_TEST(repo_durations_while_writing_do_not_wait_for_ourselves)
 	ck_assert_int_eq(testr_repo_durations(&d, f.repo, &id, 1), 0);
 	ck_assert_double_eq_tol(d, 2, 1e-6);
 	testr_repo_writer_free(w);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_durations_damaged_during_a_run_are_rebuilt_at_commit)
 {
-	struct fixture f;
+	struct harness_repo f;
 	struct testr_repo_writer *w;
 	const struct spec s = { "new", TESTR_STATUS_SUCCESS, 0, 1 };
 	uint64_t id;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	STORE(f.repo, false, { "old", TESTR_STATUS_SUCCESS, 0, 3 });
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
@@ -711,7 +681,7 @@ START_TEST(repo_durations_damaged_during_a_run_are_rebuilt_at_commit)
 	testr_repo_writer_free(w);
 	ck_assert_double_eq_tol(duration_of(f.repo, "old"), 3, 1e-6);
 	ck_assert_double_eq_tol(duration_of(f.repo, "new"), 1, 1e-6);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
@@ -729,14 +699,14 @@ join_ids(void *userdata, const struct testr_event *ev)
 
 START_TEST(repo_id_that_is_not_utf8_is_stored_escaped_with_the_run)
 {
-	struct fixture f;
+	struct harness_repo f;
 	char ids[256] = "";
 	const char *tags[] = { "worker-0", "t\xc3" };
 	struct testr_event ev = { 0 };
 	struct testr_repo_writer *w;
 	uint64_t id;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TAGS;
 	ev.tags = tags;
@@ -752,13 +722,13 @@ START_TEST(repo_id_that_is_not_utf8_is_stored_escaped_with_the_run)
 	ck_assert_int_eq(testr_repo_read_run(f.repo, id, join_ids, ids), 0);
 	ck_assert_str_eq(ids, "bad\\xff\\xfe\xc3\xa9 ok");
 	ck_failing(f.repo, "bad\\xff\\xfe\xc3\xa9");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 /* Store one event with timestamp @sec.@nsec between two ordinary tests. */
 static struct testr_run_summary
-store_with_time(struct fixture *f, int64_t sec, uint32_t nsec)
+store_with_time(struct harness_repo *f, int64_t sec, uint32_t nsec)
 {
 	struct testr_repo_writer *w;
 	struct testr_event ev = { 0 };
@@ -784,11 +754,11 @@ store_with_time(struct fixture *f, int64_t sec, uint32_t nsec)
 
 START_TEST(repo_timestamp_v2_cannot_hold_is_dropped_not_the_run)
 {
-	struct fixture f;
+	struct harness_repo f;
 	const int64_t secs[] = { -1, (int64_t)UINT32_MAX + 1, INT64_MIN };
 	struct testr_run_summary sum;
 
-	fixture_init(&f);
+	harness_repo_init(&f);
 	for (size_t i = 0; i < 3; i++) {
 		sum = store_with_time(&f, secs[i], 0);
 		ck_assert_uint_eq(sum.tests_run, 3);
@@ -797,13 +767,13 @@ START_TEST(repo_timestamp_v2_cannot_hold_is_dropped_not_the_run)
 		ck_assert_double_eq_tol(sum.time_taken, 3, 1e-6);
 	}
 	ck_failing(f.repo, "odd b");
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
 START_TEST(repo_strings_too_long_for_any_packet_are_cut_not_the_run)
 {
-	struct fixture f;
+	struct harness_repo f;
 	size_t big = 5u << 20;
 	char *id = malloc(big + 1);
 	struct testr_repo_writer *w;
@@ -813,7 +783,7 @@ START_TEST(repo_strings_too_long_for_any_packet_are_cut_not_the_run)
 
 	memset(id, 'i', big);
 	id[big] = '\0';
-	fixture_init(&f);
+	harness_repo_init(&f);
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ev.fields = TESTR_EVENT_TEST_ID;
 	ev.test_id = id;
@@ -827,7 +797,7 @@ START_TEST(repo_strings_too_long_for_any_packet_are_cut_not_the_run)
 	ck_assert_int_eq(strncmp(ids.v[0], id, 512u * 1024u), 0);
 	testr_strv_dispose(&ids);
 	free(id);
-	fixture_dispose(&f);
+	harness_repo_dispose(&f);
 }
 END_TEST
 
