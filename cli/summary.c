@@ -642,12 +642,15 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 	/* The counts come from the repository (the run's index), so memory
 	 * does not grow with the run: only tests in progress are held. */
 	struct cli_summary *s = cli_summary_new_uncounted(out);
+	bool damaged;
 	int rc;
 
 	cli_summary_config_filter_tags(s, ctx);
 	rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
+	/* A damaged run file is shown as far as it goes, never as green. */
+	damaged = rc == TESTR_ECORRUPT;
 
-	if (rc == TESTR_ECORRUPT) {
+	if (damaged) {
 		fflush(out);
 		fprintf(stderr, "%s\n", testr_context_error(ctx));
 	} else if (rc < 0) {
@@ -661,5 +664,6 @@ cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
 	if (rc < 0 && rc != TESTR_ECORRUPT)
 		return cli_report(ctx, rc);
 	prev = cli_previous_summary(&prev_buf, ctx, repo, run_id);
-	return cli_summary_print(out, run_id, &cur, prev);
+	rc = cli_summary_print(out, run_id, &cur, prev);
+	return damaged ? CLI_EXIT_ERROR : rc;
 }

@@ -190,26 +190,69 @@ fileio_out_flush_header(struct fileio_out *o, char *scratch, size_t width,
 	return 0;
 }
 
+/* Flush, fsync and close the temporary file (once). */
+static int
+out_finish(struct fileio_out *o)
+{
+	int rc;
+
+	if (o->fd < 0)
+		return 0;
+	rc = out_flush(o);
+	if (rc < 0)
+		return rc;
+	if (fsync(o->fd) < 0)
+		return testr_fail(o->ctx, TESTR_EIO, "%s: fsync: %s", o->path,
+				  strerror(errno));
+	rc = close(o->fd);
+	o->fd = -1;
+	if (rc < 0)
+		return testr_fail(o->ctx, TESTR_EIO, "%s: close: %s", o->path,
+				  strerror(errno));
+	return 0;
+}
+
+/* Hard links unsupported here: only a check, fine under the repository lock. */
+static bool
+no_links(int err)
+{
+	return err == EPERM || err == ENOTSUP || err == EOPNOTSUPP ||
+	       err == ENOSYS || err == EMLINK;
+}
+
+int
+fileio_out_commit_new(struct fileio_out *o, const char *path)
+{
+	struct stat st;
+	char *dir = NULL;
+	int rc = out_finish(o);
+
+	if (rc < 0)
+		goto fail;
+	if (link(o->tmp_path, path) < 0 && (!no_links(errno) ||
+	    lstat(path, &st) == 0 || rename(o->tmp_path, path) < 0)) {
+		if (errno == EEXIST || no_links(errno))
+			return TESTR_EEXISTS;	/* kept for another name */
+		rc = testr_fail(o->ctx, TESTR_EIO, "%s: link: %s", path,
+				strerror(errno));
+		goto fail;
+	}
+	dir = dir_of(path);
+	rc = dir ? fileio_fsync_dir(o->ctx, dir) : TESTR_ENOMEM;
+	free(dir);
+fail:
+	fileio_out_abort(o);	/* the temporary name goes (if still there) */
+	return rc;
+}
+
 int
 fileio_out_commit(struct fileio_out *o)
 {
 	char *dir = NULL;
-	int rc = out_flush(o);
+	int rc = out_finish(o);
 
 	if (rc < 0)
 		goto done;
-	if (fsync(o->fd) < 0) {
-		rc = testr_fail(o->ctx, TESTR_EIO, "%s: fsync: %s", o->path,
-				strerror(errno));
-		goto done;
-	}
-	if (close(o->fd) < 0) {
-		o->fd = -1;
-		rc = testr_fail(o->ctx, TESTR_EIO, "%s: close: %s", o->path,
-				strerror(errno));
-		goto done;
-	}
-	o->fd = -1;
 	if (rename(o->tmp_path, o->path) < 0) {
 		rc = testr_fail(o->ctx, TESTR_EIO, "%s: rename: %s", o->path,
 				strerror(errno));

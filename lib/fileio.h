@@ -44,6 +44,15 @@ int fileio_out_flush_header(struct fileio_out *o, char *scratch, size_t width,
 /* Flush, fsync, rename over the destination, fsync the directory. */
 int fileio_out_commit(struct fileio_out *o);
 
+/*
+ * Like fileio_out_commit(), but to @path and never over an existing file:
+ * the file is hard-linked into place, so creating it is exclusive and
+ * atomic.  TESTR_EEXISTS (no message) when @path exists: the data is kept
+ * and the caller may try another name or abort.  The file is flushed and
+ * synced on the first call.
+ */
+int fileio_out_commit_new(struct fileio_out *o, const char *path);
+
 /* Drop an uncommitted file (temporary removed).  Safe after commit too. */
 void fileio_out_abort(struct fileio_out *o);
 

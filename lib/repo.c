@@ -8,19 +8,7 @@
 #include <sys/stat.h>
 
 #include "context.h"
-#include "repo.h"
-
-char *
-repo_file(const struct testr_repo *repo, const char *name)
-{
-	return testr_asprintf("%s/%s", repo->path, name);
-}
-
-char *
-repo_run_file(const struct testr_repo *repo, uint64_t id, const char *suffix)
-{
-	return testr_asprintf("%s/%" PRIu64 "%s", repo->path, id, suffix);
-}
+#include "repo_repair.h"
 
 static int
 repo_alloc(struct testr_repo **out, struct testr_context *ctx, const char *dir)
@@ -31,6 +19,7 @@ repo_alloc(struct testr_repo **out, struct testr_context *ctx, const char *dir)
 	if (!repo)
 		return TESTR_ENOMEM;
 	repo->ctx = ctx;
+	repo->lock_fd = -1;
 	repo->path = testr_asprintf("%s/.testrepository", dir ? dir : ".");
 	if (!repo->path) {
 		free(repo);
@@ -45,6 +34,7 @@ testr_repo_free(struct testr_repo *repo)
 {
 	if (!repo)
 		return;
+	fileio_unlock(repo->lock_fd);
 	free(repo->path);
 	free(repo);
 }
@@ -59,42 +49,6 @@ TESTR_API bool
 testr_repo_is_legacy(const struct testr_repo *repo)
 {
 	return repo->legacy;
-}
-
-int
-repo_read_counter(uint64_t *out, struct testr_repo *repo, const char *name)
-{
-	char *path = repo_file(repo, name), *text = NULL, *end;
-	int rc;
-
-	if (!path)
-		return TESTR_ENOMEM;
-	rc = fileio_read_file(&text, NULL, repo->ctx, path);
-	if (rc < 0)
-		goto done;
-	errno = 0;
-	*out = strtoull(text, &end, 10);
-	if (errno || end == text || (*end && strcmp(end, "\n") != 0) ||
-	    text[0] == '-')
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
-				"%s:1: not a run counter: '%.40s'", path, text);
-done:
-	free(text);
-	free(path);
-	return rc;
-}
-
-int
-repo_write_counter(struct testr_repo *repo, const char *name, uint64_t v)
-{
-	char buf[32], *path = repo_file(repo, name);
-	int rc, n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
-
-	if (!path)
-		return TESTR_ENOMEM;
-	rc = fileio_write_file(repo->ctx, path, buf, (size_t)n);
-	free(path);
-	return rc;
 }
 
 static int
@@ -184,25 +138,6 @@ needs_repair(bool *out, struct testr_repo *repo, uint64_t count)
 	return 0;
 }
 
-int
-repo_repair_with_lock(struct testr_repo *repo)
-{
-	char *lock;
-	int fd = -1, rc;
-
-	/* A writer of this handle has it (flock would wait for ourselves). */
-	if (repo->locks_held)
-		return repo_repair(repo);
-	lock = repo_file(repo, "lock");
-	rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
-
-	if (rc == 0)
-		rc = repo_repair(repo);
-	fileio_unlock(fd);
-	free(lock);
-	return rc;
-}
-
 TESTR_API int
 testr_repo_open(struct testr_repo **out, struct testr_context *ctx,
 		const char *dir)
@@ -217,7 +152,7 @@ testr_repo_open(struct testr_repo **out, struct testr_context *ctx,
 		return rc;
 	rc = check_format(repo, dir);
 	if (rc == 0)
-		rc = testr_repo_count(&count, repo);
+		rc = repo_count(&count, repo);
 	if (rc == 0)
 		rc = needs_repair(&stale, repo, count);
 	if (rc == 0 && stale)
@@ -232,25 +167,29 @@ testr_repo_open(struct testr_repo **out, struct testr_context *ctx,
 TESTR_API int
 testr_repo_count(uint64_t *out, struct testr_repo *repo)
 {
-	int rc = repo_read_counter(out, repo, "next-stream");
-
-	if (rc == TESTR_ENOTFOUND)
-		rc = testr_fail(repo->ctx, TESTR_EIO, "%s/next-stream: missing",
-				repo->path);
-	return rc;
+	return repo_count(out, repo);
 }
 
 TESTR_API int
 testr_repo_latest_id(uint64_t *out, struct testr_repo *repo)
 {
+	struct repo_runs runs;
 	uint64_t n;
-	int rc = testr_repo_count(&n, repo);
+	int rc = repo_count(&n, repo);
 
 	if (rc < 0)
 		return rc;
-	if (n == 0)
-		return testr_fail(repo->ctx, TESTR_ENOTFOUND,
-				  "'No tests in repository'");
-	*out = n - 1;
-	return 0;
+	if (n > 0 && repo_run_exists(repo, n - 1)) {
+		*out = n - 1;
+		return 0;
+	}
+	/* The counter is past missing runs: the latest one that exists. */
+	rc = repo_runs_list(&runs, repo, 0, n);
+	if (rc == 0 && runs.n)
+		*out = runs.ids[runs.n - 1];
+	else if (rc == 0)
+		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND,
+				"'No tests in repository'");
+	repo_runs_dispose(&runs);
+	return rc;
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "context.h"
-#include "repo.h"
+#include "repo_failing.h"
 
 struct copier {
 	struct testr_repo *repo;
@@ -102,75 +102,5 @@ repo_failing_apply(struct testr_repo *repo, uint64_t id,
 done:
 	free(run);
 	free(path);
-	return rc;
-}
-
-/* Was run @id stored with --partial?  Its index says; unknown means full. */
-static bool
-run_was_partial(struct testr_repo *repo, uint64_t id)
-{
-	struct testr_run_summary sum;
-
-	if (repo_index_summary(&sum, repo, id) < 0) {
-		testr_context_clear_error(repo->ctx);
-		return false;
-	}
-	return sum.partial;
-}
-
-static int
-replay_failing(struct testr_repo *repo, uint64_t from, uint64_t count)
-{
-	int rc = 0;
-
-	for (uint64_t id = from; rc == 0 && id < count; id++) {
-		struct repo_scan scan;
-		char *run = repo_run_file(repo, id, "");
-
-		if (!run)
-			return TESTR_ENOMEM;
-		repo_scan_init(&scan);
-		rc = repo_scan_file(&scan, repo, run);
-		if (rc < 0 && rc != TESTR_ENOMEM) {
-			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s",
-				  testr_context_error(repo->ctx));
-			rc = 0;
-		}
-		if (rc == 0)
-			rc = repo_failing_apply(repo, id, &scan,
-						run_was_partial(repo, id));
-		repo_scan_dispose(&scan);
-		free(run);
-	}
-	return rc;
-}
-
-int
-repo_repair(struct testr_repo *repo)
-{
-	uint64_t count, upto = 0;
-	bool rewrite;
-	int rc = testr_repo_count(&count, repo);
-
-	if (rc < 0 || repo->legacy)
-		return rc;
-	rc = repo_read_counter(&upto, repo, "failing.upto");
-	rewrite = rc < 0 || upto > count;
-	if (rc == TESTR_ECORRUPT || (rc == 0 && upto > count)) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; taken as current",
-			  rc ? testr_context_error(repo->ctx) :
-			  "failing.upto is ahead of next-stream");
-		upto = count;
-		rc = 0;
-	} else if (rc == TESTR_ENOTFOUND) {
-		upto = count;	/* written by testrepository: in step */
-		rc = 0;
-	}
-	if (rc == 0 && upto < count)
-		rc = replay_failing(repo, upto, count);
-	else if (rc == 0 && rewrite)
-		rc = repo_write_counter(repo, "failing.upto", count);
-	if (rc == 0)
-		rc = repo_times_update(repo, count);
 	return rc;
 }

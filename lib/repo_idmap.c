@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "repo.h"
+#include "repo_idmap.h"
 
 #define ARENA_CHUNK (1u << 20)
 

@@ -1,18 +1,28 @@
 /*
  * The per-run index "<id>.index", written with the run: the run's summary
- * (for testr last's deltas) and its timed tests slowest first (testr slowest
- * reads its first lines, never the run).
+ * (for testr last's deltas), the size and CRC-32 of its run file (to catch a
+ * run file emptied or replaced later), its timed tests slowest first
+ * (testr slowest reads its first lines, never the run), then the history
+ * section: each test's outcome and duration sorted by escaped id (a binary
+ * search finds one) and its trailer line.  The header has its own CRC-32,
+ * so reading a summary stays cheap; the end line carries one of the rest.
  */
 #include "config-build.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
-#include "repo.h"
+#include <zlib.h>
 
-#define INDEX_MAGIC "libtestr-index 1"
+#include "context.h"
+#include "repo_index.h"
+
+#define INDEX_MAGIC "libtestr-index 2"
+#define INDEX_MAGIC_1 "libtestr-index 1"	/* before checksums */
+#define HISTORY_TRAILER "history "
+#define END_LINE_LEN 19			/* "end crc32=XXXXXXXX\n" */
 
 static int
 by_seconds_desc(const void *a, const void *b)
@@ -55,25 +65,52 @@ timed_tests(size_t *out_n, struct repo_scan *scan,
 	return v;
 }
 
+/* The header lines, then "crc32=" of them. */
 static int
 write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
-	     int partial, size_t n)
+	     int partial, size_t n, uint64_t run_bytes, uint32_t run_crc)
 {
 	const struct testr_run_summary *s = &scan->sum;
-	char time[64] = "none";
+	char time[64] = "none", *head;
+	int rc;
 
 	if (s->has_time)
 		snprintf(time, sizeof(time), "%.9f", s->time_taken);
-	return fileio_out_printf(o, INDEX_MAGIC "\nrun=%" PRIu64 "\npartial=%d\n"
-				 "tests_run=%" PRIu64 "\nfailures=%" PRIu64
-				 "\nskips=%" PRIu64 "\ntime=%s\ntimed=%zu\n",
-				 id, partial, s->tests_run, s->failures,
-				 s->skips, time, n);
+	head = testr_asprintf(INDEX_MAGIC "\nrun=%" PRIu64 "\npartial=%d\n"
+			      "tests_run=%" PRIu64 "\nfailures=%" PRIu64
+			      "\nskips=%" PRIu64 "\ntime=%s\ntimed=%zu\n"
+			      "run_bytes=%" PRIu64 "\nrun_crc32=%08" PRIx32 "\n",
+			      id, partial, s->tests_run, s->failures, s->skips,
+			      time, n, run_bytes, run_crc);
+	if (!head)
+		return TESTR_ENOMEM;
+	rc = fileio_out_write(o, head, strlen(head));
+	if (rc == 0)
+		rc = fileio_out_printf(o, "crc32=%08lx\n",
+				       crc32_z(0, (const Bytef *)head,
+					       strlen(head)));
+	free(head);
+	return rc;
+}
+
+/* The lines after the header: written with their running CRC-32. */
+struct body_out {
+	struct fileio_out *o;
+	uLong crc;
+	size_t bytes;
+};
+
+static int
+body_write(struct body_out *b, const void *buf, size_t len)
+{
+	b->crc = crc32_z(b->crc, buf, len);
+	b->bytes += len;
+	return fileio_out_write(b->o, buf, len);
 }
 
 /* "<seconds>\t<escaped id>\n"; *esc is scratch space. */
 static int
-write_line(struct fileio_out *o, const struct repo_test *t, char **esc)
+write_line(struct body_out *b, const struct repo_test *t, char **esc)
 {
 	char val[48];
 	size_t n = repo_format_seconds(val, t->seconds), elen;
@@ -86,15 +123,106 @@ write_line(struct fileio_out *o, const struct repo_test *t, char **esc)
 	val[n++] = '\t';
 	elen = repo_escape(e, t->id, t->id_len);
 	e[elen++] = '\n';
-	rc = fileio_out_write(o, val, n);
-	return rc < 0 ? rc : fileio_out_write(o, e, elen);
+	rc = body_write(b, val, n);
+	return rc < 0 ? rc : body_write(b, e, elen);
+}
+
+/* ---- the history section ---- */
+
+struct result_ref {
+	const struct repo_test *t;
+	const char *esc;
+};
+
+static int
+by_escaped(const void *a, const void *b)
+{
+	return strcmp(((const struct result_ref *)a)->esc,
+		      ((const struct result_ref *)b)->esc);
+}
+
+/* The tests that ran, escaped into @arena, sorted by escaped id. */
+static struct result_ref *
+sorted_results(size_t *out_n, char **arena, const struct repo_scan *scan)
+{
+	size_t cap = 1, n = 0, used = 0;
+	struct result_ref *v;
+
+	for (size_t i = 0; i < scan->tests.n; i++)
+		cap += (size_t)repo_idmap_at(&scan->tests, i)->id_len * 2 + 1;
+	*arena = malloc(cap);
+	v = malloc((scan->tests.n + 1) * sizeof(*v));
+	if (!*arena || !v) {
+		free(v);
+		return NULL;
+	}
+	for (size_t i = 0; i < scan->tests.n; i++) {
+		const struct repo_test *t = repo_idmap_at(&scan->tests, i);
+		char *e = *arena + used;
+
+		if (!repo_test_outcome(t))
+			continue;
+		used += repo_escape(e, t->id, t->id_len);
+		(*arena)[used++] = '\0';
+		v[n++] = (struct result_ref){ t, e };
+	}
+	qsort(v, n, sizeof(*v), by_escaped);
+	*out_n = n;
+	return v;
+}
+
+/* "<escaped id>\t<outcome>\t<seconds or ->\n" */
+static int
+write_result(struct body_out *b, const struct result_ref *r)
+{
+	char val[64] = "\t";
+	const char *outcome = repo_test_outcome(r->t);
+	size_t n = 1;
+	int rc = body_write(b, r->esc, strlen(r->esc));
+
+	if (rc == 0)
+		rc = body_write(b, val, 1);
+	if (rc == 0)
+		rc = body_write(b, outcome, strlen(outcome));
+	if (r->t->flags & TEST_TIMED)
+		n += repo_format_seconds(val + 1, r->t->seconds);
+	else
+		val[n++] = '-';
+	val[n++] = '\n';
+	return rc < 0 ? rc : body_write(b, val, n);
+}
+
+/* The section, then its trailer "history started=S results=N bytes=B". */
+static int
+write_results(struct body_out *b, const struct repo_scan *scan)
+{
+	char *arena = NULL, started[64] = "none", trailer[160];
+	size_t n = 0, before = b->bytes;
+	struct result_ref *v = sorted_results(&n, &arena, scan);
+	int rc = v ? 0 : TESTR_ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = write_result(b, &v[i]);
+	if (scan->sum.has_time)
+		snprintf(started, sizeof(started), "%" PRId64 ".%09" PRIu32,
+			 scan->first_sec, scan->first_nsec);
+	if (rc == 0)
+		rc = body_write(b, trailer, (size_t)snprintf(trailer,
+				sizeof(trailer), HISTORY_TRAILER "started=%s "
+				"results=%zu bytes=%zu\n", started, n,
+				b->bytes - before));
+	free(v);
+	free(arena);
+	return rc;
 }
 
 int
 repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
-		 const struct repo_times *times, int partial)
+		 const struct repo_times *times, int partial,
+		 uint64_t run_bytes, uint32_t run_crc)
 {
 	struct fileio_out o;
+	struct body_out b = { &o, crc32_z(0, NULL, 0), 0 };
 	size_t n = 0;
 	const struct repo_test **v = timed_tests(&n, scan, times);
 	char *path = repo_run_file(repo, id, ".index"), *esc = NULL;
@@ -102,13 +230,13 @@ repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 
 	if (rc < 0)
 		goto done;
-	rc = write_header(&o, id, scan, partial, n);
+	rc = write_header(&o, id, scan, partial, n, run_bytes, run_crc);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = write_line(&o, v[i], &esc);
+		rc = write_line(&b, v[i], &esc);
 	if (rc == 0)
-		rc = repo_index_write_results(&o, scan);
+		rc = write_results(&b, scan);
 	if (rc == 0)
-		rc = fileio_out_printf(&o, "end\n");
+		rc = fileio_out_printf(&o, "end crc32=%08lx\n", b.crc);
 	if (rc == 0)
 		rc = fileio_out_commit(&o);
 	else
@@ -122,10 +250,10 @@ done:
 
 struct index_reader {
 	struct fileio_map map;
-	const char *p, *end;
+	const char *p, *end;	/* lines still to read; end: the end line */
+	const char *body;	/* first timed line */
 	char *path;
-	struct testr_run_summary sum;
-	uint64_t timed;
+	struct repo_index_head head;
 };
 
 /* The next line as [*out, *out_len); false at the end. */
@@ -165,41 +293,89 @@ parse_u64(const char *s, uint64_t *out)
 	char *end;
 
 	*out = strtoull(s, &end, 10);
-	return *s && !*end;
+	return *s >= '0' && *s <= '9' && !*end;
+}
+
+static bool
+parse_crc(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 16);
+
+	*out = (uint32_t)v;
+	return strlen(s) == 8 && !*end && v <= UINT32_MAX;
+}
+
+#define N_KEYS 10
+
+/* The header lines; false when one is missing or malformed. */
+static bool
+read_fields(struct index_reader *r, char v[N_KEYS][64])
+{
+	static const char *const keys[N_KEYS] = { "run", "partial",
+		"tests_run", "failures", "skips", "time", "timed", "run_bytes",
+		"run_crc32", "crc32" };
+
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (!header_field(r, keys[i], v[i], sizeof(v[i])))
+			return false;
+	return true;
 }
 
 static bool
 parse_header(struct index_reader *r, uint64_t id)
 {
-	char v[8][64];
-	const char *line;
+	struct repo_index_head *h = &r->head;
+	char v[N_KEYS][64];
+	const char *line, *crc_line;
 	size_t len;
 	uint64_t run, partial;
-	static const char *const keys[] = { "run", "partial", "tests_run",
-		"failures", "skips", "time", "timed" };
+	uint32_t crc;
 
 	if (!next_line(r, &line, &len) || len != strlen(INDEX_MAGIC) ||
 	    memcmp(line, INDEX_MAGIC, len) != 0)
 		return false;
-	for (size_t i = 0; i < 7; i++)
-		if (!header_field(r, keys[i], v[i], sizeof(v[i])))
-			return false;
-	r->sum.has_time = strcmp(v[5], "none") != 0;
-	r->sum.time_taken = r->sum.has_time ? strtod(v[5], NULL) : 0.0;
-	r->sum.id = id;
+	if (!read_fields(r, v))
+		return false;
+	crc_line = r->p - strlen(v[9]) - strlen("crc32=\n");
+	if (!parse_crc(v[9], &crc) ||
+	    crc32_z(0, r->map.data, (size_t)(crc_line - (const char *)r->map.data)) != crc)
+		return false;
+	r->body = r->p;
+	h->sum.has_time = strcmp(v[5], "none") != 0;
+	h->sum.time_taken = h->sum.has_time ? strtod(v[5], NULL) : 0.0;
+	h->sum.id = id;
 	if (!parse_u64(v[1], &partial) || partial > REPO_RUN_INTERRUPTED)
 		return false;
-	r->sum.partial = partial != 0;
-	r->sum.interrupted = partial == REPO_RUN_INTERRUPTED;
+	h->sum.partial = partial != 0;
+	h->sum.interrupted = partial == REPO_RUN_INTERRUPTED;
 	return parse_u64(v[0], &run) && run == id &&
-	       parse_u64(v[2], &r->sum.tests_run) &&
-	       parse_u64(v[3], &r->sum.failures) &&
-	       parse_u64(v[4], &r->sum.skips) && parse_u64(v[6], &r->timed);
+	       parse_u64(v[2], &h->sum.tests_run) &&
+	       parse_u64(v[3], &h->sum.failures) &&
+	       parse_u64(v[4], &h->sum.skips) && parse_u64(v[6], &h->timed) &&
+	       parse_u64(v[7], &h->run_bytes) && parse_crc(v[8], &h->run_crc);
+}
+
+/* What is wrong with the index, for the message; NULL when nothing. */
+static const char *
+index_problem(struct index_reader *r, uint64_t id)
+{
+	const char *d = (const char *)r->map.data;
+
+	/* A complete index ends with its end line. */
+	if (r->map.len < END_LINE_LEN ||
+	    memcmp(d + r->map.len - END_LINE_LEN, "end crc32=", 10) != 0)
+		return r->map.len >= strlen(INDEX_MAGIC_1) &&
+		       memcmp(d, INDEX_MAGIC_1, strlen(INDEX_MAGIC_1)) == 0 ?
+		       "written before indexes had checksums" : "incomplete";
+	r->end = d + r->map.len - END_LINE_LEN;
+	return parse_header(r, id) ? NULL : "header checksum mismatch";
 }
 
 static int
 index_open(struct index_reader *r, struct testr_repo *repo, uint64_t id)
 {
+	const char *problem;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -213,11 +389,10 @@ index_open(struct index_reader *r, struct testr_repo *repo, uint64_t id)
 		return rc;
 	r->p = (const char *)r->map.data;
 	r->end = r->p + r->map.len;
-	/* A complete index ends with "end\n". */
-	if (r->map.len < 4 || memcmp(r->end - 4, "end\n", 4) != 0 ||
-	    !parse_header(r, id))
-		return testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt index",
-				  r->path);
+	problem = index_problem(r, id);
+	if (problem)
+		return testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt "
+				  "index (%s)", r->path, problem);
 	return 0;
 }
 
@@ -229,16 +404,44 @@ index_close(struct index_reader *r)
 }
 
 int
-repo_index_summary(struct testr_run_summary *out, struct testr_repo *repo,
-		   uint64_t id)
+repo_index_head(struct repo_index_head *out, struct testr_repo *repo,
+		uint64_t id)
 {
 	struct index_reader r;
 	int rc = index_open(&r, repo, id);
 
 	if (rc == 0)
-		*out = r.sum;
+		*out = r.head;
 	index_close(&r);
 	return rc;
+}
+
+int
+repo_index_summary(struct testr_run_summary *out, struct testr_repo *repo,
+		   uint64_t id)
+{
+	struct repo_index_head h;
+	int rc = repo_index_head(&h, repo, id);
+
+	if (rc == 0)
+		*out = h.sum;
+	return rc;
+}
+
+/* The timed lines must match the end line's CRC-32. */
+static int
+check_body(struct index_reader *r, struct testr_context *ctx)
+{
+	uint32_t want;
+	char hex[9];
+
+	memcpy(hex, r->end + 10, 8);
+	hex[8] = '\0';
+	if (!parse_crc(hex, &want) ||
+	    crc32_z(0, (const Bytef *)r->body, (size_t)(r->end - r->body)) != want)
+		return testr_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
+				  "(checksum mismatch)", r->path);
+	return 0;
 }
 
 static int
@@ -250,8 +453,8 @@ emit_line(struct index_reader *r, struct testr_context *ctx, char **buf,
 	char *b;
 
 	if (!next_line(r, &line, &len) || !(tab = memchr(line, '\t', len)))
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index",
-				  r->path);
+		return testr_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
+				  "(bad line)", r->path);
 	idlen = len - (size_t)(tab - line) - 1;
 	b = realloc(*buf, idlen + 1);
 	if (!b)
@@ -269,22 +472,73 @@ repo_index_slowest(struct testr_repo *repo, uint64_t id, size_t limit,
 	char *buf = NULL;
 	int rc = index_open(&r, repo, id);
 
-	for (uint64_t i = 0; rc == 0 && i < r.timed && (!limit || i < limit); i++)
+	if (rc == 0)
+		rc = check_body(&r, repo->ctx);
+	for (uint64_t i = 0; rc == 0 && i < r.head.timed &&
+	     (!limit || i < limit); i++)
 		rc = emit_line(&r, repo->ctx, &buf, fn, userdata);
 	free(buf);
 	index_close(&r);
 	return rc;
 }
 
+static bool
+parse_started(struct repo_index_results *out, const char *s)
+{
+	long long sec;
+	unsigned long nsec;
+
+	if (strcmp(s, "none") == 0)
+		return true;
+	if (sscanf(s, "%lld.%9lu", &sec, &nsec) != 2 || nsec > 999999999)
+		return false;
+	out->has_started = true;
+	out->started_sec = sec;
+	out->started_nsec = (uint32_t)nsec;
+	return true;
+}
+
+/* The history trailer, the last line before the end line: the section. */
+static bool
+parse_trailer(struct repo_index_results *out, const char *body,
+	      const char *end)
+{
+	const char *ls = end - 1;
+	char line[160], started[64];
+	size_t n, bytes;
+
+	while (ls > body && ls[-1] != '\n')
+		ls--;
+	if (end - ls >= (long)sizeof(line) || end - ls < 8 ||
+	    memcmp(ls, HISTORY_TRAILER, 8) != 0)
+		return false;
+	memcpy(line, ls, (size_t)(end - ls));
+	line[end - ls] = '\0';
+	if (sscanf(line, HISTORY_TRAILER "started=%63s results=%zu bytes=%zu",
+		   started, &n, &bytes) != 3 || bytes > (size_t)(ls - body) ||
+	    !parse_started(out, started))
+		return false;
+	out->end = ls;
+	out->begin = ls - bytes;
+	return true;
+}
+
 int
-repo_index_load(struct fileio_map *map, struct testr_run_summary *sum,
-		struct testr_repo *repo, uint64_t id)
+repo_index_load(struct fileio_map *map, struct repo_index_results *out,
+		struct testr_run_summary *sum, struct testr_repo *repo,
+		uint64_t id)
 {
 	struct index_reader r;
 	int rc = index_open(&r, repo, id);
 
+	if (rc == 0)
+		rc = check_body(&r, repo->ctx);
+	memset(out, 0, sizeof(*out));
+	if (rc == 0 && !parse_trailer(out, r.body, r.end))
+		rc = testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt index "
+				"(no history section)", r.path);
 	if (rc == 0) {
-		*sum = r.sum;
+		*sum = r.head.sum;
 		*map = r.map;
 		r.map.data = NULL;	/* handed over */
 	}

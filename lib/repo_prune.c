@@ -16,23 +16,27 @@
 #include <unistd.h>
 
 #include "context.h"
-#include "repo.h"
+#include "repo_repair.h"
 
 #include <testr/history.h>
 
-/* Should run @id go?  1 yes, 0 no (also when it is gone already). */
+/*
+ * Should the run at @pos of the @n stored runs (ascending) go?  1 yes, 0 no
+ * (also when it is gone already).  --keep counts stored runs, not ids: the
+ * counter may be far past them.
+ */
 static int
-doomed(struct testr_repo *repo, uint64_t id, uint64_t count,
+doomed(struct testr_repo *repo, const struct repo_runs *runs, size_t pos,
        const struct testr_prune_options *o, int64_t now)
 {
 	struct stat st;
-	char *path = repo_run_file(repo, id, "");
+	char *path = repo_run_file(repo, runs->ids[pos], "");
 	int rc = path && stat(path, &st) == 0;
 
 	free(path);
 	if (!rc)
 		return 0;
-	if (o->by_count && id + o->keep >= count)
+	if (o->by_count && pos + o->keep >= runs->n)
 		return 0;
 	if (o->by_age && (double)(now - st.st_mtime) <
 			 o->older_than_days * 86400.0)
@@ -69,19 +73,23 @@ prune_locked(uint64_t *out, struct testr_repo *repo,
 	     const struct testr_prune_options *o)
 {
 	int64_t now = o->now ? o->now : (int64_t)time(NULL);
+	struct repo_runs runs = { 0 };
 	uint64_t count;
 	int rc = repo_repair(repo);
 
 	if (rc == 0)
-		rc = testr_repo_count(&count, repo);
-	for (uint64_t id = 0; rc == 0 && id < count; id++) {
-		if (!doomed(repo, id, count, o, now))
+		rc = repo_count(&count, repo);
+	if (rc == 0)
+		rc = repo_runs_list(&runs, repo, 0, count);
+	for (size_t i = 0; rc == 0 && i < runs.n; i++) {
+		if (!doomed(repo, &runs, i, o, now))
 			continue;
-		rc = remove_run(repo, id);
+		rc = remove_run(repo, runs.ids[i]);
 		*out += rc == 0;
 	}
 	if (*out)	/* make the removals durable too */
 		fileio_fsync_dir(repo->ctx, repo->path);
+	repo_runs_dispose(&runs);
 	return rc;
 }
 
@@ -89,8 +97,7 @@ TESTR_API int
 testr_repo_prune(uint64_t *out, struct testr_repo *repo,
 		 const struct testr_prune_options *o)
 {
-	char *lock;
-	int fd = -1, rc;
+	int rc;
 
 	*out = 0;
 	if (!o || o->version != 1 || (!o->by_count && !o->by_age) ||
@@ -105,11 +112,9 @@ testr_repo_prune(uint64_t *out, struct testr_repo *repo,
 	if (repo->locks_held)
 		return testr_fail(repo->ctx, TESTR_ELOCKED,
 				  "prune: this handle is writing a run");
-	lock = repo_file(repo, "lock");
-	rc = lock ? fileio_lock(&fd, repo->ctx, lock) : TESTR_ENOMEM;
+	rc = repo_lock(repo);
 	if (rc == 0)
 		rc = prune_locked(out, repo, o);
-	fileio_unlock(fd);
-	free(lock);
+	repo_unlock(repo);
 	return rc;
 }

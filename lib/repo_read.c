@@ -9,88 +9,22 @@
 #include <unistd.h>
 
 #include "context.h"
-#include "repo.h"
-
-struct corrupt_note {
-	uint64_t count;
-	uint64_t offset;
-	char what[128];
-};
-
-static void
-on_corrupt(void *userdata, uint64_t offset, const char *what)
-{
-	struct corrupt_note *c = userdata;
-
-	if (c->count++ == 0) {
-		c->offset = offset;
-		snprintf(c->what, sizeof(c->what), "%s", what);
-	}
-}
-
-struct decode_state {
-	testr_event_fn fn;
-	void *userdata;
-	struct corrupt_note corrupt;
-};
-
-static int
-forward_event(void *userdata, const struct testr_event *ev)
-{
-	struct decode_state *st = userdata;
-
-	return st->fn(st->userdata, ev);
-}
-
-static void
-forward_corrupt(void *userdata, uint64_t offset, const char *what)
-{
-	struct decode_state *st = userdata;
-
-	on_corrupt(&st->corrupt, offset, what);
-}
-
-int
-repo_decode_file(struct testr_repo *repo, const char *path, testr_event_fn fn,
-		 void *userdata)
-{
-	struct testr_subunit_decoder_options opts =
-		TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	struct decode_state st = { fn, userdata, { 0, 0, "" } };
-	int rc;
-
-	opts.on_event = forward_event;
-	opts.on_corrupt = forward_corrupt;
-	opts.userdata = &st;
-	rc = testr_subunit_decode_file(repo->ctx, path, &opts);
-	if (rc == TESTR_ENOTFOUND)	/* the decoder says so without a stat */
-		return testr_fail(repo->ctx, rc, "%s: no such run", path);
-	if (rc == 0 && st.corrupt.count)
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
-				"%s: corrupt at byte %" PRIu64 ": %s", path,
-				st.corrupt.offset, st.corrupt.what);
-	return rc;
-}
+#include "repo_repair.h"
+#include "repo_run.h"
 
 TESTR_API int
 testr_repo_read_run(struct testr_repo *repo, uint64_t run_id,
 		    testr_event_fn fn, void *userdata)
 {
 	uint64_t count;
-	char *path;
-	int rc = testr_repo_count(&count, repo);
+	int rc = repo_count(&count, repo);
 
 	if (rc < 0)
 		return rc;
 	if (run_id >= count)
 		return testr_fail(repo->ctx, TESTR_ENOTFOUND,
 				  "'No such run.'");
-	path = repo_run_file(repo, run_id, "");
-	if (!path)
-		return TESTR_ENOMEM;
-	rc = repo_decode_file(repo, path, fn, userdata);
-	free(path);
-	return rc;
+	return repo_run_decode(repo, run_id, fn, userdata);
 }
 
 TESTR_API int
@@ -132,7 +66,7 @@ static int
 legacy_times(struct repo_scan *all, struct testr_repo *repo)
 {
 	uint64_t count;
-	int rc = testr_repo_count(&count, repo);
+	int rc = repo_count(&count, repo);
 
 	return rc < 0 ? rc : repo_collect_times(&all->tests, repo, 0, count);
 }
@@ -237,6 +171,19 @@ done:
 	return rc;
 }
 
+/*
+ * Run @id's index is missing or damaged (message on the context): say so
+ * and write it again from the run file.  0 when the index is usable now.
+ */
+static int
+rebuild_index(struct testr_repo *repo, uint64_t id)
+{
+	testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; rebuilding it from the "
+		  "run", testr_context_error(repo->ctx));
+	testr_context_clear_error(repo->ctx);
+	return repo_index_rebuild(repo, id);
+}
+
 TESTR_API int
 testr_repo_slowest(struct testr_repo *repo, size_t limit,
 		   testr_duration_fn fn, void *userdata)
@@ -248,29 +195,26 @@ testr_repo_slowest(struct testr_repo *repo, size_t limit,
 		testr_context_clear_error(repo->ctx);
 		return 0;
 	}
-	if (rc < 0)
-		return rc;
-	if (!repo->legacy) {
-		rc = repo_index_slowest(repo, id, limit, fn, userdata);
-		if (rc != TESTR_ENOTFOUND && rc != TESTR_ECORRUPT)
-			return rc;
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; reading the run",
-			  testr_context_error(repo->ctx));
-	}
-	return slowest_by_scan(repo, id, limit, fn, userdata);
-}
-
-TESTR_API int
-testr_repo_run_summary(struct testr_run_summary *out, struct testr_repo *repo,
-		       uint64_t run_id)
-{
-	struct repo_scan scan;
-	int rc = repo->legacy ? TESTR_ENOTFOUND :
-		 repo_index_summary(out, repo, run_id);
-
+	if (rc < 0 || repo->legacy)
+		return rc < 0 ? rc : slowest_by_scan(repo, id, limit, fn, userdata);
+	rc = repo_index_slowest(repo, id, limit, fn, userdata);
 	if (rc != TESTR_ENOTFOUND && rc != TESTR_ECORRUPT)
 		return rc;
-	testr_context_clear_error(repo->ctx);
+	rc = rebuild_index(repo, id);
+	if (rc == TESTR_ECORRUPT) {	/* the run is damaged: what it holds */
+		testr_context_clear_error(repo->ctx);
+		return slowest_by_scan(repo, id, limit, fn, userdata);
+	}
+	return rc < 0 ? rc : repo_index_slowest(repo, id, limit, fn, userdata);
+}
+
+static int
+summary_by_scan(struct testr_run_summary *out, struct testr_repo *repo,
+		uint64_t run_id)
+{
+	struct repo_scan scan;
+	int rc;
+
 	repo_scan_init(&scan);
 	rc = testr_repo_read_run(repo, run_id, repo_scan_event_fn, &scan);
 	repo_scan_finish(&scan);
@@ -280,4 +224,30 @@ testr_repo_run_summary(struct testr_run_summary *out, struct testr_repo *repo,
 	}
 	repo_scan_dispose(&scan);
 	return rc;
+}
+
+TESTR_API int
+testr_repo_run_summary(struct testr_run_summary *out, struct testr_repo *repo,
+		       uint64_t run_id)
+{
+	uint64_t count;
+	int rc = repo_count(&count, repo);
+
+	if (rc == 0 && run_id >= count)
+		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND, "'No such run.'");
+	if (rc < 0 || repo->legacy)
+		return rc < 0 ? rc : summary_by_scan(out, repo, run_id);
+	rc = repo_index_summary(out, repo, run_id);
+	if (rc != TESTR_ENOTFOUND && rc != TESTR_ECORRUPT)
+		return rc;
+	if (!repo_run_exists(repo, run_id)) {	/* no run: say so */
+		testr_context_clear_error(repo->ctx);
+		return summary_by_scan(out, repo, run_id);
+	}
+	rc = rebuild_index(repo, run_id);
+	if (rc == TESTR_ECORRUPT) {	/* the run is damaged: what it holds */
+		testr_context_clear_error(repo->ctx);
+		return summary_by_scan(out, repo, run_id);
+	}
+	return rc < 0 ? rc : repo_index_summary(out, repo, run_id);
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "repo.h"
+#include "repo_scan.h"
 
 void
 repo_scan_init(struct repo_scan *s)
@@ -70,6 +70,37 @@ repo_test_set_status(struct repo_test *t, enum testr_status status)
 		t->flags |= TEST_EARLIER_FAIL;
 	t->flags = (t->flags & ~(7u << TEST_STATUS_SHIFT) & 0xffu) |
 		   ((unsigned)status << TEST_STATUS_SHIFT);
+}
+
+static const char *const outcome_names[] = {
+	"success", "fail", "skip", "xfail", "uxsuccess", "flaky", "incomplete",
+};
+
+const char *
+repo_test_outcome(const struct repo_test *t)
+{
+	unsigned st = (t->flags >> TEST_STATUS_SHIFT) & 7u;
+	bool earlier = t->flags & TEST_EARLIER_FAIL;
+
+	switch (st) {
+	case TESTR_STATUS_SUCCESS: return earlier ? "flaky" : "success";
+	case TESTR_STATUS_XFAIL: return earlier ? "flaky" : "xfail";
+	case TESTR_STATUS_FAIL: return "fail";
+	case TESTR_STATUS_UXSUCCESS: return "uxsuccess";
+	case TESTR_STATUS_SKIP: return "skip";
+	case TESTR_STATUS_INPROGRESS: return "incomplete";
+	default: return NULL;
+	}
+}
+
+const char *
+repo_outcome_parse(const char *s, size_t len)
+{
+	for (size_t i = 0; i < sizeof(outcome_names) / sizeof(*outcome_names); i++)
+		if (len == strlen(outcome_names[i]) &&
+		    memcmp(s, outcome_names[i], len) == 0)
+			return outcome_names[i];
+	return NULL;
 }
 
 static void

@@ -17,57 +17,12 @@
 
 #include "context.h"
 #include "model.h"
-#include "repo.h"
+#include "repo_times.h"
 
 #define TIMES_MAGIC_1 "libtestr-durations 1 "
 #define TIMES_MAGIC_2 "libtestr-durations 2 "
 /* The header is written last into a fixed-width slot at the start. */
 #define HEADER_WIDTH 128
-
-static bool
-needs_escape(const char *id, size_t len)
-{
-	/* ids are NUL-terminated: one strcspn scan instead of three memchr */
-	return strcspn(id, "\\\n\t") < len;
-}
-
-size_t
-repo_escape(char *out, const char *id, size_t len)
-{
-	size_t o = 0;
-
-	if (!needs_escape(id, len)) {
-		memcpy(out, id, len);
-		return len;
-	}
-	for (size_t i = 0; i < len; i++) {
-		char c = id[i];
-
-		if (c == '\\' || c == '\n' || c == '\t') {
-			out[o++] = '\\';
-			c = c == '\n' ? 'n' : c == '\t' ? 't' : '\\';
-		}
-		out[o++] = c;
-	}
-	return o;
-}
-
-size_t
-repo_unescape(char *out, const char *esc, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = esc[i];
-
-		if (c == '\\' && i + 1 < len) {
-			c = esc[++i];
-			c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
-		}
-		out[o++] = c;
-	}
-	return o;
-}
 
 static int
 cmp_ids(const char *a, size_t alen, const char *b, size_t blen)
@@ -311,7 +266,7 @@ escaped(const char *id, size_t len, struct testr_strv *copies)
 {
 	char *e;
 
-	if (!needs_escape(id, len))
+	if (!repo_needs_escape(id, len))
 		return id;
 	e = malloc(len * 2 + 1);
 	if (!e || testr_strv_push(copies, "") < 0) {
@@ -355,32 +310,6 @@ collect_new(struct new_time **out, size_t *out_n, struct testr_strv *copies,
 	*out = v;
 	*out_n = n;
 	return 0;
-}
-
-size_t
-repo_format_seconds(char *buf, double seconds)
-{
-	/* "%.6f", without printf's cost on a million lines. */
-	double x = seconds * 1e6;
-	long long us = (long long)(x < 0 ? x - 0.5 : x + 0.5);
-	bool neg = us < 0;
-	unsigned long long u = neg ? 0ULL - (unsigned long long)us :
-				     (unsigned long long)us;
-	char tmp[32];
-	size_t n = 0, o = 0;
-
-	for (int i = 0; i < 6; i++, u /= 10)
-		tmp[n++] = (char)('0' + u % 10);
-	tmp[n++] = '.';
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (neg)
-		buf[o++] = '-';
-	while (n)
-		buf[o++] = tmp[--n];
-	buf[o] = '\0';
-	return o;
 }
 
 struct body_writer {
@@ -636,110 +565,9 @@ repo_models_fold(struct repo_models *m, const struct repo_scan *one)
 	return 0;
 }
 
-/* Fold the timed tests of one finished scan into @all (later runs win). */
-static int
-fold_times(void *userdata, const struct repo_scan *one)
-{
-	struct repo_idmap *all = userdata;
-
-	for (size_t i = 0; i < one->tests.n; i++) {
-		const struct repo_test *t = repo_idmap_at(&one->tests, i);
-		struct repo_test *a;
-
-		if (!(t->flags & TEST_TIMED))
-			continue;
-		a = repo_idmap_get(all, t->id, t->id_len);
-		if (!a)
-			return TESTR_ENOMEM;
-		a->seconds = t->seconds;
-		a->flags |= TEST_TIMED;
-	}
-	return 0;
-}
-
-static int
-fold_models(void *userdata, const struct repo_scan *one)
-{
-	return repo_models_fold(userdata, one);
-}
-
-/* Scan runs [@from, @to) in order, each handed to @fold. */
-static int
-each_run(struct testr_repo *repo, uint64_t from, uint64_t to,
-	 int (*fold)(void *, const struct repo_scan *), void *userdata)
-{
-	int rc = 0;
-
-	for (uint64_t id = from; rc == 0 && id < to; id++) {
-		struct repo_scan one;
-		char *path = repo_run_file(repo, id, "");
-
-		if (!path)
-			return TESTR_ENOMEM;
-		repo_scan_init(&one);
-		rc = repo_scan_file(&one, repo, path);
-		if (rc == TESTR_ENOTFOUND) {	/* pruned (testr prune) */
-			testr_context_clear_error(repo->ctx);
-			rc = 0;
-		} else if (rc < 0 && rc != TESTR_ENOMEM) {
-			/* Damaged or unreadable: what was read still counts. */
-			testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; skipped",
-				  testr_context_error(repo->ctx));
-			rc = 0;
-		}
-		if (rc == 0)
-			rc = fold(userdata, &one);
-		repo_scan_dispose(&one);
-		free(path);
-	}
-	return rc;
-}
-
 int
-repo_collect_times(struct repo_idmap *all, struct testr_repo *repo,
-		   uint64_t from, uint64_t to)
+repo_times_write_models(struct testr_repo *repo, const struct repo_times *old,
+			const struct repo_models *models, uint64_t upto)
 {
-	return each_run(repo, from, to, fold_times, all);
-}
-
-int
-repo_models_collect(struct repo_models *m, struct testr_repo *repo,
-		    uint64_t from, uint64_t to)
-{
-	return each_run(repo, from, to, fold_models, m);
-}
-
-int
-repo_times_update(struct testr_repo *repo, uint64_t count)
-{
-	struct repo_times old;
-	struct repo_models fresh;
-	uint64_t from = 0;
-	int rc = repo_times_open(&old, repo);
-
-	if (rc == TESTR_ECORRUPT)
-		testr_log(repo->ctx, TESTR_LOG_WARNING,
-			  "%s; rebuilding it from the runs",
-			  testr_context_error(repo->ctx));
-	if (rc < 0 && rc != TESTR_ECORRUPT && rc != TESTR_ENOTFOUND)
-		return rc;
-	if (rc == 0 && old.upto > count) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "durations cover more "
-			  "runs than stored; rebuilding them from the runs");
-		repo_times_close(&old);
-		rc = TESTR_ENOTFOUND;
-	}
-	if (rc == 0 && old.upto == count) {
-		repo_times_close(&old);
-		return 0;
-	}
-	if (rc == 0)
-		from = old.upto;
-	repo_models_init(&fresh);
-	rc = repo_models_collect(&fresh, repo, from, count);
-	if (rc == 0)
-		rc = write_with(repo, from ? &old : NULL, NULL, &fresh, count);
-	repo_models_dispose(&fresh);
-	repo_times_close(&old);
-	return rc;
+	return write_with(repo, old, NULL, models, upto);
 }

@@ -1,8 +1,10 @@
 /*
  * Storing a run.  Events stream to a temporary run file while per-test state
- * accumulates (one entry per distinct id); commit makes the run file, its
- * index, the run counter (the commit point), the failing set and the
- * durations durable in that order, each by temp file + fsync + rename.
+ * accumulates (one entry per distinct id).  Commit writes the run's index,
+ * then links the run file into place under a name no file has (the commit
+ * point: a stored run is never overwritten, whatever the counters say),
+ * then the run counter, the failing set and the durations, each by temp
+ * file + fsync + rename.
  */
 #include "config-build.h"
 
@@ -12,19 +14,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "context.h"
-#include "repo.h"
+#include "repo_failing.h"
+#include "repo_index.h"
+#include "repo_repair.h"
 #include "repo_storable.h"
 
 struct testr_repo_writer {
 	struct testr_repo *repo;
-	int lock_fd;
+	bool locked;
 	uint64_t id;
 	bool partial;
 	bool interrupted;
 	bool committed;
 	bool finished;		/* commit was tried: no more events */
 	struct fileio_out run;
+	uint64_t run_bytes;
+	uLong run_crc;
 	struct repo_scan scan;
 	unsigned notes;		/* kinds of degraded events already reported */
 	uint64_t n_degraded;	/* events stored in a degraded form */
@@ -62,7 +70,7 @@ upgrade_legacy(struct testr_repo *repo)
 {
 	uint64_t count;
 	char *fmt = repo_file(repo, "format");
-	int rc = fmt ? testr_repo_count(&count, repo) : TESTR_ENOMEM;
+	int rc = fmt ? repo_count(&count, repo) : TESTR_ENOMEM;
 
 	if (rc == 0)
 		rc = repo_write_counter(repo, "failing.upto", count);
@@ -79,15 +87,30 @@ upgrade_legacy(struct testr_repo *repo)
 	return rc;
 }
 
+/* The run's id: the counter's, unless that names a stored run. */
+static int
+choose_id(struct testr_repo_writer *w)
+{
+	uint64_t said;
+	int rc = repo_count(&w->id, w->repo);
+
+	if (rc == 0 && repo_read_counter(&said, w->repo, "next-stream") == 0 &&
+	    said != w->id)
+		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s/next-stream says "
+			  "%" PRIu64 ", but run %" PRIu64 " is stored: this run "
+			  "is %" PRIu64 " (stored runs are never overwritten)",
+			  w->repo->path, said, said, w->id);
+	return rc;
+}
+
 static int
 writer_start(struct testr_repo_writer *w)
 {
-	char *lock = repo_file(w->repo, "lock"), *run = NULL;
-	int rc = lock ? fileio_lock(&w->lock_fd, w->repo->ctx, lock) :
-		 TESTR_ENOMEM;
+	char *run = NULL;
+	int rc = repo_lock(w->repo);
 
 	if (rc == 0) {
-		w->repo->locks_held++;
+		w->locked = true;
 		remove_stale_temps(w->repo);
 	}
 	if (rc == 0 && w->repo->legacy)
@@ -95,13 +118,12 @@ writer_start(struct testr_repo_writer *w)
 	if (rc == 0)	/* another writer may have run while we waited */
 		rc = repo_repair(w->repo);
 	if (rc == 0)
-		rc = testr_repo_count(&w->id, w->repo);
+		rc = choose_id(w);
 	if (rc == 0 && !(run = repo_run_file(w->repo, w->id, "")))
 		rc = TESTR_ENOMEM;
 	if (rc == 0)
 		rc = fileio_out_open(&w->run, w->repo->ctx, run);
 	free(run);
-	free(lock);
 	return rc;
 }
 
@@ -120,8 +142,8 @@ testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 	if (!w)
 		return TESTR_ENOMEM;
 	w->repo = repo;
-	w->lock_fd = -1;
 	w->run.fd = -1;
+	w->run_crc = crc32_z(0, NULL, 0);
 	w->interrupted = opts && opts->interrupted;
 	w->partial = (opts && opts->partial) || w->interrupted;
 	repo_scan_init(&w->scan);
@@ -134,10 +156,15 @@ testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 	return 0;
 }
 
+/* The run file, with its size and CRC-32 for the index. */
 static int
 write_run(void *userdata, const void *buf, size_t len)
 {
-	return fileio_out_write(userdata, buf, len);
+	struct testr_repo_writer *w = userdata;
+
+	w->run_bytes += len;
+	w->run_crc = crc32_z(w->run_crc, buf, len);
+	return fileio_out_write(&w->run, buf, len);
 }
 
 static int
@@ -181,8 +208,7 @@ testr_repo_writer_add(struct testr_repo_writer *w, const struct testr_event *ev)
 	if (rc == 0 && st.notes)
 		note_degraded(w, &st, ev);
 	if (rc == 0)
-		rc = repo_storable_encode(w->repo->ctx, &st.ev, write_run,
-					  &w->run);
+		rc = repo_storable_encode(w->repo->ctx, &st.ev, write_run, w);
 	/* Count what was stored, so re-reading the run gives the same. */
 	if (rc == 0)
 		rc = repo_scan_event(&w->scan, &st.ev);
@@ -196,11 +222,14 @@ testr_repo_writer_event_fn(void *userdata, const struct testr_event *ev)
 	return testr_repo_writer_add(userdata, ev);
 }
 
-/* After the commit point: the failing set and the durations. */
+/* After the commit point: the run counter, the failing set, the durations. */
 static int
 update_derived(struct testr_repo_writer *w, const struct repo_times *old)
 {
-	int rc = repo_failing_apply(w->repo, w->id, &w->scan, w->partial);
+	int rc = repo_write_counter(w->repo, "next-stream", w->id + 1);
+
+	if (rc == 0)
+		rc = repo_failing_apply(w->repo, w->id, &w->scan, w->partial);
 
 	/* Without the old store (damaged since we started), rebuild from the
 	 * runs rather than keep only this run's durations. */
@@ -212,6 +241,53 @@ update_derived(struct testr_repo_writer *w, const struct repo_times *old)
 		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(w->repo->ctx));
 	return 0;
+}
+
+/* The index's "partial" value for this run. */
+static int
+index_partial(const struct testr_repo_writer *w)
+{
+	return w->interrupted ? REPO_RUN_INTERRUPTED : (int)w->partial;
+}
+
+static void
+remove_index(struct testr_repo *repo, uint64_t id)
+{
+	char *path = repo_run_file(repo, id, ".index");
+
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+/*
+ * The index, then the run file linked into place: under the lock its id is
+ * free, but a writer that takes no lock (testrepository) may have taken it;
+ * then the next free id is used.
+ */
+static int
+publish(struct testr_repo_writer *w, const struct repo_times *old)
+{
+	char *run = NULL;
+	int rc = 0;
+
+	do {
+		free(run);
+		if (rc == TESTR_EEXISTS)	/* that run is not ours: nor its index */
+			remove_index(w->repo, w->id);
+		if (rc == TESTR_EEXISTS || repo_run_exists(w->repo, w->id))
+			rc = repo_count(&w->id, w->repo);
+		if (rc < 0)
+			break;
+		run = repo_run_file(w->repo, w->id, "");
+		rc = run ? repo_index_write(w->repo, w->id, &w->scan, old,
+					    index_partial(w), w->run_bytes,
+					    (uint32_t)w->run_crc) : TESTR_ENOMEM;
+		if (rc == 0)
+			rc = fileio_out_commit_new(&w->run, run);
+	} while (rc == TESTR_EEXISTS);
+	free(run);
+	return rc;
 }
 
 TESTR_API int
@@ -228,15 +304,8 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 	rc = repo_times_open(&old, w->repo);
 	if (rc < 0)	/* damaged since we started: update_derived rebuilds it */
 		testr_context_clear_error(w->repo->ctx);
-	rc = fileio_out_commit(&w->run);
-	if (rc == 0)
-		rc = repo_index_write(w->repo, w->id, &w->scan,
-				      old.map.data ? &old : NULL,
-				      w->interrupted ? REPO_RUN_INTERRUPTED :
-				      (int)w->partial);
-	if (rc == 0)
-		rc = repo_write_counter(w->repo, "next-stream", w->id + 1);
-	if (rc == 0) {
+	rc = publish(w, old.map.data ? &old : NULL);
+	if (rc == 0) {	/* stored: the rest can be brought up to date later */
 		w->committed = true;
 		*out = w->id;
 		rc = update_derived(w, old.map.data ? &old : NULL);
@@ -253,9 +322,8 @@ testr_repo_writer_free(struct testr_repo_writer *w)
 	if (!w->committed)
 		fileio_out_abort(&w->run);
 	repo_scan_dispose(&w->scan);
-	if (w->lock_fd >= 0)
-		w->repo->locks_held--;
-	fileio_unlock(w->lock_fd);
+	if (w->locked)
+		repo_unlock(w->repo);
 	free(w);
 }
 

@@ -38,20 +38,22 @@ TESTR_API int
 testr_repo_stats_json(struct testr_repo *repo, testr_write_fn write,
 		      void *userdata)
 {
-	uint64_t count, stored = 0;
+	uint64_t count, stored = 0, latest = 0;
 	char buf[160];
 	int rc = testr_repo_count(&count, repo), n;
 
 	if (rc == 0)
 		rc = repo_count_stored(&stored, repo, count);
+	if (rc == 0 && stored)	/* the counter may be past the latest run */
+		rc = testr_repo_latest_id(&latest, repo);
 	if (rc < 0)
 		return rc;
 	n = snprintf(buf, sizeof(buf), "{\"version\": %d, \"runs\": %" PRIu64
 		     ", \"stored_runs\": %" PRIu64 ", \"latest_run\": ",
 		     TESTR_REPORT_JSON_VERSION, count, stored);
-	if (count)
+	if (stored)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%" PRIu64 "}\n",
-			      count - 1);
+			      latest);
 	else
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "null}\n");
 	return write(userdata, buf, (size_t)n);

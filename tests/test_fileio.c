@@ -206,6 +206,33 @@ START_TEST(fileio_lock_descriptor_is_close_on_exec)
 }
 END_TEST
 
+START_TEST(fileio_commit_new_never_replaces_a_file_and_keeps_the_data)
+{
+	char *dir = harness_tmpdir(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *text = NULL;
+	struct fileio_out o;
+
+	ck_assert_int_eq(fileio_write_file(NULL, a, "old\n", 4), 0);
+	ck_assert_int_eq(fileio_out_open(&o, NULL, a), 0);
+	ck_assert_int_eq(fileio_out_write(&o, "new\n", 4), 0);
+	ck_assert_int_eq(fileio_out_commit_new(&o, a), TESTR_EEXISTS);
+	ck_assert_int_eq(fileio_read_file(&text, NULL, NULL, a), 0);
+	ck_assert_str_eq(text, "old\n");
+	free(text);
+	/* The data waits for another name; then no temporary is left. */
+	ck_assert_int_eq(fileio_out_commit_new(&o, b), 0);
+	ck_assert_int_eq(fileio_read_file(&text, NULL, NULL, b), 0);
+	ck_assert_str_eq(text, "new\n");
+	ck_assert_int_eq(count_entries(dir), 2);
+	fileio_out_abort(&o);
+	free(text);
+	free(a);
+	free(b);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -217,4 +244,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, fileio_new_files_follow_the_umask);
 	HARNESS_ADD(h, fileio_lock_excludes_a_second_holder_until_released);
 	HARNESS_ADD(h, fileio_lock_descriptor_is_close_on_exec);
+	HARNESS_ADD(h, fileio_commit_new_never_replaces_a_file_and_keeps_the_data);
 }

@@ -801,6 +801,270 @@ START_TEST(repo_strings_too_long_for_any_packet_are_cut_not_the_run)
 }
 END_TEST
 
+/* Warnings logged, and the last of them. */
+struct warnings {
+	int n;
+	char last[512];
+};
+
+static void
+count_warning(void *userdata, enum testr_log_level level, const char *msg)
+{
+	struct warnings *w = userdata;
+
+	if (level > TESTR_LOG_WARNING)
+		return;
+	w->n++;
+	snprintf(w->last, sizeof(w->last), "%s", msg);
+}
+
+/* The bytes of a repository file, malloc'd. */
+static char *
+slurp(struct harness_repo *f, const char *name, size_t *len)
+{
+	char *p = repo_path(f, name), *text = NULL;
+
+	ck_assert_int_eq(fileio_read_file(&text, len, NULL, p), 0);
+	free(p);
+	return text;
+}
+
+START_TEST(repo_next_stream_edited_back_never_overwrites_a_run)
+{
+	struct harness_repo f;
+	struct testr_run_summary s;
+	struct warnings w = { 0, "" };
+	char *before[3];
+	size_t len[3], n;
+	uint64_t count;
+
+	harness_repo_init(&f);
+	testr_context_set_log(f.ctx, count_warning, &w, TESTR_LOG_WARNING);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
+	STORE(f.repo, false, { "b", TESTR_STATUS_SUCCESS, 0, 2 });
+	STORE(f.repo, false, { "c", TESTR_STATUS_SKIP, 0, 3 });
+	for (int i = 0; i < 3; i++) {
+		char name[4] = { (char)('0' + i), 0 };
+
+		before[i] = slurp(&f, name, &len[i]);
+	}
+	write_text(&f, "next-stream", "1\n");	/* 3 with one bit flipped */
+	ck_assert_uint_eq(STORE(f.repo, false,
+				{ "d", TESTR_STATUS_SUCCESS, 0, 4 }), 3);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_ptr_nonnull(strstr(w.last, "next-stream says 1, but run 1 "
+					    "is stored: this run is 3"));
+	for (int i = 0; i < 3; i++) {
+		char name[4] = { (char)('0' + i), 0 };
+		char *now = slurp(&f, name, &n);
+
+		ck_assert_uint_eq(n, len[i]);
+		ck_assert_int_eq(memcmp(now, before[i], n), 0);
+		free(now);
+		free(before[i]);
+	}
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_int_eq(testr_repo_count(&count, f.repo), 0);
+	ck_assert_uint_eq(count, 4);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_next_stream_far_ahead_costs_only_the_runs_that_exist)
+{
+	struct harness_repo f;
+	struct warnings w = { 0, "" };
+	struct testr_run_summary s;
+	uint64_t id;
+
+	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
+	STORE(f.repo, false, { "b", TESTR_STATUS_FAIL, 0, 2 });
+	/* Each missing run used to be read (and warned about) in turn. */
+	write_text(&f, "next-stream", "5002\n");
+	testr_context_set_log(f.ctx, count_warning, &w, TESTR_LOG_WARNING);
+	harness_repo_reopen(&f);
+	ck_assert_int_eq(w.n, 0);
+	ck_assert_int_eq(testr_repo_latest_id(&id, f.repo), 0);
+	ck_assert_uint_eq(id, 1);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, id), 0);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_failing(f.repo, "b");
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 1, 1e-6);
+	ck_assert_uint_eq(STORE(f.repo, false,
+				{ "c", TESTR_STATUS_FAIL, 0, 3 }), 5002);
+	ck_assert_int_eq(w.n, 0);
+	ck_failing(f.repo, "c");
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+/* Replace @from with @to in repository file @name. */
+static void
+edit_file(struct harness_repo *f, const char *name, const char *from,
+	  const char *to)
+{
+	char *text = slurp(f, name, NULL), *at = strstr(text, from);
+	char *edited;
+
+	ck_assert_ptr_nonnull(at);
+	*at = '\0';
+	edited = testr_asprintf("%s%s%s", text, to, at + strlen(from));
+	write_text(f, name, edited);
+	free(edited);
+	free(text);
+}
+
+START_TEST(repo_tampered_index_is_detected_and_rebuilt_from_the_run)
+{
+	struct harness_repo f;
+	struct warnings w = { 0, "" };
+	struct testr_run_summary s;
+	struct collect c = { 0 };
+
+	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 },
+	      { "b", TESTR_STATUS_SUCCESS, 2, 3 });
+	testr_context_set_log(f.ctx, count_warning, &w, TESTR_LOG_WARNING);
+	edit_file(&f, "0.index", "failures=1", "failures=0");
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_uint_eq(s.tests_run, 2);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_ptr_nonnull(strstr(w.last, "0.index: corrupt index"));
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_int_eq(w.n, 1);	/* rebuilt: good again */
+	/* A timed line edited: slowest notices too. */
+	edit_file(&f, "0.index", "2.000000\ta", "0.500000\ta");
+	ck_assert_int_eq(testr_repo_slowest(f.repo, 1, collect_fn, &c), 0);
+	ck_assert_int_eq(w.n, 2);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.ids[0], "a");
+	ck_assert_double_eq_tol(c.secs[0], 2, 1e-6);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+START_TEST(repo_emptied_or_replaced_run_file_is_reported_not_read_as_passed)
+{
+	struct harness_repo f;
+	struct testr_run_summary s;
+	char *p, *other;
+	size_t len;
+	int n = 0;
+
+	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 });
+	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 1 });
+	p = repo_path(&f, "0");
+	ck_assert_int_eq(truncate(p, 0), 0);
+	ck_assert_int_eq(testr_repo_read_run(f.repo, 0, count_fn, &n),
+			 TESTR_ECORRUPT);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx), "/0: run "
+				     "file is not the one stored (0 bytes"));
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert_uint_eq(s.failures, 1);
+	/* Replaced by another run's stream: caught as well. */
+	other = slurp(&f, "1", &len);
+	write_text(&f, "0", other);
+	ck_assert_int_eq(testr_repo_read_run(f.repo, 0, count_fn, &n),
+			 TESTR_ECORRUPT);
+	/* A repair leaves it out instead of taking it as a full run. */
+	write_text(&f, "failing.upto", "0\n");
+	harness_repo_reopen(&f);
+	ck_failing(f.repo, "a");
+	free(other);
+	free(p);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+static int
+prune_keeping(struct testr_repo *repo, uint64_t keep)
+{
+	struct testr_prune_options o = TESTR_PRUNE_OPTIONS_INIT;
+	uint64_t removed = 0;
+
+	o.by_count = true;
+	o.keep = keep;
+	ck_assert_int_eq(testr_repo_prune(&removed, repo, &o), 0);
+	return (int)removed;
+}
+
+START_TEST(repo_next_stream_edited_back_into_a_pruned_gap_keeps_runs_in_order)
+{
+	struct harness_repo f;
+	uint64_t id, count;
+
+	harness_repo_init(&f);
+	for (int i = 0; i < 4; i++)
+		STORE(f.repo, false, { "a", TESTR_STATUS_SUCCESS, 0, 1 });
+	ck_assert_int_eq(prune_keeping(f.repo, 2), 2);	/* runs 2 and 3 stay */
+	/* Into the gap: the free id 1 would put the new run before 3. */
+	write_text(&f, "next-stream", "1\n");
+	ck_assert_uint_eq(STORE(f.repo, false,
+				{ "b", TESTR_STATUS_FAIL, 0, 1 }), 4);
+	ck_assert_int_eq(testr_repo_latest_id(&id, f.repo), 0);
+	ck_assert_uint_eq(id, 4);
+	ck_assert_int_eq(testr_repo_count(&count, f.repo), 0);
+	ck_assert_uint_eq(count, 5);
+	ck_failing(f.repo, "b");
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+static int
+count_run(void *userdata, const struct testr_history_run *run)
+{
+	(void)run;
+	++*(int *)userdata;
+	return 0;
+}
+
+static int
+write_nothing(void *userdata, const void *buf, size_t len)
+{
+	(void)userdata;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+/*
+ * A counter near the top of its range: every command walking the counter's
+ * range instead of the run files would never finish (check's timeout).
+ */
+START_TEST(repo_next_stream_near_its_limit_costs_only_the_runs_that_exist)
+{
+	struct harness_repo f;
+	struct testr_run_summary s;
+	uint64_t id;
+	int n = 0;
+
+	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
+	write_text(&f, "next-stream", "18446744073709551000\n");
+	write_text(&f, "failing.upto", "0\n");	/* a repair walks them */
+	harness_repo_reopen(&f);
+	ck_failing(f.repo, "a");
+	ck_assert_int_eq(testr_repo_latest_id(&id, f.repo), 0);
+	ck_assert_uint_eq(id, 0);
+	ck_assert_int_eq(testr_repo_history_runs(f.repo, count_run, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(testr_repo_stats_json(f.repo, write_nothing, NULL), 0);
+	ck_assert_uint_eq(STORE(f.repo, false, { "b", TESTR_STATUS_FAIL, 0, 2 }),
+			  18446744073709551000u);
+	ck_assert_int_eq(prune_keeping(f.repo, 1), 1);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 18446744073709551000u),
+			 0);
+	ck_assert_uint_eq(s.failures, 1);
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 1, 1e-6);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -831,4 +1095,10 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_id_that_is_not_utf8_is_stored_escaped_with_the_run);
 	HARNESS_ADD(h, repo_timestamp_v2_cannot_hold_is_dropped_not_the_run);
 	HARNESS_ADD(h, repo_strings_too_long_for_any_packet_are_cut_not_the_run);
+	HARNESS_ADD(h, repo_next_stream_edited_back_never_overwrites_a_run);
+	HARNESS_ADD(h, repo_next_stream_far_ahead_costs_only_the_runs_that_exist);
+	HARNESS_ADD(h, repo_tampered_index_is_detected_and_rebuilt_from_the_run);
+	HARNESS_ADD(h, repo_emptied_or_replaced_run_file_is_reported_not_read_as_passed);
+	HARNESS_ADD(h, repo_next_stream_edited_back_into_a_pruned_gap_keeps_runs_in_order);
+	HARNESS_ADD(h, repo_next_stream_near_its_limit_costs_only_the_runs_that_exist);
 }

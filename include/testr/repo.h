@@ -53,16 +53,17 @@ TESTR_API bool testr_repo_is_legacy(const struct testr_repo *repo);
 TESTR_API int testr_repo_count(uint64_t *out, struct testr_repo *repo);
 
 /**
- * Id of the most recent run.  Returns 0, TESTR_ENOTFOUND when the repository
- * holds no run (message "No tests in repository") or TESTR_EIO.
+ * Id of the most recent run that exists.  Returns 0, TESTR_ENOTFOUND when the
+ * repository holds no run (message "No tests in repository") or TESTR_EIO.
  */
 TESTR_API int testr_repo_latest_id(uint64_t *out, struct testr_repo *repo);
 
 /**
  * Replay run @run_id as events, in stored order, to @fn.  Returns 0,
  * TESTR_ENOTFOUND (no such run), TESTR_ECORRUPT (the run file is damaged:
- * the events before the damage were delivered; message names the file),
- * TESTR_EIO, or the non-zero value @fn returned.
+ * the events before the damage were delivered; or it is not the file that
+ * was stored, emptied or replaced: nothing was delivered; the message names
+ * the file), TESTR_EIO, or the non-zero value @fn returned.
  */
 TESTR_API int testr_repo_read_run(struct testr_repo *repo, uint64_t run_id,
 				  testr_event_fn fn, void *userdata);
@@ -174,8 +175,11 @@ TESTR_API int testr_repo_writer_new(struct testr_repo_writer **out,
 
 /**
  * Store one event.  Streams it to disk; only per-test state (one entry per
- * distinct test id) is kept in memory.  Returns 0, TESTR_EINVAL (malformed
- * event), TESTR_EIO or TESTR_ENOMEM.
+ * distinct test id) is kept in memory.  An event subunit v2 cannot hold as
+ * it is (a timestamp out of range, bytes that are not UTF-8, strings too
+ * long) is stored in a degraded form with a warning, as testr-repository(5)
+ * documents, never refused.  Returns 0, TESTR_EINVAL (after a commit),
+ * TESTR_EIO or TESTR_ENOMEM.
  */
 TESTR_API int testr_repo_writer_add(struct testr_repo_writer *w,
 				    const struct testr_event *ev);
@@ -200,11 +204,12 @@ TESTR_API int testr_repo_report_corrupt(const char *source, uint64_t offset,
 					void *userdata);
 
 /**
- * Make the run durable and visible: the run file, then the run counter (the
- * commit point), then the failing set and the durations.  Every file is
- * written to a temporary file, fsync'd and renamed.  *out receives the run
- * id.  Returns 0, TESTR_EIO or TESTR_ENOMEM; on failure nothing is stored.
- * The writer must still be freed.
+ * Make the run durable and visible: its index, then the run file, linked
+ * into place under an id no stored run has (the commit point), then the run
+ * counter, the failing set and the durations.  Every file is written to a
+ * temporary file and fsync'd.  *out receives the run id.  Returns 0,
+ * TESTR_EIO or TESTR_ENOMEM; on failure nothing is stored.  The writer must
+ * still be freed.
  */
 TESTR_API int testr_repo_writer_commit(uint64_t *out,
 				       struct testr_repo_writer *w);
