@@ -19,8 +19,15 @@ meson compile -C "$top/build" >/dev/null
 testr="$top/build/cli/testr"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -R "$top/examples/check-project/." "$work/"
-cd "$work"
+# The project builds against an installed libtestr-check: install into a
+# scratch root and point pkg-config and the loader at it.
+meson install --quiet -C "$top/build" --destdir "$work/root" >/dev/null
+pcdir=$(dirname "$(find "$work/root" -name testr-check.pc | head -n 1)")
+export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$work/root"
+export LD_LIBRARY_PATH="$(dirname "$pcdir")"
+mkdir "$work/proj"
+cp -R "$top/examples/check-project/." "$work/proj/"
+cd "$work/proj"
 make -s clean
 make -s
 "$testr" init

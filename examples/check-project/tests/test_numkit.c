@@ -1,12 +1,12 @@
-/* The numkit test suite.  Each START_TEST is one test with a stable id
- * "<group>.<name>" (see the table at the end). */
+/* The numkit test suite: a plain check suite.  Built with
+ * `pkg-config --cflags --libs testr-check`, each test gets a stable id
+ * "numkit.<tcase>.<test>" (see numkit_suite() at the end). */
 #include <check.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../src/numkit.h"
-#include "runner.h"
 
 static const char *
 roman(int value)
@@ -189,28 +189,57 @@ START_TEST(gcd_agrees_with_brute_force)
 }
 END_TEST
 
-static const struct runner_test tests[] = {
-	RUNNER_TEST(roman, encodes_small_values),
-	RUNNER_TEST(roman, encodes_subtractive_pairs),
-	RUNNER_TEST(roman, rejects_out_of_range_values),
-	RUNNER_TEST(roman, refuses_a_short_buffer),
-	RUNNER_TEST(roman, rejects_non_canonical_numerals),
-	RUNNER_TEST(roman, round_trips_every_value),
-	RUNNER_TEST(parse, accepts_signed_decimals),
-	RUNNER_TEST(parse, rejects_trailing_garbage),
-	RUNNER_TEST(parse, detects_overflow_both_ways),
-	RUNNER_TEST(parse, round_trips_printed_values),
-	RUNNER_TEST(primes, small_numbers_are_classified),
-	RUNNER_TEST(primes, counts_below_one_million),
-	RUNNER_TEST(primes, counts_below_twenty_million),
-	RUNNER_TEST(primes, trial_division_agrees_with_sieve),
-	RUNNER_TEST(gcd, of_coprimes_is_one),
-	RUNNER_TEST(gcd, with_zero_is_the_other_value),
-	RUNNER_TEST(gcd, agrees_with_brute_force),
-};
+/* One TCase per group; the heavy groups get a longer timeout than check's
+ * 4 s default (testr-check keeps each TCase's timeout). */
+static TCase *
+group(Suite *s, const char *name, double timeout)
+{
+	TCase *tc = tcase_create(name);
 
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static Suite *
+numkit_suite(void)
+{
+	Suite *s = suite_create("numkit");
+	TCase *roman = group(s, "roman", 30), *parse = group(s, "parse", 0);
+	TCase *primes = group(s, "primes", 60), *gcd = group(s, "gcd", 30);
+
+	tcase_add_test(roman, roman_encodes_small_values);
+	tcase_add_test(roman, roman_encodes_subtractive_pairs);
+	tcase_add_test(roman, roman_rejects_out_of_range_values);
+	tcase_add_test(roman, roman_refuses_a_short_buffer);
+	tcase_add_test(roman, roman_rejects_non_canonical_numerals);
+	tcase_add_test(roman, roman_round_trips_every_value);
+	tcase_add_test(parse, parse_accepts_signed_decimals);
+	tcase_add_test(parse, parse_rejects_trailing_garbage);
+	tcase_add_test(parse, parse_detects_overflow_both_ways);
+	tcase_add_test(parse, parse_round_trips_printed_values);
+	tcase_add_test(primes, primes_small_numbers_are_classified);
+	tcase_add_test(primes, primes_counts_below_one_million);
+	tcase_add_test(primes, primes_counts_below_twenty_million);
+	tcase_add_test(primes, primes_trial_division_agrees_with_sieve);
+	tcase_add_test(gcd, gcd_of_coprimes_is_one);
+	tcase_add_test(gcd, gcd_with_zero_is_the_other_value);
+	tcase_add_test(gcd, gcd_agrees_with_brute_force);
+	return s;
+}
+
+/* A plain check main(), adopted for testr in four lines: main takes its
+ * arguments, and testr_check_main() replaces srunner_run_all() (see
+ * ../README).  Without options it is still exactly check's own run. */
 int
 main(int argc, char **argv)
 {
-	return runner_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
+	int status;
+	SRunner *sr;
+
+	sr = srunner_create(numkit_suite());
+	status = testr_check_main(sr, argc, argv);
+	srunner_free(sr);
+	return status;
 }

@@ -35,7 +35,7 @@ grep -qx "$n passed, 0 failed" out1 || fail "first run: $(tail -n 1 out1)"
 # It stored the run: testr reads it back, with durations.
 "$TESTR_BIN" last > last.out || fail "testr last after api-example: $(cat last.out)"
 grep -q "^Ran $n tests" last.out || fail "stored run: $(cat last.out)"
-"$TESTR_BIN" slowest | grep -q '^primes\.' || fail "no durations stored"
+"$TESTR_BIN" slowest | grep -q '^numkit\.primes\.' || fail "no durations stored"
 
 # Failures: exit 1, and the failing test named.
 make -s clean
@@ -45,7 +45,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 1 ] || fail "with a bug api-example exited $rc"
-grep -q '^fail    roman.encodes_subtractive_pairs$' out2 || fail "failure not shown: $(cat out2)"
+grep -q '^fail    numkit.roman.roman_encodes_subtractive_pairs$' out2 || fail "failure not shown: $(cat out2)"
 
 # Errors: exit 3 and one line naming the problem.
 rm .testr.conf

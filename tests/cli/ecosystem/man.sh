@@ -7,7 +7,7 @@
 src="$TESTR_SOURCE_DIR/man"
 t="$TESTR_BIN"
 pages="testr.1 testr.conf.5 testr-repository.5 libtestr.3 testr-instance.1
-testr-exec.1"
+testr-exec.1 libtestr-check.3"
 
 for p in $pages; do
 	[ -f "$src/$p" ] || fail "man/$p is missing"
@@ -78,5 +78,20 @@ while read -r f; do
 	case $f in *_) continue ;; esac	# testr_<noun>_new and the like
 	grep -q "\b$f(" "$inc"/*.h || fail "libtestr.3 names $f, which no header declares"
 done < "$tmp/fns"
+
+# libtestr-check(3) documents every option, exit status and environment
+# variable testr_check_main() knows, and the functions it names exist.
+MANWIDTH=200 man -l "$src/libtestr-check.3" 2>/dev/null > "$tmp/tc.txt"
+for o in --list --subunit --load-list CK_FORK CK_RUN_SUITE CK_RUN_CASE \
+	 CK_INCLUDE_TAGS CK_EXCLUDE_TAGS testr_check_main; do
+	grep -q -- "$o" "$tmp/tc.txt" || fail "libtestr-check.3 does not document $o"
+done
+for o in $(sed -n 's/.*strcmp(argv\[i\], "\(--[a-z-]*\)").*/\1/p' \
+	   "$TESTR_SOURCE_DIR/testr-check/main.c"); do
+	grep -q -- "$o" "$tmp/tc.txt" || fail "libtestr-check.3 does not document $o"
+done
+for s in 0 1 2 3; do
+	grep -q "^     $s " "$tmp/tc.txt" || fail "libtestr-check.3 does not document exit status $s"
+done
 
 echo "ok: $(echo $pages | wc -w) pages lint-clean, rendered, installed and complete"
