@@ -35,7 +35,7 @@ struct cli_help {
 	const char *summary;	/* one line, for `testr commands` */
 	const char *usage;	/* after "testr NAME " */
 	const char *text;	/* paragraphs separated by "\n\n" */
-	struct cli_opt_help opts[16];
+	struct cli_opt_help opts[24];
 };
 
 /* Every command, terminated by a NULL name; the global options likewise. */

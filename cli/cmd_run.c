@@ -12,7 +12,7 @@
 
 struct run_args {
 	bool parallel, failing, partial, subunit, until_failure, isolated;
-	bool analyze_isolation;
+	bool analyze_isolation, static_plan, dry_run;
 	size_t concurrency;
 	enum cli_color color;
 	const char *load_list;
@@ -84,13 +84,14 @@ bool_option(struct run_args *a, const char *name)
 {
 	static const char *const names[] = {
 		"parallel", "failing", "partial", "subunit", "until-failure",
-		"isolated", "analyze-isolation", "full-results",
+		"isolated", "analyze-isolation", "full-results", "static",
+		"dry-run",
 	};
 	static bool ignored;	/* --full-results: accepted, a no-op */
 	bool *flags[] = {
 		&a->parallel, &a->failing, &a->partial, &a->subunit,
 		&a->until_failure, &a->isolated, &a->analyze_isolation,
-		&ignored,
+		&ignored, &a->static_plan, &a->dry_run,
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -179,7 +180,92 @@ choose_ids(struct run_session *s, struct testr_strv *ids, bool *given)
 static int
 repo_durations(void *userdata, double *out, const char *const *ids, size_t n)
 {
-	return testr_repo_durations(out, userdata, ids, n);
+	struct run_session *s = userdata;
+
+	return testr_repo_durations(out, s->repo, ids, n);
+}
+
+static int
+group_of(void *userdata, const char *id, const char **key, size_t *len)
+{
+	*key = id;
+	return testr_config_group_key(len, userdata, id) ? 1 : 0;
+}
+
+/* The duration model, grouped as the run groups (group_regex). */
+static int
+repo_estimates(void *userdata, struct testr_estimate *out,
+	       const char *const *ids, size_t n)
+{
+	struct run_session *s = userdata;
+	struct testr_estimate_options eo = TESTR_ESTIMATE_OPTIONS_INIT;
+
+	eo.group_key = group_of;
+	eo.group_userdata = s->cfg;
+	return testr_repo_estimates(out, s->repo, ids, n, &eo);
+}
+
+static void
+warn(struct testr_context *ctx)
+{
+	fprintf(stderr, "warning: %s\n", testr_context_error(ctx));
+}
+
+/* Start-up costs are kept per test_command template. */
+static const char *
+runner_key(const struct run_session *s)
+{
+	const char *cmd = testr_config_get(s->cfg, "test_command");
+
+	return cmd ? cmd : "";
+}
+
+static void
+note_startup(void *userdata, double seconds)
+{
+	struct run_session *s = userdata;
+
+	/* A planning hint: a failure to keep it is only worth a warning. */
+	if (testr_repo_note_startup(s->repo, runner_key(s), seconds) < 0)
+		warn(s->ctx);
+}
+
+static double
+recorded_startup(struct run_session *s)
+{
+	struct testr_estimate e;
+
+	if (testr_repo_startup(&e, s->repo, runner_key(s)) < 0) {
+		warn(s->ctx);
+		return -1.0;
+	}
+	return e.source == TESTR_ESTIMATE_MEASURED ? e.seconds : -1.0;
+}
+
+/* --dry-run: the plan, one line per batch, and its predicted wall time. */
+static void
+show_schedule(void *userdata, const struct testr_sched *plan,
+	      const struct testr_strv *ids)
+{
+	bool fixed = testr_sched_mode(plan) == TESTR_SCHED_STATIC;
+
+	(void)userdata;
+	printf("plan: %s, %zu workers, %zu batches, predicted %.3f s\n",
+	       fixed ? "static" : "queue", testr_sched_workers(plan),
+	       testr_sched_batches(plan), testr_sched_makespan(plan));
+	for (size_t b = 0; b < testr_sched_batches(plan); b++) {
+		size_t n;
+		const size_t *idx = testr_sched_batch(plan, b, &n);
+
+		printf("batch %zu", b);
+		if (fixed)
+			printf(" worker-%zu", testr_sched_batch_worker(plan, b));
+		printf(": %zu tests, %.3f s:", n,
+		       testr_sched_batch_seconds(plan, b));
+		for (size_t i = 0; i < n; i++)
+			printf(" %s", ids->v[idx[i]]);
+		putchar('\n');
+	}
 }
 
 /*
@@ -237,9 +323,21 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->command_userdata = stderr;
 	o->on_output = cli_write_stderr;
 	o->durations = repo_durations;
-	o->durations_userdata = s->repo;
+	o->durations_userdata = s;
 	o->interrupted = &interrupted;
 	o->shard = s->args.shard_text ? &s->args.shard : NULL;
+	o->schedule = s->args.static_plan ? TESTR_SCHED_STATIC :
+		      TESTR_SCHED_AUTO;
+	o->estimates = repo_estimates;
+	o->estimates_userdata = s;
+	o->startup = recorded_startup(s);
+	o->on_startup = note_startup;
+	o->startup_userdata = s;
+	o->dry_run = s->args.dry_run;
+	if (s->args.dry_run) {
+		o->on_schedule = show_schedule;
+		o->schedule_userdata = s;
+	}
 }
 
 /* Store the run and print its summary; the exit code of one run. */
@@ -356,6 +454,10 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	}
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
 	cli_progress_free(pg);
+	if (s->args.dry_run) {	/* nothing ran: nothing is stored */
+		exit_code = rc < 0 ? cli_report(s->ctx, rc) : CLI_EXIT_OK;
+		goto done;
+	}
 	if (rc == TESTR_EINTR && res.workers == 0)
 		exit_code = interrupted_before_start(s);
 	else if (rc == TESTR_EINTR)
@@ -366,6 +468,7 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		exit_code = no_tests();
 	else
 		exit_code = finish_run(s, w, &d);
+done:
 	cli_summary_free(d.summary);
 	testr_repo_writer_free(w);
 	return exit_code;

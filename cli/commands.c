@@ -123,6 +123,11 @@ const struct cli_help cli_helps[] = {
 	      "never." },
 	    { "--junit", "FILE", "Also write the run as JUnit XML to FILE." },
 	    { "--json", "FILE", "Also write the run as JSON to FILE." },
+	    { "--static", NULL, "Give each worker one fixed list, exactly as "
+	      "testrepository partitions, instead of handing out batches as "
+	      "workers free up (also test_schedule=static)." },
+	    { "--dry-run", NULL, "Show the plan (its batches, their estimated "
+	      "seconds and the predicted wall time) and run nothing." },
 	    { "--full-results", NULL, "Accepted for compatibility; does "
 	      "nothing." } } },
 	{ "slowest", "Show the slowest tests of the latest run.",

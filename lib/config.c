@@ -46,7 +46,7 @@ static const char *const known_options[] = {
 	"test_command", "test_id_option", "test_list_option",
 	"test_id_list_default", "test_run_concurrency", "filter_tags",
 	"group_regex", "instance_provision", "instance_execute",
-	"instance_dispose", "test_format",
+	"instance_dispose", "test_format", "test_schedule",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -130,19 +130,34 @@ line_of(const char *buf, const char *name)
 	return 0;
 }
 
-/* The stream formats a runner may speak: the names
- * testr_ingest_protocol_from_name() knows. */
+/* An option with a fixed set of values: @choices, NULL-terminated.  The
+ * formats a runner may speak are the names
+ * testr_ingest_protocol_from_name() knows; the schedules, run.c's. */
 static int
-check_test_format(struct loader *ld, const char *value, unsigned int line)
+check_choice(struct loader *ld, const char *name, const char *value,
+	     unsigned int line, const char *const *choices)
 {
-	char detail[128];
+	char detail[192], prefix[64];
+	size_t used;
 
-	if (strcmp(value, "subunit") == 0 || strcmp(value, "tap") == 0)
-		return TESTR_OK;
-	snprintf(detail, sizeof(detail), "unknown format '%.60s' (expected "
-		 "subunit or tap)", value);
-	return loader_fail(ld, TESTR_EPARSE, line, "test_format: ", detail);
+	for (size_t i = 0; choices[i]; i++)
+		if (strcmp(value, choices[i]) == 0)
+			return TESTR_OK;
+	used = (size_t)snprintf(detail, sizeof(detail), "unknown %s '%.60s' "
+				"(expected", strcmp(name, "test_format") == 0 ?
+				"format" : "value", value);
+	for (size_t i = 0; choices[i] && used < sizeof(detail); i++)
+		used += (size_t)snprintf(detail + used, sizeof(detail) - used,
+					 "%s%s", i == 0 ? " " : choices[i + 1] ?
+					 ", " : " or ", choices[i]);
+	if (used < sizeof(detail))
+		snprintf(detail + used, sizeof(detail) - used, ")");
+	snprintf(prefix, sizeof(prefix), "%s: ", name);
+	return loader_fail(ld, TESTR_EPARSE, line, prefix, detail);
 }
+
+static const char *const formats[] = { "subunit", "tap", NULL };
+static const char *const schedules[] = { "auto", "static", "batches", NULL };
 
 /* group_regex is compiled now, so a bad one is a load error. */
 static int
@@ -178,7 +193,12 @@ validate_option(cfg_t *table, cfg_opt_t *opt)
 	    set_group_regex(ld, cfg_opt_getnstr(opt, 0), ld->lines[k]) < 0)
 		return -1;
 	if (strcmp(known_options[k], "test_format") == 0 &&
-	    check_test_format(ld, cfg_opt_getnstr(opt, 0), ld->lines[k]) < 0)
+	    check_choice(ld, "test_format", cfg_opt_getnstr(opt, 0),
+			 ld->lines[k], formats) < 0)
+		return -1;
+	if (strcmp(known_options[k], "test_schedule") == 0 &&
+	    check_choice(ld, "test_schedule", cfg_opt_getnstr(opt, 0),
+			 ld->lines[k], schedules) < 0)
 		return -1;
 	return 0;
 }
@@ -200,6 +220,7 @@ new_table(void)
 		CFG_STR("instance_execute", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_dispose", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_format", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_schedule", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */

@@ -296,8 +296,8 @@ proc_status_describe(const struct proc_status *st, char *buf, size_t size)
 #define PUMP_TICK_MS 200
 
 static int
-pump_one(struct pollfd *pfd, size_t index, proc_data_fn fn, void *userdata,
-	 struct testr_context *ctx)
+pump_one(struct pollfd *pfd, int *fds, size_t index, proc_data_fn fn,
+	 void *userdata, struct testr_context *ctx)
 {
 	char buf[65536];
 	ssize_t n = read(pfd->fd, buf, sizeof(buf));
@@ -307,31 +307,46 @@ pump_one(struct pollfd *pfd, size_t index, proc_data_fn fn, void *userdata,
 	if (n < 0)
 		return testr_fail(ctx, TESTR_EIO, "reading from a child: %s",
 				  strerror(errno));
-	if (n == 0)
-		pfd->fd = -1;	/* poll() ignores negative descriptors */
+	if (n == 0)	/* poll() ignores negative descriptors */
+		pfd->fd = fds[index] = -1;
 	return fn(userdata, index, buf, (size_t)n);
 }
 
-static int
-pump_ready(struct pollfd *pfds, size_t n, size_t *open, proc_data_fn fn,
-	   void *userdata, struct testr_context *ctx)
+/* After a callback: descriptors it handed over join, ended ones leave. */
+static size_t
+pump_sync(struct pollfd *pfds, const int *fds, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		int rc;
+	size_t open = 0;
 
+	for (size_t i = 0; i < n; i++) {
+		if (pfds[i].fd != fds[i])
+			pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		open += fds[i] >= 0;
+	}
+	return open;
+}
+
+static int
+pump_ready(struct pollfd *pfds, int *fds, size_t n, size_t *open,
+	   proc_data_fn fn, void *userdata, struct testr_context *ctx)
+{
+	bool ended = false;
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
 		if (pfds[i].fd < 0 || !pfds[i].revents)
 			continue;
-		rc = pump_one(&pfds[i], i, fn, userdata, ctx);
-		if (rc < 0)
-			return rc;
-		if (pfds[i].fd < 0)
-			(*open)--;
+		rc = pump_one(&pfds[i], fds, i, fn, userdata, ctx);
+		ended |= pfds[i].fd < 0;
 	}
-	return TESTR_OK;
+	/* At an end of file the callback may have handed over new ones. */
+	if (ended)
+		*open = pump_sync(pfds, fds, n);
+	return rc;
 }
 
 int
-proc_pump(struct testr_context *ctx, const int *fds, size_t n,
+proc_pump(struct testr_context *ctx, int *fds, size_t n,
 	  proc_data_fn fn, void *userdata, const volatile sig_atomic_t *stop)
 {
 	struct pollfd *pfds = calloc(n ? n : 1, sizeof(*pfds));
@@ -357,7 +372,7 @@ proc_pump(struct testr_context *ctx, const int *fds, size_t n,
 						strerror(errno));
 			continue;
 		}
-		rc = pump_ready(pfds, n, &open, fn, userdata, ctx);
+		rc = pump_ready(pfds, fds, n, &open, fn, userdata, ctx);
 	}
 	free(pfds);
 	return rc;

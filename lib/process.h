@@ -75,11 +75,14 @@ typedef int (*proc_data_fn)(void *userdata, size_t index, const void *buf,
 /*
  * Read every descriptor in @fds (entries < 0 are skipped) at once with
  * poll() until all reach end of file, handing bytes to @fn.  Descriptors
- * are not closed.  When *@stop (NULL: the context's interrupt flag) becomes
- * non-zero (a signal handler sets it) pumping ends with TESTR_EINTR.  Returns 0, TESTR_EINTR, TESTR_EIO or what
+ * are not closed.  At an end of file @fds[index] becomes -1; when @fn,
+ * told of it, stores a new descriptor there, pumping goes on with it (a
+ * worker slot's next runner).  When *@stop (NULL: the context's interrupt
+ * flag) becomes non-zero (a signal handler sets it) pumping ends with
+ * TESTR_EINTR.  Returns 0, TESTR_EINTR, TESTR_EIO or what
  * @fn returned.
  */
-int proc_pump(struct testr_context *ctx, const int *fds, size_t n,
+int proc_pump(struct testr_context *ctx, int *fds, size_t n,
 	      proc_data_fn fn, void *userdata,
 	      const volatile sig_atomic_t *stop);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <testr/durations.h>
 #include <testr/filter.h>
 #include <testr/ingest.h>
 #include <testr/run.h>
@@ -288,6 +289,10 @@ struct worker {
 	struct testr_ingest *ing;	/* its stdout, decoded and delivered */
 	struct testr_strv extras;	/* reported, never handed out */
 	struct strbuf err;		/* stderr bytes after the last newline */
+	struct timespec spawned;	/* when its runner started */
+	int open;			/* its runner's pipes not at end of file */
+	bool heard;			/* its runner has printed something */
+	bool ended;			/* its batch was waited for and reported */
 };
 
 struct testr_run {
@@ -302,6 +307,18 @@ struct testr_run {
 	size_t strays;			/* ...for ids nobody was given */
 	bool finishing;			/* results now are made up by testr */
 	struct proc_guard guard;	/* kills the workers if testr dies */
+	const struct testr_config *cfg;
+	/* A work queue: the plan, its ids, the next batch to hand out. */
+	const struct testr_sched *plan;
+	const struct testr_strv *plan_ids;
+	size_t next;
+	int *fds;			/* what the pump reads, per worker slot */
+	struct testr_run_result acc;	/* counts as batches start and end */
+	double *startups;		/* spawn to first output, per runner */
+	size_t n_startups;
+	struct testr_strv kept;		/* keys of @handed no batch outlives */
+	struct testr_strv put_back;	/* ids to hand out again... */
+	size_t put_back_next;		/* ...from here on */
 };
 
 static void
@@ -473,7 +490,18 @@ report_worker_status(struct worker *w)
 	return rc;
 }
 
-/* Ids testr could not hand to the runner fail with the reason. */
+/* A copy of @id that lives as long as @run: a key of run->handed. */
+static int
+keep_id(const char **out, struct testr_run *run, const char *id)
+{
+	if (testr_strv_push(&run->kept, id) < 0)
+		return TESTR_ENOMEM;
+	*out = run->kept.v[run->kept.n - 1];
+	return TESTR_OK;
+}
+
+/* Ids testr could not hand to the runner fail with the reason.  Their
+ * keys are kept by the run: the command goes with its batch. */
 static int
 report_refused(struct worker *w)
 {
@@ -482,9 +510,11 @@ report_refused(struct worker *w)
 
 	for (size_t i = 0; rc == TESTR_OK && i < c->refused.n; i++) {
 		char *why = testr_asprintf("%s\n", c->reasons.v[i]);
+		const char *key = NULL;
 
-		rc = why ? idset_add(&w->run->handed, c->refused.v[i])
-			 : TESTR_ENOMEM;
+		rc = why ? keep_id(&key, w->run, c->refused.v[i]) : TESTR_ENOMEM;
+		if (rc == TESTR_OK)
+			rc = idset_add(&w->run->handed, key);
 		if (rc == TESTR_OK)
 			rc = synthetic_failure(w, c->refused.v[i], why);
 		free(why);
@@ -613,11 +643,12 @@ worker_decoder(struct worker *w, struct testr_context *ctx,
 	return testr_ingest_new(&w->ing, ctx, &o);
 }
 
-/* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
+/* Expand and wrap the command of one worker for @ids (NULL: run
+ * everything); w->cmd.command is NULL when every id was refused. */
 static int
-worker_start(struct testr_run *run, struct worker *w,
-	     const struct testr_config *cfg, const struct testr_strv *ids,
-	     size_t concurrency)
+worker_prepare(struct testr_run *run, struct worker *w,
+	       const struct testr_config *cfg, const struct testr_strv *ids,
+	       size_t concurrency)
 {
 	struct testr_command_options co = TESTR_COMMAND_OPTIONS_INIT;
 	int rc;
@@ -625,8 +656,6 @@ worker_start(struct testr_run *run, struct worker *w,
 	co.ids = ids;
 	co.args = run->opts->args;
 	co.n_args = run->opts->n_args;
-	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
-	w->proc = (struct proc){ 0, -1, -1, false };
 	rc = testr_command_run(&w->cmd, run->ctx, cfg, &co);
 	if (rc == TESTR_OK && w->cmd.id_file)
 		proc_guard_add_file(&run->guard, w->cmd.id_file);
@@ -634,9 +663,10 @@ worker_start(struct testr_run *run, struct worker *w,
 		rc = worker_decoder(w, run->ctx, cfg);
 	if (rc == TESTR_OK)
 		rc = report_refused(w);
-	if (rc == TESTR_OK && !w->cmd.command)
-		return TESTR_OK;	/* every id refused: nothing to run */
-	if (rc == TESTR_OK && run->pool)
+	if (rc < 0 || !w->cmd.command)
+		return rc;
+	/* A slot keeps its instance from batch to batch. */
+	if (run->pool && !w->instance)
 		rc = testr_pool_obtain(run->pool, concurrency, &w->instance);
 	if (rc == TESTR_OK)
 		rc = wrap_for_instance(&w->command, run->pool, w->instance,
@@ -644,19 +674,39 @@ worker_start(struct testr_run *run, struct worker *w,
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
 		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
 	run->n_handed += w->cmd.ids.n;
-	if (rc < 0)
+	return rc;
+}
+
+/* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
+static int
+worker_start(struct testr_run *run, struct worker *w,
+	     const struct testr_config *cfg, const struct testr_strv *ids,
+	     size_t concurrency)
+{
+	int rc;
+
+	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
+	w->proc = (struct proc){ 0, -1, -1, false };
+	w->status = (struct proc_status){ 0, 0 };
+	w->heard = w->ended = false;
+	rc = worker_prepare(run, w, cfg, ids, concurrency);
+	if (rc < 0 || !w->cmd.command)
 		return rc;
 	tell_command(run->opts, w->command);
+	clock_gettime(CLOCK_MONOTONIC, &w->spawned);
 	/* With on_output, stderr comes through it (whole lines), so a
 	 * display can keep it apart from its own output; else inherited. */
 	rc = proc_spawn(&w->proc, run->ctx, w->command,
 			PROC_PIPE_STDOUT | PROC_OWN_GROUP |
 			(run->opts->on_output ? PROC_PIPE_STDERR : 0));
-	if (rc == TESTR_OK) {
-		w->group = w->proc.pid;
-		proc_guard_watch(&run->guard, w->group);
-	}
-	return rc;
+	if (rc < 0)
+		return rc;
+	w->group = w->proc.pid;
+	w->open = 1 + (w->proc.err_fd >= 0);
+	proc_guard_watch(&run->guard, w->group);
+	run->acc.workers++;
+	run->acc.ids += w->cmd.ids.n;
+	return TESTR_OK;
 }
 
 static void
@@ -699,8 +749,9 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->pool = pool;
 	run->opts = opts;
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
+	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
 	run->guard = (struct proc_guard){ 0, -1 };
-	if (!run->workers || idset_init(&run->handed) < 0)
+	if (!run->workers || !run->fds || idset_init(&run->handed) < 0)
 		return TESTR_ENOMEM;
 	return proc_guard_start(&run->guard, ctx);
 }
@@ -795,18 +846,245 @@ worker_stderr(struct testr_run *run, struct worker *w, const char *buf,
 	return rc < 0 ? rc : TESTR_OK;
 }
 
+/* ---- the work queue ---------------------------------------------------
+ *
+ * A run hands out work to worker slots.  A slot runs the test command on
+ * one batch at a time; when its runner has ended (both pipes at end of
+ * file) the batch is accounted for (slot_end) and, unless the plan is
+ * static or testr is stopping, the slot starts a fresh runner on the next
+ * batch (slot_start), keeping its instance and its worker-N tag.
+ *
+ * The calls a guard builds on (timeouts, crash recovery, retries):
+ *   queue_put_back()  ids to hand out again, before the plan's next batch;
+ *   queue_take()      the next batch, put-back ids first;
+ *   slot_start()      a fresh runner on a slot, on the next batch;
+ *   slot_end()        wait for a slot's runner and account for its batch.
+ */
+
+/* Is testr stopping (Ctrl-C)?  Then no slot takes another batch. */
+static bool
+stopping(const struct testr_run *run)
+{
+	const volatile sig_atomic_t *stop = run->opts->interrupted;
+
+	if (!stop)
+		stop = testr_context_interrupt(run->ctx);
+	return stop && *stop;
+}
+
+/* Hand @ids out again, before the plan's next batch. */
+static int __attribute__((unused))
+queue_put_back(struct testr_run *run, const char *const *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (testr_strv_push(&run->put_back, ids[i]) < 0)
+			return TESTR_ENOMEM;
+	return TESTR_OK;
+}
+
+static bool
+queue_empty(const struct testr_run *run)
+{
+	return run->put_back_next >= run->put_back.n &&
+	       (!run->plan || run->next >= testr_sched_batches(run->plan));
+}
+
+/* Put-back ids, all in one batch: their keys are already handed out. */
+static int
+take_put_back(struct testr_run *run, struct testr_strv *out)
+{
+	for (; run->put_back_next < run->put_back.n; run->put_back_next++)
+		if (testr_strv_push(out, run->put_back.v[run->put_back_next]) < 0)
+			return TESTR_ENOMEM;
+	return TESTR_OK;
+}
+
+/* The next batch's ids into @out (empty: the queue is empty). */
+static int
+queue_take(struct testr_run *run, struct testr_strv *out)
+{
+	size_t n;
+	const size_t *idx;
+	int rc = TESTR_OK;
+
+	if (run->put_back_next < run->put_back.n)
+		return take_put_back(run, out);
+	if (!run->plan || run->next >= testr_sched_batches(run->plan))
+		return TESTR_OK;
+	idx = testr_sched_batch(run->plan, run->next++, &n);
+	/* The set borrows its keys: the plan's ids outlive every batch. */
+	for (size_t i = 0; rc == TESTR_OK && i < n; i++)
+		rc = idset_add(&run->handed, run->plan_ids->v[idx[i]]);
+	for (size_t i = 0; rc == TESTR_OK && i < n; i++)
+		rc = testr_strv_push(out, run->plan_ids->v[idx[i]]);
+	return rc;
+}
+
+/* Between two batches of a slot: everything but its instance and tag. */
+static void
+worker_recycle(struct testr_run *run, struct worker *w)
+{
+	if (w->group > 0)
+		proc_guard_forget(&run->guard, w->group);
+	w->group = 0;
+	testr_strv_dispose(&w->extras);
+	testr_ingest_free(w->ing);
+	w->ing = NULL;
+	free(w->command);
+	w->command = NULL;
+	if (w->cmd.id_file)
+		proc_guard_forget_file(&run->guard, w->cmd.id_file);
+	testr_command_dispose(&w->cmd);
+}
+
+/* Wait for the runner of @w and account for its batch: its exit status,
+ * and the ids it was given and never reported. */
+static int
+slot_end(struct testr_run *run, struct worker *w)
+{
+	bool was = run->finishing;
+	int rc;
+
+	proc_wait(&w->proc, &w->status);	/* also closes the pipes */
+	w->ended = true;
+	run->acc.failed_workers += w->status.exit_code != 0 ||
+				   w->status.signal != 0;
+	/* What testr makes up is not counted as reported by a worker. */
+	run->finishing = true;
+	rc = report_worker_status(w);
+	if (rc == TESTR_OK)
+		rc = report_missing(w, &run->acc);
+	run->finishing = was;
+	return rc;
+}
+
+/*
+ * A fresh runner on slot @w for the next batch of the queue; nothing when
+ * the queue is empty.  A batch whose ids were all refused runs nothing
+ * and is accounted for at once.
+ */
+static int
+slot_start(struct testr_run *run, struct worker *w)
+{
+	int rc = TESTR_OK;
+
+	while (rc == TESTR_OK && !queue_empty(run)) {
+		struct testr_strv part = TESTR_STRV_INIT;
+
+		if (w->ing)
+			worker_recycle(run, w);
+		rc = queue_take(run, &part);
+		if (rc == TESTR_OK)
+			rc = worker_start(run, w, run->cfg, &part,
+					  testr_sched_workers(run->plan));
+		testr_strv_dispose(&part);
+		if (rc < 0 || w->proc.pid > 0)
+			break;
+		rc = slot_end(run, w);
+	}
+	if (rc == TESTR_OK && w->proc.pid > 0) {
+		run->fds[w->number] = w->proc.out_fd;
+		run->fds[run->n_workers + w->number] = w->proc.err_fd;
+	}
+	return rc;
+}
+
+/* Both pipes of @w's runner are at end of file: in a queue, account for
+ * its batch and start the next; a static plan is accounted at the end. */
+static int
+slot_done(struct testr_run *run, struct worker *w)
+{
+	int rc;
+
+	if (!run->plan || testr_sched_mode(run->plan) == TESTR_SCHED_STATIC ||
+	    stopping(run))
+		return TESTR_OK;
+	rc = slot_end(run, w);
+	if (rc == TESTR_OK && !queue_empty(run))
+		rc = slot_start(run, w);
+	return rc;
+}
+
+/* One slot per worker (a static plan: one per batch), each on a batch. */
+static int
+start_planned(struct testr_run *run)
+{
+	size_t nb = testr_sched_batches(run->plan);
+	size_t slots = testr_sched_workers(run->plan);
+	int rc = TESTR_OK;
+
+	if (testr_sched_mode(run->plan) == TESTR_SCHED_STATIC || nb < slots)
+		slots = nb;
+	for (size_t i = 0; i < slots; i++) {
+		run->workers[i].run = run;
+		run->workers[i].number = run->n_workers++;
+	}
+	for (size_t i = 0; rc == TESTR_OK && i < slots; i++)
+		rc = slot_start(run, &run->workers[i]);
+	return rc;
+}
+
+TESTR_API int
+testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
+		     const struct testr_config *cfg, struct testr_pool *pool,
+		     const struct testr_sched *plan,
+		     const struct testr_strv *ids,
+		     const struct testr_run_options *opts)
+{
+	size_t nb = testr_sched_batches(plan), nw = testr_sched_workers(plan);
+	int rc = run_alloc(out, ctx, pool, opts, nb < nw ? nb : nw);
+
+	if (rc == TESTR_OK) {
+		(*out)->cfg = cfg;
+		(*out)->plan = plan;
+		(*out)->plan_ids = ids;
+		rc = start_planned(*out);
+	}
+	if (rc == TESTR_ENOMEM)
+		testr_fail(ctx, rc, "out of memory starting the test workers");
+	if (rc < 0) {
+		testr_run_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Spawn to first output: the runner's start-up cost. */
+static void
+note_heard(struct testr_run *run, struct worker *w)
+{
+	struct timespec t;
+	double *v;
+
+	w->heard = true;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	v = realloc(run->startups, (run->n_startups + 1) * sizeof(*v));
+	if (!v)
+		return;		/* a planning hint: not worth failing for */
+	run->startups = v;
+	v[run->n_startups++] = (double)(t.tv_sec - w->spawned.tv_sec) +
+			       (double)(t.tv_nsec - w->spawned.tv_nsec) / 1e9;
+}
+
 /* Descriptor @index: a worker's stdout, or (from n_workers on) stderr. */
 static int
 pump_data(void *userdata, size_t index, const void *buf, size_t len)
 {
 	struct testr_run *run = userdata;
 	struct worker *w = &run->workers[index % run->n_workers];
+	int rc;
 
+	if (len > 0 && index < run->n_workers && !w->heard)
+		note_heard(run, w);
 	if (index >= run->n_workers)
-		return worker_stderr(run, w, buf, len);
-	if (len == 0)
-		return testr_ingest_finish(w->ing);
-	return testr_ingest_feed(w->ing, buf, len);
+		rc = worker_stderr(run, w, buf, len);
+	else if (len == 0)
+		rc = testr_ingest_finish(w->ing);
+	else
+		rc = testr_ingest_feed(w->ing, buf, len);
+	if (rc < 0 || len > 0 || --w->open > 0)
+		return rc;
+	return slot_done(run, w);
 }
 
 /* Give stopped workers a moment to exit on SIGTERM, then insist. */
@@ -838,19 +1116,13 @@ static int
 pump_workers(struct testr_run *run)
 {
 	size_t n = run->n_workers;
-	int *fds = malloc((n ? 2 * n : 1) * sizeof(int));
-	int rc;
 
-	if (!fds)
-		return TESTR_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		fds[i] = run->workers[i].proc.out_fd;
-		fds[n + i] = run->workers[i].proc.err_fd;	/* -1: inherited */
+		run->fds[i] = run->workers[i].proc.out_fd;
+		run->fds[n + i] = run->workers[i].proc.err_fd; /* -1: inherited */
 	}
-	rc = proc_pump(run->ctx, fds, 2 * n, pump_data, run,
-		       run->opts->interrupted);
-	free(fds);
-	return rc;
+	return proc_pump(run->ctx, run->fds, 2 * n, pump_data, run,
+			 run->opts->interrupted);
 }
 
 /*
@@ -888,18 +1160,16 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 	for (size_t i = 0; i < run->n_workers; i++) {
 		struct worker *w = &run->workers[i];
 
-		proc_wait(&w->proc, &w->status);	/* also closes the pipe */
+		if (w->ended)
+			continue;	/* its last batch is reported */
 		if (res->interrupted) {
+			proc_wait(&w->proc, &w->status);
 			if (rc == TESTR_OK)
 				rc = report_not_run(w, res);
 			continue;
 		}
-		res->failed_workers += w->status.exit_code != 0 ||
-				       w->status.signal != 0;
 		if (rc == TESTR_OK)
-			rc = report_worker_status(w);
-		if (rc == TESTR_OK)
-			rc = report_missing(w, res);
+			rc = slot_end(run, w);
 	}
 	if (run->strays > STRAYS_SHOWN)
 		testr_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
@@ -909,27 +1179,47 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 	return rc;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The run's median start-up cost, to the caller. */
+static void
+tell_startup(struct testr_run *run)
+{
+	const struct testr_run_options *o = run->opts;
+
+	if (o->version < 2 || !o->on_startup || run->n_startups == 0)
+		return;
+	qsort(run->startups, run->n_startups, sizeof(double), cmp_double);
+	o->on_startup(o->startup_userdata,
+		      run->startups[run->n_startups / 2]);
+}
+
 TESTR_API int
 testr_run_wait(struct testr_run *run, struct testr_run_result *out)
 {
-	struct testr_run_result res = { 0 };
+	struct testr_run_result *res = &run->acc;
 	int rc, done;
 
-	res.workers = run->n_workers;
-	for (size_t i = 0; i < run->n_workers; i++)
-		res.ids += run->workers[i].cmd.ids.n;
 	rc = pump_workers(run);
 	if (rc < 0) {
-		res.interrupted = rc == TESTR_EINTR;
+		res->interrupted = rc == TESTR_EINTR;
 		stop_workers(run);
 	}
-	done = finish_workers(run, &res);
+	done = finish_workers(run, res);
 	if (rc == TESTR_OK || (rc == TESTR_EINTR && done < 0))
 		rc = done;
+	if (rc == TESTR_OK)
+		tell_startup(run);
 	for (size_t i = 0; i < run->n_workers; i++)
 		worker_dispose(run, &run->workers[i]);
 	if (out)
-		*out = res;
+		*out = *res;
 	if (rc == TESTR_EINTR)
 		testr_fail(run->ctx, rc, "interrupted: the test workers were "
 			   "stopped");
@@ -946,6 +1236,10 @@ testr_run_free(struct testr_run *run)
 	proc_guard_stop(&run->guard);
 	idset_dispose(&run->handed);
 	free(run->workers);
+	free(run->fds);
+	free(run->startups);
+	testr_strv_dispose(&run->kept);
+	testr_strv_dispose(&run->put_back);
 	free(run);
 }
 
@@ -960,7 +1254,7 @@ group_of(void *userdata, const char *id, const char **key, size_t *len)
 	return testr_config_group_key(len, cfg, id) ? 1 : 0;
 }
 
-/* Durations for @ids, NAN where none is recorded. */
+/* Recorded durations for @ids, NAN where none is recorded. */
 static int
 durations_for(double **out, const struct testr_strv *ids,
 	      const struct testr_run_options *opts)
@@ -978,6 +1272,30 @@ durations_for(double **out, const struct testr_strv *ids,
 			       (const char *const *)ids->v, ids->n);
 }
 
+/* The duration model's estimates for @ids, and their spreads. */
+static int
+estimates_for(double **out, double **spread, const struct testr_strv *ids,
+	      const struct testr_run_options *opts)
+{
+	size_t n = ids->n ? ids->n : 1;
+	struct testr_estimate *e = malloc(n * sizeof(*e));
+	int rc = TESTR_OK;
+
+	*out = malloc(n * sizeof(**out));
+	*spread = malloc(n * sizeof(**spread));
+	if (!*out || !*spread || !e)
+		rc = TESTR_ENOMEM;
+	if (rc == TESTR_OK)
+		rc = opts->estimates(opts->estimates_userdata, e,
+				     (const char *const *)ids->v, ids->n);
+	for (size_t i = 0; rc == TESTR_OK && i < ids->n; i++) {
+		(*out)[i] = e[i].seconds;
+		(*spread)[i] = e[i].spread;
+	}
+	free(e);
+	return rc;
+}
+
 static void
 tell_plan(const struct testr_run_options *opts, size_t n_ids,
 	  const double *t, size_t workers)
@@ -991,24 +1309,56 @@ tell_plan(const struct testr_run_options *opts, size_t n_ids,
 	opts->on_plan(opts->plan_userdata, n_ids, seconds, workers);
 }
 
-/* Partition @ids (when several workers) and tell the plan. */
+/*
+ * How to plan: a version 1 caller knew only testrepository's partition;
+ * AUTO follows test_schedule (auto, the default; static; batches), whose
+ * values the config loader has checked.
+ */
+static void
+sched_mode(enum testr_sched_mode *out, const struct testr_config *cfg,
+	   const struct testr_run_options *opts)
+{
+	const char *v = testr_config_get(cfg, "test_schedule");
+
+	*out = opts->version < 2 ? TESTR_SCHED_STATIC : opts->schedule;
+	if (*out != TESTR_SCHED_AUTO || !v)
+		return;
+	if (strcmp(v, "static") == 0)
+		*out = TESTR_SCHED_STATIC;
+	else if (strcmp(v, "batches") == 0)
+		*out = TESTR_SCHED_BATCHES;
+}
+
+/* Plan @ids (when several workers) and tell the plan. */
 static int
-plan_run(struct testr_partition **out, struct testr_context *ctx,
+plan_run(struct testr_sched **out, struct testr_context *ctx,
 	 const struct testr_config *cfg, const struct testr_strv *ids,
 	 size_t workers, const struct testr_run_options *opts)
 {
-	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
-	double *t = NULL;
-	int rc = ids ? durations_for(&t, ids, opts) : TESTR_OK;
+	struct testr_sched_options so = TESTR_SCHED_OPTIONS_INIT;
+	double *t = NULL, *spread = NULL;
+	int rc = TESTR_OK;
 
-	po.group_key = group_of;
-	po.group_userdata = (void *)cfg;
+	sched_mode(&so.mode, cfg, opts);
+	/* A static plan uses the recorded durations, as testrepository. */
+	if (ids && so.mode != TESTR_SCHED_STATIC && opts->version >= 2 &&
+	    opts->estimates)
+		rc = estimates_for(&t, &spread, ids, opts);
+	else if (ids)
+		rc = durations_for(&t, ids, opts);
+	so.group_key = group_of;
+	so.group_userdata = (void *)cfg;
+	so.spread = spread;
+	so.startup = opts->version < 2 ? -1.0 : opts->startup;
 	if (rc == TESTR_OK && ids && workers > 1)
-		rc = testr_partition_new(out, ctx, (const char *const *)ids->v,
-					 ids->n, t, workers, &po);
+		rc = testr_sched_new(out, ctx, (const char *const *)ids->v,
+				     ids->n, t, workers, &so);
 	if (rc == TESTR_OK)
 		tell_plan(opts, ids ? ids->n : 0, t, workers);
+	if (rc == TESTR_OK && *out && opts->version >= 2 && opts->on_schedule)
+		opts->on_schedule(opts->schedule_userdata, *out, ids);
 	free(t);
+	free(spread);
 	return rc;
 }
 
@@ -1065,7 +1415,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 {
 	struct testr_run_options o = *opts;
 	struct testr_strv ids = TESTR_STRV_INIT;
-	struct testr_partition *p = NULL;
+	struct testr_sched *p = NULL;
 	struct testr_run *run = NULL;
 	bool known;
 	int rc = TESTR_OK;
@@ -1081,8 +1431,12 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK)
 		rc = plan_run(&p, ctx, cfg, known ? &ids : NULL,
 			      known ? workers_wanted(&o) : 1, &o);
-	if (rc == TESTR_OK)
-		rc = testr_run_start(&run, ctx, cfg, pool, p,
+	if (rc == TESTR_OK && o.version >= 2 && o.dry_run)
+		goto done;	/* the plan was told: nothing runs */
+	if (rc == TESTR_OK && p)
+		rc = testr_run_start_plan(&run, ctx, cfg, pool, p, &ids, opts);
+	else if (rc == TESTR_OK)
+		rc = testr_run_start(&run, ctx, cfg, pool, NULL,
 				     known ? &ids : NULL, opts);
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(run, out);
@@ -1092,8 +1446,9 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters &&
 	    !opts->shard)
 		out->no_tests = out->tests == 0;
+done:
 	testr_run_free(run);
-	testr_partition_free(p);
+	testr_sched_free(p);
 	testr_strv_dispose(&ids);
 	return rc;
 }

@@ -470,6 +470,12 @@ testr_sched_mode(const struct testr_sched *s)
 }
 
 TESTR_API size_t
+testr_sched_workers(const struct testr_sched *s)
+{
+	return s->n_workers;
+}
+
+TESTR_API size_t
 testr_sched_batches(const struct testr_sched *s)
 {
 	return s->n_b;

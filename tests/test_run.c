@@ -702,6 +702,112 @@ START_TEST(run_hands_worker_stderr_to_on_output_in_whole_lines)
 }
 END_TEST
 
+/* The ids of every runner's line in @log, one id a line, sorted; how many
+ * runners there were into *@runners. */
+static void
+logged_ids(const char *log, char *out, size_t size, size_t *runners)
+{
+	char text[8192], *save = NULL, ids[64][64];
+	size_t n = 0;
+
+	snprintf(text, sizeof(text), "%s", harness_slurp(log));
+	*runners = 0;
+	for (char *l = strtok_r(text, " \n", &save); l && n < 64;
+	     l = strtok_r(NULL, " \n", &save)) {
+		char *colon = strchr(l, ':');
+
+		*runners += colon != NULL;
+		snprintf(ids[n++], 64, "%s", colon ? colon + 1 : l);
+	}
+	qsort(ids, n, 64, (int (*)(const void *, const void *))strcmp);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s ", ids[i]);
+}
+
+START_TEST(run_queue_hands_every_id_once_in_batches_to_the_slots)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char ids[1024];
+	size_t runners;
+
+	setup(&fx, "t0\nt1\nt2\nt3\nt4\nt5\nt6\nt7\nt8\nt9\n",
+	      "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_ids(fx.log, ids, sizeof(ids), &runners);
+	ck_assert_str_eq(ids, "t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ");
+	ck_assert_uint_gt(runners, 2);
+	ck_assert_uint_eq(res.workers, runners);	/* runners started */
+	ck_assert_uint_eq(res.ids, 10);
+	ck_assert_uint_eq(res.tests, 10);
+	ck_assert_uint_eq(res.missing, 0);
+	/* One $IDFILE per batch; only two slots, worker-0 and worker-1. */
+	ck_assert_uint_eq(fx.seen.n_commands, 1 + (runners < 7 ? runners : 7));
+	ck_assert_str_ne(fx.seen.commands[1], fx.seen.commands[2]);
+	for (size_t i = 0; i < fx.seen.n_events; i++)
+		ck_assert_ptr_null(strstr(fx.seen.events[i], "worker-2"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_queue_interrupted_hands_out_no_more_batches)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char ids[1024];
+	size_t runners, failed = 0;
+
+	setup(&fx, "a\nb_hang\nc\nd\ne\nf\ng\nh\ni\nj\n",
+	      "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.seen.stop_on_first = true;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINTR);
+	ck_assert(res.interrupted);
+	/* The two first batches only (a runner stopped early may not have
+	 * logged), none after the interrupt. */
+	logged_ids(fx.log, ids, sizeof(ids), &runners);
+	ck_assert_uint_eq(res.workers, 2);
+	ck_assert_uint_le(runners, 2);
+	ck_assert_uint_lt(res.ids, 10);
+	/* What was handed out and not reported is "not run", nothing else. */
+	for (size_t i = 0; i < fx.seen.n_events; i++)
+		failed += strncmp(fx.seen.events[i], "fail ", 5) == 0;
+	ck_assert_uint_ge(res.not_run, 1);
+	ck_assert_uint_eq(failed, res.not_run);
+	ck_assert_uint_eq(res.tests + res.not_run, res.ids);
+	ck_assert(saw(&fx.seen, "fail b_hang"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_static_schedule_gives_each_worker_one_runner)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char ids[1024];
+	size_t runners;
+
+	setup(&fx, "t0\nt1\nt2\nt3\nt4\nt5\nt6\nt7\nt8\nt9\n",
+	      "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.schedule = TESTR_SCHED_STATIC;	/* wins over the config */
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_ids(fx.log, ids, sizeof(ids), &runners);
+	ck_assert_str_eq(ids, "t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ");
+	ck_assert_uint_eq(runners, 2);
+	ck_assert_uint_eq(res.workers, 2);
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -729,4 +835,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_concurrency_callout_ends_on_the_context_interrupt);
 	HARNESS_ADD(h, run_wraps_workers_in_instances_and_releases_them);
 	HARNESS_ADD(h, run_hands_worker_stderr_to_on_output_in_whole_lines);
+	HARNESS_ADD(h, run_queue_hands_every_id_once_in_batches_to_the_slots);
+	HARNESS_ADD(h, run_queue_interrupted_hands_out_no_more_batches);
+	HARNESS_ADD(h, run_static_schedule_gives_each_worker_one_runner);
 }

@@ -21,9 +21,11 @@
 
 #include <testr/common.h>
 #include <testr/config.h>
+#include <testr/durations.h>
 #include <testr/partition.h>
 #include <testr/pool.h>
 #include <testr/shard.h>
+#include <testr/sched.h>
 #include <testr/subunit.h>
 
 #ifdef __cplusplus
@@ -45,6 +47,25 @@ typedef int (*testr_run_durations_fn)(void *userdata, double *out,
  */
 typedef void (*testr_run_plan_fn)(void *userdata, size_t n_tests,
 				  double seconds, size_t n_workers);
+
+/**
+ * The duration model's estimates of @n_ids tests into @out (the shape of
+ * testr_repo_estimates()).  Returns 0 or a negative TESTR_E* code.
+ */
+typedef int (*testr_run_estimates_fn)(void *userdata,
+				      struct testr_estimate *out,
+				      const char *const *ids, size_t n_ids);
+
+/** Told the median start-up cost (spawn to first output) of a run's runners. */
+typedef void (*testr_run_startup_fn)(void *userdata, double seconds);
+
+/**
+ * Told the plan of a parallel run before it starts: @plan's batches index
+ * into @ids.  Both are valid only during the call.
+ */
+typedef void (*testr_run_schedule_fn)(void *userdata,
+				      const struct testr_sched *plan,
+				      const struct testr_strv *ids);
 
 struct testr_run_options {
 	unsigned version;		/* = 1 */
@@ -87,11 +108,29 @@ struct testr_run_options {
 	void *plan_userdata;
 	/* Run only this shard of the (listed, filtered) ids; NULL: all. */
 	const struct testr_shard *shard;
+	/* Version 2.  How to plan several workers: TESTR_SCHED_AUTO, the
+	 * work queue; TESTR_SCHED_STATIC, testrepository's partition (what a
+	 * version 1 caller gets). */
+	enum testr_sched_mode schedule;
+	/* The duration model, to plan the queue by; NULL: the durations. */
+	testr_run_estimates_fn estimates;
+	void *estimates_userdata;
+	/* Seconds a runner takes to start; negative: unknown. */
+	double startup;
+	/* Told the measured start-up cost at the end of a run; may be NULL. */
+	testr_run_startup_fn on_startup;
+	void *startup_userdata;
+	/* Told the plan before a parallel run starts; may be NULL. */
+	testr_run_schedule_fn on_schedule;
+	void *schedule_userdata;
+	/* Plan (and tell on_schedule), but run nothing. */
+	bool dry_run;
 };
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ 1, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	{ 2, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
+	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+	  TESTR_SCHED_AUTO, NULL, NULL, -1.0, NULL, NULL, NULL, NULL, false }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
@@ -163,6 +202,22 @@ TESTR_API int testr_run_start(struct testr_run **out, struct testr_context *ctx,
 			      const struct testr_strv *ids,
 			      const struct testr_run_options *opts);
 
+/**
+ * Start a planned run (testr_sched_new() over @ids): one worker slot per
+ * worker of @plan (per batch for a static plan), each starting a batch;
+ * as a slot's runner finishes, it is reported (as testr_run_wait() says)
+ * and the slot runs the test command again on the next batch, with a
+ * fresh $IDFILE, the same instance and the same worker-N tag.  @plan and
+ * @ids must stay valid until testr_run_free().  Returns as
+ * testr_run_start().
+ */
+TESTR_API int testr_run_start_plan(struct testr_run **out,
+				   struct testr_context *ctx,
+				   const struct testr_config *cfg,
+				   struct testr_pool *pool,
+				   const struct testr_sched *plan,
+				   const struct testr_strv *ids,
+				   const struct testr_run_options *opts);
 /**
  * Read every worker at once until all finish, decoding each stream as it
  * arrives and delivering each event, tagged worker-N and routed N, to

@@ -81,6 +81,9 @@ TESTR_API void testr_sched_free(struct testr_sched *s);
 /** The mode the plan ended in: AUTO resolves to STATIC or BATCHES. */
 TESTR_API enum testr_sched_mode testr_sched_mode(const struct testr_sched *s);
 
+/** Number of workers (the @n_workers given). */
+TESTR_API size_t testr_sched_workers(const struct testr_sched *s);
+
 /** Number of batches. */
 TESTR_API size_t testr_sched_batches(const struct testr_sched *s);
 

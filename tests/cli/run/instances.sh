@@ -12,7 +12,7 @@ hooks() {
 
 ids=$(for g in a b c d; do echo "$g.t1"; echo "$g.t2"; done)
 project inst "$ids" "$(hooks "$tmp/inst"; echo 'group_regex=([^.]*\.)')"
-expect_rc 0 testr run --parallel --concurrency 2
+expect_rc 0 testr run --parallel --static --concurrency 2
 [ "$(cat provision.log)" = 2 ] || fail "provision: $(cat provision.log)"
 [ "$(cat dispose.log)" = "vm-a vm-b" ] || fail "dispose: $(cat dispose.log)"
 # One listing (no files) and two workers, each with its own $IDFILE.

@@ -48,7 +48,7 @@ good_then_background() {
 	printf 'k.ok1\n' > one
 	expect_rc 0 testr run --load-list one -- "$marker"
 	rm -f "$FAKE_LOG"
-	with_sigint "$TESTR_BIN" run --parallel --concurrency 2 -- "$marker" \
+	with_sigint "$TESTR_BIN" run --parallel --static --concurrency 2 -- "$marker" \
 		> "$tmp/out" 2> "$tmp/err" &
 	pid=$!
 	wait_runners 2
