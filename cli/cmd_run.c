@@ -520,6 +520,49 @@ run_isolated(struct run_session *s, const struct testr_strv *given)
 	return worst;
 }
 
+/*
+ * --until-failure: as testrepository, ask the test_run_concurrency callout
+ * and list (filter, shard) once, then run the same ids again and again
+ * until a run does not pass.  An empty selection runs once: repeating it
+ * could never fail.
+ */
+static int
+run_until_failure(struct run_session *s, const struct testr_strv *given,
+		  bool partial)
+{
+	struct testr_run_options o;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	bool known, everything = !given && !s->args.n_filters &&
+				 !s->args.shard_text;
+	int rc = TESTR_OK, exit_code;
+
+	if (s->args.parallel)
+		rc = testr_run_concurrency(&s->args.concurrency, s->ctx,
+				s->args.concurrency,
+				testr_config_get(s->cfg, "test_run_concurrency"));
+	run_options(&o, s, given, NULL, NULL);
+	o.on_event = o.on_store = NULL;	/* listing only: no events */
+	if (rc == TESTR_OK)
+		rc = testr_run_select_ids(&ids, &known, s->ctx, s->cfg,
+					  s->pool, &o);
+	if (rc == TESTR_EINTR)
+		return interrupted_before_start(s);
+	if (rc < 0)
+		return cli_report(s->ctx, rc);
+	if (known) {	/* applied already */
+		s->args.n_filters = 0;
+		s->args.shard_text = NULL;
+	}
+	if (known && everything && ids.n == 0)
+		exit_code = no_tests();
+	else
+		do
+			exit_code = run_once(s, known ? &ids : NULL, partial);
+		while (!stop_repeating(exit_code) && !(known && ids.n == 0));
+	testr_strv_dispose(&ids);
+	return exit_code;
+}
+
 static int
 run_selected(struct run_session *s)
 {
@@ -531,13 +574,12 @@ run_selected(struct run_session *s)
 
 	if (rc < 0)
 		return cli_report(s->ctx, rc);
-	if (s->args.isolated) {
+	if (s->args.isolated)
 		exit_code = run_isolated(s, given ? &ids : NULL);
-	} else {
-		do
-			exit_code = run_once(s, given ? &ids : NULL, partial);
-		while (s->args.until_failure && !stop_repeating(exit_code));
-	}
+	else if (s->args.until_failure)
+		exit_code = run_until_failure(s, given ? &ids : NULL, partial);
+	else
+		exit_code = run_once(s, given ? &ids : NULL, partial);
 	testr_strv_dispose(&ids);
 	return exit_code;
 }

@@ -1409,6 +1409,24 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 }
 
 TESTR_API int
+testr_run_select_ids(struct testr_strv *out, bool *known,
+		     struct testr_context *ctx, const struct testr_config *cfg,
+		     struct testr_pool *pool,
+		     const struct testr_run_options *opts)
+{
+	struct testr_run_options o = *opts;
+	int rc = TESTR_OK;
+
+	if (o.parallel)
+		rc = testr_run_concurrency(&o.concurrency, ctx, o.concurrency,
+				testr_config_get(cfg, "test_run_concurrency"));
+	if (rc == TESTR_OK)
+		rc = select_ids(out, known, ctx, cfg, pool, &o,
+				workers_wanted(&o));
+	return rc;
+}
+
+TESTR_API int
 testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		const struct testr_config *cfg, struct testr_pool *pool,
 		const struct testr_run_options *opts)

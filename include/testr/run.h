@@ -240,6 +240,21 @@ TESTR_API int testr_run_wait(struct testr_run *run,
 TESTR_API void testr_run_free(struct testr_run *run);
 
 /**
+ * The ids testr_run_tests() would run with @opts, decided once: @opts->ids
+ * (else, when several workers or filters need them, the listing), then the
+ * filters, then @opts->shard.  *@known is false when the runner is to
+ * choose (nothing listed, @out untouched).  Repeating a run
+ * (--until-failure) passes the result as ids, without filters or shard, so
+ * the tests are listed once.  @out is the caller's to dispose.  Returns 0
+ * or the error of the callout, the listing, the filters or the shard.
+ */
+TESTR_API int testr_run_select_ids(struct testr_strv *out, bool *known,
+				   struct testr_context *ctx,
+				   const struct testr_config *cfg,
+				   struct testr_pool *pool,
+				   const struct testr_run_options *opts);
+
+/**
  * The whole flow in one call: decide the ids (list when several workers or
  * filters need them), filter, choose the concurrency, partition by
  * group_regex and @opts->duration, start and wait.  @out->no_tests is set

@@ -46,6 +46,23 @@ project flaky "$(printf 'f.ok\nf.flaky3')"
 expect_rc 1 testr run --until-failure
 [ "$(wc -l < "$FAKE_LOG")" = 3 ] || fail "--until-failure ran $(wc -l < "$FAKE_LOG") times"
 must_have "$tmp/out" "FAIL: f.flaky3"
+# ... and, where it needs the ids, lists them once, not once per run.
+project flakylist "$(printf 'f.ok\nf.flaky3\nf.ok2')"
+sed -i 's/^test_list_option=.*/test_list_option=--list; echo >> listings/' \
+	.testr.conf
+expect_rc 1 testr run --until-failure --parallel --concurrency 2
+must_have "$tmp/out" "FAIL: f.flaky3"
+expect "listings" 1 "$(wc -l < listings)"
+# ... asks the concurrency callout once, as testrepository does ...
+rm -f listings "$FAKE_LOG"
+echo 'test_run_concurrency=echo >> callouts; echo 2' >> .testr.conf
+expect_rc 1 testr run --until-failure --parallel 'f\.'
+expect "listings" 1 "$(wc -l < listings)"
+expect "concurrency callouts" 1 "$(wc -l < callouts)"
+# ... and runs a selection that matches nothing once, instead of forever.
+rm -f listings "$FAKE_LOG"
+expect_rc 0 testr run --until-failure 'matches-nothing'
+expect "listings" 1 "$(wc -l < listings)"
 
 # --analyze-isolation: b.victim fails only after a.polluter on its worker;
 # the bisection finds it, prints the table and exits 3 -- the same output
