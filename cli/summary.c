@@ -561,6 +561,29 @@ cli_summary_flush(struct cli_summary *s)
 }
 
 /*
+ * One failed id for the closing list: as it is when it is plain text, else
+ * quoted and escaped as error lines are, so that an id holding a newline or
+ * a terminal escape stays one harmless line.  Never cut: the list is where
+ * a user copies ids from.
+ */
+static void
+print_failed_id(FILE *out, const char *id)
+{
+	size_t len = strlen(id), size = 4 * len + 8;
+	char *q = malloc(size);
+
+	if (q)
+		testr_quote(q, size, id, len);
+	if (q && (strlen(q) != len + 2 || memcmp(q + 1, id, len) != 0))
+		fprintf(out, "    %s\n", q);
+	else if (q)
+		fprintf(out, "    %s\n", id);
+	else
+		fputs("    (out of memory)\n", out);
+	free(q);
+}
+
+/*
  * After testrepository's lines, which scripts compare: the counts, and the
  * failed ids in one place (as ctest's list), so a long log need not be
  * searched for FAIL blocks.
@@ -576,7 +599,7 @@ print_verdict(struct cli_summary *s, const struct testr_run_summary *cur)
 	if (s->failed.n)
 		fputs("The following tests FAILED:\n", s->out);
 	for (size_t i = 0; i < s->failed.n; i++)
-		fprintf(s->out, "    %s\n", s->failed.v[i]);
+		print_failed_id(s->out, s->failed.v[i]);
 }
 
 int

@@ -178,7 +178,7 @@ testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
-const char *
+TESTR_API const char *
 testr_quote(char *buf, size_t size, const char *s, size_t len)
 {
 	size_t o;

@@ -24,14 +24,6 @@ void testr_log(struct testr_context *ctx, enum testr_log_level level,
 void testr_logv(struct testr_context *ctx, enum testr_log_level level,
 		const char *fmt, va_list ap) TESTR_PRINTF(3, 0);
 
-/*
- * Render the @len bytes at @s for a one-line message: in single quotes, with
- * newlines, tabs, control bytes, quotes and backslashes escaped, and cut with
- * "..." when it does not fit in @size bytes (a 10 MB value stays one short
- * line).  Returns @buf, always NUL-terminated; @size must be at least 8.
- */
-const char *testr_quote(char *buf, size_t size, const char *s, size_t len);
-
 /* The flag testr_context_set_interrupt() installed, or NULL. */
 const volatile sig_atomic_t *
 testr_context_interrupt(const struct testr_context *ctx);

@@ -136,6 +136,16 @@ TESTR_API long testr_strv_find(const struct testr_strv *sv, const char *s);
 /** Sort ascending by strcmp() and drop duplicates. */
 TESTR_API void testr_strv_sort_unique(struct testr_strv *sv);
 
+/**
+ * Render the @len bytes at @s (a test id, a path, any untrusted text) as one
+ * safe line, as every libtestr error message does: in single quotes, with
+ * newlines, tabs, control bytes, invalid UTF-8, quotes and backslashes
+ * escaped (\n, \t, \xNN, \', \\), cut with "..." when it does not fit in
+ * @size bytes.  Returns @buf, always NUL-terminated; @size must be >= 8.
+ */
+TESTR_API const char *testr_quote(char *buf, size_t size, const char *s,
+				  size_t len);
+
 /** Library version string, for example "0.1.0". */
 TESTR_API const char *testr_version(void);
 

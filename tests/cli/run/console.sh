@@ -54,6 +54,31 @@ same "run's closing summary" "$tmp/want" "$tmp/tail.sorted"
 expect_rc 0 testr run --partial v.ok1
 must_have "$tmp/out" "Totals: 1 passed, 0 failed, 0 skipped"
 must_lack "$tmp/out" "FAILED"
+# A failed id holding a terminal escape, a newline or a quote is listed
+# escaped and quoted, one line each, as error lines show ids; a plain id
+# stays as it is.
+project hostile-verdict ""
+cat > emit.py <<'EOF'
+import sys
+from subunit import StreamResultToBytes
+out = StreamResultToBytes(sys.stdout.buffer)
+for i in ["h.ok", "h.plain_fail", "h.fail\x1b]0;pwned\x07\x1b[2J",
+          "h.fail\nFAIL: forged", "h.fail'q"]:
+    out.status(test_id=i, test_status="inprogress")
+    out.status(test_id=i, test_status="success" if i == "h.ok" else "fail")
+EOF
+sed -i "s|^test_command=.*|test_command=$PY emit.py|" .testr.conf
+expect_rc 1 testr run
+sed -n '/^The following tests FAILED:$/,$p' "$tmp/out" | sed 1d |
+	grep -v '^Totals: ' | LC_ALL=C sort > "$tmp/failed-list"
+cat > "$tmp/want" <<'WANT'
+    'h.fail\'q'
+    'h.fail\nFAIL: forged'
+    'h.fail\x1b]0;pwned\x07\x1b[2J'
+    h.plain_fail
+WANT
+same "the failed list of hostile ids" "$tmp/want" "$tmp/failed-list"
+
 # Off a terminal (a CI log), output comes as it happens.  c.await passes
 # only once the log already holds the failure of c.fail1, which ran first.
 project ci "$(printf 'c.fail1\nc.await')"
