@@ -19,79 +19,12 @@
 #include <testr/template.h>
 
 #include "context.h"
-#include "ini.h"
+#include "list.h"
 #include "idset.h"
 #include "process.h"
 #include "strbuf.h"
 
-/* ---- listing ---------------------------------------------------------- */
-
-struct listing {
-	struct testr_strv *out;
-	size_t packets;		/* real subunit events seen */
-	int rc;
-};
-
-static int
-listing_event(void *userdata, const struct testr_event *ev)
-{
-	struct listing *l = userdata;
-
-	/* Non-subunit bytes come as a "stdout" file with no test id. */
-	if (!(ev->fields & TESTR_EVENT_TEST_ID) && ev->file_name &&
-	    strcmp(ev->file_name, "stdout") == 0)
-		return 0;
-	l->packets++;
-	if (ev->status == TESTR_STATUS_EXISTS &&
-	    (ev->fields & TESTR_EVENT_TEST_ID))
-		return testr_strv_push(l->out, ev->test_id);
-	return 0;
-}
-
-/* Plain lines, stripped as Python's str.strip() does; blanks skipped. */
-static int
-listing_lines(struct testr_strv *out, const char *buf, size_t len)
-{
-	const char *end = buf + len;
-
-	while (buf < end) {
-		const char *nl = memchr(buf, '\n', (size_t)(end - buf));
-		const char *stop = nl ? nl : end;
-		const char *s = buf;
-
-		testr_py_strip(&s, &stop);
-		if (stop > s && testr_strv_pushn(out, s, (size_t)(stop - s)) < 0)
-			return TESTR_ENOMEM;
-		buf = nl ? nl + 1 : end;
-	}
-	return TESTR_OK;
-}
-
-TESTR_API int
-testr_run_parse_listing(struct testr_strv *out, struct testr_context *ctx,
-			const void *buf, size_t len)
-{
-	struct testr_subunit_decoder_options o = TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
-	struct testr_subunit_decoder *dec;
-	struct listing l = { out, 0, 0 };
-	int rc;
-
-	o.protocol = TESTR_SUBUNIT_V2;
-	o.on_event = listing_event;
-	o.userdata = &l;
-	o.noise_file_name = "stdout";
-	rc = testr_subunit_decoder_new(&dec, ctx, &o);
-	if (rc < 0)
-		return rc;
-	rc = testr_subunit_decoder_feed(dec, buf, len);
-	if (rc == 0)
-		rc = testr_subunit_decoder_finish(dec);
-	testr_subunit_decoder_free(dec);
-	if (rc < 0 || l.packets > 0)
-		return rc;
-	/* No subunit at all (so nothing was pushed): one id per line. */
-	return listing_lines(out, buf, len);
-}
+/* ---- listing ----------------------------------------------------------- */
 
 static void
 tell_command(const struct testr_run_options *opts, const char *cmd)

@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <testr/run.h>
 #include <testr/select.h>
 
 #include "context.h"
+#include "list.h"
 #include "strbuf.h"
 
 static int
@@ -65,6 +65,21 @@ read_all(struct strbuf *buf, struct testr_context *ctx, int fd,
 	return TESTR_OK;
 }
 
+/* The ids of a list file's bytes; errors name the file and the line. */
+static int
+parse_list(struct testr_strv *ids, struct testr_context *ctx,
+	   const char *path, const struct strbuf *buf)
+{
+	char q[512], *source = testr_asprintf("list file %s",
+			testr_quote(q, sizeof(q), path, strlen(path)));
+	int rc = source ? list_parse(ids, ctx, source, buf->s ? buf->s : "",
+				     buf->len) :
+		 testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+
+	free(source);
+	return rc;
+}
+
 TESTR_API int
 testr_select_read_list(struct testr_strv *out, struct testr_context *ctx,
 		       const char *path)
@@ -77,8 +92,7 @@ testr_select_read_list(struct testr_strv *out, struct testr_context *ctx,
 		 read_all(&buf, ctx, fd, path);
 
 	if (rc == TESTR_OK)
-		rc = testr_run_parse_listing(&ids, ctx, buf.s ? buf.s : "",
-					     buf.len);
+		rc = parse_list(&ids, ctx, path, &buf);
 	for (size_t i = 0; rc == TESTR_OK && i < ids.n; i++)
 		rc = testr_strv_push(out, ids.v[i]);
 	if (fd >= 0)

@@ -233,6 +233,31 @@ START_TEST(select_list_may_be_a_pipe)
 }
 END_TEST
 
+START_TEST(select_list_line_holding_nul_is_an_error_naming_file_and_line)
+{
+	struct fixture fx;
+	struct testr_select_options o = TESTR_SELECT_OPTIONS_INIT;
+	FILE *f;
+	bool all;
+	char want[900];
+
+	setup(&fx);
+	f = fopen(fx.path, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite("x.one\nx.two\0x.three\n", 1, 20, f);
+	fclose(f);
+	o.load_list = fx.path;
+	ck_assert_int_eq(testr_select_ids(&fx.ids, &all, fx.ctx, NULL, &o),
+			 TESTR_EPARSE);
+	snprintf(want, sizeof(want), "list file '%s', line 2: test id "
+		 "'x.two\\x00x.three' holds a NUL byte, which no test id can "
+		 "carry", fx.path);
+	ck_assert_str_eq(testr_context_error(fx.ctx), want);
+	ck_assert_uint_eq(fx.ids.n, 0);
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -244,4 +269,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, select_list_that_fails_to_read_is_an_error);
 	HARNESS_ADD(h, select_missing_list_is_an_error);
 	HARNESS_ADD(h, select_list_may_be_a_pipe);
+	HARNESS_ADD(h, select_list_line_holding_nul_is_an_error_naming_file_and_line);
 }

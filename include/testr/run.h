@@ -152,7 +152,9 @@ struct testr_run_result {
 /**
  * Parse a listing: the ids of a subunit v2 enumeration (status `exists`),
  * or, when @buf holds no subunit at all, one id per non-blank line
- * (stripped).  Ids are appended to @out.  Returns 0 or TESTR_ENOMEM.
+ * (stripped).  Ids are appended to @out.  Returns 0, TESTR_ENOMEM, or
+ * TESTR_EPARSE when a line holds a NUL byte (no id can carry one: the
+ * message names the line and the escaped id).
  */
 TESTR_API int testr_run_parse_listing(struct testr_strv *out,
 				      struct testr_context *ctx,

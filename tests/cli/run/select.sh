@@ -36,6 +36,30 @@ rm -f "$FAKE_LOG"
 expect_rc 1 testr run --failing --load-list list
 expect "ids handed out" "s.fail" "$(partitions)"
 
+# A NUL byte in a list line would cut the id (and run or match another
+# test): one error line naming the file, the line and the whole id,
+# escaped; exit 3, nothing stored, the failing set kept.
+printf 's.ok\ns.fail\0s.ok\n' > nul-list
+expect_rc 3 testr run --load-list nul-list
+expect "error" "list file 'nul-list', line 2: test id 's.fail\\x00s.ok' holds a NUL byte, which no test id can carry" "$(cat "$tmp/err")"
+must_lack "$tmp/out" "PASSED"
+expect_rc 1 testr last
+must_have "$tmp/out" "id=3"
+# The same in a plain listing: refused, as a runner whose listing says
+# nothing trustworthy, before any test runs.
+cp .testr.conf conf.good
+sed -i 's/^test_list_option=.*/test_list_option=--list --plain; printf "n.x\\0evil\\n"/' .testr.conf
+rm -f "$FAKE_LOG"
+for cmd in "run --parallel --concurrency 2" "list-tests"; do
+	expect_rc 3 testr $cmd
+	must_have "$tmp/err" "the test listing, line 3: test id 'n.x\\x00evil' holds a NUL byte"
+	expect "error lines" 1 "$(grep -vc '^running=' "$tmp/err")"
+done
+[ ! -e "$FAKE_LOG" ] || fail "tests ran after a listing was refused"
+expect_rc 1 testr last
+must_have "$tmp/out" "id=3"
+cp conf.good .testr.conf
+
 # A .testr.conf that is a FIFO is refused at once, not waited on.
 mv .testr.conf conf
 mkfifo .testr.conf
