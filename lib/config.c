@@ -47,6 +47,9 @@ static const char *const known_options[] = {
 	"test_id_list_default", "test_run_concurrency", "filter_tags",
 	"group_regex", "instance_provision", "instance_execute",
 	"instance_dispose", "test_format", "test_schedule",
+	/* libtestr's own: how long a test and each hook may run. */
+	"test_list_timeout", "test_run_concurrency_timeout",
+	"instance_provision_timeout", "instance_dispose_timeout",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -159,6 +162,47 @@ check_choice(struct loader *ld, const char *name, const char *value,
 static const char *const formats[] = { "subunit", "tap", NULL };
 static const char *const schedules[] = { "auto", "static", "batches", NULL };
 
+/* A timeout: seconds, >= 0 and finite (0: no limit); -1 for "auto". */
+static bool
+parse_seconds(double *out, const char *value, bool auto_ok)
+{
+	char *end;
+
+	if (auto_ok && strcmp(value, "auto") == 0) {
+		*out = -1;
+		return true;
+	}
+	errno = 0;
+	*out = strtod(value, &end);
+	return end != value && !*end && !errno && *out >= 0 &&
+	       *out < 1e9 && value[strspn(value, "0123456789.")] == '\0';
+}
+
+static bool
+is_timeout_option(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 8 && strcmp(name + n - 8, "_timeout") == 0;
+}
+
+static int
+check_seconds(struct loader *ld, const char *name, const char *value,
+	      unsigned int line)
+{
+	bool auto_ok = strcmp(name, "test_timeout") == 0;
+	char detail[160], q[64];
+	double ignored;
+
+	if (parse_seconds(&ignored, value, auto_ok))
+		return TESTR_OK;
+	snprintf(detail, sizeof(detail), "%s is not a number of seconds%s",
+		 testr_quote(q, sizeof(q), value, strlen(value)),
+		 auto_ok ? " or auto" : "");
+	snprintf(q, sizeof(q), "%s: ", name);
+	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
+}
+
 /* group_regex is compiled now, so a bad one is a load error. */
 static int
 set_group_regex(struct loader *ld, const char *pattern, unsigned int line)
@@ -200,6 +244,10 @@ validate_option(cfg_t *table, cfg_opt_t *opt)
 	    check_choice(ld, "test_schedule", cfg_opt_getnstr(opt, 0),
 			 ld->lines[k], schedules) < 0)
 		return -1;
+	if (is_timeout_option(known_options[k]) &&
+	    check_seconds(ld, known_options[k], cfg_opt_getnstr(opt, 0),
+			  ld->lines[k]) < 0)
+		return -1;
 	return 0;
 }
 
@@ -221,6 +269,10 @@ new_table(void)
 		CFG_STR("instance_dispose", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_format", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_schedule", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_list_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_run_concurrency_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("instance_provision_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("instance_dispose_timeout", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */
@@ -728,6 +780,16 @@ testr_config_get(const struct testr_config *cfg, const char *name)
 	const struct config_entry *e = find_entry(cfg, name);
 
 	return e ? e->value : NULL;
+}
+
+TESTR_API double
+testr_config_seconds(const struct testr_config *cfg, const char *name,
+		     double fallback)
+{
+	const char *value = cfg ? testr_config_get(cfg, name) : NULL;
+	double v;
+
+	return value && parse_seconds(&v, value, true) ? v : fallback;
 }
 
 TESTR_API unsigned int

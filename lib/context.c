@@ -229,6 +229,7 @@ testr_strerror(int code)
 	case TESTR_EINTR: return "interrupted";
 	case TESTR_EUNSUPPORTED: return "unsupported";
 	case TESTR_EABORT: return "aborted by callback";
+	case TESTR_ETIMEDOUT: return "timed out";
 	default: return "unknown error";
 	}
 }

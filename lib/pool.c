@@ -21,6 +21,7 @@ struct testr_pool {
 	char *provision, *execute, *dispose;
 	testr_command_fn on_command;
 	void *userdata;
+	double provision_timeout, dispose_timeout;	/* 0: no limit */
 	struct testr_strv ids;	/* every instance, in provisioning order */
 	bool *in_use;		/* parallel to ids */
 	bool disposed;
@@ -46,6 +47,12 @@ testr_pool_options_set_config(struct testr_pool_options *opts,
 	opts->provision = testr_config_get(cfg, "instance_provision");
 	opts->execute = testr_config_get(cfg, "instance_execute");
 	opts->dispose = testr_config_get(cfg, "instance_dispose");
+	if (opts->version < 2)
+		return;
+	opts->provision_timeout = testr_config_seconds(cfg,
+		"instance_provision_timeout", opts->provision_timeout);
+	opts->dispose_timeout = testr_config_seconds(cfg,
+		"instance_dispose_timeout", opts->dispose_timeout);
 }
 
 TESTR_API int
@@ -64,6 +71,10 @@ testr_pool_new(struct testr_pool **out, struct testr_context *ctx,
 	pool->dispose = dup_or_null(opts->dispose, &failed);
 	pool->on_command = opts->on_command;
 	pool->userdata = opts->userdata;
+	pool->provision_timeout = opts->version >= 2 ? opts->provision_timeout
+			       : TESTR_PROVISION_TIMEOUT_DEFAULT;
+	pool->dispose_timeout = opts->version >= 2 ? opts->dispose_timeout
+			       : TESTR_DISPOSE_TIMEOUT_DEFAULT;
 	if (failed) {
 		pool->disposed = true;
 		testr_pool_free(pool);
@@ -143,7 +154,12 @@ provision(struct testr_pool *pool, size_t missing)
 	if (instance_provision_expand(&cmd, pool->provision, missing) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);
-	rc = proc_capture(&c, pool->ctx, cmd, true, NULL);
+	rc = proc_capture_timed(&c, pool->ctx, cmd, true, NULL,
+				pool->provision_timeout);
+	if (rc == TESTR_ETIMEDOUT)
+		proc_fail_timeout(pool->ctx, "instance_provision",
+				  "instance_provision_timeout",
+				  pool->provision_timeout, cmd);
 	free(cmd);
 	if (rc < 0)
 		return rc;
@@ -222,12 +238,19 @@ testr_pool_dispose(struct testr_pool *pool)
 	if (instance_dispose_expand(&cmd, pool->dispose, &pool->ids) < 0)
 		return TESTR_ENOMEM;
 	announce(pool, cmd);
-	rc = proc_spawn(&p, pool->ctx, cmd, 0);
-	free(cmd);
-	if (rc == TESTR_OK && (rc = proc_wait(&p, &st)) == TESTR_OK &&
-	    st.exit_code != 0)
+	/* Its own group, so a timeout stops all of it; and Ctrl-C, which
+	 * the run is cleaning up after, does not stop the clean-up. */
+	rc = proc_spawn(&p, pool->ctx, cmd, PROC_OWN_GROUP);
+	if (rc == TESTR_OK)
+		rc = proc_wait_timed(&p, &st, pool->dispose_timeout, NULL);
+	if (rc == TESTR_ETIMEDOUT)
+		proc_fail_timeout(pool->ctx, "instance_dispose",
+				  "instance_dispose_timeout",
+				  pool->dispose_timeout, cmd);
+	else if (rc == TESTR_OK && (st.exit_code != 0 || st.signal != 0))
 		rc = testr_fail(pool->ctx, TESTR_ECHILD,
 				"Disposing of instances failed, return %d",
 				proc_status_code(&st));
+	free(cmd);
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,23 +242,70 @@ proc_try_wait(struct proc *p, struct proc_status *out)
 	return 1;
 }
 
-/* How long a stopped child may take to exit on SIGTERM. */
-#define STOP_GRACE_MS 500
+/* How long an interrupted child may take to exit on SIGTERM. */
+#define STOP_GRACE 0.5
 #define STOP_TICK_MS 20
+
+double
+proc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+proc_stop_within(struct proc *p, struct proc_status *out, double grace)
+{
+	struct timespec tick = { 0, STOP_TICK_MS * 1000 * 1000 };
+	double until = proc_now() + grace;
+
+	proc_kill(p, SIGTERM);
+	do {
+		if (proc_try_wait(p, out))
+			return;
+		nanosleep(&tick, NULL);
+	} while (proc_now() < until);
+	proc_kill(p, SIGKILL);
+	proc_wait(p, out);
+}
 
 void
 proc_stop(struct proc *p, struct proc_status *out)
 {
-	struct timespec tick = { 0, STOP_TICK_MS * 1000 * 1000 };
+	proc_stop_within(p, out, STOP_GRACE);
+}
 
-	proc_kill(p, SIGTERM);
-	for (int i = 0; i < STOP_GRACE_MS / STOP_TICK_MS; i++) {
-		if (proc_try_wait(p, out))
-			return;
+int
+proc_wait_timed(struct proc *p, struct proc_status *out, double timeout,
+		const volatile sig_atomic_t *stop)
+{
+	struct timespec tick = { 0, STOP_TICK_MS * 1000 * 1000 };
+	double until = proc_now() + timeout;
+
+	proc_close_pipes(p);
+	while (!proc_try_wait(p, out)) {
+		if (p->pid <= 0)
+			return proc_wait(p, out);	/* not ours to poll */
+		if ((stop && *stop) || (timeout > 0 && proc_now() >= until)) {
+			proc_stop_within(p, out, PROC_KILL_GRACE);
+			return stop && *stop ? TESTR_EINTR : TESTR_ETIMEDOUT;
+		}
 		nanosleep(&tick, NULL);
 	}
-	proc_kill(p, SIGKILL);
-	proc_wait(p, out);
+	return TESTR_OK;
+}
+
+int
+proc_fail_timeout(struct testr_context *ctx, const char *what,
+		  const char *option, double seconds, const char *cmd)
+{
+	char q[512];
+
+	return testr_fail(ctx, TESTR_ETIMEDOUT, "%s timed out after %g s "
+			  "(%s); its command was: %s", what, seconds, option,
+			  testr_quote(q, sizeof(q), cmd, strlen(cmd)));
 }
 
 void
@@ -349,6 +397,14 @@ int
 proc_pump(struct testr_context *ctx, int *fds, size_t n,
 	  proc_data_fn fn, void *userdata, const volatile sig_atomic_t *stop)
 {
+	return proc_pump_ticking(ctx, fds, n, fn, NULL, userdata, stop);
+}
+
+int
+proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
+		  proc_data_fn fn, proc_tick_fn tick, void *userdata,
+		  const volatile sig_atomic_t *stop)
+{
 	struct pollfd *pfds = calloc(n ? n : 1, sizeof(*pfds));
 	size_t open = 0;
 	int rc = TESTR_OK;
@@ -366,7 +422,9 @@ proc_pump(struct testr_context *ctx, int *fds, size_t n,
 			rc = TESTR_EINTR;
 			break;
 		}
-		if (poll(pfds, n, stop ? PUMP_TICK_MS : -1) < 0) {
+		if (tick && (rc = tick(userdata)) < 0)
+			break;
+		if (poll(pfds, n, stop || tick ? PUMP_TICK_MS : -1) < 0) {
 			if (errno != EINTR)
 				rc = testr_fail(ctx, TESTR_EIO, "poll: %s",
 						strerror(errno));
@@ -381,6 +439,7 @@ proc_pump(struct testr_context *ctx, int *fds, size_t n,
 struct capture_buf {
 	char *data[2];
 	size_t len[2];
+	double deadline;	/* proc_now() seconds; 0: none */
 };
 
 static int
@@ -412,7 +471,25 @@ proc_capture(struct proc_capture *out, struct testr_context *ctx,
 	     const char *cmd, bool pass_stderr,
 	     const volatile sig_atomic_t *stop)
 {
-	struct capture_buf c = { { NULL, NULL }, { 0, 0 } };
+	return proc_capture_timed(out, ctx, cmd, pass_stderr, stop, 0);
+}
+
+/* The pump's tick for a capture: past the deadline, give up. */
+static int
+capture_tick(void *userdata)
+{
+	const struct capture_buf *c = userdata;
+
+	return c->deadline > 0 && proc_now() >= c->deadline ?
+	       TESTR_ETIMEDOUT : TESTR_OK;
+}
+
+int
+proc_capture_timed(struct proc_capture *out, struct testr_context *ctx,
+		   const char *cmd, bool pass_stderr,
+		   const volatile sig_atomic_t *stop, double timeout)
+{
+	struct capture_buf c = { { NULL, NULL }, { 0, 0 }, 0 };
 	struct proc p;
 	int fds[2], rc;
 
@@ -424,9 +501,19 @@ proc_capture(struct proc_capture *out, struct testr_context *ctx,
 		return rc;
 	fds[0] = p.out_fd;
 	fds[1] = p.err_fd;
-	rc = proc_pump(ctx, fds, 2, capture_append, &c, stop);
-	if (rc < 0)
-		proc_stop(&p, &out->status);
+	if (timeout > 0)
+		c.deadline = proc_now() + timeout;
+	rc = proc_pump_ticking(ctx, fds, 2, capture_append,
+			       timeout > 0 ? capture_tick : NULL, &c, stop);
+	/* A hung command (or one that closed its pipes and lingers) is
+	 * stopped, its whole group, and insisted on after a grace period. */
+	if (rc == TESTR_OK && timeout > 0)
+		rc = proc_wait_timed(&p, &out->status,
+				     fmax(c.deadline - proc_now(), 1e-3),
+				     stop ? stop : testr_context_interrupt(ctx));
+	if (rc < 0 && p.pid > 0)
+		proc_stop_within(&p, &out->status, rc == TESTR_ETIMEDOUT ?
+				 PROC_KILL_GRACE : STOP_GRACE);
 	proc_wait(&p, &out->status);
 	out->out = owned_or_empty(c.data[0]);
 	out->err = owned_or_empty(c.data[1]);

@@ -61,6 +61,35 @@ void proc_kill(struct proc *p, int sig);
  */
 void proc_stop(struct proc *p, struct proc_status *out);
 
+/* How long a child stopped for a timeout has between SIGTERM and SIGKILL. */
+#define PROC_KILL_GRACE 2.0
+
+/* Seconds on the monotonic clock (for deadlines). */
+double proc_now(void);
+
+/*
+ * Stop the child: SIGTERM (its whole group when it has one), then SIGKILL
+ * if it has not exited within @grace seconds.  Fills @out once reaped.
+ */
+void proc_stop_within(struct proc *p, struct proc_status *out, double grace);
+
+/*
+ * Close the pipes and wait for the child, at most @timeout seconds (0: no
+ * limit) and only until *@stop (may be NULL) is raised; then stop it
+ * (proc_stop_within(), PROC_KILL_GRACE).  Returns 0 with @out filled,
+ * TESTR_ETIMEDOUT or TESTR_EINTR (the child reaped either way).
+ */
+int proc_wait_timed(struct proc *p, struct proc_status *out, double timeout,
+		    const volatile sig_atomic_t *stop);
+
+/*
+ * The one error for a command that ran out of time, on @ctx:
+ * "@what timed out after N s (@option); its command was: '@cmd'", the
+ * command escaped onto one line.  Returns TESTR_ETIMEDOUT.
+ */
+int proc_fail_timeout(struct testr_context *ctx, const char *what,
+		      const char *option, double seconds, const char *cmd);
+
 /* Close whatever pipes are still open. */
 void proc_close_pipes(struct proc *p);
 
@@ -86,6 +115,18 @@ int proc_pump(struct testr_context *ctx, int *fds, size_t n,
 	      proc_data_fn fn, void *userdata,
 	      const volatile sig_atomic_t *stop);
 
+/*
+ * Called by proc_pump_ticking() before every wait, at least every 200 ms:
+ * return 0 to go on, or a negative code to stop pumping with it (a
+ * deadline passed).
+ */
+typedef int (*proc_tick_fn)(void *userdata);
+
+/* proc_pump(), also calling @tick (may be NULL) with @userdata. */
+int proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
+		      proc_data_fn fn, proc_tick_fn tick, void *userdata,
+		      const volatile sig_atomic_t *stop);
+
 /* The result of proc_capture(): both outputs, NUL-terminated, owned. */
 struct proc_capture {
 	char *out;
@@ -105,6 +146,16 @@ struct proc_capture {
 int proc_capture(struct proc_capture *out, struct testr_context *ctx,
 		 const char *cmd, bool pass_stderr,
 		 const volatile sig_atomic_t *stop);
+
+/*
+ * proc_capture(), for at most @timeout seconds (0: no limit): then the
+ * command's group is stopped (SIGTERM, SIGKILL after PROC_KILL_GRACE) and
+ * TESTR_ETIMEDOUT returned, with no message (the caller names the command:
+ * proc_fail_timeout()).
+ */
+int proc_capture_timed(struct proc_capture *out, struct testr_context *ctx,
+		       const char *cmd, bool pass_stderr,
+		       const volatile sig_atomic_t *stop, double timeout);
 
 void proc_capture_dispose(struct proc_capture *c);
 

@@ -86,14 +86,18 @@ wrap_for_instance(char **out, struct testr_pool *pool, const char *instance,
 
 static int
 run_listing(struct testr_strv *out, struct testr_context *ctx,
-	    const char *cmd, const struct testr_run_options *opts)
+	    const char *cmd, const struct testr_run_options *opts,
+	    double timeout)
 {
 	struct proc_capture c;
 	int rc;
 
 	tell_command(opts, cmd);
 	/* stderr goes straight through, as testrepository lets it. */
-	rc = proc_capture(&c, ctx, cmd, true, stop_flag(opts));
+	rc = proc_capture_timed(&c, ctx, cmd, true, stop_flag(opts), timeout);
+	if (rc == TESTR_ETIMEDOUT)
+		return proc_fail_timeout(ctx, "the test listing",
+					 "test_list_timeout", timeout, cmd);
 	if (rc < 0)
 		return rc;
 	if (c.status.exit_code != 0) {
@@ -136,7 +140,9 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 		rc = wrap_for_instance(&wrapped, pool, instance, cmd.command,
 				       NULL);
 	if (rc == TESTR_OK)
-		rc = run_listing(out, ctx, wrapped, opts);
+		rc = run_listing(out, ctx, wrapped, opts,
+				 testr_config_seconds(cfg, "test_list_timeout",
+						      TESTR_LIST_TIMEOUT_DEFAULT));
 	testr_pool_release(pool, instance);
 	free(wrapped);
 	testr_command_dispose(&cmd);
@@ -167,11 +173,15 @@ parse_concurrency(size_t *out, struct testr_context *ctx, const char *text)
 
 static int
 callout_concurrency(size_t *out, struct testr_context *ctx,
-		    const char *callout)
+		    const char *callout, double timeout)
 {
 	struct proc_capture c;
-	int rc = proc_capture(&c, ctx, callout, false, NULL);
+	int rc = proc_capture_timed(&c, ctx, callout, false, NULL, timeout);
 
+	if (rc == TESTR_ETIMEDOUT)
+		return proc_fail_timeout(ctx, "test_run_concurrency",
+					 "test_run_concurrency_timeout",
+					 timeout, callout);
 	if (rc < 0)
 		return rc;
 	if (c.status.exit_code != 0) {
@@ -187,16 +197,17 @@ callout_concurrency(size_t *out, struct testr_context *ctx,
 	return rc;
 }
 
-TESTR_API int
-testr_run_concurrency(size_t *out, struct testr_context *ctx,
-		      size_t requested, const char *callout)
+/* testr_run_concurrency() with the callout's time limit. */
+static int
+run_concurrency(size_t *out, struct testr_context *ctx, size_t requested,
+		const char *callout, double timeout)
 {
 	long cpus;
 	int rc;
 
 	*out = requested;
 	if (*out == 0 && callout) {
-		rc = callout_concurrency(out, ctx, callout);
+		rc = callout_concurrency(out, ctx, callout, timeout);
 		if (rc < 0)
 			return rc;
 	}
@@ -205,6 +216,14 @@ testr_run_concurrency(size_t *out, struct testr_context *ctx,
 		*out = cpus > 0 ? (size_t)cpus : 1;
 	}
 	return TESTR_OK;
+}
+
+TESTR_API int
+testr_run_concurrency(size_t *out, struct testr_context *ctx,
+		      size_t requested, const char *callout)
+{
+	return run_concurrency(out, ctx, requested, callout,
+			       TESTR_CONCURRENCY_TIMEOUT_DEFAULT);
 }
 
 /* ---- workers ---------------------------------------------------------- */
@@ -1374,8 +1393,11 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (o.parallel)
-		rc = testr_run_concurrency(&o.concurrency, ctx, o.concurrency,
-				testr_config_get(cfg, "test_run_concurrency"));
+		rc = run_concurrency(&o.concurrency, ctx, o.concurrency,
+				testr_config_get(cfg, "test_run_concurrency"),
+				testr_config_seconds(cfg,
+					"test_run_concurrency_timeout",
+					TESTR_CONCURRENCY_TIMEOUT_DEFAULT));
 	if (rc == TESTR_OK)
 		rc = select_ids(&ids, &known, ctx, cfg, pool, &o,
 				workers_wanted(&o));

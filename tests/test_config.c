@@ -901,6 +901,48 @@ START_TEST(config_ini_matches_python_configparser_on_generated_configs)
 }
 END_TEST
 
+START_TEST(config_timeouts_read_as_seconds_with_defaults)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\n"
+				 "test_list_timeout=2.5\n"
+				 "instance_dispose_timeout=0\n"), 0);
+	ck_assert(testr_config_seconds(f.cfg, "test_list_timeout", 7) == 2.5);
+	ck_assert(testr_config_seconds(f.cfg, "instance_dispose_timeout", 7) == 0);
+	ck_assert(testr_config_seconds(f.cfg, "instance_provision_timeout",
+				       7) == 7);
+	ck_assert(testr_config_seconds(NULL, "test_list_timeout", 9) == 9);
+	fx_dispose(&f);
+}
+END_TEST
+
+START_TEST(config_bad_timeout_names_line_and_value)
+{
+	static const char *const bad[] = { "soon", "-1", "1e3", "5s", "inf",
+					   "" };
+	char text[128];
+	struct fx f;
+
+	fx_init(&f);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[DEFAULT]\n\ntest_list_timeout=%s\n",
+			 bad[i]);
+		ck_assert_int_eq(fx_load(&f, text), TESTR_EPARSE);
+		ck_assert_msg(strstr(fx_error(&f), "DIR/.testr.conf:3: "
+				     "test_list_timeout: '") != NULL, "%s: %s",
+			      bad[i], fx_error(&f));
+		ck_assert_ptr_nonnull(strstr(fx_error(&f),
+					     "is not a number of seconds"));
+	}
+	/* "auto" is no hook timeout. */
+	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ninstance_provision_timeout="
+				 "auto\n"), TESTR_EPARSE);
+	fx_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -939,4 +981,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_fixtures);
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_corner_cases);
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_generated_configs);
+	HARNESS_ADD(h, config_timeouts_read_as_seconds_with_defaults);
+	HARNESS_ADD(h, config_bad_timeout_names_line_and_value);
 }

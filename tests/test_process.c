@@ -249,6 +249,89 @@ START_TEST(guard_removes_the_files_still_held_when_the_parent_dies)
 }
 END_TEST
 
+START_TEST(process_capture_timed_stops_a_group_ignoring_sigterm)
+{
+	struct testr_context *ctx;
+	struct proc_capture c;
+	char *dir = harness_tmpdir(), cmd[512], pidtext[32] = "";
+	FILE *f;
+	long pid;
+
+	snprintf(cmd, sizeof(cmd), "trap '' TERM; echo partial; sleep 300 & "
+		 "echo $! > %s/pid; wait", dir);
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_capture_timed(&c, ctx, cmd, false, NULL, 0.2),
+			 TESTR_ETIMEDOUT);
+	ck_assert_ptr_null(c.out);	/* nothing is handed back */
+	snprintf(cmd, sizeof(cmd), "%s/pid", dir);
+	f = fopen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(pidtext, sizeof(pidtext), f));
+	fclose(f);
+	pid = strtol(pidtext, NULL, 10);
+	ck_assert_int_gt(pid, 0);
+	/* The grandchild went with its group: dead, or a zombie nobody reaps. */
+	snprintf(cmd, sizeof(cmd), "/proc/%ld/stat", pid);
+	f = fopen(cmd, "r");
+	if (f) {
+		char state = 0;
+
+		ck_assert_int_eq(fscanf(f, "%*d %*s %c", &state), 1);
+		fclose(f);
+		ck_assert_int_eq(state, 'Z');
+	}
+	testr_context_free(ctx);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(process_capture_timed_returns_what_finished_in_time)
+{
+	struct testr_context *ctx;
+	struct proc_capture c;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_capture_timed(&c, ctx, "echo quick; exit 2", false,
+					    NULL, 30), 0);
+	ck_assert_str_eq(c.out, "quick\n");
+	ck_assert_int_eq(c.status.exit_code, 2);
+	proc_capture_dispose(&c);
+	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(process_wait_timed_stops_a_child_that_closed_its_pipes)
+{
+	struct testr_context *ctx;
+	struct proc p;
+	struct proc_status st;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_spawn(&p, ctx, "exec >&- 2>&-; sleep 300",
+				    PROC_OWN_GROUP), 0);
+	ck_assert_int_eq(proc_wait_timed(&p, &st, 0.2, NULL), TESTR_ETIMEDOUT);
+	ck_assert_int_eq(p.pid, 0);
+	ck_assert_int_eq(st.signal, SIGTERM);
+	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(process_timeout_error_is_one_line_naming_the_command)
+{
+	struct testr_context *ctx;
+
+	testr_context_new(&ctx);
+	ck_assert_int_eq(proc_fail_timeout(ctx, "instance_dispose",
+					   "instance_dispose_timeout", 1.5,
+					   "a\nb'c"), TESTR_ETIMEDOUT);
+	ck_assert_str_eq(testr_context_error(ctx), "instance_dispose timed out "
+			 "after 1.5 s (instance_dispose_timeout); its command "
+			 "was: 'a\\nb\\'c'");
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -261,4 +344,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, process_failed_exec_is_reported);
 	HARNESS_ADD(h, process_pump_reads_all_children_at_once);
 	HARNESS_ADD(h, process_pump_stops_when_interrupted);
+	HARNESS_ADD(h, process_capture_timed_stops_a_group_ignoring_sigterm);
+	HARNESS_ADD(h, process_capture_timed_returns_what_finished_in_time);
+	HARNESS_ADD(h, process_wait_timed_stops_a_child_that_closed_its_pipes);
+	HARNESS_ADD(h, process_timeout_error_is_one_line_naming_the_command);
 }

@@ -43,6 +43,7 @@ enum testr_error {
 	TESTR_EINTR = -11,	/* interrupted by a signal (Ctrl-C) */
 	TESTR_EUNSUPPORTED = -12, /* format or feature we do not handle */
 	TESTR_EABORT = -13,	/* a caller's callback asked to stop */
+	TESTR_ETIMEDOUT = -14,	/* a command ran out of time (and was stopped) */
 };
 
 /** Static English name of an error code; never NULL. */

@@ -128,6 +128,20 @@ TESTR_API bool testr_config_group_key(size_t *out_len,
 				      const struct testr_config *cfg,
 				      const char *id);
 
+/* Defaults of the hook timeouts (seconds), used when the option is unset. */
+#define TESTR_LIST_TIMEOUT_DEFAULT 600.0		/* test_list_timeout */
+#define TESTR_CONCURRENCY_TIMEOUT_DEFAULT 60.0	/* test_run_concurrency_timeout */
+#define TESTR_PROVISION_TIMEOUT_DEFAULT 900.0	/* instance_provision_timeout */
+#define TESTR_DISPOSE_TIMEOUT_DEFAULT 300.0	/* instance_dispose_timeout */
+
+/**
+ * The number of seconds option @name (a timeout such as test_list_timeout,
+ * checked at load to be a non-negative number) holds, or @fallback when it
+ * is not set or is not a number.  0 means no limit; "auto" reads as -1.
+ */
+TESTR_API double testr_config_seconds(const struct testr_config *cfg,
+				      const char *name, double fallback);
+
 #ifdef __cplusplus
 }
 #endif

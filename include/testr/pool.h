@@ -4,6 +4,7 @@
 
 
 #include <testr/common.h>
+#include <testr/config.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,9 +24,16 @@ struct testr_pool_options {
 	const char *dispose;		/* uses $INSTANCE_IDS */
 	testr_command_fn on_command;	/* may be NULL */
 	void *userdata;
+	/* Version 2.  Seconds provision and dispose may each run before
+	 * their process group is stopped (SIGTERM, then SIGKILL) and the
+	 * call fails with TESTR_ETIMEDOUT; 0: no limit. */
+	double provision_timeout;
+	double dispose_timeout;
 };
 
-#define TESTR_POOL_OPTIONS_INIT { 1, NULL, NULL, NULL, NULL, NULL }
+#define TESTR_POOL_OPTIONS_INIT \
+	{ 2, NULL, NULL, NULL, NULL, NULL, TESTR_PROVISION_TIMEOUT_DEFAULT, \
+	  TESTR_DISPOSE_TIMEOUT_DEFAULT }
 
 /** A set of provisioned instances and which of them are in use; opaque. */
 struct testr_pool;
@@ -35,7 +43,8 @@ struct testr_config;
 
 /**
  * Take the three templates from @cfg's instance_provision, instance_execute
- * and instance_dispose (NULL where unset).  The strings stay owned by @cfg,
+ * and instance_dispose (NULL where unset), and (version 2) the timeouts
+ * instance_provision_timeout and instance_dispose_timeout where set.  The strings stay owned by @cfg,
  * which must outlive testr_pool_new() (the pool copies them).
  */
 TESTR_API void testr_pool_options_set_config(struct testr_pool_options *opts,
@@ -64,8 +73,9 @@ TESTR_API bool testr_pool_enabled(const struct testr_pool *pool);
  * as needed until the pool holds @concurrency of them.  *@out_id is the
  * instance id (owned by the pool, valid until testr_pool_free()), or NULL
  * when no provisioning is configured.  Returns 0, TESTR_ECHILD
- * ("Provisioning instances failed, return N"), TESTR_EINVAL (all instances
- * in use) or another negative code.
+ * ("Provisioning instances failed, return N"), TESTR_ETIMEDOUT (past
+ * provision_timeout), TESTR_EINVAL (all instances in use) or another
+ * negative code.
  */
 TESTR_API int testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
 				const char **out_id);
@@ -89,8 +99,11 @@ TESTR_API int testr_pool_wrap(struct testr_pool *pool, char **out,
  * Run instance_dispose once with $INSTANCE_IDS = every instance
  * provisioned, sorted and space separated; when none was provisioned it
  * does not run.  Later calls do nothing and return 0, so it is safe to
- * call on every exit path.  Returns 0 or
- * TESTR_ECHILD ("Disposing of instances failed, return N").
+ * call on every exit path.  It runs in its own process group, is not
+ * stopped by the context's interrupt flag (it is the clean-up), and is
+ * stopped after dispose_timeout.  Returns 0,
+ * TESTR_ECHILD ("Disposing of instances failed, return N") or
+ * TESTR_ETIMEDOUT.
  */
 TESTR_API int testr_pool_dispose(struct testr_pool *pool);
 

@@ -167,6 +167,8 @@ TESTR_API int testr_run_parse_listing(struct testr_strv *out,
  * Returns 0; TESTR_ENOTFOUND "LISTOPT not configured in .testr.conf" (or
  * another missing option); TESTR_ECHILD "Non-zero exit code (N) from test
  * listing." after handing the command's output to @opts->on_output;
+ * TESTR_ETIMEDOUT when it runs longer than test_list_timeout (default
+ * TESTR_LIST_TIMEOUT_DEFAULT; its process group is then stopped);
  * TESTR_EINTR; or another negative code.
  */
 TESTR_API int testr_run_list_tests(struct testr_strv *out,
@@ -180,7 +182,9 @@ TESTR_API int testr_run_list_tests(struct testr_strv *out,
  * @callout command (test_run_concurrency, may be NULL) prints, else the
  * number of online CPUs.  Returns 0; TESTR_ECHILD when the callout fails
  * (its exit code and stderr in the message); TESTR_EPARSE when it prints
- * anything but one non-negative integer.
+ * anything but one non-negative integer; TESTR_ETIMEDOUT when it runs
+ * longer than TESTR_CONCURRENCY_TIMEOUT_DEFAULT (testr_run_tests() uses
+ * test_run_concurrency_timeout instead).
  */
 TESTR_API int testr_run_concurrency(size_t *out, struct testr_context *ctx,
 				    size_t requested, const char *callout);

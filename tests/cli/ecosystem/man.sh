@@ -58,7 +58,9 @@ done
 MANWIDTH=200 man -l "$src/testr.conf.5" 2>/dev/null > "$tmp/conf.txt"
 for o in test_command test_id_option test_list_option test_id_list_default \
 	 test_run_concurrency group_regex filter_tags instance_provision \
-	 instance_execute instance_dispose; do
+	 instance_execute instance_dispose test_format \
+	 test_list_timeout test_run_concurrency_timeout \
+	 instance_provision_timeout instance_dispose_timeout; do
 	grep -q "^     $o" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for $o"
 done
 for v in IDOPTION IDFILE IDLIST LISTOPT INSTANCE_COUNT INSTANCE_ID COMMAND \
