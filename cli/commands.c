@@ -26,6 +26,17 @@ const struct cli_help cli_helps[] = {
 	  "are failing tests, 0 when there are none.",
 	  { { "--list", NULL, "Print only their ids, one per line." },
 	    { "--subunit", NULL, "Print them as a subunit v2 stream." } } },
+	{ "flaky", "Show the tests whose outcome flips between runs.",
+	  "[--runs N] [--list]",
+	  "Over the newest N stored runs, list the tests whose outcome "
+	  "changed between pass and fail from one of their runs to the next, "
+	  "and those that failed and then passed on a retry (testr run "
+	  "--retry), highest flip rate first: (flips + retried runs) / runs.  "
+	  "Columns: flip rate, runs with a pass or fail, flips, retried runs, "
+	  "the newest outcome, the id.  Reads the per-run indexes.",
+	  { { "--runs", "N", "Look at the newest N stored runs (default 20; "
+	      "0: all)." },
+	    { "--list", NULL, "Print only the ids, one per line." } } },
 	{ "help", "Show help on testr or on one command.",
 	  "[COMMAND]",
 	  "Without COMMAND, show the overview and the list of commands.  With "

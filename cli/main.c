@@ -14,6 +14,7 @@
 static const struct cli_command commands[] = {
 	{ "commands", cmd_commands },
 	{ "failing", cmd_failing },
+	{ "flaky", cmd_flaky },
 	{ "help", cmd_help },
 	{ "history", cmd_history },
 	{ "init", cmd_init },

@@ -19,6 +19,7 @@
  *   6  repo_read      reading runs, failures, durations back (public)
  *   6  repo_history   every stored run, and chosen tests across runs
  *   6  repo_prune     removing old runs
+ *   7  repo_flaky     tests whose outcome flips, from the history
  *   7  repo           create and open (testr_repo_init/open/count/...)
  */
 #ifndef TESTR_LIB_REPO_H

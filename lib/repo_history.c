@@ -254,3 +254,70 @@ testr_repo_history_tests(struct testr_repo *repo, const char *const *ids,
 	repo_runs_dispose(&runs);
 	return rc;
 }
+
+/* ---- every result of a run ---- */
+
+/* The index section's lines, each unescaped into @v->esc. */
+static int
+report_section(struct run_view *v, testr_history_result_fn fn, void *userdata)
+{
+	int rc = 0;
+
+	for (const char *ls = v->res.begin; rc == 0 && ls < v->res.end;) {
+		const char *le = memchr(ls, '\n', (size_t)(v->res.end - ls));
+		const char *tab = le ? memchr(ls, '\t', (size_t)(le - ls)) : NULL;
+		struct testr_history_result r = { &v->run, NULL, NULL, false, 0 };
+		char *e;
+
+		if (!tab)
+			break;	/* damaged: what came before is reported */
+		if (!(e = realloc(v->esc, (size_t)(tab - ls) + 1)))
+			return TESTR_ENOMEM;
+		v->esc = e;
+		e[repo_unescape(e, ls, (size_t)(tab - ls))] = '\0';
+		r.test_id = e;
+		if (parse_result(&r, tab + 1, le))
+			rc = fn(userdata, &r);
+		ls = le + 1;
+	}
+	return rc;
+}
+
+static int
+report_scanned(struct run_view *v, testr_history_result_fn fn, void *userdata)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < v->scan.tests.n; i++) {
+		const struct repo_test *t = repo_idmap_at(&v->scan.tests, i);
+		struct testr_history_result r = { &v->run, t->id, NULL, false, 0 };
+
+		if (lookup_scan(v, &r))
+			rc = fn(userdata, &r);
+	}
+	return rc;
+}
+
+TESTR_API int
+testr_repo_history_all(struct testr_repo *repo, uint64_t first_run,
+		       testr_history_result_fn fn, void *userdata)
+{
+	struct run_view v = { 0 };
+	struct repo_runs runs = { 0 };
+	int rc = stored_runs(&runs, repo);
+
+	for (size_t i = 0; rc == 0 && i < runs.n; i++) {
+		if (runs.ids[i] < first_run)
+			continue;
+		rc = view_open(&v, repo, runs.ids[i]);
+		if (rc == 0)
+			rc = v.scanned ? report_scanned(&v, fn, userdata)
+				       : report_section(&v, fn, userdata);
+		else if (rc == 1)
+			rc = 0;
+		view_close(&v);
+	}
+	free(v.esc);
+	repo_runs_dispose(&runs);
+	return rc;
+}

@@ -1,4 +1,4 @@
-/* Unit tests for lib/repo_history.c and lib/repo_prune.c. */
+/* Unit tests for lib/repo_history.c, lib/repo_flaky.c and lib/repo_prune.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +163,75 @@ START_TEST(prune_without_a_criterion_is_refused)
 }
 END_TEST
 
+struct flaky_seen {
+	char text[1024];
+};
+
+static int
+note_flaky(void *userdata, const struct testr_flaky_test *t)
+{
+	struct flaky_seen *s = userdata;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof(s->text) - len, "%s:%llu/%llu/%llu:%.2f%s;",
+		 t->test_id, (unsigned long long)t->runs,
+		 (unsigned long long)t->flips, (unsigned long long)t->retried,
+		 t->flip_rate, t->last_failed ? ":failing" : "");
+	return 0;
+}
+
+START_TEST(flaky_ranks_flips_and_retries_over_the_newest_runs)
+{
+	static const char *const r0[] = { "flip", "retry", "retry", "steady" };
+	static const enum testr_status s0[] = { TESTR_STATUS_SUCCESS,
+		TESTR_STATUS_FAIL, TESTR_STATUS_SUCCESS, TESTR_STATUS_SUCCESS };
+	static const char *const r1[] = { "flip", "retry", "steady", "skips" };
+	static const enum testr_status s1[] = { TESTR_STATUS_FAIL,
+		TESTR_STATUS_SUCCESS, TESTR_STATUS_SUCCESS, TESTR_STATUS_SKIP };
+	static const enum testr_status s2[] = { TESTR_STATUS_SUCCESS,
+		TESTR_STATUS_SUCCESS, TESTR_STATUS_FAIL, TESTR_STATUS_SUCCESS };
+	struct testr_flaky_options o = TESTR_FLAKY_OPTIONS_INIT;
+	struct testr_context *ctx;
+	char *dir;
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	struct flaky_seen seen = { "" };
+
+	store(repo, r0, s0, 4);
+	store(repo, r1, s1, 4);
+	store(repo, r1, s2, 4);	/* steady fails, skips passes */
+	ck_assert_int_eq(testr_repo_flaky(repo, NULL, note_flaky, &seen), 0);
+	ck_assert_str_eq(seen.text, "flip:3/2/0:0.67;retry:3/0/1:0.33;"
+			 "steady:3/1/0:0.33:failing;");
+	seen.text[0] = '\0';
+	o.last_runs = 2;
+	ck_assert_int_eq(testr_repo_flaky(repo, &o, note_flaky, &seen), 0);
+	ck_assert_str_eq(seen.text, "flip:2/1/0:0.50;steady:2/1/0:0.50:failing;");
+	done(repo, ctx, dir);
+}
+END_TEST
+
+START_TEST(history_all_hands_every_result_of_the_runs_asked_for)
+{
+	static const char *const ids[] = { "b", "a\tx" };
+	static const enum testr_status st[] = { TESTR_STATUS_FAIL,
+						TESTR_STATUS_SUCCESS };
+	struct testr_context *ctx;
+	char *dir;
+	struct testr_repo *repo = new_repo(&ctx, &dir);
+	struct seen seen = { "" };
+
+	store(repo, ids, st, 2);
+	store(repo, ids + 1, st + 1, 1);
+	ck_assert_int_eq(testr_repo_history_all(repo, 1, note, &seen), 0);
+	ck_assert_str_eq(seen.text, "1:a\tx:success:1;");
+	seen.text[0] = '\0';
+	ck_assert_int_eq(testr_repo_history_all(repo, 0, note, &seen), 0);
+	ck_assert_str_eq(seen.text, "0:a\tx:success:1;0:b:fail:1;"
+			 "1:a\tx:success:1;");
+	done(repo, ctx, dir);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -170,4 +239,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, history_marks_a_retry_that_passed_as_flaky);
 	HARNESS_ADD(h, prune_keeps_newest_and_durations);
 	HARNESS_ADD(h, prune_without_a_criterion_is_refused);
+	HARNESS_ADD(h, flaky_ranks_flips_and_retries_over_the_newest_runs);
+	HARNESS_ADD(h, history_all_hands_every_result_of_the_runs_asked_for);
 }

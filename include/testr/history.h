@@ -61,6 +61,54 @@ TESTR_API int testr_repo_history_tests(struct testr_repo *repo,
 				       testr_history_result_fn fn,
 				       void *userdata);
 
+/**
+ * Hand every stored result of every run numbered @first_run or later to
+ * @fn: runs oldest first (pruned ones skipped), within a run in the index's
+ * order.  Pointers are valid during the call only.  Returns as
+ * testr_repo_history_runs().
+ */
+TESTR_API int testr_repo_history_all(struct testr_repo *repo,
+				     uint64_t first_run,
+				     testr_history_result_fn fn,
+				     void *userdata);
+
+/* What testr_repo_flaky() looks at. */
+struct testr_flaky_options {
+	unsigned version;	/* = 1 */
+	uint64_t last_runs;	/* the newest this many stored runs; 0: all */
+};
+
+#define TESTR_FLAKY_OPTIONS_INIT { 1, 20 }
+
+/* One test whose outcome flipped, or that needed a retry. */
+struct testr_flaky_test {
+	const char *test_id;
+	uint64_t runs;		/* runs in the window with a pass or fail */
+	uint64_t flips;		/* pass<->fail changes between those runs */
+	uint64_t retried;	/* runs where it failed, then passed on retry */
+	/* (flips + retried) / runs: the share of its runs that changed
+	 * outcome, between runs or within one; how the list is ranked. */
+	double flip_rate;
+	bool last_failed;	/* its newest outcome in the window failed */
+};
+
+/** Receives one test; return non-zero to stop (that value is returned). */
+typedef int (*testr_flaky_fn)(void *userdata,
+			      const struct testr_flaky_test *test);
+
+/**
+ * The flaky tests of the newest @opts->last_runs stored runs (@opts may be
+ * NULL: the defaults): each test whose outcome changed between pass
+ * (success, xfail, or "flaky": passed on a retry) and fail (fail,
+ * uxsuccess, incomplete) from one of its runs to the next, or that was
+ * "flaky" in a run.  Skips are no outcome.  Handed to @fn highest
+ * flip_rate first, then most runs, then by id.  Reads each run's index.
+ * Returns 0, TESTR_ENOMEM, TESTR_EIO or what @fn returned.
+ */
+TESTR_API int testr_repo_flaky(struct testr_repo *repo,
+			       const struct testr_flaky_options *opts,
+			       testr_flaky_fn fn, void *userdata);
+
 struct testr_prune_options {
 	unsigned version;	/* = 1 */
 	bool by_count;		/* keep only the newest @keep runs */
