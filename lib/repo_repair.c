@@ -149,7 +149,8 @@ repo_times_update(struct testr_repo *repo, uint64_t count)
 	return rc;
 }
 
-/* Was run @id stored with --partial?  Its index says; unknown means full. */
+/* Was run @id stored with --partial?  Its index says (runs stored before
+ * streams carried the mark); unknown means full. */
 static bool
 run_was_partial(struct testr_repo *repo, uint64_t id)
 {
@@ -177,6 +178,7 @@ replay_failing(struct testr_repo *repo, uint64_t from, uint64_t count)
 		if (scan_for_repair(&scan, repo, id,
 				    "left out of the failing set", &rc))
 			rc = repo_failing_apply(repo, id, &scan,
+						scan.sum.partial ||
 						run_was_partial(repo, id));
 		repo_scan_dispose(&scan);
 	}
@@ -225,6 +227,14 @@ repo_repair_with_lock(struct testr_repo *repo)
 	return rc;
 }
 
+/* The index's "partial" value, from the marks the run's stream carries. */
+static int
+index_partial(const struct repo_scan *scan)
+{
+	return scan->sum.interrupted ? REPO_RUN_INTERRUPTED :
+	       (int)scan->sum.partial;
+}
+
 static int
 rebuild_locked(struct testr_repo *repo, uint64_t id)
 {
@@ -242,8 +252,8 @@ rebuild_locked(struct testr_repo *repo, uint64_t id)
 		testr_context_clear_error(repo->ctx);
 	if (rc == 0) {
 		rc = repo_index_write(repo, id, &scan,
-				      times.map.data ? &times : NULL, 0,
-				      bytes, crc);
+				      times.map.data ? &times : NULL,
+				      index_partial(&scan), bytes, crc);
 		repo_times_close(&times);
 	}
 	repo_scan_dispose(&scan);

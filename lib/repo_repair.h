@@ -28,8 +28,8 @@ int repo_times_update(struct testr_repo *repo, uint64_t count);
 
 /*
  * Write run @id's index again from its run file (taking the lock), after
- * repo_index_head() found it missing or damaged.  The run's --partial flag
- * lives only in the index: a rebuilt index says "full".
+ * repo_index_head() found it missing or damaged.  Whether the run was
+ * partial or interrupted comes from the mark its stream ends with.
  */
 int repo_index_rebuild(struct testr_repo *repo, uint64_t id);
 

@@ -124,6 +124,18 @@ close_record(struct repo_scan *s, struct repo_test *t,
 	}
 }
 
+/* A run's note about itself (REPO_MARK_*): only on a packet of no test. */
+static void
+note_mark(struct repo_scan *s, const struct testr_event *ev)
+{
+	if (!(ev->fields & TESTR_EVENT_FILE) || !ev->file_name)
+		return;
+	if (strcmp(ev->file_name, REPO_MARK_INTERRUPTED) == 0)
+		s->sum.interrupted = s->sum.partial = true;
+	else if (strcmp(ev->file_name, REPO_MARK_PARTIAL) == 0)
+		s->sum.partial = true;
+}
+
 int
 repo_scan_event(struct repo_scan *s, const struct testr_event *ev)
 {
@@ -132,8 +144,10 @@ repo_scan_event(struct repo_scan *s, const struct testr_event *ev)
 
 	if (has_ts)
 		note_time(s, ev);
-	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
+	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id) {
+		note_mark(s, ev);
 		return 0;
+	}
 	t = s->last;
 	if (!t || strcmp(t->id, ev->test_id) != 0) {
 		t = repo_idmap_get(&s->tests, ev->test_id, strlen(ev->test_id));

@@ -8,6 +8,14 @@
 #include "repo_idmap.h"
 #include "repo_store.h"
 
+/*
+ * How a run records in its own stream that it was stored partial or
+ * interrupted, so an index rebuilt from the stream keeps it: a last packet
+ * with no test id carrying a text file of this name.
+ */
+#define REPO_MARK_PARTIAL "testr-partial"
+#define REPO_MARK_INTERRUPTED "testr-interrupted"
+
 struct repo_scan {
 	struct repo_idmap tests;
 	struct testr_run_summary sum;
@@ -18,7 +26,8 @@ struct repo_scan {
 
 void repo_scan_init(struct repo_scan *s);
 void repo_scan_dispose(struct repo_scan *s);
-/* Account one event.  0 or TESTR_ENOMEM. */
+/* Account one event (a marker above sets sum.partial or sum.interrupted).
+ * 0 or TESTR_ENOMEM. */
 int repo_scan_event(struct repo_scan *s, const struct testr_event *ev);
 /* testr_event_fn wrapper around repo_scan_event. */
 int repo_scan_event_fn(void *userdata, const struct testr_event *ev);

@@ -290,6 +290,37 @@ publish(struct testr_repo_writer *w, const struct repo_times *old)
 	return rc;
 }
 
+/*
+ * A partial or interrupted run says so at the end of its own stream, so an
+ * index rebuilt from the run file keeps it (testrepository ignores a packet
+ * of no test).
+ */
+static int
+write_mark(struct testr_repo_writer *w)
+{
+	struct testr_event ev = { 0 };
+	const char *what = w->interrupted ? "interrupted" : "partial";
+	char *text;
+	int rc;
+
+	if (!w->partial && !w->interrupted)
+		return 0;
+	text = testr_asprintf("this run was stored %s\n", what);
+	if (!text)
+		return TESTR_ENOMEM;
+	ev.fields = TESTR_EVENT_FILE | TESTR_EVENT_MIME_TYPE;
+	ev.file_name = w->interrupted ? REPO_MARK_INTERRUPTED : REPO_MARK_PARTIAL;
+	ev.mime_type = "text/plain;charset=utf8";
+	ev.file_bytes = (const unsigned char *)text;
+	ev.file_len = strlen(text);
+	ev.eof = true;
+	rc = repo_storable_encode(w->repo->ctx, &ev, write_run, w);
+	if (rc == 0)
+		rc = repo_scan_event(&w->scan, &ev);
+	free(text);
+	return rc;
+}
+
 TESTR_API int
 testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 {
@@ -298,8 +329,13 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 
 	if (w->finished)
 		return writer_finished(w);
+	rc = write_mark(w);
 	/* A failed commit has aborted the run file: nothing may follow. */
 	w->finished = true;
+	if (rc < 0) {
+		fileio_out_abort(&w->run);
+		return rc;
+	}
 	repo_scan_finish(&w->scan);
 	rc = repo_times_open(&old, w->repo);
 	if (rc < 0)	/* damaged since we started: update_derived rebuilds it */

@@ -99,6 +99,16 @@ repo_path(struct harness_repo *f, const char *name)
 	return testr_asprintf("%s/.testrepository/%s", f->dir, name);
 }
 
+/* Remove repository file @name. */
+static void
+remove_file(struct harness_repo *f, const char *name)
+{
+	char *p = repo_path(f, name);
+
+	ck_assert_int_eq(unlink(p), 0);
+	free(p);
+}
+
 static void
 write_text(struct harness_repo *f, const char *name, const char *text)
 {
@@ -1065,6 +1075,41 @@ START_TEST(repo_next_stream_near_its_limit_costs_only_the_runs_that_exist)
 }
 END_TEST
 
+
+START_TEST(repo_rebuilt_index_keeps_the_run_interrupted_or_partial)
+{
+	struct testr_repo_writer_options o = TESTR_REPO_WRITER_OPTIONS_INIT;
+	struct harness_repo f;
+	struct testr_repo_writer *w;
+	struct testr_run_summary s;
+	const struct spec a = { "a", TESTR_STATUS_SUCCESS, 0, 1 };
+	uint64_t id;
+
+	harness_repo_init(&f);
+	o.interrupted = true;
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, &o), 0);
+	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &a), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	STORE(f.repo, true, { "b", TESTR_STATUS_SUCCESS, 0, 1 });
+	STORE(f.repo, false, { "c", TESTR_STATUS_SUCCESS, 0, 1 });
+	remove_file(&f, "0.index");
+	edit_file(&f, "1.index", "partial=1", "partial=0");
+	remove_file(&f, "2.index");
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 0), 0);
+	ck_assert(s.interrupted);
+	ck_assert(s.partial);
+	ck_assert_uint_eq(s.tests_run, 1);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 1), 0);
+	ck_assert(!s.interrupted);
+	ck_assert(s.partial);
+	ck_assert_int_eq(testr_repo_run_summary(&s, f.repo, 2), 0);
+	ck_assert(!s.interrupted);
+	ck_assert(!s.partial);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -1101,4 +1146,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_emptied_or_replaced_run_file_is_reported_not_read_as_passed);
 	HARNESS_ADD(h, repo_next_stream_edited_back_into_a_pruned_gap_keeps_runs_in_order);
 	HARNESS_ADD(h, repo_next_stream_near_its_limit_costs_only_the_runs_that_exist);
+	HARNESS_ADD(h, repo_rebuilt_index_keeps_the_run_interrupted_or_partial);
 }
