@@ -56,6 +56,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_flaky(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_commands(int argc, char **argv);
 int cmd_quickstart(int argc, char **argv);

@@ -155,6 +155,13 @@ const struct cli_help cli_helps[] = {
 	  "Show statistics about the repository, such as how many runs it "
 	  "holds.",
 	  { { "--json", NULL, "Print them as one JSON object." } } },
+	{ "upgrade", "Convert a testrepository repository to ours.",
+	  "",
+	  "Convert the repository, if Python testrepository created it "
+	  "(format 1), to libtestr's format, so that runs can be stored in "
+	  "it; its runs and failing set are kept.  Until then testr reads it "
+	  "as it is and refuses to store runs in it.  Afterwards Python testr "
+	  "cannot read it (see testr-repository(5)).", { { 0 } } },
 	{ NULL, NULL, NULL, NULL, { { 0 } } },
 };
 

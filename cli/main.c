@@ -26,6 +26,7 @@ static const struct cli_command commands[] = {
 	{ "run", cmd_run },
 	{ "slowest", cmd_slowest },
 	{ "stats", cmd_stats },
+	{ "upgrade", cmd_upgrade },
 	{ NULL, NULL },
 };
 

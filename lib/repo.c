@@ -193,3 +193,44 @@ testr_repo_latest_id(uint64_t *out, struct testr_repo *repo)
 	repo_runs_dispose(&runs);
 	return rc;
 }
+
+/* Under the lock; testrepository takes none, so it must not run meanwhile. */
+static int
+upgrade_locked(struct testr_repo *repo)
+{
+	uint64_t count;
+	char *fmt = repo_file(repo, "format");
+	int rc = fmt ? repo_count(&count, repo) : TESTR_ENOMEM;
+
+	/* The failing set is testrepository's and current: taken as folded. */
+	if (rc == 0)
+		rc = repo_write_counter(repo, "failing.upto", count);
+	if (rc == 0)
+		rc = repo_times_update(repo, count);
+	/* The marker last: until it changes, nothing else is ours to read. */
+	if (rc == 0)
+		rc = fileio_write_file(repo->ctx, fmt, REPO_FORMAT,
+				       strlen(REPO_FORMAT));
+	if (rc == 0) {
+		repo->legacy = false;
+		testr_log(repo->ctx, TESTR_LOG_INFO, "%s: upgraded from "
+			  "testrepository format 1 to %.*s", repo->path,
+			  (int)strlen(REPO_FORMAT) - 1, REPO_FORMAT);
+	}
+	free(fmt);
+	return rc;
+}
+
+TESTR_API int
+testr_repo_upgrade(struct testr_repo *repo)
+{
+	int rc;
+
+	if (!repo->legacy)
+		return 0;
+	rc = repo_lock(repo);
+	if (rc == 0)
+		rc = upgrade_locked(repo);
+	repo_unlock(repo);
+	return rc;
+}

@@ -107,7 +107,7 @@ testr_repo_prune(uint64_t *out, struct testr_repo *repo,
 	if (repo->legacy)
 		return testr_fail(repo->ctx, TESTR_EUNSUPPORTED, "%s: a "
 				  "testrepository repository keeps its durations "
-				  "in its runs; store one run with testr first",
+				  "in its runs; run 'testr upgrade' first",
 				  repo->path);
 	if (repo->locks_held)
 		return testr_fail(repo->ctx, TESTR_ELOCKED,

@@ -60,33 +60,6 @@ remove_stale_temps(struct testr_repo *repo)
 	closedir(d);
 }
 
-/*
- * First write into a testrepository repository: mark it ours.  The old runs
- * stay as they are (we read v1); testrepository refuses the new format
- * marker cleanly instead of misreading our files.
- */
-static int
-upgrade_legacy(struct testr_repo *repo)
-{
-	uint64_t count;
-	char *fmt = repo_file(repo, "format");
-	int rc = fmt ? repo_count(&count, repo) : TESTR_ENOMEM;
-
-	if (rc == 0)
-		rc = repo_write_counter(repo, "failing.upto", count);
-	if (rc == 0)
-		rc = fileio_write_file(repo->ctx, fmt, REPO_FORMAT,
-				       strlen(REPO_FORMAT));
-	if (rc == 0) {
-		repo->legacy = false;
-		testr_log(repo->ctx, TESTR_LOG_INFO, "%s: upgraded from "
-			  "testrepository format 1 to %.*s", repo->path,
-			  (int)strlen(REPO_FORMAT) - 1, REPO_FORMAT);
-	}
-	free(fmt);
-	return rc;
-}
-
 /* The run's id: the counter's, unless that names a stored run. */
 static int
 choose_id(struct testr_repo_writer *w)
@@ -107,14 +80,21 @@ static int
 writer_start(struct testr_repo_writer *w)
 {
 	char *run = NULL;
-	int rc = repo_lock(w->repo);
+	int rc;
 
+	/* testrepository would refuse the repository once it holds our runs:
+	 * that change is the user's to make (testr upgrade). */
+	if (w->repo->legacy)
+		return testr_fail(w->repo->ctx, TESTR_EUNSUPPORTED, "%s is "
+				  "testrepository's (format 1): it is read as it "
+				  "is, but runs are stored only after 'testr "
+				  "upgrade', after which Python testr cannot "
+				  "read it", w->repo->path);
+	rc = repo_lock(w->repo);
 	if (rc == 0) {
 		w->locked = true;
 		remove_stale_temps(w->repo);
 	}
-	if (rc == 0 && w->repo->legacy)
-		rc = upgrade_legacy(w->repo);
 	if (rc == 0)	/* another writer may have run while we waited */
 		rc = repo_repair(w->repo);
 	if (rc == 0)

@@ -628,27 +628,41 @@ START_TEST(repo_writer_rejects_unknown_options_version)
 }
 END_TEST
 
-START_TEST(repo_legacy_format_is_upgraded_by_the_first_write)
+START_TEST(repo_legacy_format_is_only_read_until_upgraded)
 {
 	struct harness_repo f;
+	struct testr_repo_writer *w = NULL;
 	char *p, *text = NULL;
 
 	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
+	/* As testrepository leaves it: format 1, nothing of ours but runs. */
 	write_text(&f, "format", "1\n");
-	p = repo_path(&f, "failing.upto");
-	unlink(p);
-	free(p);
+	remove_file(&f, "failing.upto");
+	remove_file(&f, "times");
 	harness_repo_reopen(&f);
 	ck_assert(testr_repo_is_legacy(f.repo));
-	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 1 });
-	ck_assert(!testr_repo_is_legacy(f.repo));
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL),
+			 TESTR_EUNSUPPORTED);
+	ck_assert_ptr_null(w);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx),
+				     "only after 'testr upgrade'"));
 	p = repo_path(&f, "format");
+	ck_assert_int_eq(fileio_read_file(&text, NULL, NULL, p), 0);
+	ck_assert_str_eq(text, "1\n");
+	free(text);
+	ck_assert_int_eq(testr_repo_upgrade(f.repo), 0);
+	ck_assert(!testr_repo_is_legacy(f.repo));
 	ck_assert_int_eq(fileio_read_file(&text, NULL, NULL, p), 0);
 	ck_assert_str_eq(text, "libtestr-1\n");
 	free(text);
 	free(p);
+	ck_assert_int_eq(testr_repo_upgrade(f.repo), 0);	/* a no-op now */
+	ck_assert_double_eq_tol(duration_of(f.repo, "a"), 1, 1e-6);
+	ck_assert_uint_eq(STORE(f.repo, true, { "b", TESTR_STATUS_FAIL, 0, 1 }),
+			  1);
 	harness_repo_reopen(&f);
-	ck_failing(f.repo, "a");
+	ck_failing(f.repo, "a b");
 	harness_repo_dispose(&f);
 }
 END_TEST
@@ -1134,7 +1148,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_report_corrupt_makes_a_parser_failure);
 	HARNESS_ADD(h, repo_tally_counts_unfinished_tests_as_failures);
 	HARNESS_ADD(h, repo_writer_rejects_unknown_options_version);
-	HARNESS_ADD(h, repo_legacy_format_is_upgraded_by_the_first_write);
+	HARNESS_ADD(h, repo_legacy_format_is_only_read_until_upgraded);
 	HARNESS_ADD(h, repo_durations_while_writing_do_not_wait_for_ourselves);
 	HARNESS_ADD(h, repo_durations_damaged_during_a_run_are_rebuilt_at_commit);
 	HARNESS_ADD(h, repo_id_that_is_not_utf8_is_stored_escaped_with_the_run);

@@ -44,10 +44,20 @@ TESTR_API void testr_repo_free(struct testr_repo *repo);
 TESTR_API const char *testr_repo_path(const struct testr_repo *repo);
 
 /**
- * True when the repository is in testrepository's format 1 (it is upgraded
- * to our format by the first run we store in it; see testr-repository(5)).
+ * True when the repository is in testrepository's format 1: it is read as
+ * it is, but no run is stored in it until testr_repo_upgrade() (see
+ * testr-repository(5)).
  */
 TESTR_API bool testr_repo_is_legacy(const struct testr_repo *repo);
+
+/**
+ * Convert a repository in testrepository's format 1 to ours, in place and
+ * under the lock: its runs stay as they are, the durations store is built
+ * from them, and the format marker changes last (testrepository refuses
+ * the repository from then on).  A no-op for one in our format.  Returns
+ * 0, TESTR_EIO, TESTR_ELOCKED or TESTR_ENOMEM.
+ */
+TESTR_API int testr_repo_upgrade(struct testr_repo *repo);
 
 /** Number of runs stored ("runs=N" of testr stats).  Returns 0 or TESTR_EIO. */
 TESTR_API int testr_repo_count(uint64_t *out, struct testr_repo *repo);
