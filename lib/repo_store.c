@@ -134,7 +134,7 @@ repo_runs_list(struct repo_runs *out, struct testr_repo *repo, uint64_t from,
 	closedir(d);
 	if (rc < 0)
 		repo_runs_dispose(out);
-	else
+	else if (out->n)	/* qsort wants a non-NULL array, even empty */
 		qsort(out->ids, out->n, sizeof(*out->ids), by_id);
 	return rc;
 }
