@@ -586,213 +586,67 @@ run_selected(struct run_session *s)
 
 /* ---- --analyze-isolation ------------------------------------------------ */
 
-/* The completed tests of a run in order, with the worker tag of each. */
-struct run_order {
-	struct testr_strv ids;
-	struct testr_strv workers;	/* "worker-N", or "" without one */
-};
-
+/* One probe of the analysis: exactly @ids, serially, as a partial run. */
 static int
-collect_order(void *userdata, const struct testr_event *ev)
+isolation_probe(void *userdata, bool *passed, const struct testr_strv *ids)
 {
-	struct run_order *o = userdata;
-	const char *worker = "";
+	int exit_code = run_once(userdata, ids, true);
 
-	if (!(ev->fields & TESTR_EVENT_TEST_ID) ||
-	    ev->status < TESTR_STATUS_SUCCESS)
-		return 0;
-	for (size_t i = 0; i < ev->n_tags; i++)
-		if (strncmp(ev->tags[i], "worker-", 7) == 0)
-			worker = ev->tags[i];
-	if (testr_strv_push(&o->ids, ev->test_id) < 0 ||
-	    testr_strv_push(&o->workers, worker) < 0)
-		return TESTR_ENOMEM;
-	return 0;
-}
-
-/* The order of the latest run in the repository. */
-static int
-read_order(struct run_order *o, struct run_session *s)
-{
-	uint64_t id;
-	int rc = testr_repo_latest_id(&id, s->repo);
-
-	if (rc == TESTR_OK)
-		rc = testr_repo_read_run(s->repo, id, collect_order, o);
-	return rc;
+	*passed = exit_code == CLI_EXIT_OK;
+	/* A probe that fails to run counts as failed, as in testrepository;
+	 * only an interruption stops the analysis. */
+	return exit_code == CLI_EXIT_INTERRUPTED ? TESTR_EINTR : TESTR_OK;
 }
 
 static void
-order_dispose(struct run_order *o)
-{
-	testr_strv_dispose(&o->ids);
-	testr_strv_dispose(&o->workers);
-}
-
-/* The tests that ran before @id on its worker in @o, oldest first. */
-static int
-prior_tests(struct testr_strv *out, const struct run_order *o, const char *id)
-{
-	long at = testr_strv_find(&o->ids, id);
-
-	for (long i = 0; at >= 0 && i < at; i++)
-		if (strcmp(o->workers.v[i], o->workers.v[at]) == 0 &&
-		    testr_strv_push(out, o->ids.v[i]) < 0)
-			return TESTR_ENOMEM;
-	return TESTR_OK;
-}
-
-/* Run exactly @ids, serially and unfiltered; true if @probe failed. */
-static bool
-probe_fails(struct run_session *s, const struct testr_strv *ids,
-	    const char *probe)
-{
-	struct testr_strv failing = TESTR_STRV_INIT;
-	bool failed;
-
-	run_once(s, ids, true);
-	failed = testr_repo_failing_ids(&failing, s->repo) == TESTR_OK &&
-		 testr_strv_find(&failing, probe) >= 0;
-	testr_strv_dispose(&failing);
-	return failed;
-}
-
-/* Does @id fail alone?  If it passes and really ran, it is spurious. */
-static bool
-fails_only_in_company(struct run_session *s, const char *id)
-{
-	struct testr_strv one = TESTR_STRV_INIT;
-	struct run_order ran = { TESTR_STRV_INIT, TESTR_STRV_INIT };
-	bool spurious = false;
-
-	testr_strv_push(&one, id);
-	if (run_once(s, &one, true) == CLI_EXIT_OK &&
-	    read_order(&ran, s) == TESTR_OK)
-		spurious = testr_strv_find(&ran.ids, id) >= 0;
-	order_dispose(&ran);
-	testr_strv_dispose(&one);
-	return spurious;
-}
-
-/* Bisect @causes (the tests before @victim) for the one that breaks it. */
-static const char *
-find_cause(struct run_session *s, const struct testr_strv *causes,
-	   const char *victim)
-{
-	size_t bottom = 0, top = causes->n, width = top;
-
-	while (width) {
-		size_t check = (width + 1) / 2;
-		struct testr_strv probe = TESTR_STRV_INIT;
-		bool failed;
-
-		for (size_t i = bottom; i < bottom + check; i++)
-			testr_strv_push(&probe, causes->v[i]);
-		testr_strv_push(&probe, victim);
-		failed = probe_fails(s, &probe, victim);
-		testr_strv_dispose(&probe);
-		if (failed && width == 1)
-			return causes->v[bottom];
-		if (failed)
-			top = bottom + check;
-		else
-			bottom += check;
-		width = width == 1 ? 0 : top - bottom;
-	}
-	return NULL;
-}
-
-static void
-print_conflicts(const struct testr_strv *victims,
-		const struct testr_strv *causes)
+print_conflicts(const struct testr_isolation_result *r)
 {
 	size_t w = cli_text_width("failing test");
 
-	for (size_t i = 0; i < victims->n; i++)
-		if (cli_text_width(victims->v[i]) > w)
-			w = cli_text_width(victims->v[i]);
+	for (size_t i = 0; i < r->n; i++)
+		if (cli_text_width(r->conflicts[i].victim) > w)
+			w = cli_text_width(r->conflicts[i].victim);
 	printf("%-*s  caused by test\n", (int)w, "failing test");
 	for (size_t i = 0; i < w; i++)
 		putchar('-');
 	fputs("  --------------\n", stdout);
-	for (size_t i = 0; i < victims->n; i++)
-		printf("%s%*s  %s\n", victims->v[i],
-		       (int)(w - cli_text_width(victims->v[i])), "",
-		       causes->v[i]);
-}
+	for (size_t i = 0; i < r->n; i++) {
+		const struct testr_isolation_conflict *c = &r->conflicts[i];
 
-/* The failing tests (filtered) that pass when run alone, into @victims. */
-static int
-find_victims(struct testr_strv *victims, struct run_session *s)
-{
-	struct testr_strv failing = TESTR_STRV_INIT;
-	struct testr_filter *f = NULL;
-	int rc = testr_repo_failing_ids(&failing, s->repo);
-
-	if (rc == TESTR_OK)
-		rc = testr_filter_new(&f, s->ctx,
-				      (const char *const *)s->args.filters,
-				      s->args.n_filters);
-	if (rc == TESTR_OK)
-		rc = testr_filter_apply(f, &failing);
-	testr_filter_free(f);
-	s->args.n_filters = 0;
-	s->args.parallel = false;	/* a probe must run in one worker */
-	for (size_t i = 0; rc == TESTR_OK && i < failing.n && !interrupted; i++)
-		if (fails_only_in_company(s, failing.v[i]))
-			rc = testr_strv_push(victims, failing.v[i]);
-	testr_strv_dispose(&failing);
-	return rc;
-}
-
-/* For each victim, the test before it (in @before) that breaks it. */
-static int
-find_causes(struct testr_strv *found, struct run_session *s,
-	    const struct testr_strv *victims, const struct run_order *before)
-{
-	int rc = TESTR_OK;
-
-	for (size_t i = 0; rc == TESTR_OK && i < victims->n; i++) {
-		struct testr_strv causes = TESTR_STRV_INIT;
-		const char *cause = NULL;
-
-		rc = prior_tests(&causes, before, victims->v[i]);
-		if (rc == TESTR_OK)
-			cause = find_cause(s, &causes, victims->v[i]);
-		if (rc == TESTR_OK)
-			rc = testr_strv_push(found, cause ? cause :
-					     "unknown - no conflicts");
-		testr_strv_dispose(&causes);
+		printf("%s%*s  %s\n", c->victim,
+		       (int)(w - cli_text_width(c->victim)), "",
+		       c->cause ? c->cause : "unknown - no conflicts");
 	}
-	return rc;
 }
 
 /*
- * --analyze-isolation: find failing tests that pass alone, then bisect the
- * tests that ran before each on the same worker (in the latest run) for
- * the one that breaks it.  Prints the `failing test / caused by test`
- * table and exits 3 when it finds any, as testrepository does.
+ * --analyze-isolation, in the library (testr_isolation_analyze): prints the
+ * `failing test / caused by test` table and exits 3 when it finds any
+ * failing test that passes alone, as testrepository does.
  */
 static int
 analyze_isolation(struct run_session *s)
 {
-	struct testr_strv victims = TESTR_STRV_INIT, found = TESTR_STRV_INIT;
-	struct run_order before = { TESTR_STRV_INIT, TESTR_STRV_INIT };
-	int rc = read_order(&before, s), exit_code = CLI_EXIT_OK;
+	struct testr_isolation_options o = TESTR_ISOLATION_OPTIONS_INIT;
+	struct testr_isolation_result r;
+	int rc, exit_code = CLI_EXIT_OK;
 
-	if (rc == TESTR_OK)
-		rc = find_victims(&victims, s);
-	if (rc == TESTR_OK)
-		rc = find_causes(&found, s, &victims, &before);
-	if (rc == TESTR_OK && victims.n) {
-		print_conflicts(&victims, &found);
+	o.filters = (const char *const *)s->args.filters;
+	o.n_filters = s->args.n_filters;
+	o.run = isolation_probe;
+	o.userdata = s;
+	s->args.n_filters = 0;		/* probes run exactly their ids */
+	s->args.parallel = false;	/* ... in one worker */
+	rc = testr_isolation_analyze(&r, s->ctx, s->repo, &o);
+	if (rc == TESTR_EINTR)
+		exit_code = CLI_EXIT_INTERRUPTED;
+	else if (rc < 0)
+		exit_code = cli_report(s->ctx, rc);
+	else if (r.n) {
+		print_conflicts(&r);
 		exit_code = CLI_EXIT_ERROR;
 	}
-	if (rc < 0)
-		exit_code = cli_report(s->ctx, rc);
-	testr_strv_dispose(&victims);
-	testr_strv_dispose(&found);
-	order_dispose(&before);
+	testr_isolation_result_dispose(&r);
 	return exit_code;
 }
 

@@ -18,5 +18,6 @@
 #include <testr/report.h>
 #include <testr/select.h>
 #include <testr/history.h>
+#include <testr/isolation.h>
 
 #endif

@@ -67,22 +67,33 @@ expect "listings" 1 "$(wc -l < listings)"
 # --analyze-isolation: b.victim fails only after a.polluter on its worker;
 # the bisection finds it, prints the table and exits 3 -- the same output
 # as testrepository's, run by run.
+# running= lines: on stdout in testrepository, on stderr in ours; the
+# closing counts and failed list are ours alone.
+analysis() {
+	awk '/^running=/ || /^Totals: / { next }
+	     /^The following tests FAILED:$/ { list = 1; next }
+	     list && /^    / { next } { list = 0; print }' "$tmp/out" |
+		sed 's/ in [0-9.]*s.*//'
+}
 for tool in "$TESTR_BIN" /usr/bin/testr; do
 	project "iso$(basename "$tool" | tr -dc a-z)$([ "$tool" = /usr/bin/testr ] && echo py)" \
 		"$(printf 'a.one\na.polluter\na.two\na.victim\nb.three\nb.fail')"
 	[ "$tool" = "$TESTR_BIN" ] || { rm -rf .testrepository; "$tool" init > /dev/null; }
 	expect_rc 1 "$tool" run
 	expect_rc 3 "$tool" run --analyze-isolation
-	# running= lines: on stdout in testrepository, on stderr in ours;
-	# the closing counts and failed list are ours alone.
-	awk '/^running=/ || /^Totals: / { next }
-	     /^The following tests FAILED:$/ { list = 1; next }
-	     list && /^    / { next } { list = 0; print }' "$tmp/out" |
-		sed 's/ in [0-9.]*s.*//' > "$dir/analysis"
+	analysis > "$dir/analysis"
+	# Filtered to a test that fails alone too: no victim, exit 0.
+	expect_rc 0 "$tool" run --analyze-isolation 'b\.'
+	analysis > "$dir/filtered"
 done
 diff -u "$tmp/isotestrpy/analysis" "$tmp/isotestr/analysis" ||
 	fail "--analyze-isolation differs from testrepository"
 must_have "$tmp/isotestr/analysis" "a.victim      a.polluter"
+# testrepository also runs the failing tests the filter leaves out, each
+# as an empty run it stores as PASSED; we run only what the filter keeps.
+must_have "$tmp/isotestrpy/filtered" "PASSED (id=7)"
+expect "filtered analysis" "$(grep -v '^PASSED (id=7)$' \
+	"$tmp/isotestrpy/filtered")" "$(cat "$tmp/isotestr/filtered")"
 
 # --subunit: the merged v2 stream on stdout, running= kept out of it.
 project sub "$(printf 's.ok\ns.fail')"
