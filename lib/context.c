@@ -178,6 +178,18 @@ testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+int
+options_check_version(struct testr_context *ctx, const unsigned *version,
+		      const char *name, unsigned known)
+{
+	if (!version || (*version >= 1 && *version <= known))
+		return TESTR_OK;
+	/* A newer caller's struct may be larger than ours: never guess. */
+	return testr_fail(ctx, TESTR_EINVAL, "%s: version %u is not one this "
+			  "libtestr knows (1 to %u); initialise it with its "
+			  "_OPTIONS_INIT macro", name, *version, known);
+}
+
 TESTR_API const char *
 testr_quote(char *buf, size_t size, const char *s, size_t len)
 {

@@ -17,6 +17,22 @@
 int testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	TESTR_PRINTF(3, 4);
 
+/*
+ * The one check of an options struct, whose first member is `unsigned
+ * version`: @version points at it, or is NULL when the caller passed no
+ * struct (its defaults; a function that needs one says so itself).  A
+ * version outside 1..@known is TESTR_EINVAL, with a message naming the
+ * struct (@name, as "testr_run_options").  Every public function that
+ * takes options calls it before reading any other field.
+ */
+int options_check_version(struct testr_context *ctx, const unsigned *version,
+			  const char *name, unsigned known);
+
+/* options_check_version() of @opts (a pointer to a struct @type, or NULL). */
+#define OPTIONS_CHECK(ctx, opts, type, known)				\
+	options_check_version((ctx), (opts) ? &(opts)->version : NULL,	\
+			      "struct " #type, (known))
+
 /* Send one diagnostic to the log callback, if any wants @level. */
 void testr_log(struct testr_context *ctx, enum testr_log_level level,
 	       const char *fmt, ...) TESTR_PRINTF(3, 4);

@@ -264,9 +264,9 @@ testr_repo_estimates(struct testr_estimate *out, struct testr_repo *repo,
 	struct model_rec m;
 	int rc;
 
-	if (opts && opts->version != 1)
-		return testr_fail(repo->ctx, TESTR_EINVAL, "estimate options "
-				  "version %u", opts->version);
+	rc = OPTIONS_CHECK(repo->ctx, opts, testr_estimate_options, 1);
+	if (rc < 0)
+		return rc;
 	rc = source_open(&src, repo);
 	for (size_t i = 0; rc == 0 && i < n_ids; i++) {
 		out[i] = (struct testr_estimate){ NAN, NAN, 0,

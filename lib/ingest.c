@@ -199,9 +199,10 @@ testr_ingest_new(struct testr_ingest **out, struct testr_context *ctx,
 	int rc;
 
 	*out = NULL;
-	if (!opts || opts->version != 1)
-		return testr_fail(ctx, TESTR_EINVAL, "ingest options version "
-				  "%u", opts ? opts->version : 0);
+	if (!opts)
+		return testr_fail(ctx, TESTR_EINVAL, "ingest: no options");
+	if ((rc = OPTIONS_CHECK(ctx, opts, testr_ingest_options, 1)) < 0)
+		return rc;
 	ing = calloc(1, sizeof(*ing));
 	if (!ing)
 		return testr_fail(ctx, TESTR_ENOMEM, "ingest: out of memory");

@@ -413,6 +413,8 @@ testr_partition_new(struct testr_partition **out, struct testr_context *ctx,
 	int rc;
 
 	*out = NULL;
+	if ((rc = OPTIONS_CHECK(ctx, opts, testr_partition_options, 1)) < 0)
+		return rc;
 	if (n_workers == 0)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "cannot partition tests among 0 workers");

@@ -59,11 +59,18 @@ TESTR_API int
 testr_pool_new(struct testr_pool **out, struct testr_context *ctx,
 	       const struct testr_pool_options *opts)
 {
-	struct testr_pool *pool = calloc(1, sizeof(*pool));
-	bool failed = !pool;
+	static const struct testr_pool_options none = TESTR_POOL_OPTIONS_INIT;
+	struct testr_pool *pool;
+	bool failed;
+	int rc = OPTIONS_CHECK(ctx, opts, testr_pool_options, 2);
 
 	*out = NULL;
-	if (failed)
+	if (rc < 0)
+		return rc;
+	if (!opts)
+		opts = &none;
+	pool = calloc(1, sizeof(*pool));
+	if ((failed = !pool))
 		return TESTR_ENOMEM;
 	pool->ctx = ctx;
 	pool->provision = dup_or_null(opts->provision, &failed);

@@ -178,8 +178,10 @@ testr_repo_flaky(struct testr_repo *repo,
 	struct testr_flaky_options o = TESTR_FLAKY_OPTIONS_INIT;
 	struct flaky_scan fs = { .recs = NULL, .cap = 0 };
 	uint64_t first;
-	int rc;
+	int rc = OPTIONS_CHECK(repo->ctx, opts, testr_flaky_options, 1);
 
+	if (rc < 0)
+		return rc;
 	if (opts)
 		o = *opts;
 	repo_idmap_init(&fs.ids);

@@ -100,7 +100,9 @@ testr_repo_prune(uint64_t *out, struct testr_repo *repo,
 	int rc;
 
 	*out = 0;
-	if (!o || o->version != 1 || (!o->by_count && !o->by_age) ||
+	if ((rc = OPTIONS_CHECK(repo->ctx, o, testr_prune_options, 1)) < 0)
+		return rc;
+	if (!o || (!o->by_count && !o->by_age) ||
 	    (o->by_age && !(o->older_than_days >= 0)))
 		return testr_fail(repo->ctx, TESTR_EINVAL, "prune: say how many "
 				  "runs to keep or how old a run must be");

@@ -115,9 +115,9 @@ testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 	int rc;
 
 	*out = NULL;
-	if (opts && opts->version != 1)
-		return testr_fail(repo->ctx, TESTR_EINVAL,
-				  "repo writer options version %u", opts->version);
+	rc = OPTIONS_CHECK(repo->ctx, opts, testr_repo_writer_options, 1);
+	if (rc < 0)
+		return rc;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return TESTR_ENOMEM;

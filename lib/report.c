@@ -22,11 +22,11 @@ testr_report_new(struct testr_report **out, struct testr_context *ctx,
 {
 	struct testr_report_options defaults = TESTR_REPORT_OPTIONS_INIT;
 	struct testr_report *r;
+	int rc;
 
 	*out = NULL;
-	if (opts && opts->version != 1)
-		return testr_fail(ctx, TESTR_EINVAL,
-				  "report options version %u", opts->version);
+	if ((rc = OPTIONS_CHECK(ctx, opts, testr_report_options, 1)) < 0)
+		return rc;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return TESTR_ENOMEM;

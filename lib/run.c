@@ -127,8 +127,10 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 	struct testr_command cmd = TESTR_COMMAND_INIT;
 	const char *instance = NULL;
 	char *wrapped = NULL;
-	int rc;
+	int rc = OPTIONS_CHECK(ctx, opts, testr_run_options, 2);
 
+	if (rc < 0)
+		return rc;
 	if (opts) {
 		co.args = opts->args;
 		co.n_args = opts->n_args;
@@ -687,6 +689,17 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	testr_command_dispose(&w->cmd);
 }
 
+/* Options testr_run_start() and testr_run_tests() can read: given, known. */
+static int
+run_options_check(struct testr_context *ctx,
+		  const struct testr_run_options *opts)
+{
+	if (!opts)
+		return testr_fail(ctx, TESTR_EINVAL,
+				  "struct testr_run_options: none given");
+	return OPTIONS_CHECK(ctx, opts, testr_run_options, 2);
+}
+
 static int
 run_alloc(struct testr_run **out, struct testr_context *ctx,
 	  struct testr_pool *pool, const struct testr_run_options *opts,
@@ -752,7 +765,12 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 		const struct testr_run_options *opts)
 {
 	size_t n = partition ? testr_partition_workers(partition) : 1;
-	int rc = run_alloc(out, ctx, pool, opts, n);
+	int rc = run_options_check(ctx, opts);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	rc = run_alloc(out, ctx, pool, opts, n);
 
 	if (rc == TESTR_OK && partition) {
 		rc = start_partitioned(*out, cfg, partition, ids);
@@ -1383,15 +1401,18 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		const struct testr_config *cfg, struct testr_pool *pool,
 		const struct testr_run_options *opts)
 {
-	struct testr_run_options o = *opts;
+	struct testr_run_options o;
 	struct testr_strv ids = TESTR_STRV_INIT;
 	struct testr_sched *p = NULL;
 	struct testr_run *run = NULL;
 	bool known;
-	int rc = TESTR_OK;
+	int rc = run_options_check(ctx, opts);
 
 	if (out)
 		memset(out, 0, sizeof(*out));
+	if (rc < 0)
+		return rc;
+	o = *opts;
 	if (o.parallel)
 		rc = run_concurrency(&o.concurrency, ctx, o.concurrency,
 				testr_config_get(cfg, "test_run_concurrency"),

@@ -433,10 +433,13 @@ testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 	int rc;
 
 	*out = NULL;
+	if ((rc = OPTIONS_CHECK(ctx, opts, testr_sched_options, 1)) < 0)
+		return rc;
 	if (opts)
 		o = *opts;
-	if (o.version != 1 || o.mode > TESTR_SCHED_PULL)
-		return testr_fail(ctx, TESTR_EINVAL, "bad schedule options");
+	if ((unsigned)o.mode > TESTR_SCHED_PULL)
+		return testr_fail(ctx, TESTR_EINVAL, "struct testr_sched_options: "
+				  "mode %u is not known", (unsigned)o.mode);
 	if (n_workers == 0)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "cannot schedule tests on 0 workers");

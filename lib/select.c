@@ -148,10 +148,10 @@ testr_select_ids(struct testr_strv *out, bool *all, struct testr_context *ctx,
 	static const struct testr_select_options none =
 		TESTR_SELECT_OPTIONS_INIT;
 	const struct testr_select_options *o = opts ? opts : &none;
+	int rc = OPTIONS_CHECK(ctx, opts, testr_select_options, 1);
 
-	if (o->version != 1)
-		return testr_fail(ctx, TESTR_EINVAL,
-				  "select options version %u", o->version);
+	if (rc < 0)
+		return rc;
 	*all = !o->failing && !o->load_list;
 	return *all ? TESTR_OK : select_given(out, ctx, repo, o);
 }

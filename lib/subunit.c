@@ -33,9 +33,13 @@ testr_subunit_decoder_new(struct testr_subunit_decoder **out,
 			  const struct testr_subunit_decoder_options *opts)
 {
 	struct testr_subunit_decoder *dec;
+	int rc;
 
 	*out = NULL;
-	if (!opts || opts->version < 1 || !opts->on_event ||
+	rc = OPTIONS_CHECK(ctx, opts, testr_subunit_decoder_options, 1);
+	if (rc < 0)
+		return rc;
+	if (!opts || !opts->on_event ||
 	    (unsigned)opts->protocol > TESTR_SUBUNIT_TAP)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "subunit decoder: bad options");

@@ -213,10 +213,10 @@ prepare(struct run_template *rt, struct testr_context *ctx,
 	struct strbuf b = STRBUF_INIT;
 	int rc;
 
-	if (o && (o->version == 0 || o->version > TESTR_COMMAND_OPTIONS_VERSION))
-		return testr_fail(ctx, TESTR_EINVAL,
-				  "testr_command_options version %u is not known",
-				  o->version);
+	rc = OPTIONS_CHECK(ctx, o, testr_command_options,
+			   TESTR_COMMAND_OPTIONS_VERSION);
+	if (rc < 0)
+		return rc;
 	if (!command)
 		return testr_fail(ctx, TESTR_ENOTFOUND,
 				  "No test_command option present in .testr.conf");

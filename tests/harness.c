@@ -325,3 +325,17 @@ harness_repo_dispose(struct harness_repo *f)
 	harness_rmtree(f->dir);
 	free(f->dir);
 }
+
+void
+harness_assert_version_refused(struct testr_context *ctx, int rc,
+			       const char *type, unsigned version)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "struct %s: version %u is not", type,
+		 version);
+	ck_assert_int_eq(rc, TESTR_EINVAL);
+	ck_assert_msg(strstr(testr_context_error(ctx), want),
+		      "error '%s' lacks '%s'", testr_context_error(ctx), want);
+	testr_context_clear_error(ctx);
+}

@@ -67,6 +67,14 @@ void harness_repo_reopen(struct harness_repo *f);
 void harness_repo_dispose(struct harness_repo *f);
 
 /*
+ * Assert that @rc refused an options struct @type ("testr_run_options")
+ * whose version @version this library does not know: TESTR_EINVAL, and the
+ * message on @ctx names the struct and the version.  Clears the message.
+ */
+void harness_assert_version_refused(struct testr_context *ctx, int rc,
+				    const char *type, unsigned version);
+
+/*
  * The first 8 KiB of the file at @path as a string ("" when it cannot be
  * read), in a static buffer valid until the next call.
  */

@@ -356,9 +356,28 @@ START_TEST(durations_damaged_startup_file_is_named_then_started_afresh)
 }
 END_TEST
 
+START_TEST(estimate_options_of_an_unknown_version_are_refused)
+{
+	struct testr_estimate_options o = TESTR_ESTIMATE_OPTIONS_INIT;
+	struct testr_estimate est;
+	struct harness_repo f;
+	const char *id = "a.b";
+
+	harness_repo_init(&f);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(f.ctx,
+			testr_repo_estimates(&est, f.repo, &id, 1, &o),
+			"testr_estimate_options", v);
+	}
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, estimate_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, durations_estimate_ignores_one_run_on_a_busy_machine);
 	HARNESS_ADD(h, durations_failed_and_interrupted_runs_are_no_samples);
 	HARNESS_ADD(h, durations_unseen_tests_take_their_group_else_the_project_median);

@@ -232,9 +232,47 @@ START_TEST(history_all_hands_every_result_of_the_runs_asked_for)
 }
 END_TEST
 
+START_TEST(prune_options_of_an_unknown_version_are_refused)
+{
+	struct testr_prune_options o = TESTR_PRUNE_OPTIONS_INIT;
+	struct harness_repo f;
+	uint64_t removed = 7;
+
+	harness_repo_init(&f);
+	o.by_count = true;
+	o.keep = 1;
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(f.ctx,
+			testr_repo_prune(&removed, f.repo, &o),
+			"testr_prune_options", v);
+		ck_assert_uint_eq(removed, 0);
+	}
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+START_TEST(flaky_options_of_an_unknown_version_are_refused)
+{
+	struct testr_flaky_options o = TESTR_FLAKY_OPTIONS_INIT;
+	struct harness_repo f;
+
+	harness_repo_init(&f);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(f.ctx,
+			testr_repo_flaky(f.repo, &o, NULL, NULL),
+			"testr_flaky_options", v);
+	}
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, flaky_options_of_an_unknown_version_are_refused);
+	HARNESS_ADD(h, prune_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, history_finds_each_test_among_many_by_binary_search);
 	HARNESS_ADD(h, history_marks_a_retry_that_passed_as_flaky);
 	HARNESS_ADD(h, prune_keeps_newest_and_durations);

@@ -310,10 +310,17 @@ START_TEST(ingest_refuses_unknown_options_version)
 {
 	struct testr_ingest_options o = TESTR_INGEST_OPTIONS_INIT;
 	struct testr_ingest *ing = (void *)&o;
+	struct testr_context *ctx;
 
-	o.version = 99;
-	ck_assert_int_eq(testr_ingest_new(&ing, NULL, &o), TESTR_EINVAL);
-	ck_assert_ptr_null(ing);
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_ingest_new(&ing, ctx, &o),
+			"testr_ingest_options", v);
+		ck_assert_ptr_null(ing);
+	}
+	testr_context_free(ctx);
 	o.version = 1;
 	o.protocol = (enum testr_ingest_protocol)42;
 	ck_assert_int_eq(testr_ingest_new(&ing, NULL, &o), TESTR_EINVAL);

@@ -323,9 +323,29 @@ START_TEST(partition_matches_python_partition_tests)
 }
 END_TEST
 
+START_TEST(partition_options_of_an_unknown_version_are_refused)
+{
+	struct testr_partition_options o = TESTR_PARTITION_OPTIONS_INIT;
+	struct testr_partition *p = (void *)1;
+	struct testr_context *ctx;
+	const char *id = "a";
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_partition_new(&p, ctx, &id, 1, NULL, 1, &o),
+			"testr_partition_options", v);
+		ck_assert_ptr_null(p);
+	}
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, partition_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, partition_places_longest_first_on_least_loaded_worker);
 	HARNESS_ADD(h, partition_keeps_group_on_one_worker);
 	HARNESS_ADD(h, partition_puts_partly_timed_groups_after_timed_ones);

@@ -246,9 +246,32 @@ START_TEST(pool_without_provision_hands_out_no_instance)
 }
 END_TEST
 
+START_TEST(pool_options_of_an_unknown_version_are_refused)
+{
+	struct testr_pool_options o = TESTR_POOL_OPTIONS_INIT;
+	struct testr_pool *pool = (void *)1;
+	struct testr_context *ctx;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 3; v += 3) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_pool_new(&pool, ctx, &o), "testr_pool_options",
+			v);
+		ck_assert_ptr_null(pool);
+	}
+	/* No options at all: the defaults, a pool without instances. */
+	ck_assert_int_eq(testr_pool_new(&pool, ctx, NULL), 0);
+	ck_assert(!testr_pool_enabled(pool));
+	testr_pool_free(pool);
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, pool_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, pool_provisions_once_and_reuses_released_instances);
 	HARNESS_ADD(h, pool_asks_only_for_the_missing_instances);
 	HARNESS_ADD(h, pool_wrap_substitutes_instance_command_and_files);

@@ -1124,9 +1124,28 @@ START_TEST(repo_rebuilt_index_keeps_the_run_interrupted_or_partial)
 }
 END_TEST
 
+START_TEST(repo_writer_options_of_an_unknown_version_are_refused)
+{
+	struct testr_repo_writer_options o = TESTR_REPO_WRITER_OPTIONS_INIT;
+	struct testr_repo_writer *w = (void *)1;
+	struct harness_repo f;
+
+	harness_repo_init(&f);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(f.ctx,
+			testr_repo_writer_new(&w, f.repo, &o),
+			"testr_repo_writer_options", v);
+		ck_assert_ptr_null(w);
+	}
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, repo_writer_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, repo_init_twice_is_an_error_worded_as_testrepository);
 	HARNESS_ADD(h, repo_open_without_repository_says_how_to_create_one);
 	HARNESS_ADD(h, repo_open_refuses_a_format_it_does_not_know);

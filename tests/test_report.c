@@ -173,9 +173,28 @@ START_TEST(report_rejects_unknown_format)
 }
 END_TEST
 
+START_TEST(report_options_of_an_unknown_version_are_refused)
+{
+	struct testr_report_options o = TESTR_REPORT_OPTIONS_INIT;
+	struct testr_report *r = (void *)1;
+	struct testr_context *ctx;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_report_new(&r, ctx, &o), "testr_report_options",
+			v);
+		ck_assert_ptr_null(r);
+	}
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, report_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, report_retry_that_passes_is_flaky);
 	HARNESS_ADD(h, report_record_never_finished_is_an_error_not_a_pass);
 	HARNESS_ADD(h, report_junit_escapes_markup_controls_and_bad_utf8_in_ids);

@@ -739,9 +739,37 @@ START_TEST(run_static_schedule_gives_each_worker_one_runner)
 }
 END_TEST
 
+START_TEST(run_options_of_an_unknown_version_are_refused)
+{
+	struct testr_run_options o = TESTR_RUN_OPTIONS_INIT;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_run_result res;
+	struct testr_run *run = (void *)1;
+	struct testr_context *ctx;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 3; v += 3) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_run_tests(&res, ctx, NULL, NULL, &o),
+			"testr_run_options", v);
+		harness_assert_version_refused(ctx,
+			testr_run_start(&run, ctx, NULL, NULL, NULL, NULL, &o),
+			"testr_run_options", v);
+		ck_assert_ptr_null(run);
+		harness_assert_version_refused(ctx,
+			testr_run_list_tests(&ids, ctx, NULL, NULL, &o),
+			"testr_run_options", v);
+		ck_assert_uint_eq(ids.n, 0);
+	}
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, run_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, run_list_tests_runs_the_list_command);
 	HARNESS_ADD(h, run_list_tests_shows_output_of_failed_listing);
 	HARNESS_ADD(h, run_list_tests_needs_listopt);

@@ -312,14 +312,21 @@ START_TEST(sched_rejects_zero_workers_and_bad_options)
 {
 	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
 	struct testr_sched *s = (void *)1;
+	struct testr_context *ctx;
 	const char *id = "a";
 
 	ck_assert_int_eq(testr_sched_new(&s, NULL, &id, 1, NULL, 0, NULL),
 			 TESTR_EINVAL);
 	ck_assert_ptr_null(s);
-	o.version = 2;
-	ck_assert_int_eq(testr_sched_new(&s, NULL, &id, 1, NULL, 1, &o),
-			 TESTR_EINVAL);
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_sched_new(&s, ctx, &id, 1, NULL, 1, &o),
+			"testr_sched_options", v);
+		ck_assert_ptr_null(s);
+	}
+	testr_context_free(ctx);
 	/* No ids: an empty plan. */
 	ck_assert_int_eq(testr_sched_new(&s, NULL, NULL, 0, NULL, 4, NULL), 0);
 	ck_assert_uint_eq(testr_sched_batches(s), 0);

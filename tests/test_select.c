@@ -258,9 +258,29 @@ START_TEST(select_list_line_holding_nul_is_an_error_naming_file_and_line)
 }
 END_TEST
 
+START_TEST(select_options_of_an_unknown_version_are_refused)
+{
+	struct testr_select_options o = TESTR_SELECT_OPTIONS_INIT;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_context *ctx;
+	bool all = false;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_select_ids(&ids, &all, ctx, NULL, &o),
+			"testr_select_options", v);
+		ck_assert_uint_eq(ids.n, 0);
+	}
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, select_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, select_asks_for_everything_without_failing_or_list);
 	HARNESS_ADD(h, select_failing_keeps_stored_order);
 	HARNESS_ADD(h, select_failing_and_list_give_the_ids_in_both);

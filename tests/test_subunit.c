@@ -151,9 +151,13 @@ START_TEST(decoder_refuses_options_without_a_callback)
 	ck_assert_ptr_null(dec);
 	ck_assert_str_ne(testr_context_error(ctx), "");
 	o.on_event = rec_event;
-	o.version = 0;
-	ck_assert_int_eq(testr_subunit_decoder_new(&dec, ctx, &o),
-			 TESTR_EINVAL);
+	for (unsigned v = 0; v <= 2; v += 2) {
+		o.version = v;
+		harness_assert_version_refused(ctx,
+			testr_subunit_decoder_new(&dec, ctx, &o),
+			"testr_subunit_decoder_options", v);
+		ck_assert_ptr_null(dec);
+	}
 	testr_subunit_decoder_free(NULL);
 	testr_context_free(ctx);
 }

@@ -550,10 +550,15 @@ START_TEST(command_options_of_an_unknown_version_are_refused)
 	fx_init(&f);
 	fx_config(&f, basic_conf);
 	f.opts.version = TESTR_COMMAND_OPTIONS_VERSION + 1;
-	ck_assert_int_eq(fx_run(&f), TESTR_EINVAL);
-	ck_assert_int_eq(fx_list(&f), TESTR_EINVAL);
+	harness_assert_version_refused(f.ctx, fx_run(&f),
+				       "testr_command_options",
+				       TESTR_COMMAND_OPTIONS_VERSION + 1);
+	harness_assert_version_refused(f.ctx, fx_list(&f),
+				       "testr_command_options",
+				       TESTR_COMMAND_OPTIONS_VERSION + 1);
 	f.opts.version = 0;
-	ck_assert_int_eq(fx_run(&f), TESTR_EINVAL);
+	harness_assert_version_refused(f.ctx, fx_run(&f),
+				       "testr_command_options", 0);
 	ck_assert_int_eq(testr_command_run(&f.cmd, f.ctx, f.cfg, NULL), 0);
 	fx_dispose(&f);
 }

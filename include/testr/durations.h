@@ -37,7 +37,7 @@ struct testr_estimate_options {
 	void *group_userdata;
 };
 
-#define TESTR_ESTIMATE_OPTIONS_INIT { 1, NULL, NULL }
+#define TESTR_ESTIMATE_OPTIONS_INIT { .version = 1 }
 
 /**
  * Estimate each of the @n_ids tests in @ids into @out (room for @n_ids).

@@ -78,7 +78,7 @@ struct testr_flaky_options {
 	uint64_t last_runs;	/* the newest this many stored runs; 0: all */
 };
 
-#define TESTR_FLAKY_OPTIONS_INIT { 1, 20 }
+#define TESTR_FLAKY_OPTIONS_INIT { .version = 1, .last_runs = 20 }
 
 /* One test whose outcome flipped, or that needed a retry. */
 struct testr_flaky_test {
@@ -118,7 +118,7 @@ struct testr_prune_options {
 	int64_t now;		/* seconds since the epoch; 0: the clock */
 };
 
-#define TESTR_PRUNE_OPTIONS_INIT { 1, false, 0, false, 0.0, 0 }
+#define TESTR_PRUNE_OPTIONS_INIT { .version = 1 }
 
 /**
  * Remove old runs (their streams and indexes), keeping what planning needs:

@@ -56,7 +56,7 @@ struct testr_ingest_options {
 };
 
 #define TESTR_INGEST_OPTIONS_INIT \
-	{ 1, TESTR_INGEST_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	{ .version = 1, .protocol = TESTR_INGEST_AUTO }
 
 /**
  * The protocol a user names: "subunit" (v2 or v1, detected: AUTO) or "tap".

@@ -23,7 +23,7 @@ struct testr_partition_options {
 	void *group_userdata;
 };
 
-#define TESTR_PARTITION_OPTIONS_INIT { 1, NULL, NULL }
+#define TESTR_PARTITION_OPTIONS_INIT { .version = 1 }
 
 /** The per-worker lists; opaque. */
 struct testr_partition;

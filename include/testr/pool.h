@@ -32,8 +32,9 @@ struct testr_pool_options {
 };
 
 #define TESTR_POOL_OPTIONS_INIT \
-	{ 2, NULL, NULL, NULL, NULL, NULL, TESTR_PROVISION_TIMEOUT_DEFAULT, \
-	  TESTR_DISPOSE_TIMEOUT_DEFAULT }
+	{ .version = 2, \
+	  .provision_timeout = TESTR_PROVISION_TIMEOUT_DEFAULT, \
+	  .dispose_timeout = TESTR_DISPOSE_TIMEOUT_DEFAULT }
 
 /** A set of provisioned instances and which of them are in use; opaque. */
 struct testr_pool;
@@ -52,7 +53,8 @@ TESTR_API void testr_pool_options_set_config(struct testr_pool_options *opts,
 
 /**
  * Create a pool.  Nothing runs until the first testr_pool_obtain().  The
- * templates are copied.  Returns 0 or TESTR_ENOMEM; free with
+ * templates are copied; @opts NULL is a pool without instances.  Returns 0,
+ * TESTR_EINVAL (unknown @opts->version) or TESTR_ENOMEM; free with
  * testr_pool_free().
  */
 TESTR_API int testr_pool_new(struct testr_pool **out, struct testr_context *ctx,

@@ -171,7 +171,7 @@ struct testr_repo_writer_options {
 	bool interrupted;
 };
 
-#define TESTR_REPO_WRITER_OPTIONS_INIT { 1, false, false }
+#define TESTR_REPO_WRITER_OPTIONS_INIT { .version = 1 }
 
 /**
  * Start storing a run.  Takes the repository lock (waiting for another

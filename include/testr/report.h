@@ -31,7 +31,7 @@ struct testr_report_options {
 	const char *name;	/* suite name; NULL means "testr" */
 };
 
-#define TESTR_REPORT_OPTIONS_INIT { 1, false, 0, false, NULL }
+#define TESTR_REPORT_OPTIONS_INIT { .version = 1 }
 
 /** A run's results gathered for a report.  Opaque; testr_report_free(). */
 struct testr_report;

@@ -128,9 +128,7 @@ struct testr_run_options {
 };
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ 2, false, 0, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, \
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-	  TESTR_SCHED_AUTO, NULL, NULL, -1.0, NULL, NULL, NULL, NULL, false }
+	{ .version = 2, .schedule = TESTR_SCHED_AUTO, .startup = -1.0 }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {

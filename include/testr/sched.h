@@ -43,7 +43,8 @@ struct testr_sched_options {
 	double startup;
 };
 
-#define TESTR_SCHED_OPTIONS_INIT { 1, TESTR_SCHED_AUTO, NULL, NULL, NULL, -1.0 }
+#define TESTR_SCHED_OPTIONS_INIT \
+	{ .version = 1, .mode = TESTR_SCHED_AUTO, .startup = -1.0 }
 
 /** A plan: batches in the order they are handed out.  Opaque. */
 struct testr_sched;

@@ -26,7 +26,7 @@ struct testr_select_options {
 	const char *load_list;
 };
 
-#define TESTR_SELECT_OPTIONS_INIT { 1, false, NULL }
+#define TESTR_SELECT_OPTIONS_INIT { .version = 1 }
 
 /**
  * Choose the ids to run.  *@all is set true when @opts asks for neither

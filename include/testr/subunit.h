@@ -98,7 +98,7 @@ struct testr_subunit_decoder_options {
 };
 
 #define TESTR_SUBUNIT_DECODER_OPTIONS_INIT \
-	{ 1, TESTR_SUBUNIT_AUTO, NULL, NULL, NULL, NULL }
+	{ .version = 1, .protocol = TESTR_SUBUNIT_AUTO }
 
 /** A streaming subunit decoder (v1 or v2); opaque. */
 struct testr_subunit_decoder;

@@ -55,8 +55,7 @@ struct testr_command {
 	struct testr_strv reasons;	/* one line per refused id: why */
 };
 
-#define TESTR_COMMAND_INIT \
-	{ NULL, NULL, TESTR_STRV_INIT, false, TESTR_STRV_INIT, TESTR_STRV_INIT }
+#define TESTR_COMMAND_INIT { .command = NULL }
 
 /** Knobs of testr_command_run() and testr_command_list(). */
 struct testr_command_options {
@@ -75,7 +74,7 @@ struct testr_command_options {
 
 #define TESTR_COMMAND_OPTIONS_VERSION 1
 #define TESTR_COMMAND_OPTIONS_INIT \
-	{ TESTR_COMMAND_OPTIONS_VERSION, NULL, NULL, 0, NULL }
+	{ .version = TESTR_COMMAND_OPTIONS_VERSION }
 
 /**
  * Expand the command that runs tests: test_command plus @opts->args joined
