@@ -242,6 +242,20 @@ recorded_startup(struct run_session *s)
 	return e.source == TESTR_ESTIMATE_MEASURED ? e.seconds : -1.0;
 }
 
+/* An id as data: control bytes, backslash and space escaped, so that
+ * each id stays one word on its batch's line. */
+static void
+print_id(const char *id)
+{
+	putchar(' ');
+	for (const unsigned char *c = (const unsigned char *)id; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f || *c == ' ' || *c == '\\')
+			printf("\\x%02x", *c);
+		else
+			putchar(*c);
+	}
+}
+
 /* --dry-run: the plan, one line per batch, and its predicted wall time. */
 static void
 show_schedule(void *userdata, const struct testr_sched *plan,
@@ -250,9 +264,12 @@ show_schedule(void *userdata, const struct testr_sched *plan,
 	bool fixed = testr_sched_mode(plan) == TESTR_SCHED_STATIC;
 
 	(void)userdata;
-	printf("plan: %s, %zu workers, %zu batches, predicted %.3f s\n",
+	printf("plan: %s, %zu worker%s, %zu batch%s, predicted %.3f s\n",
 	       fixed ? "static" : "queue", testr_sched_workers(plan),
-	       testr_sched_batches(plan), testr_sched_makespan(plan));
+	       testr_sched_workers(plan) == 1 ? "" : "s",
+	       testr_sched_batches(plan),
+	       testr_sched_batches(plan) == 1 ? "" : "es",
+	       testr_sched_makespan(plan));
 	for (size_t b = 0; b < testr_sched_batches(plan); b++) {
 		size_t n;
 		const size_t *idx = testr_sched_batch(plan, b, &n);
@@ -260,10 +277,10 @@ show_schedule(void *userdata, const struct testr_sched *plan,
 		printf("batch %zu", b);
 		if (fixed)
 			printf(" worker-%zu", testr_sched_batch_worker(plan, b));
-		printf(": %zu tests, %.3f s:", n,
+		printf(": %zu test%s, %.3f s:", n, n == 1 ? "" : "s",
 		       testr_sched_batch_seconds(plan, b));
 		for (size_t i = 0; i < n; i++)
-			printf(" %s", ids->v[idx[i]]);
+			print_id(ids->v[idx[i]]);
 		putchar('\n');
 	}
 }
@@ -333,11 +350,6 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->startup = recorded_startup(s);
 	o->on_startup = note_startup;
 	o->startup_userdata = s;
-	o->dry_run = s->args.dry_run;
-	if (s->args.dry_run) {
-		o->on_schedule = show_schedule;
-		o->schedule_userdata = s;
-	}
 }
 
 /* Store the run and print its summary; the exit code of one run. */
@@ -454,10 +466,6 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 	}
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
 	cli_progress_free(pg);
-	if (s->args.dry_run) {	/* nothing ran: nothing is stored */
-		exit_code = rc < 0 ? cli_report(s->ctx, rc) : CLI_EXIT_OK;
-		goto done;
-	}
 	if (rc == TESTR_EINTR && res.workers == 0)
 		exit_code = interrupted_before_start(s);
 	else if (rc == TESTR_EINTR)
@@ -468,7 +476,6 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		exit_code = no_tests();
 	else
 		exit_code = finish_run(s, w, &d);
-done:
 	cli_summary_free(d.summary);
 	testr_repo_writer_free(w);
 	return exit_code;
@@ -563,6 +570,24 @@ run_until_failure(struct run_session *s, const struct testr_strv *given,
 	return exit_code;
 }
 
+/* --dry-run: list, select and plan as a run would; run and store nothing. */
+static int
+dry_run(struct run_session *s, const struct testr_strv *ids)
+{
+	struct testr_run_options o;
+	int rc;
+
+	run_options(&o, s, ids, NULL, NULL);
+	o.on_event = NULL;
+	o.on_store = NULL;
+	o.dry_run = true;
+	o.on_schedule = show_schedule;
+	o.schedule_userdata = s;
+	rc = testr_run_tests(NULL, s->ctx, s->cfg, s->pool, &o);
+	fflush(stdout);
+	return rc < 0 ? cli_report(s->ctx, rc) : CLI_EXIT_OK;
+}
+
 static int
 run_selected(struct run_session *s)
 {
@@ -574,7 +599,9 @@ run_selected(struct run_session *s)
 
 	if (rc < 0)
 		return cli_report(s->ctx, rc);
-	if (s->args.isolated)
+	if (s->args.dry_run)
+		exit_code = dry_run(s, given ? &ids : NULL);
+	else if (s->args.isolated)
 		exit_code = run_isolated(s, given ? &ids : NULL);
 	else if (s->args.until_failure)
 		exit_code = run_until_failure(s, given ? &ids : NULL, partial);

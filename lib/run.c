@@ -1279,6 +1279,13 @@ tell_plan(const struct testr_run_options *opts, size_t n_ids,
 	opts->on_plan(opts->plan_userdata, n_ids, seconds, workers);
 }
 
+/* Plan (and show the plan), run nothing? */
+static bool
+dry(const struct testr_run_options *opts)
+{
+	return opts->version >= 2 && opts->dry_run;
+}
+
 /*
  * How to plan: a version 1 caller knew only testrepository's partition;
  * AUTO follows test_schedule (auto, the default; static; batches), whose
@@ -1320,7 +1327,8 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	so.group_userdata = (void *)cfg;
 	so.spread = spread;
 	so.startup = opts->version < 2 ? -1.0 : opts->startup;
-	if (rc == TESTR_OK && ids && workers > 1)
+	/* One worker needs no plan, but a dry run shows it. */
+	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts)))
 		rc = testr_sched_new(out, ctx, (const char *const *)ids->v,
 				     ids->n, t, workers, &so);
 	if (rc == TESTR_OK)
@@ -1362,7 +1370,7 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	for (size_t i = 0; *known && rc == 0 && i < opts->ids->n; i++)
 		rc = testr_strv_push(ids, opts->ids->v[i]);
 	if (rc == TESTR_OK && !*known &&
-	    (workers > 1 || opts->n_filters || opts->shard)) {
+	    (workers > 1 || opts->n_filters || opts->shard || dry(opts))) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;
 	}
@@ -1425,7 +1433,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK)
 		rc = plan_run(&p, ctx, cfg, known ? &ids : NULL,
 			      known ? workers_wanted(&o) : 1, &o);
-	if (rc == TESTR_OK && o.version >= 2 && o.dry_run)
+	if (rc == TESTR_OK && dry(&o))
 		goto done;	/* the plan was told: nothing runs */
 	if (rc == TESTR_OK && p)
 		rc = testr_run_start_plan(&run, ctx, cfg, pool, p, &ids, opts);

@@ -123,7 +123,8 @@ struct testr_run_options {
 	/* Told the plan before a parallel run starts; may be NULL. */
 	testr_run_schedule_fn on_schedule;
 	void *schedule_userdata;
-	/* Plan (and tell on_schedule), but run nothing. */
+	/* Plan (and tell on_schedule), but run nothing: the ids are listed
+	 * and planned even for one worker. */
 	bool dry_run;
 };
 
