@@ -268,18 +268,28 @@ check_command(struct testr_context *ctx, const struct testr_strv *ids,
 	testr_config_free(cfg);
 }
 
+static char *tmpdir;	/* for every $IDFILE; removed at exit */
+
+static void
+remove_tmpdir(void)
+{
+	fuzz_rmtree(tmpdir);
+	free(tmpdir);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char *tmpdir;
 	struct testr_context *ctx;
 	struct testr_strv ids = TESTR_STRV_INIT;
 	int rc;
 
 	if (size < 1 || size > 65536)
 		return 0;
-	if (!tmpdir)
+	if (!tmpdir) {
 		tmpdir = fuzz_tmpdir();	/* reused; each $IDFILE is removed */
+		atexit(remove_tmpdir);
+	}
 	if (testr_context_new(&ctx) != 0)
 		abort();
 	rc = testr_run_parse_listing(&ids, ctx, data + 1, size - 1);
