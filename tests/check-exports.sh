@@ -1,26 +1,81 @@
 #!/bin/sh
-# The symbols libtestr.so exports must be exactly the TESTR_API declarations
-# in include/testr/*.h: nothing private leaks, nothing public is missing.
+# For libtestr and libtestr-check: the exported symbols are exactly the
+# public declarations (TESTR_API in include/testr/*.h; TESTR_CHECK_API in
+# testr-check/testr-check.h), and exactly the names the version script
+# lists, each exported in the version node that lists it.  Nothing private
+# leaks, nothing public is missing, and no symbol joins a node unlisted.
 set -eu
-lib="$TESTR_BUILD_DIR/lib/libtestr.so"
-hdrs="$TESTR_SOURCE_DIR/include/testr"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+status=0
 
-nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBR]$/ { print $3 }' |
-	sed 's/@.*//' | grep -v '^TESTR_0$' | sort -u > "$tmp/exported"
-# Join each header into one line, then take the identifier before the first
-# "(" of every TESTR_API declaration.  Preprocessor lines are dropped first:
-# the definition of TESTR_API itself is not a declaration.
-for h in "$hdrs"/*.h; do
-	grep -v '^#' "$h" | tr '\n' ' ' | grep -o 'TESTR_API[^;]*;' |
-		sed -E 's/\(.*//; s/.*[^A-Za-z0-9_]([A-Za-z0-9_]+)[[:space:]]*$/\1/'
-done | sort -u > "$tmp/declared"
+# "name version" for each defined dynamic symbol of the library $1.
+exported() {
+	nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' |
+		sed -n 's/^\([A-Za-z0-9_]*\)@@*\(.*\)$/\1 \2/p' |
+		awk '$1 != $2' | sort -u
+}
 
-if ! diff -u "$tmp/declared" "$tmp/exported"; then
-	echo "FAIL: exported symbols (+) differ from TESTR_API declarations (-)" >&2
-	exit 1
+# The identifier before the first "(" of every $2 declaration in the
+# headers $3...  Each header is joined into one line; preprocessor lines
+# are dropped first (the macro's own definition is not a declaration).
+declared() {
+	macro=$1
+	shift
+	for h in "$@"; do
+		grep -v '^#' "$h" | tr '\n' ' ' | grep -o "$macro [^;]*;" |
+			sed -E 's/\(.*//; s/.*[^A-Za-z0-9_]([A-Za-z0-9_]+)[[:space:]]*$/\1/'
+	done | sort -u
+}
+
+# "name node" for every name the version script $1 lists as global.
+listed() {
+	sed 's,/\*.*\*/,,; s,//.*,,' "$1" | awk '
+		/^[A-Za-z0-9_]+[[:space:]]*\{/ { node = $1; sub(/\{.*/, "", node); scope = "" }
+		/global:/ { scope = "global"; next }
+		/local:/ { scope = "local"; next }
+		scope == "global" && /^[[:space:]]*[A-Za-z0-9_]+;/ {
+			name = $1; sub(/;.*/, "", name); print name, node
+		}' | sort -u
+}
+
+compare() {	# compare WHAT LIB MACRO MAP HEADERS...
+	what=$1 lib=$2 macro=$3 map=$4
+	before=$status
+	status=0
+	shift 4
+	exported "$lib" > "$tmp/exported"
+	declared "$macro" "$@" > "$tmp/declared"
+	listed "$map" > "$tmp/listed"
+	cut -d' ' -f1 "$tmp/exported" > "$tmp/exported.names"
+	cut -d' ' -f1 "$tmp/listed" > "$tmp/listed.names"
+	if [ ! -s "$tmp/declared" ]; then
+		echo "FAIL: $what: no $macro declarations found" >&2
+		status=1
+	fi
+	if ! diff -u "$tmp/declared" "$tmp/exported.names"; then
+		echo "FAIL: $what: exported symbols (+) differ from $macro declarations (-)" >&2
+		status=1
+	fi
+	if ! diff -u "$tmp/declared" "$tmp/listed.names"; then
+		echo "FAIL: $what: ${map##*/} lists (+) other names than the $macro declarations (-)" >&2
+		status=1
+	fi
+	if ! diff -u "$tmp/listed" "$tmp/exported"; then
+		echo "FAIL: $what: a symbol is exported (+) in another version node than ${map##*/} lists it in (-)" >&2
+		status=1
+	fi
+	[ "$status" != 0 ] ||
+		echo "$what: $(wc -l < "$tmp/declared") symbols declared, listed and exported"
+	[ "$before" = 0 ] || status=$before
+}
+
+b=$TESTR_BUILD_DIR s=$TESTR_SOURCE_DIR
+compare libtestr "$b/lib/libtestr.so" TESTR_API "$s/lib/libtestr.map" \
+	"$s"/include/testr/*.h
+if [ -f "$b/testr-check/libtestr-check.so" ]; then
+	compare libtestr-check "$b/testr-check/libtestr-check.so" TESTR_CHECK_API \
+		"$s/testr-check/libtestr-check.map" "$s/testr-check/testr-check.h"
 fi
-n=$(wc -l < "$tmp/declared")
-[ "$n" -gt 0 ] || { echo "FAIL: no declarations found" >&2; exit 1; }
-echo "ok: $n exported symbols match the public headers"
+[ "$status" = 0 ] && echo "ok: exported == declared == listed"
+exit "$status"
