@@ -65,8 +65,8 @@ int cmd_quickstart(int argc, char **argv);
  * Conventions every cmd_<name>.c follows (cli/main.c, cli/usage.c):
  * - main() handles the global options before the command runs and removes
  *   them from argv: -d/--here DIR (main chdir()s to DIR), -q/--quiet (sets
- *   cli_quiet), and -h/--help/-? anywhere before "--" prints cli_usage() for
- *   the command and exits 0.  A command never sees them.
+ *   cli_quiet), -v/--verbose (sets cli_verbose), and -h/--help/-? anywhere
+ *   before "--" prints cli_usage() for the command and exits 0.  A command never sees them.
  * - A command parses its own options, e.g. with getopt_long() and opterr = 0.
  *   For an unknown option it returns cli_unknown_option(cmd, arg); for any
  *   other misuse (missing value, too many arguments) cli_usage_error().
@@ -84,6 +84,13 @@ int cmd_quickstart(int argc, char **argv);
  * the summary) and errors; no running= lines and no progress.
  */
 extern bool cli_quiet;
+
+/*
+ * Set by -v/--verbose (or TESTR_DEBUG=1): the library's debug log goes to
+ * stderr, as "debug: " lines (config values, plan, spawns and exits, files
+ * read and written).
+ */
+extern bool cli_verbose;
 
 /*
  * Print the full help of command @cmd (usage, description, options) to @out

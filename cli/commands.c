@@ -11,6 +11,8 @@
 const struct cli_opt_help cli_global_opts[] = {
 	{ "-d, --here", "DIR", "Run as if testr had been started in DIR." },
 	{ "-q, --quiet", NULL, "Print only the command's main output and errors." },
+	{ "-v, --verbose", NULL, "Print the library's debug log on stderr "
+	  "(as TESTR_DEBUG=1)." },
 	{ "-h, --help", NULL, "Show this help." },
 	{ NULL, NULL, NULL },
 };

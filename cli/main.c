@@ -59,6 +59,8 @@ take_global(struct globals *g, int argc, char **argv, int *i)
 
 	if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 		cli_quiet = true;
+	} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		cli_verbose = true;
 	} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
 		   strcmp(a, "-?") == 0) {
 		g->help = true;

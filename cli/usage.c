@@ -90,6 +90,7 @@ cli_unknown_option(const char *cmd, const char *arg)
 		consider(&best, &best_d, arg, len, h->opts[i].name);
 	consider(&best, &best_d, arg, len, "--here");
 	consider(&best, &best_d, arg, len, "--quiet");
+	consider(&best, &best_d, arg, len, "--verbose");
 	consider(&best, &best_d, arg, len, "--help");
 	if (!cmd)
 		consider(&best, &best_d, arg, len, "--version");

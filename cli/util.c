@@ -8,6 +8,7 @@
 #include "cli.h"
 
 bool cli_quiet;
+bool cli_verbose;
 
 static void
 log_to_stderr(void *userdata, enum testr_log_level level, const char *msg)
@@ -33,8 +34,9 @@ cli_context_new(void)
 		fputs("out of memory\n", stderr);
 		exit(CLI_EXIT_ERROR);
 	}
-	testr_context_set_log(ctx, log_to_stderr, NULL,
-			      debug && *debug && *debug != '0' ?
+	if (debug && *debug && strcmp(debug, "0") != 0)
+		cli_verbose = true;
+	testr_context_set_log(ctx, log_to_stderr, NULL, cli_verbose ?
 			      TESTR_LOG_DEBUG : TESTR_LOG_WARNING);
 	return ctx;
 }

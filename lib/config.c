@@ -673,6 +673,16 @@ parse_text(struct loader *ld, const char *buf, size_t len)
 	return load_confuse(ld, buf, len);
 }
 
+/* Every value the loaded @cfg holds, for testr -v. */
+static void
+log_values(struct testr_context *ctx, const struct testr_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n; i++)
+		testr_log(ctx, TESTR_LOG_DEBUG, "config: %s:%u: %s=%s",
+			  cfg->path, cfg->entries[i].line, cfg->entries[i].name,
+			  cfg->entries[i].value);
+}
+
 /*
  * One load of @name: from @text (@len bytes, copied so libconfuse gets a C
  * string) or, when @text is NULL, from the file @name.
@@ -704,6 +714,7 @@ run_load(struct testr_config **out, struct testr_context *ctx,
 		testr_config_free(ld.cfg);
 		return ld.rc;
 	}
+	log_values(ctx, ld.cfg);
 	*out = ld.cfg;
 	return TESTR_OK;
 }

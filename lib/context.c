@@ -137,6 +137,12 @@ escape_into(char *buf, size_t size, const char *s, size_t len, bool quoting)
 	return o;
 }
 
+bool
+log_wants(const struct testr_context *ctx, enum testr_log_level level)
+{
+	return ctx && ctx->log_fn && level <= ctx->log_level;
+}
+
 void
 testr_logv(struct testr_context *ctx, enum testr_log_level level,
 	   const char *fmt, va_list ap)

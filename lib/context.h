@@ -37,6 +37,9 @@ int options_check_version(struct testr_context *ctx, const unsigned *version,
 void testr_log(struct testr_context *ctx, enum testr_log_level level,
 	       const char *fmt, ...) TESTR_PRINTF(3, 4);
 
+/* Does the log callback of @ctx want lines of @level (worth formatting)? */
+bool log_wants(const struct testr_context *ctx, enum testr_log_level level);
+
 void testr_logv(struct testr_context *ctx, enum testr_log_level level,
 		const char *fmt, va_list ap) TESTR_PRINTF(3, 0);
 

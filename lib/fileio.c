@@ -260,6 +260,7 @@ fileio_out_commit(struct fileio_out *o)
 	}
 	free(o->tmp_path);
 	o->tmp_path = NULL;
+	testr_log(o->ctx, TESTR_LOG_DEBUG, "write: %s", o->path);
 	dir = dir_of(o->path);
 	rc = dir ? fileio_fsync_dir(o->ctx, dir) : TESTR_ENOMEM;
 done:
@@ -305,8 +306,10 @@ static int
 open_read(struct testr_context *ctx, const char *path, int *out)
 {
 	*out = open(path, O_RDONLY | O_CLOEXEC);
-	if (*out >= 0)
+	if (*out >= 0) {
+		testr_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
 		return 0;
+	}
 	if (errno == ENOENT)
 		return TESTR_ENOTFOUND;
 	return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
@@ -327,6 +330,7 @@ open_input(struct testr_context *ctx, const char *path, int *out)
 		return testr_fail(ctx, errno == ENOENT ? TESTR_ENOTFOUND
 						       : TESTR_EIO,
 				  "%s: %s", path, strerror(errno));
+	testr_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
 	return TESTR_OK;
 }
 

@@ -157,7 +157,7 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	pid_t parent = getpid();
 	int rc, err;
 
-	*out = (struct proc){ 0, -1, -1, (flags & PROC_OWN_GROUP) != 0 };
+	*out = (struct proc){ 0, -1, -1, (flags & PROC_OWN_GROUP) != 0, ctx };
 	rc = child_fds_open(&f, ctx, flags);
 	if (rc < 0)
 		return rc;
@@ -186,6 +186,8 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	out->out_fd = f.out[0];
 	out->err_fd = f.err[0];
 	f.out[0] = f.err[0] = -1;
+	testr_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: /bin/sh -c %s",
+		  (long)out->pid, cmd);
 done:
 	child_fds_close(&f);
 	return rc;
@@ -198,14 +200,19 @@ proc_close_pipes(struct proc *p)
 	close_fd(&p->err_fd);
 }
 
+/* Fill @out from a wait status of @p, and log the exit. */
 static void
-decode_status(struct proc_status *out, int status)
+decode_status(struct proc_status *out, const struct proc *p, int status)
 {
+	char how[128];
+
 	*out = (struct proc_status){ -1, 0 };
 	if (WIFSIGNALED(status))
 		out->signal = WTERMSIG(status);
 	else
 		out->exit_code = WEXITSTATUS(status);
+	testr_log(p->ctx, TESTR_LOG_DEBUG, "exit: pid %ld: %s", (long)p->pid,
+		  proc_status_describe(out, how, sizeof(how)));
 }
 
 int
@@ -223,10 +230,12 @@ proc_wait(struct proc *p, struct proc_status *out)
 	do
 		r = waitpid(p->pid, &status, 0);
 	while (r < 0 && errno == EINTR);
-	p->pid = 0;
-	if (r < 0)
+	if (r < 0) {
+		p->pid = 0;
 		return TESTR_EIO;
-	decode_status(out, status);
+	}
+	decode_status(out, p, status);
+	p->pid = 0;
 	return TESTR_OK;
 }
 
@@ -237,8 +246,8 @@ proc_try_wait(struct proc *p, struct proc_status *out)
 
 	if (p->pid <= 0 || waitpid(p->pid, &status, WNOHANG) != p->pid)
 		return 0;
+	decode_status(out, p, status);
 	p->pid = 0;
-	decode_status(out, status);
 	return 1;
 }
 

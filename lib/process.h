@@ -26,6 +26,7 @@ struct proc {
 	int out_fd;		/* read end of stdout, or -1 */
 	int err_fd;		/* read end of stderr, or -1 */
 	bool own_group;
+	struct testr_context *ctx;	/* where its spawn and exit are logged */
 };
 
 /* How a child ended: exactly one of the two is meaningful. */

@@ -326,6 +326,9 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 		*out = w->id;
 		rc = update_derived(w, old.map.data ? &old : NULL);
 	}
+	if (rc == 0)
+		testr_log(w->repo->ctx, TESTR_LOG_DEBUG, "repo: stored run %llu "
+			  "in %s", (unsigned long long)w->id, w->repo->path);
 	repo_times_close(&old);
 	return rc;
 }

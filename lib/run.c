@@ -640,7 +640,7 @@ worker_start(struct testr_run *run, struct worker *w,
 	int rc;
 
 	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
-	w->proc = (struct proc){ 0, -1, -1, false };
+	w->proc = (struct proc){ 0, -1, -1, false, NULL };
 	w->status = (struct proc_status){ 0, 0 };
 	w->heard = w->ended = false;
 	rc = worker_prepare(run, w, cfg, ids, concurrency);
@@ -1306,6 +1306,62 @@ sched_mode(enum testr_sched_mode *out, const struct testr_config *cfg,
 		*out = TESTR_SCHED_BATCHES;
 }
 
+/* One batch of the plan, for testr -v: its ids, each with its estimate. */
+static void
+log_batch(struct testr_context *ctx, const char *who, const size_t *idx,
+	  size_t n, const struct testr_strv *ids, const double *t)
+{
+	double sum = 0;
+
+	for (size_t i = 0; t && i < n; i++)
+		sum += isnan(t[idx ? idx[i] : i]) ? 0 : t[idx ? idx[i] : i];
+	testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %zu tests, %.3f s "
+		  "estimated", who, n, sum);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = idx ? idx[i] : i;
+
+		if (!t || isnan(t[k]))
+			testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (no "
+				  "estimate)", who, ids->v[k]);
+		else
+			testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (%.3f s)",
+				  who, ids->v[k], t[k]);
+	}
+}
+
+/* The plan, for testr -v: which ids each batch or worker runs, and the
+ * estimates it was made from. */
+static void
+log_plan(struct testr_context *ctx, const struct testr_sched *s,
+	 const struct testr_strv *ids, const double *t)
+{
+	char who[64];
+	size_t n;
+
+	if (!log_wants(ctx, TESTR_LOG_DEBUG))
+		return;
+	if (!ids) {
+		testr_log(ctx, TESTR_LOG_DEBUG, "plan: worker 0: every test "
+			  "(the runner chooses)");
+		return;
+	}
+	if (!s) {
+		log_batch(ctx, "worker 0", NULL, ids->n, ids, t);
+		return;
+	}
+	for (size_t b = 0; b < testr_sched_batches(s); b++) {
+		size_t w = testr_sched_batch_worker(s, b);
+		const size_t *idx = testr_sched_batch(s, b, &n);
+
+		if (w == TESTR_SCHED_ANY_WORKER)
+			snprintf(who, sizeof(who), "batch %zu (any worker)", b);
+		else
+			snprintf(who, sizeof(who), "batch %zu (worker %zu)", b,
+				 w);
+		log_batch(ctx, who, idx, n, ids, t);
+	}
+}
+
 /* Plan @ids (when several workers) and tell the plan. */
 static int
 plan_run(struct testr_sched **out, struct testr_context *ctx,
@@ -1331,8 +1387,10 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts)))
 		rc = testr_sched_new(out, ctx, (const char *const *)ids->v,
 				     ids->n, t, workers, &so);
-	if (rc == TESTR_OK)
+	if (rc == TESTR_OK) {
+		log_plan(ctx, *out, ids, t);
 		tell_plan(opts, ids ? ids->n : 0, t, workers);
+	}
 	if (rc == TESTR_OK && *out && opts->version >= 2 && opts->on_schedule)
 		opts->on_schedule(opts->schedule_userdata, *out, ids);
 	free(t);
