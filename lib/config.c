@@ -17,6 +17,7 @@
 
 #include <testr/config.h>
 
+#include "array.h"
 #include "config.h"
 #include "context.h"
 #include "ini.h"
@@ -293,14 +294,9 @@ add_entry(struct loader *ld, const char *name, const char *value,
 	struct testr_config *cfg = ld->cfg;
 	struct config_entry *e;
 
-	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 16;
-
-		if (!(e = realloc(cfg->entries, cap * sizeof(*e))))
-			return loader_fail(ld, TESTR_ENOMEM, 0, "out of memory", NULL);
-		cfg->entries = e;
-		cfg->cap = cap;
-	}
+	if (array_reserve(&cfg->entries, &cfg->cap, cfg->n + 1,
+			  sizeof(*cfg->entries), 16))
+		return loader_fail(ld, TESTR_ENOMEM, 0, "out of memory", NULL);
 	e = &cfg->entries[cfg->n];
 	e->name = strdup(name);
 	e->value = strdup(value);

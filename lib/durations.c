@@ -11,6 +11,7 @@
 
 #include <testr/durations.h>
 
+#include "array.h"
 #include "context.h"
 #include "model.h"
 #include "repo.h"
@@ -302,15 +303,8 @@ rank_one(struct ranking *r, const char *id, size_t len, bool escaped,
 
 	if (m->n == 0)
 		return 0;	/* only ever failed: nothing to estimate */
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct ranked *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v)
-			return TESTR_ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (array_reserve(&r->v, &r->cap, r->n + 1, sizeof(*r->v), 64))
+		return TESTR_ENOMEM;
 	e = &r->v[r->n];
 	if (!(e->id = malloc(len + 1)))
 		return TESTR_ENOMEM;

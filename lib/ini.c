@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "array.h"
 #include "context.h"
 #include "ini.h"
 
@@ -179,15 +180,9 @@ add_section(struct ini_parser *ps, const char *name, size_t n)
 	struct testr_ini *ini = ps->ini;
 	struct testr_ini_section *s;
 
-	if (ini->n == ini->cap) {
-		size_t cap = ini->cap ? ini->cap * 2 : 4;
-
-		s = realloc(ini->sections, cap * sizeof(*s));
-		if (!s)
-			return nomem(ps);
-		ini->sections = s;
-		ini->cap = cap;
-	}
+	if (array_reserve(&ini->sections, &ini->cap, ini->n + 1,
+			  sizeof(*ini->sections), 4))
+		return nomem(ps);
 	s = &ini->sections[ini->n];
 	memset(s, 0, sizeof(*s));
 	if (!(s->name = strndup(name, n)))
@@ -241,16 +236,9 @@ push_option(struct ini_parser *ps, char *name, const char *v, const char *ve)
 	struct testr_ini_section *s = ps->cur;
 	struct testr_ini_option *o;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-
-		o = realloc(s->opts, cap * sizeof(*o));
-		if (!o) {
-			free(name);
-			return nomem(ps);
-		}
-		s->opts = o;
-		s->cap = cap;
+	if (array_reserve(&s->opts, &s->cap, s->n + 1, sizeof(*s->opts), 8)) {
+		free(name);
+		return nomem(ps);
 	}
 	o = &s->opts[s->n];
 	memset(o, 0, sizeof(*o));

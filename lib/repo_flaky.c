@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "context.h"
 #include "repo_idmap.h"
 #include "repo_store.h"
@@ -52,15 +53,8 @@ record_of(struct flaky_scan *fs, const char *id)
 		return NULL;
 	if (fs->ids.n == before)
 		return &fs->recs[t->start_ns];
-	if (fs->ids.n > fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 256;
-		struct flaky_rec *r = realloc(fs->recs, cap * sizeof(*r));
-
-		if (!r)
-			return NULL;
-		fs->recs = r;
-		fs->cap = cap;
-	}
+	if (array_reserve(&fs->recs, &fs->cap, fs->ids.n, sizeof(*fs->recs), 256))
+		return NULL;
 	t->start_ns = (int64_t)before;
 	fs->recs[before] = (struct flaky_rec){ 0, 0, 0, OUT_NONE };
 	return &fs->recs[before];
@@ -96,15 +90,8 @@ add_run(void *userdata, const struct testr_history_run *run)
 {
 	struct run_ids *ids = userdata;
 
-	if (ids->n == ids->cap) {
-		size_t cap = ids->cap ? ids->cap * 2 : 64;
-		uint64_t *v = realloc(ids->v, cap * sizeof(*v));
-
-		if (!v)
-			return TESTR_ENOMEM;
-		ids->v = v;
-		ids->cap = cap;
-	}
+	if (array_reserve(&ids->v, &ids->cap, ids->n + 1, sizeof(*ids->v), 64))
+		return TESTR_ENOMEM;
 	ids->v[ids->n++] = run->id;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "context.h"
 #include "repo_store.h"
 
@@ -100,15 +101,8 @@ by_id(const void *a, const void *b)
 static int
 runs_add(struct repo_runs *r, size_t *cap, uint64_t id)
 {
-	if (r->n == *cap) {
-		size_t n = *cap ? *cap * 2 : 64;
-		uint64_t *v = realloc(r->ids, n * sizeof(*v));
-
-		if (!v)
-			return TESTR_ENOMEM;
-		r->ids = v;
-		*cap = n;
-	}
+	if (array_reserve(&r->ids, cap, r->n + 1, sizeof(*r->ids), 64))
+		return TESTR_ENOMEM;
 	r->ids[r->n++] = id;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "context.h"
 #include "model.h"
 #include "repo_times.h"
@@ -525,15 +526,9 @@ models_get(struct repo_models *m, const char *id, size_t len)
 	if (!t)
 		return NULL;
 	if (m->ids.n > before) {
-		if (m->ids.n > m->cap) {
-			size_t cap = m->cap ? m->cap * 2 : 256;
-			struct model_rec *r = realloc(m->recs, cap * sizeof(*r));
-
-			if (!r)
-				return NULL;	/* the id stays, modelless: harmless */
-			m->recs = r;
-			m->cap = cap;
-		}
+		if (array_reserve(&m->recs, &m->cap, m->ids.n,
+				  sizeof(*m->recs), 256))
+			return NULL;	/* the id stays, modelless: harmless */
 		model_init(&m->recs[before]);
 		t->start_ns = (int64_t)before;	/* this map's own use: the index */
 	}

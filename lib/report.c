@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "context.h"
 #include "fileio.h"
 #include "idset.h"
@@ -120,15 +121,8 @@ grow_slots(struct testr_report *r)
 static int
 append_test(struct testr_report *r, struct report_test *t)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct report_test **v = realloc(r->tests, cap * sizeof(*v));
-
-		if (!v)
-			return TESTR_ENOMEM;
-		r->tests = v;
-		r->cap = cap;
-	}
+	if (array_reserve(&r->tests, &r->cap, r->n + 1, sizeof(*r->tests), 256))
+		return TESTR_ENOMEM;
 	r->tests[r->n++] = t;
 	return 0;
 }

@@ -1,10 +1,13 @@
 /* A vector of owned strings: the currency for test id lists. */
 #include "config-build.h"
 
+
 #include <stdlib.h>
 #include <string.h>
 
 #include <testr/common.h>
+
+#include "array.h"
 
 TESTR_API void
 testr_strv_init(struct testr_strv *sv)
@@ -26,17 +29,7 @@ testr_strv_dispose(struct testr_strv *sv)
 static int
 strv_grow(struct testr_strv *sv)
 {
-	size_t cap = sv->cap ? sv->cap * 2 : 16;
-	char **v;
-
-	if (cap < sv->cap || cap > SIZE_MAX / sizeof(*v))
-		return TESTR_ENOMEM;
-	v = realloc(sv->v, cap * sizeof(*v));
-	if (!v)
-		return TESTR_ENOMEM;
-	sv->v = v;
-	sv->cap = cap;
-	return TESTR_OK;
+	return array_reserve(&sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v), 16);
 }
 
 TESTR_API int
