@@ -22,6 +22,7 @@ struct run_args {
 	size_t n_filters;
 	char **testargs;
 	size_t n_testargs;
+	double timeout;		/* --timeout; negative: test_timeout */
 };
 
 /* Everything one `testr run` holds, so that every exit path cleans up. */
@@ -100,6 +101,22 @@ bool_option(struct run_args *a, const char *name)
 	return NULL;
 }
 
+/* --timeout SECONDS: a non-negative number; 0 means no limit. */
+static int
+parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !(v >= 0) || v > 1e9)
+		return cli_usage_error("run", "--timeout needs a number of "
+				       "seconds, not '%s'", s);
+	*out = v;
+	return CLI_EXIT_OK;
+}
+
 /* --name VALUE or --name=VALUE for the options taking a value. */
 static int
 value_option(struct run_args *a, const char *arg, int argc, char **argv,
@@ -112,8 +129,9 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	bool load_list = len == 11 && strncmp(arg, "--load-list", 11) == 0;
 	bool color = len == 7 && strncmp(arg, "--color", 7) == 0;
 	bool shard = len == 7 && strncmp(arg, "--shard", 7) == 0;
+	bool timeout = len == 9 && strncmp(arg, "--timeout", 9) == 0;
 
-	if (!concurrency && !load_list && !color && !shard)
+	if (!concurrency && !load_list && !color && !shard && !timeout)
 		return cli_unknown_option("run", arg);
 	if (!value && *i + 1 >= argc)
 		return cli_usage_error("run", "option '%.*s' needs a value",
@@ -124,6 +142,8 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 		*(load_list ? &a->load_list : &a->shard_text) = value;
 		return CLI_EXIT_OK;
 	}
+	if (timeout)
+		return parse_seconds(value, &a->timeout);
 	if (color)
 		return cli_color_parse(&a->color, value) < 0 ?
 		       cli_usage_error("run", "--color takes auto, always or "
@@ -136,6 +156,7 @@ parse_args(struct run_args *a, int argc, char **argv)
 {
 	int rc = CLI_EXIT_OK;
 
+	a->timeout = -1.0;
 	a->filters = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->filters)
 		return CLI_EXIT_ERROR;
@@ -350,6 +371,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->startup = recorded_startup(s);
 	o->on_startup = note_startup;
 	o->startup_userdata = s;
+	o->test_timeout = s->args.timeout;
 }
 
 /* Store the run and print its summary; the exit code of one run. */

@@ -126,6 +126,9 @@ const struct cli_help cli_helps[] = {
 	    { "--shard", "I/N", "Run shard I of N (from 0), balanced by "
 	      "recorded durations; 'auto' reads the CI system's variables.  "
 	      "Implies --partial." },
+	    { "--timeout", "SECONDS", "Stop a test running longer than "
+	      "SECONDS (0: no limit; default: test_timeout): it fails as timed "
+	      "out and the rest of its batch runs on a fresh runner." },
 	    { "--subunit", NULL, "Print the results as a subunit v2 stream." },
 	    { "--until-failure", NULL, "Repeat the run until a test fails." },
 	    { "--isolated", NULL, "Run each test in its own test process." },

@@ -51,6 +51,7 @@ static const char *const known_options[] = {
 	/* libtestr's own: how long a test and each hook may run. */
 	"test_list_timeout", "test_run_concurrency_timeout",
 	"instance_provision_timeout", "instance_dispose_timeout",
+	"test_timeout",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -274,6 +275,7 @@ new_table(void)
 		CFG_STR("test_run_concurrency_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_provision_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_dispose_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_timeout", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */

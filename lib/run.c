@@ -247,6 +247,11 @@ struct worker {
 	int open;			/* its runner's pipes not at end of file */
 	bool heard;			/* its runner has printed something */
 	bool ended;			/* its batch was waited for and reported */
+	char *current;			/* the test in progress; NULL: none */
+	struct timespec since;		/* when @current started */
+	struct strbuf tail;		/* the runner's last stderr bytes */
+	bool timed_out;			/* stopped by testr: @current hung */
+	double kill_at;			/* then SIGKILL, if still open */
 };
 
 struct testr_run {
@@ -273,6 +278,7 @@ struct testr_run {
 	struct testr_strv kept;		/* keys of @handed no batch outlives */
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
+	double test_timeout;		/* seconds one test may run; 0: no limit */
 };
 
 static void
@@ -314,6 +320,36 @@ worker_reported(struct worker *w, const char *id)
 	return testr_strv_push(&w->extras, id);
 }
 
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The test @w's runner is in: set by its inprogress event, cleared by its
+ * final result.  A timeout or a crash is blamed on it. */
+static int
+track_current(struct worker *w, const struct testr_event *ev)
+{
+	if (w->run->finishing)
+		return TESTR_OK;
+	if (ev->status == TESTR_STATUS_INPROGRESS) {
+		free(w->current);
+		w->current = strdup(ev->test_id);
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		return w->current ? TESTR_OK : TESTR_ENOMEM;
+	}
+	if (is_final(ev->status) && w->current &&
+	    strcmp(w->current, ev->test_id) == 0) {
+		free(w->current);
+		w->current = NULL;
+	}
+	return TESTR_OK;
+}
+
 /*
  * The store sink of a worker's ingest: note which handed-out ids reported
  * a result, then the caller's store.  The ingest tags, routes and turns
@@ -327,6 +363,8 @@ worker_event(void *userdata, const struct testr_event *ev)
 	int rc = (ev->fields & TESTR_EVENT_TEST_ID) && is_final(ev->status) ?
 		 worker_reported(w, ev->test_id) : TESTR_OK;
 
+	if (rc == TESTR_OK && (ev->fields & TESTR_EVENT_TEST_ID))
+		rc = track_current(w, ev);
 	if (rc == TESTR_OK && o->on_store)
 		rc = o->on_store(o->store_userdata, ev);
 	return rc;
@@ -452,6 +490,20 @@ keep_id(const char **out, struct testr_run *run, const char *id)
 		return TESTR_ENOMEM;
 	*out = run->kept.v[run->kept.n - 1];
 	return TESTR_OK;
+}
+
+/* @id is handed out; a new key is a copy kept by the run, since a slot's
+ * batch (and its command) may end before the run does. */
+static int
+hand_out(struct testr_run *run, const char *id)
+{
+	const char *key = NULL;
+	int rc;
+
+	if (idset_has(&run->handed, id))
+		return TESTR_OK;
+	rc = keep_id(&key, run, id);
+	return rc == TESTR_OK ? idset_add(&run->handed, key) : rc;
 }
 
 /* Ids testr could not hand to the runner fail with the reason.  Their
@@ -626,7 +678,7 @@ worker_prepare(struct testr_run *run, struct worker *w,
 		rc = wrap_for_instance(&w->command, run->pool, w->instance,
 				       w->cmd.command, w->cmd.id_file);
 	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++)
-		rc = idset_add(&run->handed, w->cmd.ids.v[i]);
+		rc = hand_out(run, w->cmd.ids.v[i]);
 	run->n_handed += w->cmd.ids.n;
 	return rc;
 }
@@ -642,7 +694,10 @@ worker_start(struct testr_run *run, struct worker *w,
 	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
 	w->proc = (struct proc){ 0, -1, -1, false, NULL };
 	w->status = (struct proc_status){ 0, 0 };
-	w->heard = w->ended = false;
+	w->heard = w->ended = w->timed_out = false;
+	free(w->current);
+	w->current = NULL;
+	w->tail.len = 0;
 	rc = worker_prepare(run, w, cfg, ids, concurrency);
 	if (rc < 0 || !w->cmd.command)
 		return rc;
@@ -681,6 +736,9 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	w->ing = NULL;
 	free(w->err.s);
 	w->err = (struct strbuf)STRBUF_INIT;
+	strbuf_dispose(&w->tail);
+	free(w->current);
+	w->current = NULL;
 	free(w->command);
 	w->command = NULL;
 	testr_strv_dispose(&w->extras);
@@ -697,13 +755,25 @@ run_options_check(struct testr_context *ctx,
 	if (!opts)
 		return testr_fail(ctx, TESTR_EINVAL,
 				  "struct testr_run_options: none given");
-	return OPTIONS_CHECK(ctx, opts, testr_run_options, 2);
+	return OPTIONS_CHECK(ctx, opts, testr_run_options, 3);
+}
+
+/* Seconds one test may run: the caller's, else test_timeout; 0: none. */
+static double
+test_timeout_of(const struct testr_config *cfg,
+		const struct testr_run_options *opts)
+{
+	double t = opts->version >= 3 && opts->test_timeout >= 0 ?
+		   opts->test_timeout :
+		   testr_config_seconds(cfg, "test_timeout", 0);
+
+	return t > 0 ? t : 0;	/* "auto" (-1): not yet derived */
 }
 
 static int
 run_alloc(struct testr_run **out, struct testr_context *ctx,
-	  struct testr_pool *pool, const struct testr_run_options *opts,
-	  size_t n_workers)
+	  const struct testr_config *cfg, struct testr_pool *pool,
+	  const struct testr_run_options *opts, size_t n_workers)
 {
 	struct testr_run *run = calloc(1, sizeof(*run));
 
@@ -711,8 +781,10 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	if (!run)
 		return TESTR_ENOMEM;
 	run->ctx = ctx;
+	run->cfg = cfg;
 	run->pool = pool;
 	run->opts = opts;
+	run->test_timeout = test_timeout_of(cfg, opts);
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
 	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
 	run->guard = (struct proc_guard){ 0, -1 };
@@ -770,7 +842,7 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 	*out = NULL;
 	if (rc < 0)
 		return rc;
-	rc = run_alloc(out, ctx, pool, opts, n);
+	rc = run_alloc(out, ctx, cfg, pool, opts, n);
 
 	if (rc == TESTR_OK && partition) {
 		rc = start_partitioned(*out, cfg, partition, ids);
@@ -790,6 +862,27 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 	return rc;
 }
 
+/* The last TAIL_KEEP bytes @w's runner printed on stderr, for the failure
+ * of a test it hung or crashed in. */
+#define TAIL_KEEP 2048
+
+static void
+keep_tail(struct worker *w, const char *buf, size_t len)
+{
+	if (len >= TAIL_KEEP) {
+		buf += len - TAIL_KEEP;
+		len = TAIL_KEEP;
+		w->tail.len = 0;
+	}
+	if (w->tail.len + len > TAIL_KEEP) {
+		size_t drop = w->tail.len + len - TAIL_KEEP;
+
+		memmove(w->tail.s, w->tail.s + drop, w->tail.len - drop);
+		w->tail.len -= drop;
+	}
+	(void)strbuf_addn(&w->tail, buf, len);	/* a hint: no failure */
+}
+
 /* Hand on_output what @w printed on stderr up to its last newline; at the
  * end (@len 0) the rest too, with a newline of its own. */
 static int
@@ -799,6 +892,8 @@ worker_stderr(struct testr_run *run, struct worker *w, const char *buf,
 	const struct testr_run_options *o = run->opts;
 	size_t whole;
 	int rc = strbuf_addn(&w->err, buf, len);
+
+	keep_tail(w, buf, len);
 
 	if (rc == TESTR_OK && len == 0 && w->err.len &&
 	    w->err.s[w->err.len - 1] != '\n')
@@ -843,7 +938,7 @@ stopping(const struct testr_run *run)
 }
 
 /* Hand @ids out again, before the plan's next batch. */
-static int __attribute__((unused))
+static int
 queue_put_back(struct testr_run *run, const char *const *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -907,6 +1002,71 @@ worker_recycle(struct testr_run *run, struct worker *w)
 	testr_command_dispose(&w->cmd);
 }
 
+/* The test @w's runner was in fails with @what and the runner's last
+ * output; it counts as reported. */
+static int
+blame_current(struct worker *w, const char *what)
+{
+	struct testr_run *run = w->run;
+	char *why;
+	int rc;
+
+	if (!w->current || idset_marked(&run->handed, w->current))
+		return TESTR_OK;
+	why = testr_asprintf("%s%s%.*s", what, w->tail.len ? "; the runner's "
+			     "last output was:\n" : "\n", (int)w->tail.len,
+			     w->tail.s ? w->tail.s : "");
+	if (!why)
+		return TESTR_ENOMEM;
+	idset_mark(&run->handed, w->current);
+	run->reported++;
+	rc = synthetic_failure(w, w->current, why);
+	free(why);
+	return rc;
+}
+
+/* The ids @w was given and has not reported go back on the queue, to a
+ * fresh runner; each once. */
+static int
+put_back_rest(struct worker *w)
+{
+	struct testr_run *run = w->run;
+	struct idset seen = { 0 };
+	int rc = idset_init(&seen);
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
+		const char *id = w->cmd.ids.v[i];
+
+		if (idset_marked(&run->handed, id) || idset_has(&seen, id))
+			continue;
+		rc = idset_add(&seen, id);
+		if (rc == TESTR_OK)
+			rc = queue_put_back(run, &id, 1);
+		if (rc == TESTR_OK)
+			run->acc.ids--;	/* counted again when handed out */
+	}
+	idset_dispose(&seen);
+	return rc;
+}
+
+/* testr stopped @w's runner: its test hung.  That test fails; the rest of
+ * the batch is handed out again. */
+static int
+blame_timeout(struct worker *w)
+{
+	char *what = testr_asprintf("%s: this test timed out after %g s "
+				    "(--timeout, test_timeout); testr stopped "
+				    "the runner", w->tag, w->run->test_timeout);
+	int rc = what ? blame_current(w, what) : TESTR_ENOMEM;
+
+	free(what);
+	/* A runner that chose its own tests leaves no list of the rest: its
+	 * stop fails the run as process-returncode. */
+	if (rc == TESTR_OK && w->cmd.ids.n == 0)
+		return report_worker_status(w);
+	return rc == TESTR_OK ? put_back_rest(w) : rc;
+}
+
 /* Wait for the runner of @w and account for its batch: its exit status,
  * and the ids it was given and never reported. */
 static int
@@ -921,9 +1081,13 @@ slot_end(struct testr_run *run, struct worker *w)
 				   w->status.signal != 0;
 	/* What testr makes up is not counted as reported by a worker. */
 	run->finishing = true;
-	rc = report_worker_status(w);
-	if (rc == TESTR_OK)
-		rc = report_missing(w, &run->acc);
+	if (w->timed_out) {
+		rc = blame_timeout(w);
+	} else {
+		rc = report_worker_status(w);
+		if (rc == TESTR_OK)
+			rc = report_missing(w, &run->acc);
+	}
 	run->finishing = was;
 	return rc;
 }
@@ -946,7 +1110,8 @@ slot_start(struct testr_run *run, struct worker *w)
 		rc = queue_take(run, &part);
 		if (rc == TESTR_OK)
 			rc = worker_start(run, w, run->cfg, &part,
-					  testr_sched_workers(run->plan));
+					  run->plan ? testr_sched_workers(run->plan)
+						    : run->n_workers);
 		testr_strv_dispose(&part);
 		if (rc < 0 || w->proc.pid > 0)
 			break;
@@ -966,8 +1131,8 @@ slot_done(struct testr_run *run, struct worker *w)
 {
 	int rc;
 
-	if (!run->plan || testr_sched_mode(run->plan) == TESTR_SCHED_STATIC ||
-	    stopping(run))
+	if (stopping(run) || (!w->timed_out && (!run->plan ||
+	    testr_sched_mode(run->plan) == TESTR_SCHED_STATIC)))
 		return TESTR_OK;
 	rc = slot_end(run, w);
 	if (rc == TESTR_OK && !queue_empty(run))
@@ -1002,7 +1167,7 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		     const struct testr_run_options *opts)
 {
 	size_t nb = testr_sched_batches(plan), nw = testr_sched_workers(plan);
-	int rc = run_alloc(out, ctx, pool, opts, nb < nw ? nb : nw);
+	int rc = run_alloc(out, ctx, cfg, pool, opts, nb < nw ? nb : nw);
 
 	if (rc == TESTR_OK) {
 		(*out)->cfg = cfg;
@@ -1082,6 +1247,38 @@ stop_workers(struct testr_run *run)
 		proc_kill(&run->workers[i].proc, SIGKILL);
 }
 
+/* Seconds between SIGTERM and SIGKILL for a runner that ran out of time. */
+#define TIMEOUT_GRACE 2.0
+
+/* The pump's tick: stop the runner of a test past its time limit
+ * (SIGTERM to its group, SIGKILL after TIMEOUT_GRACE); its pipes then
+ * reach end of file and slot_done() accounts for it. */
+static int
+check_deadlines(void *userdata)
+{
+	struct testr_run *run = userdata;
+	double t = mono_now();
+
+	for (size_t i = 0; i < run->n_workers; i++) {
+		struct worker *w = &run->workers[i];
+		double began = (double)w->since.tv_sec +
+			       (double)w->since.tv_nsec / 1e9;
+
+		if (w->proc.pid <= 0 || w->ended)
+			continue;
+		if (w->timed_out && t >= w->kill_at) {
+			proc_kill(&w->proc, SIGKILL);
+			w->kill_at = t + 3600;	/* once */
+		} else if (!w->timed_out && run->test_timeout > 0 &&
+			   w->current && t - began >= run->test_timeout) {
+			w->timed_out = true;
+			w->kill_at = t + TIMEOUT_GRACE;
+			proc_kill(&w->proc, SIGTERM);
+		}
+	}
+	return TESTR_OK;
+}
+
 static int
 pump_workers(struct testr_run *run)
 {
@@ -1091,8 +1288,8 @@ pump_workers(struct testr_run *run)
 		run->fds[i] = run->workers[i].proc.out_fd;
 		run->fds[n + i] = run->workers[i].proc.err_fd; /* -1: inherited */
 	}
-	return proc_pump(run->ctx, run->fds, 2 * n, pump_data, run,
-			 run->opts->interrupted);
+	return proc_pump_ticking(run->ctx, run->fds, 2 * n, pump_data,
+				 check_deadlines, run, run->opts->interrupted);
 }
 
 /*
@@ -1427,8 +1624,12 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	*known = opts->ids != NULL;
 	for (size_t i = 0; *known && rc == 0 && i < opts->ids->n; i++)
 		rc = testr_strv_push(ids, opts->ids->v[i]);
+	/* A runner stopped mid-batch has the rest of its ids handed to a
+	 * fresh one: with a time limit, list them when the runner can. */
 	if (rc == TESTR_OK && !*known &&
-	    (workers > 1 || opts->n_filters || opts->shard || dry(opts))) {
+	    (workers > 1 || opts->n_filters || opts->shard || dry(opts) ||
+	     (test_timeout_of(cfg, opts) > 0 &&
+	      testr_config_get(cfg, "test_list_option")))) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;
 	}

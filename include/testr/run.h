@@ -126,10 +126,15 @@ struct testr_run_options {
 	/* Plan (and tell on_schedule), but run nothing: the ids are listed
 	 * and planned even for one worker. */
 	bool dry_run;
+	/* Version 3.  Seconds one test may run before its runner is stopped
+	 * and it fails as timed out (0: no limit; negative: the config's
+	 * test_timeout). */
+	double test_timeout;
 };
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ .version = 2, .schedule = TESTR_SCHED_AUTO, .startup = -1.0 }
+	{ .version = 3, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
+	  .test_timeout = -1.0 }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {

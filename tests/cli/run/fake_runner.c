@@ -23,6 +23,10 @@
  *             words are "last words after ID", without a newline
  *   await     waits (up to 30 s) until file $FAKE_AWAIT_FILE contains the
  *             text $FAKE_AWAIT_TEXT; fails if it never does
+ *   stuck     once in progress, prints "stuck in ID" on stderr and
+ *             runs `sleep 100000` (a child holding its stdout)
+ *   deaf      as stuck, ignoring SIGTERM
+ *   segv      once in progress, dies of SIGSEGV
  * and otherwise succeeds.
  */
 #include <signal.h>
@@ -157,6 +161,17 @@ run_one(const char *id)
 		fflush(stderr);
 		last_words = id;
 	}
+	if (strstr(id, "deaf"))
+		signal(SIGTERM, SIG_IGN);
+	if (strstr(id, "stuck") || strstr(id, "deaf")) {
+		fprintf(stderr, "stuck in %s\n", id);
+		fflush(stderr);
+		for (;;)
+			if (system("sleep 100000") != 0)
+				pause();
+	}
+	if (strstr(id, "segv"))
+		raise(SIGSEGV);
 	if (strstr(id, "await") && !awaited()) {
 		emit(id, TESTR_STATUS_FAIL, "traceback", "the awaited text never came\n");
 		return;
