@@ -748,7 +748,7 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 	struct testr_context *ctx;
 
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
-	for (unsigned v = 0; v <= 3; v += 3) {
+	for (unsigned v = 0; v <= 4; v += 4) {
 		o.version = v;
 		harness_assert_version_refused(ctx,
 			testr_run_tests(&res, ctx, NULL, NULL, &o),
@@ -763,6 +763,36 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 		ck_assert_uint_eq(ids.n, 0);
 	}
 	testr_context_free(ctx);
+}
+END_TEST
+
+START_TEST(run_timeout_fails_the_hung_test_and_reruns_the_rest)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	char logged[1024];
+	size_t runners;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_stuck");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	fx.opts.test_timeout = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_stuck worker-0"));
+	ck_assert(saw(&fx.seen, "success c worker-0"));
+	ck_assert(!saw(&fx.seen, "fail c"));
+	ck_assert(!saw(&fx.seen, "fail process-returncode"));
+	ck_assert_uint_eq(res.missing, 0);
+	ck_assert_uint_eq(res.tests, 3);
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert_uint_eq(runners, 2);	/* the rest on a fresh runner */
+	testr_strv_dispose(&ids);
+	teardown(&fx);
 }
 END_TEST
 
@@ -794,4 +824,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_queue_hands_every_id_once_in_batches_to_the_slots);
 	HARNESS_ADD(h, run_queue_interrupted_hands_out_no_more_batches);
 	HARNESS_ADD(h, run_static_schedule_gives_each_worker_one_runner);
+	HARNESS_ADD(h, run_timeout_fails_the_hung_test_and_reruns_the_rest);
 }
