@@ -127,7 +127,7 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 	struct testr_command cmd = TESTR_COMMAND_INIT;
 	const char *instance = NULL;
 	char *wrapped = NULL;
-	int rc = OPTIONS_CHECK(ctx, opts, testr_run_options, 2);
+	int rc = OPTIONS_CHECK(ctx, opts, testr_run_options, 3);
 
 	if (rc < 0)
 		return rc;
