@@ -23,6 +23,7 @@ struct run_args {
 	char **testargs;
 	size_t n_testargs;
 	double timeout;		/* --timeout; negative: test_timeout */
+	int max_restarts;	/* --max-restarts; negative: the default */
 };
 
 /* Everything one `testr run` holds, so that every exit path cleans up. */
@@ -117,6 +118,22 @@ parse_seconds(const char *s, double *out)
 	return CLI_EXIT_OK;
 }
 
+/* --max-restarts N: a small non-negative count. */
+static int
+parse_restarts(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || v > 1000000)
+		return cli_usage_error("run", "--max-restarts needs a number, "
+				       "not '%s'", s);
+	*out = (int)v;
+	return CLI_EXIT_OK;
+}
+
 /* --name VALUE or --name=VALUE for the options taking a value. */
 static int
 value_option(struct run_args *a, const char *arg, int argc, char **argv,
@@ -130,8 +147,10 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	bool color = len == 7 && strncmp(arg, "--color", 7) == 0;
 	bool shard = len == 7 && strncmp(arg, "--shard", 7) == 0;
 	bool timeout = len == 9 && strncmp(arg, "--timeout", 9) == 0;
+	bool restarts = len == 14 && strncmp(arg, "--max-restarts", 14) == 0;
 
-	if (!concurrency && !load_list && !color && !shard && !timeout)
+	if (!concurrency && !load_list && !color && !shard && !timeout &&
+	    !restarts)
 		return cli_unknown_option("run", arg);
 	if (!value && *i + 1 >= argc)
 		return cli_usage_error("run", "option '%.*s' needs a value",
@@ -144,6 +163,8 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	}
 	if (timeout)
 		return parse_seconds(value, &a->timeout);
+	if (restarts)
+		return parse_restarts(value, &a->max_restarts);
 	if (color)
 		return cli_color_parse(&a->color, value) < 0 ?
 		       cli_usage_error("run", "--color takes auto, always or "
@@ -157,6 +178,7 @@ parse_args(struct run_args *a, int argc, char **argv)
 	int rc = CLI_EXIT_OK;
 
 	a->timeout = -1.0;
+	a->max_restarts = -1;
 	a->filters = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->filters)
 		return CLI_EXIT_ERROR;
@@ -372,6 +394,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->on_startup = note_startup;
 	o->startup_userdata = s;
 	o->test_timeout = s->args.timeout;
+	o->max_restarts = s->args.max_restarts;
 }
 
 /* Store the run and print its summary; the exit code of one run. */

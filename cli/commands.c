@@ -126,6 +126,8 @@ const struct cli_help cli_helps[] = {
 	    { "--shard", "I/N", "Run shard I of N (from 0), balanced by "
 	      "recorded durations; 'auto' reads the CI system's variables.  "
 	      "Implies --partial." },
+	    { "--max-restarts", "N", "Fresh runners a batch gets after its "
+	      "runner died mid-batch (default 0: none)." },
 	    { "--timeout", "SECONDS", "Stop a test running longer than "
 	      "SECONDS (0: no limit; default: test_timeout): it fails as timed "
 	      "out and the rest of its batch runs on a fresh runner." },

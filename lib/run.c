@@ -252,6 +252,7 @@ struct worker {
 	struct strbuf tail;		/* the runner's last stderr bytes */
 	bool timed_out;			/* stopped by testr: @current hung */
 	double kill_at;			/* then SIGKILL, if still open */
+	size_t restarts;		/* fresh runners on this batch's rest */
 };
 
 struct testr_run {
@@ -279,6 +280,8 @@ struct testr_run {
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
 	double test_timeout;		/* seconds one test may run; 0: no limit */
+	size_t max_restarts;		/* fresh runners per batch after crashes */
+	bool draining;			/* the pump is over: nothing restarts */
 };
 
 static void
@@ -785,6 +788,9 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->pool = pool;
 	run->opts = opts;
 	run->test_timeout = test_timeout_of(cfg, opts);
+	run->max_restarts = opts->version >= 3 && opts->max_restarts >= 0 ?
+			    (size_t)opts->max_restarts :
+			    TESTR_MAX_RESTARTS_DEFAULT;
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
 	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
 	run->guard = (struct proc_guard){ 0, -1 };
@@ -1062,9 +1068,62 @@ blame_timeout(struct worker *w)
 	free(what);
 	/* A runner that chose its own tests leaves no list of the rest: its
 	 * stop fails the run as process-returncode. */
-	if (rc == TESTR_OK && w->cmd.ids.n == 0)
-		return report_worker_status(w);
+	if (rc == TESTR_OK && (w->cmd.ids.n == 0 || w->run->draining))
+		rc = report_worker_status(w);
+	if (rc == TESTR_OK && w->run->draining)
+		return report_missing(w, &w->run->acc);
 	return rc == TESTR_OK ? put_back_rest(w) : rc;
+}
+
+/* Has @w's batch ids not reported yet? */
+static bool
+unreported(const struct worker *w)
+{
+	for (size_t i = 0; i < w->cmd.ids.n; i++)
+		if (!idset_marked(&w->run->handed, w->cmd.ids.v[i]))
+			return true;
+	return false;
+}
+
+/* Did @w's runner die (non-zero exit, signal) with ids of its batch not
+ * reported?  Then a fresh runner may take them over. */
+static bool
+died_mid_batch(const struct worker *w)
+{
+	return (w->status.exit_code != 0 || w->status.signal != 0) &&
+	       unreported(w);
+}
+
+/* May the rest of @w's batch go to a fresh runner? */
+static bool
+may_restart(const struct worker *w)
+{
+	return !w->run->draining && w->restarts < w->run->max_restarts &&
+	       w->cmd.ids.n > 0;
+}
+
+/* @w's runner died mid-batch: the test in progress is blamed, with the
+ * exit status and the runner's last output; the runner's death fails the
+ * run (process-returncode); within the restart budget the rest of the
+ * batch goes to a fresh runner, else it fails as never reported. */
+static int
+blame_crash(struct worker *w)
+{
+	char status[96], *what;
+	int rc;
+
+	proc_status_describe(&w->status, status, sizeof(status));
+	what = testr_asprintf("%s ended with %s while this test was in "
+			      "progress", w->tag, status);
+	rc = what ? blame_current(w, what) : TESTR_ENOMEM;
+	free(what);
+	if (rc == TESTR_OK)
+		rc = report_worker_status(w);
+	if (rc == TESTR_OK && may_restart(w)) {
+		w->restarts++;
+		return put_back_rest(w);
+	}
+	return rc == TESTR_OK ? report_missing(w, &w->run->acc) : rc;
 }
 
 /* Wait for the runner of @w and account for its batch: its exit status,
@@ -1083,6 +1142,8 @@ slot_end(struct testr_run *run, struct worker *w)
 	run->finishing = true;
 	if (w->timed_out) {
 		rc = blame_timeout(w);
+	} else if (died_mid_batch(w)) {
+		rc = blame_crash(w);
 	} else {
 		rc = report_worker_status(w);
 		if (rc == TESTR_OK)
@@ -1107,6 +1168,8 @@ slot_start(struct testr_run *run, struct worker *w)
 
 		if (w->ing)
 			worker_recycle(run, w);
+		if (run->put_back_next >= run->put_back.n)
+			w->restarts = 0;	/* a batch of the plan */
 		rc = queue_take(run, &part);
 		if (rc == TESTR_OK)
 			rc = worker_start(run, w, run->cfg, &part,
@@ -1131,7 +1194,9 @@ slot_done(struct testr_run *run, struct worker *w)
 {
 	int rc;
 
-	if (stopping(run) || (!w->timed_out && (!run->plan ||
+	bool resume = w->timed_out || (may_restart(w) && unreported(w));
+
+	if (stopping(run) || (!resume && (!run->plan ||
 	    testr_sched_mode(run->plan) == TESTR_SCHED_STATIC)))
 		return TESTR_OK;
 	rc = slot_end(run, w);
@@ -1323,6 +1388,7 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 	int rc = TESTR_OK;
 
 	run->finishing = true;
+	run->draining = true;
 	res->tests = run->reported;
 	for (size_t i = 0; i < run->n_workers; i++) {
 		struct worker *w = &run->workers[i];

@@ -130,11 +130,17 @@ struct testr_run_options {
 	 * and it fails as timed out (0: no limit; negative: the config's
 	 * test_timeout). */
 	double test_timeout;
+	/* Fresh runners a batch may get after its runner died mid-batch
+	 * (negative: TESTR_MAX_RESTARTS_DEFAULT; 0: none). */
+	int max_restarts;
 };
+
+/** Fresh runners per batch after crashes, unless the caller says. */
+#define TESTR_MAX_RESTARTS_DEFAULT 0
 
 #define TESTR_RUN_OPTIONS_INIT \
 	{ .version = 3, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
-	  .test_timeout = -1.0 }
+	  .test_timeout = -1.0, .max_restarts = -1 }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
