@@ -289,10 +289,12 @@ const struct testr_run_summary *cli_previous_summary(
  * testr last for run @run_id: replay it through the renderer, with deltas
  * against the run before it.  Returns CLI_EXIT_OK, CLI_EXIT_FAILURES, or
  * CLI_EXIT_ERROR after reporting on stderr.  testr run calls this after
- * storing a run.
+ * storing a run.  With @report, the events read also go to it (one reading
+ * of the run for the summary and the reports).
  */
 int cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
-			  uint64_t run_id, FILE *out);
+			  uint64_t run_id, FILE *out,
+			  struct testr_report *report);
 
 /* A testr_event_fn writing each event to stdout as subunit v2 (@userdata: the context). */
 int cli_subunit_event(void *userdata, const struct testr_event *ev);
@@ -340,5 +342,19 @@ int cli_take_report_args(struct cli_report_args *out, const char *cmd,
  */
 int cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		      uint64_t run_id, const struct cli_report_args *a);
+
+/*
+ * An empty report for stored run @run_id (its id and partial flag set), to
+ * feed while the run is read for something else.  0 or a TESTR_E* code.
+ */
+int cli_report_for_run(struct testr_report **out, struct testr_context *ctx,
+		       struct testr_repo *repo, uint64_t run_id);
+
+/*
+ * Write the reports @a asks for from @r, filled already.  Returns
+ * CLI_EXIT_OK or CLI_EXIT_ERROR after reporting on stderr.
+ */
+int cli_write_report_files(struct testr_context *ctx, struct testr_report *r,
+			   const struct cli_report_args *a);
 
 #endif

@@ -22,6 +22,23 @@ report_on_stdout(const struct cli_report_args *r)
 	       (r->json && strcmp(r->json, "-") == 0);
 }
 
+/* The summary and report files from one reading of the run. */
+static int
+summary_and_reports(struct testr_context *ctx, struct testr_repo *repo,
+		    uint64_t id, const struct cli_report_args *reports)
+{
+	struct testr_report *r;
+	int rc = cli_report_for_run(&r, ctx, repo, id), written;
+
+	if (rc < 0)
+		return cli_report(ctx, rc);
+	rc = cli_print_run_summary(ctx, repo, id, stdout, r);
+	written = rc == CLI_EXIT_ERROR ? rc :
+		  cli_write_report_files(ctx, r, reports);
+	testr_report_free(r);
+	return written != CLI_EXIT_OK ? written : rc;
+}
+
 static int
 show_last(struct testr_context *ctx, bool subunit,
 	  const struct cli_report_args *reports)
@@ -32,17 +49,17 @@ show_last(struct testr_context *ctx, bool subunit,
 
 	if (rc == 0)
 		rc = testr_repo_latest_id(&id, repo);
-	if (rc == 0 && (reports->junit || reports->json)) {
+	if (rc == 0 && report_on_stdout(reports)) {
 		rc = cli_write_reports(ctx, repo, id, reports);
-		if (rc == CLI_EXIT_OK && report_on_stdout(reports))
+		if (rc == CLI_EXIT_OK)
 			rc = run_status(ctx, repo, id);
-		else if (rc == CLI_EXIT_OK)
-			rc = cli_print_run_summary(ctx, repo, id, stdout);
+	} else if (rc == 0 && (reports->junit || reports->json)) {
+		rc = summary_and_reports(ctx, repo, id, reports);
 	} else if (rc == 0 && subunit) {
 		rc = testr_repo_read_run(repo, id, cli_subunit_event, ctx);
 		rc = rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
 	} else if (rc == 0) {
-		rc = cli_print_run_summary(ctx, repo, id, stdout);
+		rc = cli_print_run_summary(ctx, repo, id, stdout, NULL);
 	} else {
 		rc = cli_report(ctx, rc);
 	}

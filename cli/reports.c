@@ -80,6 +80,36 @@ write_one(struct testr_report *r, enum testr_report_format format,
 }
 
 int
+cli_report_for_run(struct testr_report **out, struct testr_context *ctx,
+		   struct testr_repo *repo, uint64_t run_id)
+{
+	struct testr_report_options opts = TESTR_REPORT_OPTIONS_INIT;
+	struct testr_run_summary sum;
+	int rc = testr_repo_run_summary(&sum, repo, run_id);
+
+	*out = NULL;
+	if (rc < 0 && rc != TESTR_ECORRUPT)
+		return rc;
+	opts.has_run_id = true;
+	opts.run_id = run_id;
+	opts.partial = rc == 0 && sum.partial;
+	return testr_report_new(out, ctx, &opts);
+}
+
+int
+cli_write_report_files(struct testr_context *ctx, struct testr_report *r,
+		       const struct cli_report_args *a)
+{
+	int rc = 0;
+
+	if (a->junit)
+		rc = write_one(r, TESTR_REPORT_JUNIT, a->junit);
+	if (rc == 0 && a->json)
+		rc = write_one(r, TESTR_REPORT_JSON, a->json);
+	return rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
+}
+
+int
 cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		  uint64_t run_id, const struct cli_report_args *a)
 {
@@ -93,10 +123,9 @@ cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		fprintf(stderr, "%s\n", testr_context_error(ctx));
 		rc = 0;
 	}
-	if (rc == 0 && a->junit)
-		rc = write_one(r, TESTR_REPORT_JUNIT, a->junit);
-	if (rc == 0 && a->json)
-		rc = write_one(r, TESTR_REPORT_JSON, a->json);
+	if (rc < 0)
+		return cli_report(ctx, rc);
+	rc = cli_write_report_files(ctx, r, a);
 	testr_report_free(r);
-	return rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
+	return rc;
 }

@@ -406,6 +406,17 @@ join_tags(const struct testr_event *ev)
 	return out;
 }
 
+/* The tags of @ev on @r, for a test that never completes (most events
+ * carry the one worker-N tag the record already has: no work then). */
+static void
+keep_tags(struct record *r, const struct testr_event *ev)
+{
+	if (ev->n_tags == 1 && r->tags && strcmp(r->tags, ev->tags[0]) == 0)
+		return;
+	free(r->tags);
+	r->tags = join_tags(ev);
+}
+
 static void
 print_fail_block(struct cli_summary *s, struct record *r, const char *tags)
 {
@@ -443,10 +454,8 @@ cli_summary_event(void *userdata, const struct testr_event *ev)
 	r = *slot;
 	if ((ev->fields & TESTR_EVENT_FILE) && ev->file_name && ev->file_len)
 		add_detail(r, ev);
-	if (ev->fields & TESTR_EVENT_TAGS) {
-		free(r->tags);
-		r->tags = join_tags(ev);
-	}
+	if (ev->fields & TESTR_EVENT_TAGS)
+		keep_tags(r, ev);
 	if (ev->status == TESTR_STATUS_UNDEFINED ||
 	    ev->status == TESTR_STATUS_INPROGRESS)
 		return 0;
@@ -656,20 +665,36 @@ cli_previous_summary(struct testr_run_summary *buf, struct testr_context *ctx,
 	return rc < 0 && rc != TESTR_ECORRUPT ? NULL : buf;
 }
 
+/* The renderer and a report fed from the same reading of the run. */
+struct summary_tee {
+	struct cli_summary *s;
+	struct testr_report *report;
+};
+
+static int
+tee_event(void *userdata, const struct testr_event *ev)
+{
+	struct summary_tee *t = userdata;
+	int rc = cli_summary_event(t->s, ev);
+
+	return rc == 0 && t->report ? testr_report_add(t->report, ev) : rc;
+}
+
 int
 cli_print_run_summary(struct testr_context *ctx, struct testr_repo *repo,
-		      uint64_t run_id, FILE *out)
+		      uint64_t run_id, FILE *out, struct testr_report *report)
 {
 	struct testr_run_summary prev_buf, cur;
 	const struct testr_run_summary *prev;
 	/* The counts come from the repository (the run's index), so memory
 	 * does not grow with the run: only tests in progress are held. */
-	struct cli_summary *s = cli_summary_new_uncounted(out);
+	struct summary_tee tee = { cli_summary_new_uncounted(out), report };
+	struct cli_summary *s = tee.s;
 	bool damaged;
 	int rc;
 
 	cli_summary_config_filter_tags(s, ctx);
-	rc = testr_repo_read_run(repo, run_id, cli_summary_event, s);
+	rc = testr_repo_read_run(repo, run_id, tee_event, &tee);
 	/* A damaged run file is shown as far as it goes, never as green. */
 	damaged = rc == TESTR_ECORRUPT;
 

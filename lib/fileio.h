@@ -81,10 +81,11 @@ typedef int (*fileio_chunk_fn)(void *userdata, const void *buf, size_t len);
 int fileio_stream_file(struct testr_context *ctx, const char *path,
 		       fileio_chunk_fn fn, void *userdata);
 
-/* A read-only mapping of a whole file (len 0: data is NULL). */
+/* A whole file read-only: mapped, or read when small (len 0: data NULL). */
 struct fileio_map {
 	const unsigned char *data;
 	size_t len;
+	bool mapped;		/* else data is malloc'd */
 };
 
 /* Map @path.  0, TESTR_ENOTFOUND (no message), TESTR_EIO. */

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "array.h"
 #include "context.h"
 #include "fileio.h"
 #include "idset.h"
@@ -35,6 +34,7 @@ testr_report_new(struct testr_report **out, struct testr_context *ctx,
 	r->opts = opts ? *opts : defaults;
 	r->name = strdup(r->opts.name ? r->opts.name : "testr");
 	r->opts.name = r->name;
+	report_spool_init(&r->spool);
 	if (!r->name) {
 		free(r);
 		return TESTR_ENOMEM;
@@ -80,74 +80,95 @@ testr_report_free(struct testr_report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++)
-		free_test(r->tests[i]);
-	free(r->tests);
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (r->slots[i])
+			free_test(r->slots[i]);
 	free(r->slots);
+	report_spool_dispose(&r->spool);
 	free_files(r->run_files);
 	free(r->name);
 	free(r);
 }
 
-/* ---- id lookup: open addressing over r->tests ---- */
+/* ---- tests not spooled, by id: open addressing, linear probing ---- */
 
-static size_t *
-find_slot(size_t *slots, size_t n_slots, struct report_test **tests,
-	  const char *id)
+static size_t
+find_slot(struct report_test **slots, size_t n_slots, const char *id,
+	  uint64_t hash)
 {
-	size_t i = testr_hash_bytes(id, strlen(id)) & (n_slots - 1);
+	size_t i = hash & (n_slots - 1);
 
-	while (slots[i] && strcmp(tests[slots[i] - 1]->id, id) != 0)
+	while (slots[i] && (slots[i]->hash != hash ||
+			    strcmp(slots[i]->id, id) != 0))
 		i = (i + 1) & (n_slots - 1);
-	return &slots[i];
+	return i;
 }
 
 static int
 grow_slots(struct testr_report *r)
 {
-	size_t n = r->n_slots ? r->n_slots * 2 : 1024;
-	size_t *slots = calloc(n, sizeof(*slots));
+	size_t n = r->n_slots ? r->n_slots * 2 : 256;
+	struct report_test **slots = calloc(n, sizeof(*slots));
 
 	if (!slots)
 		return TESTR_ENOMEM;
-	for (size_t i = 0; i < r->n; i++)
-		*find_slot(slots, n, r->tests, r->tests[i]->id) = i + 1;
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (r->slots[i])
+			slots[find_slot(slots, n, r->slots[i]->id,
+					r->slots[i]->hash)] = r->slots[i];
 	free(r->slots);
 	r->slots = slots;
 	r->n_slots = n;
 	return 0;
 }
 
-static int
-append_test(struct testr_report *r, struct report_test *t)
+/* Take @t out of the table, shifting back the entries probed past it. */
+static void
+remove_test(struct testr_report *r, struct report_test *t)
 {
-	if (array_reserve(&r->tests, &r->cap, r->n + 1, sizeof(*r->tests), 256))
-		return TESTR_ENOMEM;
-	r->tests[r->n++] = t;
-	return 0;
+	size_t mask = r->n_slots - 1;
+	size_t i = find_slot(r->slots, r->n_slots, t->id, t->hash);
+
+	r->slots[i] = NULL;
+	for (size_t j = (i + 1) & mask; r->slots[j]; j = (j + 1) & mask) {
+		size_t home = r->slots[j]->hash & mask;
+
+		/* Move j into the hole unless its home lies in (i, j]. */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			r->slots[i] = r->slots[j];
+			r->slots[j] = NULL;
+			i = j;
+		}
+	}
+	r->n_live--;
+	if (r->last == t)
+		r->last = NULL;
 }
 
 static struct report_test *
 get_test(struct testr_report *r, const char *id)
 {
 	struct report_test *t;
-	size_t *slot;
+	uint64_t hash;
+	size_t i;
 
 	if (r->last && strcmp(r->last->id, id) == 0)
 		return r->last;
-	if ((r->n + 1) * 2 > r->n_slots && grow_slots(r) < 0)
+	if ((r->n_live + 1) * 2 > r->n_slots && grow_slots(r) < 0)
 		return NULL;
-	slot = find_slot(r->slots, r->n_slots, r->tests, id);
-	if (*slot)
-		return r->last = r->tests[*slot - 1];
+	hash = testr_hash_bytes(id, strlen(id));
+	i = find_slot(r->slots, r->n_slots, id, hash);
+	if (r->slots[i])
+		return r->last = r->slots[i];
 	t = calloc(1, sizeof(*t));
-	if (!t || !(t->id = strdup(id)) || append_test(r, t) < 0) {
-		if (t)
-			free(t->id);
+	if (!t || !(t->id = strdup(id))) {
 		free(t);
 		return NULL;
 	}
-	*slot = r->n;
+	t->hash = hash;
+	t->seq = r->next_seq++;
+	r->slots[i] = t;
+	r->n_live++;
 	return r->last = t;
 }
 
@@ -286,11 +307,48 @@ note_time(struct testr_report *r, const struct testr_event *ev)
 	r->has_time = true;
 }
 
+static void count_outcome(struct testr_report_totals *n,
+			  enum report_outcome oc);
+
+/*
+ * A test whose only record passed, was skipped or was an expected failure
+ * is settled: spool it and forget it.  A failed one is held in memory, at
+ * its place in the spool, because a retry may still follow.
+ */
+static int
+settle(struct testr_report *r, struct report_test *t)
+{
+	struct report_attempt *a = t->last;
+	int rc;
+
+	if (t->held || !is_final(a->status))
+		return 0;
+	if (a->status == TESTR_STATUS_FAIL || a->status == TESTR_STATUS_UXSUCCESS) {
+		t->held = true;
+		t->held_at = report_spool_len(&r->spool);
+		if (r->held_tail)
+			r->held_tail->held_next = t;
+		else
+			r->held = t;
+		r->held_tail = t;
+		r->n_held++;
+		return 0;
+	}
+	rc = report_spool_add(&r->spool, r->ctx, t);
+	if (rc < 0)
+		return rc;
+	count_outcome(&r->spooled, report_outcome(t));
+	remove_test(r, t);
+	free_test(t);
+	return 0;
+}
+
 TESTR_API int
 testr_report_add(struct testr_report *r, const struct testr_event *ev)
 {
 	struct report_test *t;
 	struct report_attempt *a;
+	int rc;
 	bool has_id = ev->fields & TESTR_EVENT_TEST_ID && ev->test_id &&
 		      *ev->test_id;
 
@@ -304,7 +362,8 @@ testr_report_add(struct testr_report *r, const struct testr_event *ev)
 		return 0;
 	t = get_test(r, ev->test_id);
 	a = t ? open_attempt(t) : NULL;
-	return a ? add_to_attempt(a, ev) : TESTR_ENOMEM;
+	rc = a ? add_to_attempt(a, ev) : TESTR_ENOMEM;
+	return rc == 0 ? settle(r, t) : rc;
 }
 
 TESTR_API int
@@ -342,25 +401,90 @@ report_outcome(const struct report_test *t)
 	       OUTCOME_SUCCESS;
 }
 
+static void
+count_outcome(struct testr_report_totals *n, enum report_outcome oc)
+{
+	uint64_t *by[] = { &n->success, &n->fail, &n->skip, &n->xfail,
+			   &n->uxsuccess, &n->flaky, &n->incomplete };
+
+	(*by[oc])++;
+	n->tests++;
+}
+
 TESTR_API void
 testr_report_totals(struct testr_report_totals *out,
 		    const struct testr_report *r)
 {
-	uint64_t *by[] = { &out->success, &out->fail, &out->skip, &out->xfail,
-			   &out->uxsuccess, &out->flaky, &out->incomplete };
+	*out = r->spooled;
+	for (const struct report_test *t = r->held; t; t = t->held_next)
+		count_outcome(out, report_outcome(t));
+	/* Every other test in the table never finished its record. */
+	out->incomplete += r->n_live - r->n_held;
+	out->tests += r->n_live - r->n_held;
+}
 
-	memset(out, 0, sizeof(*out));
-	out->tests = r->n;
-	for (size_t i = 0; i < r->n; i++)
-		(*by[report_outcome(r->tests[i])])++;
+/* ---- the tests in report order ---- */
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct report_test *x = *(const struct report_test *const *)a;
+	const struct report_test *y = *(const struct report_test *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The tests that never finished, in first-seen order. */
+static int
+each_unfinished(struct testr_report *r, report_test_fn fn, void *ud)
+{
+	size_t n = 0;
+	struct report_test **v = malloc((r->n_live + 1) * sizeof(*v));
+
+	if (!v)
+		return TESTR_ENOMEM;
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (r->slots[i] && !r->slots[i]->held)
+			v[n++] = r->slots[i];
+	qsort(v, n, sizeof(*v), by_seq);
+	for (size_t i = 0; i < n; i++)
+		fn(ud, v[i]);
+	free(v);
+	return 0;
+}
+
+int
+report_each_test(struct testr_report *r, report_test_fn fn, void *ud)
+{
+	struct report_spool_view view;
+	struct report_spool_scratch sc = { 0 };
+	size_t pos = 0;
+	int rc = report_spool_view(&view, &r->spool, r->ctx);
+
+	if (rc < 0)
+		return rc;
+	for (struct report_test *t = r->held; rc == 0 && t; t = t->held_next) {
+		rc = report_spool_each(&view, &pos, (size_t)t->held_at, &sc,
+				       fn, ud);
+		if (rc == 0)
+			fn(ud, t);
+	}
+	if (rc == 0)
+		rc = report_spool_each(&view, &pos, view.len, &sc, fn, ud);
+	if (rc == 0)
+		rc = each_unfinished(r, fn, ud);
+	report_spool_scratch_dispose(&sc);
+	report_spool_unview(&view);
+	return rc == TESTR_ECORRUPT ?
+	       testr_fail(r->ctx, rc, "report spool: a damaged record") : rc;
 }
 
 bool
-report_attempt_seconds(const struct report_attempt *a, double *out)
+report_attempt_ns(const struct report_attempt *a, int64_t *out)
 {
 	if (!a->has_start || !a->has_end)
 		return false;
-	*out = (double)(a->end_ns - a->start_ns) / 1e9;
+	*out = a->end_ns > a->start_ns ? a->end_ns - a->start_ns : 0;
 	return true;
 }
 
@@ -470,6 +594,26 @@ report_out_printf(struct report_out *o, const char *fmt, ...)
 		report_out_add(o, buf, (size_t)n);
 }
 
+void
+report_out_seconds(struct report_out *o, int64_t ns)
+{
+	char buf[32], *p = buf + sizeof(buf);
+	bool neg = ns < 0;
+	/* Round half away from zero, in magnitude (no overflow near MIN). */
+	uint64_t us = ((neg ? -(uint64_t)ns : (uint64_t)ns) + 500) / 1000;
+
+	for (int i = 0; i < 6; i++, us /= 10)
+		*--p = (char)('0' + us % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + us % 10);
+		us /= 10;
+	} while (us);
+	if (neg)
+		*--p = '-';
+	report_out_add(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 int
 report_out_finish(struct report_out *o)
 {
@@ -483,16 +627,16 @@ testr_report_write(struct testr_report *r, enum testr_report_format format,
 		   testr_write_fn write, void *userdata)
 {
 	struct report_out o;
+	int rc, frc;
 
 	if (format != TESTR_REPORT_JUNIT && format != TESTR_REPORT_JSON)
 		return testr_fail(r->ctx, TESTR_EINVAL, "unknown report format %d",
 				  (int)format);
 	report_out_init(&o, write, userdata);
-	if (format == TESTR_REPORT_JUNIT)
-		report_write_junit(r, &o);
-	else
-		report_write_json(r, &o);
-	return report_out_finish(&o);
+	rc = format == TESTR_REPORT_JUNIT ? report_write_junit(r, &o) :
+	     report_write_json(r, &o);
+	frc = report_out_finish(&o);
+	return rc < 0 ? rc : frc;
 }
 
 static int

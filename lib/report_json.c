@@ -67,10 +67,10 @@ json_str(struct report_out *o, const char *s)
 static void
 json_seconds(struct report_out *o, const struct report_attempt *a)
 {
-	double s;
+	int64_t ns;
 
-	if (report_attempt_seconds(a, &s))
-		report_out_printf(o, "%.6f", s < 0 ? 0.0 : s);
+	if (report_attempt_ns(a, &ns))
+		report_out_seconds(o, ns);
 	else
 		report_out_str(o, "null");
 }
@@ -128,12 +128,21 @@ static const char *const outcome_names[] = {
 	[OUTCOME_INCOMPLETE] = "incomplete",
 };
 
+/* The output and whether a test was written yet (the commas). */
+struct json_tests {
+	struct report_out *o;
+	bool any;
+};
+
 static void
-test(struct report_out *o, const struct report_test *t, bool first)
+test(void *userdata, const struct report_test *t)
 {
+	struct json_tests *jt = userdata;
+	struct report_out *o = jt->o;
 	const struct report_attempt *last = t->last;
 
-	report_out_str(o, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
+	report_out_str(o, jt->any ? ",\n  {\"id\": " : "\n  {\"id\": ");
+	jt->any = true;
 	json_str(o, t->id);
 	report_out_printf(o, ", \"status\": \"%s\", \"duration\": ",
 			  outcome_names[report_outcome(t)]);
@@ -167,8 +176,8 @@ run(struct report_out *o, const struct testr_report *r)
 			  r->opts.partial ? "true" : "false");
 	if (r->has_time) {
 		report_format_time(when, r->first_ns);
-		report_out_printf(o, "\"%s\", \"duration\": %.6f", when,
-				  (double)(r->last_ns - r->first_ns) / 1e9);
+		report_out_printf(o, "\"%s\", \"duration\": ", when);
+		report_out_seconds(o, r->last_ns - r->first_ns);
 	} else {
 		report_out_str(o, "null, \"duration\": null");
 	}
@@ -198,13 +207,17 @@ totals(struct report_out *o, const struct testr_report *r)
 int
 report_write_json(struct testr_report *r, struct report_out *o)
 {
+	struct json_tests jt = { o, false };
+	int rc;
+
 	report_out_printf(o, "{\n  \"version\": %d,\n",
 			  TESTR_REPORT_JSON_VERSION);
 	run(o, r);
 	totals(o, r);
 	report_out_str(o, "  \"tests\": [");
-	for (size_t i = 0; i < r->n; i++)
-		test(o, r->tests[i], i == 0);
+	rc = report_each_test(r, test, &jt);
+	if (rc < 0)
+		return rc;
 	report_out_str(o, "\n  ]\n}\n");
 	return o->rc;
 }

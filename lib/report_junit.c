@@ -104,10 +104,13 @@ split_id(struct report_out *o, const char *id)
 static void
 time_attr(struct report_out *o, const struct report_attempt *a)
 {
-	double s;
+	int64_t ns;
 
-	if (report_attempt_seconds(a, &s))
-		report_out_printf(o, " time=\"%.6f\"", s < 0 ? 0.0 : s);
+	if (report_attempt_ns(a, &ns)) {
+		report_out_str(o, " time=\"");
+		report_out_seconds(o, ns);
+		report_out_str(o, "\"");
+	}
 }
 
 /* The last non-blank line of a traceback: what the assertion said. */
@@ -282,8 +285,10 @@ outcome_elements(struct report_out *o, const struct report_test *t)
 }
 
 static void
-testcase(struct report_out *o, const struct report_test *t)
+testcase(void *userdata, const struct report_test *t)
 {
+	struct report_out *o = userdata;
+
 	report_out_str(o, "<testcase");
 	split_id(o, t->id);
 	time_attr(o, t->last);
@@ -304,9 +309,11 @@ count_attrs(struct report_out *o, const struct testr_report *r)
 			  "\" errors=\"%" PRIu64 "\" skipped=\"%" PRIu64 "\"",
 			  n.tests, n.fail + n.uxsuccess, n.incomplete,
 			  n.skip + n.xfail);
-	if (r->has_time)
-		report_out_printf(o, " time=\"%.6f\"",
-				  (double)(r->last_ns - r->first_ns) / 1e9);
+	if (r->has_time) {
+		report_out_str(o, " time=\"");
+		report_out_seconds(o, r->last_ns - r->first_ns);
+		report_out_str(o, "\"");
+	}
 }
 
 static void
@@ -327,6 +334,7 @@ int
 report_write_junit(struct testr_report *r, struct report_out *o)
 {
 	char when[64];
+	int rc;
 
 	report_out_str(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		       "<testsuites");
@@ -341,8 +349,9 @@ report_write_junit(struct testr_report *r, struct report_out *o)
 	}
 	report_out_str(o, ">\n");
 	properties(o, r);
-	for (size_t i = 0; i < r->n; i++)
-		testcase(o, r->tests[i]);
+	rc = report_each_test(r, testcase, o);
+	if (rc < 0)
+		return rc;
 	streams(o, r->run_files);
 	report_out_str(o, "</testsuite>\n</testsuites>\n");
 	return o->rc;

@@ -188,6 +188,75 @@ START_TEST(report_options_of_an_unknown_version_are_refused)
 		ck_assert_ptr_null(r);
 	}
 	testr_context_free(ctx);
+/* Where @needle first occurs in @hay, as an offset (it must occur). */
+static size_t
+offset_of(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	ck_assert_msg(p != NULL, "missing: %s", needle);
+	return (size_t)(p - hay);
+}
+
+/*
+ * 3,000 tests with 1 KiB of output each: more than the spool keeps in
+ * memory, so most are read back from its temporary file.  A failure held
+ * in memory (then retried) and one never finished still land in order.
+ */
+START_TEST(report_spooled_tests_keep_their_order_and_output)
+{
+	struct testr_report *r = new_report();
+	struct testr_report_totals n;
+	char id[32], out[1024], *xml;
+
+	memset(out, 'x', sizeof(out));
+	status(r, "never.finished", TESTR_STATUS_INPROGRESS, 1);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof(id), "m.t%04d", i);
+		attach(r, id, "stdout", out, sizeof(out));
+		status(r, id, i == 1500 ? TESTR_STATUS_FAIL : TESTR_STATUS_SUCCESS,
+		       i);
+	}
+	status(r, "m.t1500", TESTR_STATUS_INPROGRESS, 4000);
+	status(r, "m.t1500", TESTR_STATUS_SUCCESS, 4001);
+	testr_report_totals(&n, r);
+	ck_assert_uint_eq(n.tests, 3001);
+	ck_assert_uint_eq(n.success, 2999);
+	ck_assert_uint_eq(n.flaky, 1);
+	ck_assert_uint_eq(n.incomplete, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_uint_lt(offset_of(xml, "name=\"t1499\""),
+			  offset_of(xml, "name=\"t1500\""));
+	ck_assert_uint_lt(offset_of(xml, "<flakyFailure"),
+			  offset_of(xml, "name=\"t1501\""));
+	ck_assert_uint_lt(offset_of(xml, "name=\"t2999\""),
+			  offset_of(xml, "name=\"finished\""));
+	ck_assert_ptr_nonnull(strstr(strstr(xml, "name=\"t2999\""),
+				     "<system-out>xxxxxxxx"));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+/* The spool is read, not used up: a second writing is the same. */
+START_TEST(report_writes_the_same_twice)
+{
+	struct testr_report *r = new_report();
+	char id[32], out[2048], *a, *b;
+
+	memset(out, 'y', sizeof(out));
+	for (int i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "m.t%04d", i);
+		attach(r, id, "stdout", out, sizeof(out));
+		status(r, id, TESTR_STATUS_SUCCESS, i);
+	}
+	a = render(r, TESTR_REPORT_JSON);
+	b = render(r, TESTR_REPORT_JSON);
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_nonnull(strstr(a, "\"id\": \"m.t0999\""));
+	free(a);
+	free(b);
+	testr_report_free(r);
 }
 END_TEST
 
@@ -195,6 +264,8 @@ void
 harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, report_options_of_an_unknown_version_are_refused);
+	HARNESS_ADD(h, report_spooled_tests_keep_their_order_and_output);
+	HARNESS_ADD(h, report_writes_the_same_twice);
 	HARNESS_ADD(h, report_retry_that_passes_is_flaky);
 	HARNESS_ADD(h, report_record_never_finished_is_an_error_not_a_pass);
 	HARNESS_ADD(h, report_junit_escapes_markup_controls_and_bad_utf8_in_ids);

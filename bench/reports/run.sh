@@ -9,7 +9,8 @@
 #    closest Python: python-subunit decoding every stored run into
 #    testtools' StreamToDict and keeping that test's status and duration
 #    (what stestr's history does; testrepository has no history).
-# Prints wall seconds of each side and the ratio.  Runs under nice.
+# Prints wall and CPU seconds of each side and the ratios, with the load
+# average around the run.  Runs under nice.
 set -eu
 build=$(cd "${1:?usage: run.sh BUILD_DIR [N_TESTS [N_RUNS [PER_RUN]]]}" && pwd)
 n=${2:-100000} runs=${3:-1000} per=${4:-100}
@@ -22,41 +23,77 @@ command -v subunit2junitxml > /dev/null ||
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s%N; }
-# time_it VAR CMD...: wall seconds of CMD (under nice) into VAR.
+# time_it VAR CMD...: CMD under nice; VAR gets its wall seconds, VAR_cpu
+# its CPU seconds (user + system, children included: a pipeline counts
+# whole).  The machine may be shared: CPU time is the steadier figure.
 time_it() {
 	var=$1
 	shift
-	t0=$(now)
-	nice sh -c "$*" > /dev/null 2>&1 || true	# failing runs exit 1
-	t1=$(now)
-	eval "$var=\$(echo \"scale=3; (\$t1 - \$t0) / 1000000000\" | bc)"
+	/usr/bin/time -f '%e %U %S' -o "$work/time" nice sh -c "$*" \
+		> /dev/null 2>&1 || true	# failing runs exit 1
+	# The last line: time says "Command exited with non-zero status" first.
+	set -- $(tail -n 1 "$work/time")
+	eval "$var=\$1"
+	eval "${var}_cpu=\$(echo \"\$2 + \$3\" | bc)"
 }
-ratio() { echo "scale=1; $1 / $2" | bc; }
-row() { printf '%-28s %9s %9s %8sx\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"; }
+# ratio A B: A / B, B counted as at least 0.01 (the timer's resolution).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / (b < 0.01 ? 0.01 : b) }'; }
+# row LABEL: ours ($c, $c_cpu) beside Python ($py, $py_cpu), wall and CPU.
+row() {
+	printf '%-30s %7s %7s %6sx   %6s %6s %6sx\n' "$1" "$c" "$py" \
+		"$(ratio "$py" "$c")" "$c_cpu" "$py_cpu" \
+		"$(ratio "$py_cpu" "$c_cpu")"
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 cd "$work"
 "$T" init > /dev/null
 nice "$MK" "$n" 100 > stream
 "$T" load < stream > /dev/null 2>&1 || true
-printf '%-28s %9s %9s %9s\n' "step" "ours(s)" "python(s)" "ratio"
-time_it c "'$T' last --junit c.xml"
+echo "# load average before: $(load) on $(nproc) CPUs"
+printf '%-30s %7s %7s %7s   %6s %6s %7s\n' "" "wall:us" "python" "ratio" \
+	"cpu:us" "python" "ratio"
 time_it py "'$T' last --subunit | subunit2junitxml > py.xml"
-row "junit, $n tests" "$c" "$py"
+time_it c "'$T' last --junit - > c.xml"
+row "junit to stdout, $n tests"
+time_it c "'$T' last --junit c.xml"
+row "junit file + summary, $n"
 for f in c.xml py.xml; do
 	[ "$(grep -c '<testcase' $f)" = "$n" ] || echo "# $f: wrong testcase count" >&2
 done
 
-# A repository of $runs runs.
+# A repository of $runs runs.  Two are loaded; the others are copies of
+# the first, which is what loading the same stream again writes, byte for
+# byte, but the run number in the index (checked against the second run
+# here): $runs loads would take minutes on a shared machine, in fsyncs.
 mkdir h && cd h
 "$T" init > /dev/null
 nice "$MK" "$per" 10 > s
-i=0
-while [ $i -lt "$runs" ]; do "$T" load < s > /dev/null 2>&1 || true; i=$((i + 1)); done
+"$T" load < s > /dev/null 2>&1 || true
+"$T" load < s > /dev/null 2>&1 || true
+R=.testrepository
+sed 's/^run=0$/run=1/' $R/0.index | cmp -s - $R/1.index && cmp -s $R/0 $R/1 ||
+	{ echo "run 1 is not a copy of run 0: cannot clone runs" >&2; exit 3; }
+i=2
+while [ $i -lt "$runs" ]; do
+	cp $R/0 $R/$i
+	sed "s/^run=0\$/run=$i/" $R/0.index > $R/$i.index
+	i=$((i + 1))
+done
+echo "$runs" > $R/next-stream
+[ "$("$T" history | tail -n +2 | wc -l)" = "$runs" ] ||
+	{ echo "history does not list $runs runs" >&2; exit 3; }
 id=$(nice "$T" last --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["tests"][3]["id"])')
-time_it c "'$T' history '$id'"
+# Ours takes a few hundredths: time ten and count a tenth, so the timer's
+# 0.01 s resolution does not make the ratio.
+ten() { echo "for i in 1 2 3 4 5 6 7 8 9 10; do $*; done"; }
+tenth() { c=$(echo "scale=3; $c / 10" | bc); c_cpu=$(echo "scale=3; $c_cpu / 10" | bc); }
+time_it c "$(ten "'$T' history '$id'")"
+tenth
 time_it py "'$PY' '$here/py_history.py' .testrepository '$id'"
-row "history ID, $runs runs" "$c" "$py"
-time_it c "'$T' history"
+row "history ID, $runs runs"
+time_it c "$(ten "'$T' history")"
+tenth
 time_it py "'$PY' '$here/py_history.py' .testrepository"
-row "history (runs), $runs runs" "$c" "$py"
+row "history (runs), $runs runs"
+echo "# load average after: $(load)"
