@@ -183,6 +183,20 @@ provision(struct testr_pool *pool, size_t missing)
 	return rc;
 }
 
+/* Mark a free instance used and point *@out_id at it; false if none. */
+static bool
+take_free(struct testr_pool *pool, const char **out_id)
+{
+	for (size_t i = 0; i < pool->ids.n; i++) {
+		if (!pool->in_use[i]) {
+			pool->in_use[i] = true;
+			*out_id = pool->ids.v[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 TESTR_API int
 testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
 		  const char **out_id)
@@ -192,18 +206,17 @@ testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
 	*out_id = NULL;
 	if (!pool->provision)
 		return TESTR_OK;
-	while (pool->ids.n < concurrency)
+	/* Lazily: a free instance is reused; only when none is free are the
+	 * ones still missing provisioned, in one call where possible. */
+	while (!take_free(pool, out_id)) {
+		if (pool->ids.n >= concurrency)
+			return testr_fail(pool->ctx, TESTR_EINVAL,
+					  "all %zu test instances are in use",
+					  pool->ids.n);
 		if ((rc = provision(pool, concurrency - pool->ids.n)) < 0)
 			return rc;
-	for (size_t i = 0; i < pool->ids.n; i++) {
-		if (!pool->in_use[i]) {
-			pool->in_use[i] = true;
-			*out_id = pool->ids.v[i];
-			return TESTR_OK;
-		}
 	}
-	return testr_fail(pool->ctx, TESTR_EINVAL,
-			  "all %zu test instances are in use", pool->ids.n);
+	return TESTR_OK;
 }
 
 TESTR_API void

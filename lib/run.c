@@ -136,8 +136,10 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 		co.n_args = opts->n_args;
 	}
 	rc = testr_command_list(&cmd, ctx, cfg, &co);
+	/* One instance lists; the others wait until the plan says how many
+	 * workers get tests. */
 	if (rc == TESTR_OK && pool)
-		rc = testr_pool_obtain(pool, workers_wanted(opts), &instance);
+		rc = testr_pool_obtain(pool, 1, &instance);
 	if (rc == TESTR_OK)
 		rc = wrap_for_instance(&wrapped, pool, instance, cmd.command,
 				       NULL);
@@ -813,11 +815,22 @@ partition_ids(struct testr_strv *out, const struct testr_partition *p,
 	return TESTR_OK;
 }
 
+/* How many workers of @p get tests: the instances worth provisioning. */
+static size_t
+busy_workers(const struct testr_partition *p)
+{
+	size_t n = testr_partition_workers(p), busy = 0, len;
+
+	for (size_t i = 0; i < n; i++)
+		busy += testr_partition_worker(p, i, &len) != NULL && len > 0;
+	return busy;
+}
+
 static int
 start_partitioned(struct testr_run *run, const struct testr_config *cfg,
 		  const struct testr_partition *p, const struct testr_strv *ids)
 {
-	size_t n = testr_partition_workers(p);
+	size_t n = testr_partition_workers(p), busy = busy_workers(p);
 	int rc = TESTR_OK;
 
 	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
@@ -828,7 +841,7 @@ start_partitioned(struct testr_run *run, const struct testr_config *cfg,
 		if (rc == TESTR_OK && part.n > 0) {
 			w->run = run;
 			w->number = run->n_workers++;
-			rc = worker_start(run, w, cfg, &part, n);
+			rc = worker_start(run, w, cfg, &part, busy);
 		}
 		testr_strv_dispose(&part);
 	}

@@ -70,9 +70,10 @@ TESTR_API void testr_pool_free(struct testr_pool *pool);
 TESTR_API bool testr_pool_enabled(const struct testr_pool *pool);
 
 /**
- * Take a free instance, first running instance_provision with
- * $INSTANCE_COUNT = @concurrency minus the instances already held, as often
- * as needed until the pool holds @concurrency of them.  *@out_id is the
+ * Take a free instance.  Only when none is free, run instance_provision
+ * with $INSTANCE_COUNT = @concurrency minus the instances already held (so
+ * pass the number of workers that will get work), again if it printed
+ * fewer ids, until one is free: nothing is provisioned before it is needed.  *@out_id is the
  * instance id (owned by the pool, valid until testr_pool_free()), or NULL
  * when no provisioning is configured.  Returns 0, TESTR_ECHILD
  * ("Provisioning instances failed, return N"), TESTR_ETIMEDOUT (past
