@@ -325,10 +325,23 @@ int cli_parse_flags_only(const char *cmd, int argc, char **argv,
 struct cli_report_args {
 	const char *junit;	/* NULL: none; "-": standard output */
 	const char *json;
+	bool ci;		/* --ci: annotations for GitHub / GitLab */
+	bool stdout_busy;	/* stdout carries a stream: CI output to stderr */
 };
 
+/* Does @a ask for any report (a file, stdout or --ci)? */
+bool cli_reports_wanted(const struct cli_report_args *a);
+
 /*
- * Take --junit FILE and --json FILE (before any "--") out of argv, shifting
+ * With --ci on GitHub Actions, before testr shows any test output: stop
+ * workflow commands (::stop-commands:: with a random token) so that a test
+ * printing "::error::..." cannot make annotations or change the job; the
+ * annotations of the reports resume them.
+ */
+void cli_ci_begin(const struct cli_report_args *a);
+
+/*
+ * Take --junit FILE, --json FILE and --ci (before any "--") out of argv, shifting
  * the rest down and updating *argc.  With @json_to_stdout, a bare --json
  * means standard output (--json=FILE names a file).  Returns CLI_EXIT_OK or
  * CLI_EXIT_USAGE after reporting a missing file name.

@@ -32,6 +32,7 @@ summary_and_reports(struct testr_context *ctx, struct testr_repo *repo,
 
 	if (rc < 0)
 		return cli_report(ctx, rc);
+	cli_ci_begin(reports);
 	rc = cli_print_run_summary(ctx, repo, id, stdout, r);
 	written = rc == CLI_EXIT_ERROR ? rc :
 		  cli_write_report_files(ctx, r, reports);
@@ -41,7 +42,7 @@ summary_and_reports(struct testr_context *ctx, struct testr_repo *repo,
 
 static int
 show_last(struct testr_context *ctx, bool subunit,
-	  const struct cli_report_args *reports)
+	  struct cli_report_args *reports)
 {
 	struct testr_repo *repo = NULL;
 	uint64_t id;
@@ -50,10 +51,11 @@ show_last(struct testr_context *ctx, bool subunit,
 	if (rc == 0)
 		rc = testr_repo_latest_id(&id, repo);
 	if (rc == 0 && report_on_stdout(reports)) {
+		reports->stdout_busy = true;
 		rc = cli_write_reports(ctx, repo, id, reports);
 		if (rc == CLI_EXIT_OK)
 			rc = run_status(ctx, repo, id);
-	} else if (rc == 0 && (reports->junit || reports->json)) {
+	} else if (rc == 0 && cli_reports_wanted(reports)) {
 		rc = summary_and_reports(ctx, repo, id, reports);
 	} else if (rc == 0 && subunit) {
 		rc = testr_repo_read_run(repo, id, cli_subunit_event, ctx);

@@ -33,7 +33,7 @@ struct run_session {
 	struct testr_config *cfg;
 	struct testr_pool *pool;
 	struct run_args args;
-	struct cli_report_args reports;	/* --junit FILE, --json FILE */
+	struct cli_report_args reports;	/* --junit FILE, --json FILE, --ci */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -789,6 +789,10 @@ cmd_run(int argc, char **argv)
 		free(s.args.filters);
 		return exit_code;
 	}
+	s.reports.stdout_busy = s.args.subunit ||
+		(s.reports.junit && strcmp(s.reports.junit, "-") == 0) ||
+		(s.reports.json && strcmp(s.reports.json, "-") == 0);
+	cli_ci_begin(&s.reports);
 	s.ctx = cli_context_new();
 	catch_signals(s.ctx);
 	rc = resolve_shard(&s.args, s.ctx);

@@ -57,7 +57,7 @@ const struct cli_help cli_helps[] = {
 	  "directory (see testr-repository(5)).  It is an error if there is "
 	  "one already.", { { 0 } } },
 	{ "last", "Show the results of the latest run.",
-	  "[--subunit] [--junit FILE] [--json[=FILE]]",
+	  "[--subunit] [--junit FILE] [--json[=FILE]] [--ci]",
 	  "Show the latest stored run: each failure with its details, then "
 	  "how many tests ran and for how long, the change since the run "
 	  "before, and PASSED or FAILED.  Exit status 1 if the run had "
@@ -66,7 +66,10 @@ const struct cli_help cli_helps[] = {
 	    { "--junit", "FILE", "Also write the run as JUnit XML to FILE "
 	      "(- for standard output)." },
 	    { "--json", "[=FILE]", "Write the run as JSON to standard output, "
-	      "or to FILE." } } },
+	      "or to FILE." },
+	    { "--ci", NULL, "Also show the failures as GitHub Actions "
+	      "annotations and step summary, or GitLab log sections, when "
+	      "their environment is set." } } },
 	{ "list-tests", "List the project's test ids.",
 	  "[FILTER...] [-- TESTARGS...]",
 	  "Run the test command with $LISTOPT and print the test ids it "
@@ -146,6 +149,9 @@ const struct cli_help cli_helps[] = {
 	      "workers free up (also test_schedule=static)." },
 	    { "--dry-run", NULL, "Show the plan (its batches, their estimated "
 	      "seconds and the predicted wall time) and run nothing." },
+	    { "--ci", NULL, "Also show the failures as GitHub Actions "
+	      "annotations and step summary, or GitLab log sections, when "
+	      "their environment is set." },
 	    { "--full-results", NULL, "Accepted for compatibility; does "
 	      "nothing." } } },
 	{ "slowest", "Show the slowest tests of the latest run.",

@@ -1,9 +1,11 @@
 /*
- * --junit FILE and --json FILE of testr run and testr last: taken out of
- * the command's arguments here, written by the library after the run.
+ * --junit FILE, --json FILE and --ci of testr run and testr last: taken out
+ * of the command's arguments here, written by the library after the run.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -43,6 +45,11 @@ cli_take_report_args(struct cli_report_args *out, const char *cmd, int *argc,
 	memset(out, 0, sizeof(*out));
 	for (i = 1; i < *argc && strcmp(argv[i], "--") != 0; i++) {
 		int r = take_value(&out->junit, "junit", false, *argc, argv, &i);
+
+		if (strcmp(argv[i], "--ci") == 0) {
+			out->ci = true;
+			continue;
+		}
 
 		if (r == 0)
 			r = take_value(&out->json, "json", json_to_stdout,
@@ -96,6 +103,118 @@ cli_report_for_run(struct testr_report **out, struct testr_context *ctx,
 	return testr_report_new(out, ctx, &opts);
 }
 
+bool
+cli_reports_wanted(const struct cli_report_args *a)
+{
+	return a->junit || a->json || a->ci;
+}
+
+static bool
+env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && strcmp(v, "true") == 0;
+}
+
+static int
+write_file_stream(void *userdata, const void *buf, size_t len)
+{
+	return fwrite(buf, 1, len, userdata) == len ? 0 : TESTR_EIO;
+}
+
+/* A library failure, or a write error on @what: reported, CLI_EXIT_ERROR. */
+static int
+ci_error(struct testr_context *ctx, int rc, const char *what)
+{
+	if (rc == TESTR_EIO && !*testr_context_error(ctx)) {
+		fprintf(stderr, "testr: %s: %s\n", what, strerror(errno));
+		return CLI_EXIT_ERROR;
+	}
+	return cli_report(ctx, rc);
+}
+
+/* GitHub's step summary: Markdown appended to $GITHUB_STEP_SUMMARY. */
+static int
+github_summary(struct testr_context *ctx, struct testr_report *r)
+{
+	const char *path = getenv("GITHUB_STEP_SUMMARY");
+	FILE *f;
+	int rc;
+
+	if (!path || !*path)
+		return CLI_EXIT_OK;
+	f = fopen(path, "ae");
+	if (!f)
+		return ci_error(ctx, TESTR_EIO, path);
+	rc = testr_report_write(r, TESTR_REPORT_MARKDOWN, write_file_stream, f);
+	if (fclose(f) != 0 && rc == 0)
+		rc = TESTR_EIO;
+	return rc < 0 ? ci_error(ctx, rc, path) : CLI_EXIT_OK;
+}
+
+/* GitLab: the failures as collapsed sections, and where JUnit goes. */
+static int
+gitlab(struct testr_report *r, const struct cli_report_args *a, FILE *out)
+{
+	int rc = testr_report_write(r, TESTR_REPORT_GITLAB, write_file_stream,
+				    out);
+
+	if (rc == 0 && a->junit && strcmp(a->junit, "-") != 0)
+		fprintf(out, "testr: JUnit report: %s (list it under "
+			"artifacts:reports:junit in .gitlab-ci.yml)\n", a->junit);
+	else if (rc == 0)
+		fputs("testr: add --junit FILE and list FILE under "
+		      "artifacts:reports:junit in .gitlab-ci.yml to see each "
+		      "test in merge requests\n", out);
+	return rc;
+}
+
+/* GitHub: the token that stops workflow commands in testr's own output. */
+static char stop_token[33];
+
+void
+cli_ci_begin(const struct cli_report_args *a)
+{
+	unsigned char raw[16];
+	FILE *out = a->stdout_busy ? stderr : stdout;
+
+	if (!a->ci || !env_true("GITHUB_ACTIONS") || *stop_token ||
+	    getentropy(raw, sizeof(raw)) != 0)
+		return;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(stop_token + 2 * i, 3, "%02x", raw[i]);
+	/* Test output shown from here on (FAIL blocks, runner stderr) may
+	 * hold "::" lines: GitHub must not run them. */
+	fprintf(out, "::stop-commands::%s\n", stop_token);
+	fflush(out);
+}
+
+/* --ci: what the CI system the environment names can show; else nothing. */
+static int
+write_ci(struct testr_context *ctx, struct testr_report *r,
+	 const struct cli_report_args *a)
+{
+	FILE *out = a->stdout_busy ? stderr : stdout;
+	int rc = 0;
+
+	fflush(stdout);
+	testr_context_clear_error(ctx);
+	if (env_true("GITHUB_ACTIONS")) {
+		if (*stop_token)
+			fprintf(out, "::%s::\n", stop_token);
+		rc = testr_report_write(r, TESTR_REPORT_GITHUB,
+					write_file_stream, out);
+		if (rc == 0 && fflush(out) == 0)
+			return github_summary(ctx, r);
+	} else if (env_true("GITLAB_CI")) {
+		rc = gitlab(r, a, out);
+	}
+	if (fflush(out) != 0 && rc == 0)
+		rc = TESTR_EIO;
+	return rc < 0 ? ci_error(ctx, rc, "CI output") : CLI_EXIT_OK;
+}
+
 int
 cli_write_report_files(struct testr_context *ctx, struct testr_report *r,
 		       const struct cli_report_args *a)
@@ -106,7 +225,9 @@ cli_write_report_files(struct testr_context *ctx, struct testr_report *r,
 		rc = write_one(r, TESTR_REPORT_JUNIT, a->junit);
 	if (rc == 0 && a->json)
 		rc = write_one(r, TESTR_REPORT_JSON, a->json);
-	return rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
+	if (rc < 0)
+		return cli_report(ctx, rc);
+	return a->ci ? write_ci(ctx, r, a) : CLI_EXIT_OK;
 }
 
 int
@@ -116,7 +237,7 @@ cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 	struct testr_report *r = NULL;
 	int rc;
 
-	if (!a->junit && !a->json)
+	if (!cli_reports_wanted(a))
 		return CLI_EXIT_OK;
 	rc = testr_repo_report(&r, repo, run_id);
 	if (rc == TESTR_ECORRUPT) {	/* report what was readable, and say so */

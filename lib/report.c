@@ -454,6 +454,15 @@ each_unfinished(struct testr_report *r, report_test_fn fn, void *ud)
 }
 
 int
+report_each_failure(struct testr_report *r, report_test_fn fn, void *ud)
+{
+	/* Settled tests passed: every other test is held or unfinished. */
+	for (struct report_test *t = r->held; t; t = t->held_next)
+		fn(ud, t);
+	return each_unfinished(r, fn, ud);
+}
+
+int
 report_each_test(struct testr_report *r, report_test_fn fn, void *ud)
 {
 	struct report_spool_view view;
@@ -629,12 +638,21 @@ testr_report_write(struct testr_report *r, enum testr_report_format format,
 	struct report_out o;
 	int rc, frc;
 
-	if (format != TESTR_REPORT_JUNIT && format != TESTR_REPORT_JSON)
+	static int (*const writers[])(struct testr_report *,
+				      struct report_out *) = {
+		[TESTR_REPORT_JUNIT] = report_write_junit,
+		[TESTR_REPORT_JSON] = report_write_json,
+		[TESTR_REPORT_GITHUB] = report_write_github,
+		[TESTR_REPORT_MARKDOWN] = report_write_markdown,
+		[TESTR_REPORT_GITLAB] = report_write_gitlab,
+	};
+
+	if ((unsigned)format >= sizeof(writers) / sizeof(*writers) ||
+	    !writers[format])
 		return testr_fail(r->ctx, TESTR_EINVAL, "unknown report format %d",
 				  (int)format);
 	report_out_init(&o, write, userdata);
-	rc = format == TESTR_REPORT_JUNIT ? report_write_junit(r, &o) :
-	     report_write_json(r, &o);
+	rc = writers[format](r, &o);
 	frc = report_out_finish(&o);
 	return rc < 0 ? rc : frc;
 }

@@ -151,7 +151,14 @@ void report_format_time(char *buf, int64_t ns);
  */
 int report_each_test(struct testr_report *r, report_test_fn fn, void *ud);
 
+/* The failed, flaky and unfinished tests (those not spooled), in order. */
+int report_each_failure(struct testr_report *r, report_test_fn fn, void *ud);
+
 int report_write_junit(struct testr_report *r, struct report_out *o);
 int report_write_json(struct testr_report *r, struct report_out *o);
+/* report_ci.c */
+int report_write_github(struct testr_report *r, struct report_out *o);
+int report_write_markdown(struct testr_report *r, struct report_out *o);
+int report_write_gitlab(struct testr_report *r, struct report_out *o);
 
 #endif

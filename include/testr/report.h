@@ -1,6 +1,7 @@
 /*
- * libtestr: reports of one run for CI systems and people: JUnit XML and
- * JSON (formats in testr(1), "REPORTS").  Feed a report the run's events,
+ * libtestr: reports of one run for CI systems and people: JUnit XML, JSON
+ * and what GitHub Actions and GitLab CI show (formats in testr(1),
+ * "REPORTS").  Feed a report the run's events,
  * then write it out as often as wanted.
  */
 #ifndef TESTR_REPORT_H
@@ -18,6 +19,13 @@ extern "C" {
 enum testr_report_format {
 	TESTR_REPORT_JUNIT = 1,	/* JUnit XML (with Surefire's flaky elements) */
 	TESTR_REPORT_JSON = 2,	/* testr's JSON document, "version": 1 */
+	/* GitHub Actions workflow commands: ::error per failed test,
+	 * ::warning per flaky one (testr(1), "CI"). */
+	TESTR_REPORT_GITHUB = 3,
+	/* Markdown: totals and each failure (a GitHub step summary). */
+	TESTR_REPORT_MARKDOWN = 4,
+	/* GitLab CI log: a collapsed section per failed or flaky test. */
+	TESTR_REPORT_GITLAB = 5,
 };
 
 /* Version of the JSON document written by TESTR_REPORT_JSON. */
