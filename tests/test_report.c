@@ -260,10 +260,45 @@ START_TEST(report_writes_the_same_twice)
 }
 END_TEST
 
+START_TEST(report_github_annotation_escapes_id_and_traceback)
+{
+	struct testr_report *r = new_report();
+	char *out;
+
+	status(r, "p.t%\n::x,y:z", TESTR_STATUS_INPROGRESS, 1);
+	attach(r, "p.t%\n::x,y:z", "traceback", "a\r\n::error::b\x1b", 14);
+	status(r, "p.t%\n::x,y:z", TESTR_STATUS_FAIL, 2);
+	status(r, "p.ok", TESTR_STATUS_SUCCESS, 3);
+	out = render(r, TESTR_REPORT_GITHUB);
+	ck_assert_str_eq(out, "::error title=p.t%25%0A%3A%3Ax%2Cy%3Az::"
+			 "p.t%25%0A::x,y:z failed%0Aa%0D%0A::error::b\\x1b\n");
+	free(out);
+	testr_report_free(r);
+}
+END_TEST
+
+START_TEST(report_gitlab_section_header_cannot_hold_a_marker)
+{
+	struct testr_report *r = new_report();
+	char *out;
+
+	status(r, "p.t\x1b[0Ksection_end:1:x\r\n", TESTR_STATUS_FAIL, 7);
+	out = render(r, TESTR_REPORT_GITLAB);
+	ck_assert_str_eq(out, "\033[0Ksection_start:7:testr_failure_1"
+			 "[collapsed=true]\r\033[0KFAIL: p.t\\x1b[0K"
+			 "section_end:1:x\\x0d\\n\n"
+			 "\033[0Ksection_end:7:testr_failure_1\r\033[0K\n");
+	free(out);
+	testr_report_free(r);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, report_options_of_an_unknown_version_are_refused);
+	HARNESS_ADD(h, report_github_annotation_escapes_id_and_traceback);
+	HARNESS_ADD(h, report_gitlab_section_header_cannot_hold_a_marker);
 	HARNESS_ADD(h, report_spooled_tests_keep_their_order_and_output);
 	HARNESS_ADD(h, report_writes_the_same_twice);
 	HARNESS_ADD(h, report_retry_that_passes_is_flaky);
