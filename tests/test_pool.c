@@ -82,17 +82,28 @@ START_TEST(pool_provisions_once_and_reuses_released_instances)
 }
 END_TEST
 
-START_TEST(pool_asks_only_for_the_missing_instances)
+/* Lazy: each call provisions only when no instance is free, asking for
+ * the ones still missing (the provisioner gives one id per call). */
+START_TEST(pool_provisions_only_when_none_is_free_asking_for_the_missing)
 {
 	struct fixture fx;
 	/* One new id per call: x1, then x2, then x3. */
 	struct testr_pool *pool =
 		setup(&fx, "echo x$(wc -l < \"$PROVISION_LOG\")", NULL);
-	const char *a;
+	const char *a, *b, *c;
 
 	setenv("PROVISION_LOG", fx.log, 1);
 	ck_assert_int_eq(testr_pool_obtain(pool, 3, &a), 0);
 	ck_assert_str_eq(a, "x1");
+	ck_assert_str_eq(harness_slurp(fx.log), "3\n");
+	ck_assert_int_eq(testr_pool_obtain(pool, 3, &b), 0);
+	ck_assert_str_eq(b, "x2");
+	testr_pool_release(pool, a);
+	ck_assert_int_eq(testr_pool_obtain(pool, 3, &c), 0);
+	ck_assert_str_eq(c, "x1");	/* reused: no provisioning */
+	ck_assert_str_eq(harness_slurp(fx.log), "3\n2\n");
+	ck_assert_int_eq(testr_pool_obtain(pool, 3, &c), 0);
+	ck_assert_str_eq(c, "x3");
 	ck_assert_str_eq(harness_slurp(fx.log), "3\n2\n1\n");
 	teardown(&fx, pool);
 }
@@ -273,7 +284,7 @@ harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, pool_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, pool_provisions_once_and_reuses_released_instances);
-	HARNESS_ADD(h, pool_asks_only_for_the_missing_instances);
+	HARNESS_ADD(h, pool_provisions_only_when_none_is_free_asking_for_the_missing);
 	HARNESS_ADD(h, pool_wrap_substitutes_instance_command_and_files);
 	HARNESS_ADD(h, pool_disposes_sorted_ids_exactly_once);
 	HARNESS_ADD(h, pool_free_disposes_when_nobody_did);
