@@ -1184,10 +1184,10 @@ slot_start(struct testr_run *run, struct worker *w)
 		if (run->put_back_next >= run->put_back.n)
 			w->restarts = 0;	/* a batch of the plan */
 		rc = queue_take(run, &part);
+		/* Instances for the slots that get work (n_workers), not for
+		 * every worker the concurrency allows. */
 		if (rc == TESTR_OK)
-			rc = worker_start(run, w, run->cfg, &part,
-					  run->plan ? testr_sched_workers(run->plan)
-						    : run->n_workers);
+			rc = worker_start(run, w, run->cfg, &part, run->n_workers);
 		testr_strv_dispose(&part);
 		if (rc < 0 || w->proc.pid > 0)
 			break;
