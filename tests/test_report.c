@@ -188,6 +188,9 @@ START_TEST(report_options_of_an_unknown_version_are_refused)
 		ck_assert_ptr_null(r);
 	}
 	testr_context_free(ctx);
+}
+END_TEST
+
 /* Where @needle first occurs in @hay, as an offset (it must occur). */
 static size_t
 offset_of(const char *hay, const char *needle)
