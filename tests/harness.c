@@ -339,3 +339,15 @@ harness_assert_version_refused(struct testr_context *ctx, int rc,
 		      "error '%s' lacks '%s'", testr_context_error(ctx), want);
 	testr_context_clear_error(ctx);
 }
+
+struct testr_event
+harness_event(const char *id, enum testr_status st, int64_t sec)
+{
+	struct testr_event ev = { 0 };
+
+	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
+	ev.test_id = id;
+	ev.status = st;
+	ev.ts_sec = sec;
+	return ev;
+}

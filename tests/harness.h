@@ -80,4 +80,9 @@ void harness_assert_version_refused(struct testr_context *ctx, int rc,
  */
 const char *harness_slurp(const char *path);
 
+/* A test event for @id with status @st, stamped @sec seconds after the
+ * epoch: the one the repository and report tests feed their sinks. */
+struct testr_event harness_event(const char *id, enum testr_status st,
+				 int64_t sec);
+
 #endif

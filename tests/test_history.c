@@ -14,12 +14,8 @@ static void
 event(struct testr_repo_writer *w, const char *id, enum testr_status st,
       int64_t sec)
 {
-	struct testr_event ev = { 0 };
+	struct testr_event ev = harness_event(id, st, sec);
 
-	ev.fields = TESTR_EVENT_TEST_ID | TESTR_EVENT_TIMESTAMP;
-	ev.test_id = id;
-	ev.status = st;
-	ev.ts_sec = sec;
 	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
 }
 
