@@ -94,7 +94,7 @@ loader_fail(struct loader *ld, int code, unsigned int line, const char *msg,
 		return ld->rc;	/* keep the first error */
 	if (line)
 		snprintf(where, sizeof(where), ":%u", line);
-	ld->rc = testr_fail(ld->ctx, code, "%s%s: %s%s", ld->cfg->path, where,
+	ld->rc = context_fail(ld->ctx, code, "%s%s: %s%s", ld->cfg->path, where,
 			    msg, detail ? detail : "");
 	return ld->rc;
 }
@@ -212,11 +212,11 @@ set_group_regex(struct loader *ld, const char *pattern, unsigned int line)
 	struct testr_regex *re = NULL;
 	char detail[1024];
 
-	testr_regex_free(ld->cfg->group_regex);
+	regex_free(ld->cfg->group_regex);
 	ld->cfg->group_regex = NULL;
 	if (!*pattern)
 		return TESTR_OK;	/* empty: no grouping, as in Python */
-	if (testr_regex_compile(&re, ld->ctx, pattern) < 0) {
+	if (regex_compile(&re, ld->ctx, pattern) < 0) {
 		snprintf(detail, sizeof(detail), "%s", testr_context_error(ld->ctx));
 		return loader_fail(ld, TESTR_EPARSE, line, "group_regex: ", detail);
 	}
@@ -322,7 +322,7 @@ warn_unknown(struct loader *ld, const char *name, unsigned int line)
 
 	if (line)
 		snprintf(where, sizeof(where), ":%u", line);
-	testr_log(ld->ctx, TESTR_LOG_WARNING, "%s%s: unknown option %s (kept)",
+	context_log(ld->ctx, TESTR_LOG_WARNING, "%s%s: unknown option %s (kept)",
 		  ld->cfg->path, where, testr_quote(q, sizeof(q), name, strlen(name)));
 }
 
@@ -355,9 +355,9 @@ feed_unknown(struct loader *ld, const struct testr_ini *ini,
 	int rc;
 
 	warn_unknown(ld, o->name, o->line);
-	if (testr_ini_interpolate(&value, ld->ctx, ld->cfg->path, &ini->defaults,
+	if (ini_interpolate(&value, ld->ctx, ld->cfg->path, &ini->defaults,
 				  o) < 0) {
-		testr_log(ld->ctx, TESTR_LOG_WARNING, "%s",
+		context_log(ld->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(ld->ctx));
 		testr_context_clear_error(ld->ctx);
 		return add_entry(ld, o->name, o->value.s, o->line);
@@ -371,7 +371,7 @@ static void
 note_ignored_sections(struct loader *ld, const struct testr_ini *ini)
 {
 	for (size_t i = 0; i < ini->n; i++)
-		testr_log(ld->ctx, TESTR_LOG_INFO,
+		context_log(ld->ctx, TESTR_LOG_INFO,
 			  "%s:%u: section [%s] ignored: testr reads only [DEFAULT]",
 			  ld->cfg->path, ini->sections[i].line,
 			  ini->sections[i].name);
@@ -381,7 +381,7 @@ static int
 load_ini(struct loader *ld, const char *buf, size_t len)
 {
 	struct testr_ini ini;
-	int rc = testr_ini_parse(&ini, ld->ctx, ld->cfg->path, buf, len);
+	int rc = ini_parse(&ini, ld->ctx, ld->cfg->path, buf, len);
 
 	for (size_t i = 0; rc == 0 && i < ini.defaults.n; i++) {
 		const struct testr_ini_option *o = &ini.defaults.opts[i];
@@ -391,7 +391,7 @@ load_ini(struct loader *ld, const char *buf, size_t len)
 			rc = feed_unknown(ld, &ini, o);
 			continue;
 		}
-		rc = testr_ini_interpolate(&value, ld->ctx, ld->cfg->path,
+		rc = ini_interpolate(&value, ld->ctx, ld->cfg->path,
 					   &ini.defaults, o);
 		if (rc == 0)
 			rc = feed_known(ld, o->name, value, o->line);
@@ -399,7 +399,7 @@ load_ini(struct loader *ld, const char *buf, size_t len)
 	}
 	if (rc == 0)
 		note_ignored_sections(ld, &ini);
-	testr_ini_dispose(&ini);
+	ini_dispose(&ini);
 	ld->rc = ld->rc ? ld->rc : rc;
 	return rc;
 }
@@ -556,13 +556,13 @@ open_failure(struct loader *ld, int err)
 	const char *path = ld->cfg->path;
 
 	if (err == ENOENT && ends_with_testr_conf(path))
-		ld->rc = testr_fail(ld->ctx, TESTR_ENOTFOUND,
+		ld->rc = context_fail(ld->ctx, TESTR_ENOTFOUND,
 				    "No .testr.conf config file");
 	else if (err == ENOENT)
-		ld->rc = testr_fail(ld->ctx, TESTR_ENOTFOUND,
+		ld->rc = context_fail(ld->ctx, TESTR_ENOTFOUND,
 				    "No config file %s", path);
 	else
-		ld->rc = testr_fail(ld->ctx, TESTR_EIO,
+		ld->rc = context_fail(ld->ctx, TESTR_EIO,
 				    "No .testr.conf config file: %s: %s", path,
 				    err == EISDIR ? "is a directory" :
 				    err == ENOTREGULAR ? "is not a regular file" :
@@ -676,7 +676,7 @@ static void
 log_values(struct testr_context *ctx, const struct testr_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n; i++)
-		testr_log(ctx, TESTR_LOG_DEBUG, "config: %s:%u: %s=%s",
+		context_log(ctx, TESTR_LOG_DEBUG, "config: %s:%u: %s=%s",
 			  cfg->path, cfg->entries[i].line, cfg->entries[i].name,
 			  cfg->entries[i].value);
 }
@@ -697,7 +697,7 @@ run_load(struct testr_config **out, struct testr_context *ctx,
 	if (!(ld.cfg = calloc(1, sizeof(*ld.cfg))) ||
 	    !(ld.cfg->path = strdup(name))) {
 		free(ld.cfg);
-		return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 	}
 	current_loader = &ld;
 	if (text ? strbuf_addn(&buf, text, len) < 0 : read_file(&ld, &buf) < 0)
@@ -725,7 +725,7 @@ testr_config_load(struct testr_config **out, struct testr_context *ctx,
 }
 
 int
-testr_config_parse(struct testr_config **out, struct testr_context *ctx,
+config_parse(struct testr_config **out, struct testr_context *ctx,
 		   const char *name, const char *text, size_t len)
 {
 	return run_load(out, ctx, name, text, len);
@@ -735,13 +735,13 @@ TESTR_API int
 testr_config_load_dir(struct testr_config **out, struct testr_context *ctx,
 		      const char *dir)
 {
-	char *path = dir ? testr_asprintf("%s/.testr.conf", dir)
+	char *path = dir ? str_printf("%s/.testr.conf", dir)
 			 : strdup(".testr.conf");
 	int rc;
 
 	*out = NULL;
 	if (!path)
-		return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 	rc = testr_config_load(out, ctx, path);
 	free(path);
 	return rc;
@@ -757,7 +757,7 @@ testr_config_free(struct testr_config *cfg)
 		free(cfg->entries[i].value);
 	}
 	free(cfg->entries);
-	testr_regex_free(cfg->group_regex);
+	regex_free(cfg->group_regex);
 	free(cfg->path);
 	free(cfg);
 }
@@ -825,7 +825,7 @@ testr_config_filter_tags(struct testr_strv *out, const struct testr_config *cfg)
 {
 	const char *tags = testr_config_get(cfg, "filter_tags");
 
-	if (tags && testr_py_split(out, tags) < 0)
+	if (tags && py_split(out, tags) < 0)
 		return TESTR_ENOMEM;
 	testr_strv_sort_unique(out);
 	return TESTR_OK;
@@ -840,7 +840,7 @@ testr_config_group_key(size_t *out_len, const struct testr_config *cfg,
 	*out_len = len;
 	if (!cfg || !cfg->group_regex)
 		return false;
-	if (testr_regex_match(&m, cfg->group_regex, id, len) != 1 || m == 0)
+	if (regex_match(&m, cfg->group_regex, id, len) != 1 || m == 0)
 		return false;
 	*out_len = m;
 	return true;

@@ -10,7 +10,7 @@
  * testr_config_load() on the @len bytes at @text instead of a file; @name
  * stands for the file in messages.  Used by the fuzzer and the tests.
  */
-int testr_config_parse(struct testr_config **out, struct testr_context *ctx,
+int config_parse(struct testr_config **out, struct testr_context *ctx,
 		       const char *name, const char *text, size_t len);
 
 #endif

@@ -144,7 +144,7 @@ log_wants(const struct testr_context *ctx, enum testr_log_level level)
 }
 
 void
-testr_logv(struct testr_context *ctx, enum testr_log_level level,
+context_logv(struct testr_context *ctx, enum testr_log_level level,
 	   const char *fmt, va_list ap)
 {
 	char raw[ERROR_MAX], msg[ERROR_MAX];
@@ -157,18 +157,18 @@ testr_logv(struct testr_context *ctx, enum testr_log_level level,
 }
 
 void
-testr_log(struct testr_context *ctx, enum testr_log_level level,
+context_log(struct testr_context *ctx, enum testr_log_level level,
 	  const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	testr_logv(ctx, level, fmt, ap);
+	context_logv(ctx, level, fmt, ap);
 	va_end(ap);
 }
 
 int
-testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
+context_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 {
 	char raw[ERROR_MAX];
 	va_list ap;
@@ -180,7 +180,7 @@ testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	va_end(ap);
 	/* Whatever the values held, the message is one printable line. */
 	escape_into(ctx->error, sizeof(ctx->error), raw, strlen(raw), false);
-	testr_log(ctx, TESTR_LOG_DEBUG, "error: %s", ctx->error);
+	context_log(ctx, TESTR_LOG_DEBUG, "error: %s", ctx->error);
 	return code;
 }
 
@@ -191,7 +191,7 @@ options_check_version(struct testr_context *ctx, const unsigned *version,
 	if (!version || (*version >= 1 && *version <= known))
 		return TESTR_OK;
 	/* A newer caller's struct may be larger than ours: never guess. */
-	return testr_fail(ctx, TESTR_EINVAL, "%s: version %u is not one this "
+	return context_fail(ctx, TESTR_EINVAL, "%s: version %u is not one this "
 			  "libtestr knows (1 to %u); initialise it with its "
 			  "_OPTIONS_INIT macro", name, *version, known);
 }
@@ -209,7 +209,7 @@ testr_quote(char *buf, size_t size, const char *s, size_t len)
 }
 
 char *
-testr_asprintf(const char *fmt, ...)
+str_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
@@ -267,13 +267,13 @@ testr_context_set_interrupt(struct testr_context *ctx,
 }
 
 const volatile sig_atomic_t *
-testr_context_interrupt(const struct testr_context *ctx)
+context_interrupt_flag(const struct testr_context *ctx)
 {
 	return ctx ? ctx->interrupt : NULL;
 }
 
 bool
-testr_interrupted(const struct testr_context *ctx)
+context_interrupted(const struct testr_context *ctx)
 {
 	return ctx && ctx->interrupt && *ctx->interrupt;
 }

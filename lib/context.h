@@ -10,11 +10,11 @@
 
 /*
  * Record a failure on @ctx and return @code, so callers can write
- * `return testr_fail(ctx, TESTR_EPARSE, "%s:%u: ...", file, line);`.
+ * `return context_fail(ctx, TESTR_EPARSE, "%s:%u: ...", file, line);`.
  * @ctx may be NULL (the message is then dropped).  The message is also sent
  * to the log callback at TESTR_LOG_DEBUG.
  */
-int testr_fail(struct testr_context *ctx, int code, const char *fmt, ...)
+int context_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	TESTR_PRINTF(3, 4);
 
 /*
@@ -34,23 +34,23 @@ int options_check_version(struct testr_context *ctx, const unsigned *version,
 			      "struct " #type, (known))
 
 /* Send one diagnostic to the log callback, if any wants @level. */
-void testr_log(struct testr_context *ctx, enum testr_log_level level,
+void context_log(struct testr_context *ctx, enum testr_log_level level,
 	       const char *fmt, ...) TESTR_PRINTF(3, 4);
 
 /* Does the log callback of @ctx want lines of @level (worth formatting)? */
 bool log_wants(const struct testr_context *ctx, enum testr_log_level level);
 
-void testr_logv(struct testr_context *ctx, enum testr_log_level level,
+void context_logv(struct testr_context *ctx, enum testr_log_level level,
 		const char *fmt, va_list ap) TESTR_PRINTF(3, 0);
 
 /* The flag testr_context_set_interrupt() installed, or NULL. */
 const volatile sig_atomic_t *
-testr_context_interrupt(const struct testr_context *ctx);
+context_interrupt_flag(const struct testr_context *ctx);
 
 /* Has the interrupt flag of @ctx been raised? */
-bool testr_interrupted(const struct testr_context *ctx);
+bool context_interrupted(const struct testr_context *ctx);
 
 /* malloc'd printf; NULL on failure. */
-char *testr_asprintf(const char *fmt, ...) TESTR_PRINTF(1, 2);
+char *str_printf(const char *fmt, ...) TESTR_PRINTF(1, 2);
 
 #endif

@@ -377,7 +377,7 @@ startup_read(char **out, char **path, struct testr_repo *repo)
 	if (rc == TESTR_ENOTFOUND)
 		return (*out = strdup("")) ? 0 : TESTR_ENOMEM;
 	if (rc == 0 && strncmp(*out, STARTUP_MAGIC, strlen(STARTUP_MAGIC)))
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT, "%s:1: bad header",
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT, "%s:1: bad header",
 				*path);
 	return rc;
 }
@@ -403,7 +403,7 @@ startup_find(struct model_rec *m, size_t *start, size_t *end,
 		char fields[MODEL_LINE_MAX];
 
 		if (!nl || !tab || (size_t)(nl - tab) + 8 > sizeof(fields))
-			return testr_fail(ctx, TESTR_ECORRUPT, "%s:%zu: bad "
+			return context_fail(ctx, TESTR_ECORRUPT, "%s:%zu: bad "
 					  "line", path, line + 1);
 		snprintf(fields, sizeof(fields), "-\t-\t-\t%.*s",
 			 (int)(nl - tab - 1), tab + 1);
@@ -411,7 +411,7 @@ startup_find(struct model_rec *m, size_t *start, size_t *end,
 			*start = (size_t)(p - text);
 			*end = (size_t)(nl + 1 - text);
 			if (!model_parse(m, fields, strlen(fields)))
-				return testr_fail(ctx, TESTR_ECORRUPT, "%s:%zu: "
+				return context_fail(ctx, TESTR_ECORRUPT, "%s:%zu: "
 						  "bad line", path, line + 1);
 		}
 		p = nl + 1;
@@ -462,7 +462,7 @@ startup_write(struct testr_repo *repo, const char *path, const char *text,
 	model_format(fields, m);
 	/* Only the samples: "last", estimate and spread are derived. */
 	samples = strrchr(fields, '\t') + 1;
-	out = testr_asprintf("%s%.*s%s\t%s\n%s", fresh ? STARTUP_MAGIC : "",
+	out = str_printf("%s%.*s%s\t%s\n%s", fresh ? STARTUP_MAGIC : "",
 			     (int)s, text, esc, samples, text + e);
 	if (!out)
 		return TESTR_ENOMEM;
@@ -483,7 +483,7 @@ note_locked(struct testr_repo *repo, const char *runner, double seconds)
 		rc = startup_find(&m, &s, &e, text, esc, path, repo->ctx);
 	if (rc == TESTR_ECORRUPT) {
 		/* Only a planning hint: start it afresh, and say so. */
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; starting it "
+		context_log(repo->ctx, TESTR_LOG_WARNING, "%s; starting it "
 			  "afresh", testr_context_error(repo->ctx));
 		text[0] = '\0';
 		rc = startup_find(&m, &s, &e, text, esc, path, repo->ctx);
@@ -506,7 +506,7 @@ testr_repo_note_startup(struct testr_repo *repo, const char *runner,
 	int fd = -1, rc;
 
 	if (!(seconds >= 0) || !isfinite(seconds))
-		return testr_fail(repo->ctx, TESTR_EINVAL, "start-up cost %g "
+		return context_fail(repo->ctx, TESTR_EINVAL, "start-up cost %g "
 				  "is not a duration", seconds);
 	if (repo->legacy)
 		return 0;	/* nothing of ours is written before a run */

@@ -50,9 +50,9 @@ fileio_fsync_dir(struct testr_context *ctx, const char *dir)
 	int rc = 0;
 
 	if (fd < 0)
-		return testr_fail(ctx, TESTR_EIO, "%s: %s", dir, strerror(errno));
+		return context_fail(ctx, TESTR_EIO, "%s: %s", dir, strerror(errno));
 	if (fsync(fd) < 0 && errno != EINVAL)
-		rc = testr_fail(ctx, TESTR_EIO, "%s: fsync: %s", dir,
+		rc = context_fail(ctx, TESTR_EIO, "%s: fsync: %s", dir,
 				strerror(errno));
 	close(fd);
 	return rc;
@@ -72,14 +72,14 @@ fileio_out_open(struct fileio_out *o, struct testr_context *ctx,
 	base = base ? base + 1 : path;
 	if (!dir)
 		goto done;
-	o->tmp_path = testr_asprintf("%s/.tmp-%s-XXXXXX", dir, base);
+	o->tmp_path = str_printf("%s/.tmp-%s-XXXXXX", dir, base);
 	o->path = strdup(path);
 	o->buf = malloc(OUT_BUF_SIZE);
 	if (!o->tmp_path || !o->path || !o->buf)
 		goto done;
 	o->fd = mkostemp(o->tmp_path, O_CLOEXEC);
 	if (o->fd < 0) {
-		rc = testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+		rc = context_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
 	/* mkostemp makes 0600; give the file the mode open(2) would. */
@@ -115,7 +115,7 @@ static int
 out_flush(struct fileio_out *o)
 {
 	if (o->len && write_all(o->fd, o->buf, o->len) < 0)
-		return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
+		return context_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
 				  strerror(errno));
 	o->len = 0;
 	return 0;
@@ -133,7 +133,7 @@ fileio_out_write(struct fileio_out *o, const void *buf, size_t len)
 	}
 	if (len >= OUT_BUF_SIZE) {
 		if (write_all(o->fd, buf, len) < 0)
-			return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s",
+			return context_fail(o->ctx, TESTR_EIO, "%s: write: %s",
 					  o->path, strerror(errno));
 		return 0;
 	}
@@ -154,7 +154,7 @@ fileio_out_printf(struct fileio_out *o, const char *fmt, ...)
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return testr_fail(o->ctx, TESTR_EIO, "%s: format error", o->path);
+		return context_fail(o->ctx, TESTR_EIO, "%s: format error", o->path);
 	if ((size_t)n < sizeof(small))
 		return fileio_out_write(o, small, (size_t)n);
 	va_start(ap, fmt);
@@ -180,12 +180,12 @@ fileio_out_flush_header(struct fileio_out *o, char *scratch, size_t width,
 	n = vsnprintf(scratch, width + 1, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= width)
-		return testr_fail(o->ctx, TESTR_EINVAL, "%s: header too long",
+		return context_fail(o->ctx, TESTR_EINVAL, "%s: header too long",
 				  o->path);
 	memset(scratch + n, ' ', width - (size_t)n - 1);
 	scratch[width - 1] = '\n';
 	if (pwrite(o->fd, scratch, width, 0) != (ssize_t)width)
-		return testr_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
+		return context_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
 				  strerror(errno));
 	return 0;
 }
@@ -202,12 +202,12 @@ out_finish(struct fileio_out *o)
 	if (rc < 0)
 		return rc;
 	if (fsync(o->fd) < 0)
-		return testr_fail(o->ctx, TESTR_EIO, "%s: fsync: %s", o->path,
+		return context_fail(o->ctx, TESTR_EIO, "%s: fsync: %s", o->path,
 				  strerror(errno));
 	rc = close(o->fd);
 	o->fd = -1;
 	if (rc < 0)
-		return testr_fail(o->ctx, TESTR_EIO, "%s: close: %s", o->path,
+		return context_fail(o->ctx, TESTR_EIO, "%s: close: %s", o->path,
 				  strerror(errno));
 	return 0;
 }
@@ -233,7 +233,7 @@ fileio_out_commit_new(struct fileio_out *o, const char *path)
 	    lstat(path, &st) == 0 || rename(o->tmp_path, path) < 0)) {
 		if (errno == EEXIST || no_links(errno))
 			return TESTR_EEXISTS;	/* kept for another name */
-		rc = testr_fail(o->ctx, TESTR_EIO, "%s: link: %s", path,
+		rc = context_fail(o->ctx, TESTR_EIO, "%s: link: %s", path,
 				strerror(errno));
 		goto fail;
 	}
@@ -254,13 +254,13 @@ fileio_out_commit(struct fileio_out *o)
 	if (rc < 0)
 		goto done;
 	if (rename(o->tmp_path, o->path) < 0) {
-		rc = testr_fail(o->ctx, TESTR_EIO, "%s: rename: %s", o->path,
+		rc = context_fail(o->ctx, TESTR_EIO, "%s: rename: %s", o->path,
 				strerror(errno));
 		goto done;
 	}
 	free(o->tmp_path);
 	o->tmp_path = NULL;
-	testr_log(o->ctx, TESTR_LOG_DEBUG, "write: %s", o->path);
+	context_log(o->ctx, TESTR_LOG_DEBUG, "write: %s", o->path);
 	dir = dir_of(o->path);
 	rc = dir ? fileio_fsync_dir(o->ctx, dir) : TESTR_ENOMEM;
 done:
@@ -307,12 +307,12 @@ open_read(struct testr_context *ctx, const char *path, int *out)
 {
 	*out = open(path, O_RDONLY | O_CLOEXEC);
 	if (*out >= 0) {
-		testr_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
+		context_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
 		return 0;
 	}
 	if (errno == ENOENT)
 		return TESTR_ENOTFOUND;
-	return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+	return context_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 }
 
 /* Chunks of this size bound the memory a streamed file costs. */
@@ -327,10 +327,10 @@ open_input(struct testr_context *ctx, const char *path, int *out)
 	}
 	*out = open(path, O_RDONLY | O_CLOEXEC);
 	if (*out < 0)
-		return testr_fail(ctx, errno == ENOENT ? TESTR_ENOTFOUND
+		return context_fail(ctx, errno == ENOENT ? TESTR_ENOTFOUND
 						       : TESTR_EIO,
 				  "%s: %s", path, strerror(errno));
-	testr_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
+	context_log(ctx, TESTR_LOG_DEBUG, "read: %s", path);
 	return TESTR_OK;
 }
 
@@ -345,7 +345,7 @@ stream_fd(struct testr_context *ctx, const char *path, int fd,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return testr_fail(ctx, TESTR_EIO, "%s: %s", path,
+			return context_fail(ctx, TESTR_EIO, "%s: %s", path,
 					  strerror(errno));
 		rc = fn(userdata, buf, (size_t)n);
 		if (rc != 0 || n == 0)
@@ -365,7 +365,7 @@ fileio_stream_file(struct testr_context *ctx, const char *path,
 		goto done;
 	buf = malloc(STREAM_CHUNK);
 	rc = buf ? stream_fd(ctx, path, fd, buf, fn, userdata)
-		 : testr_fail(ctx, TESTR_ENOMEM, "%s: out of memory", path);
+		 : context_fail(ctx, TESTR_ENOMEM, "%s: out of memory", path);
 done:
 	if (fd > STDIN_FILENO)
 		close(fd);
@@ -400,7 +400,7 @@ fileio_read_file(char **out, size_t *out_len, struct testr_context *ctx,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = testr_fail(ctx, TESTR_EIO, "%s: read: %s", path,
+			rc = context_fail(ctx, TESTR_EIO, "%s: read: %s", path,
 					strerror(errno));
 			goto done;
 		}
@@ -443,7 +443,7 @@ read_small(struct fileio_map *out, struct testr_context *ctx,
 		if (n <= 0) {	/* shrank under us: keep what is there */
 			if (n < 0) {
 				free(buf);
-				return testr_fail(ctx, TESTR_EIO, "%s: read: %s",
+				return context_fail(ctx, TESTR_EIO, "%s: read: %s",
 						  path, strerror(errno));
 			}
 			break;
@@ -471,7 +471,7 @@ fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
 	if (rc < 0)
 		return rc;
 	if (fstat(fd, &st) < 0) {
-		rc = testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+		rc = context_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
 	if (st.st_size == 0)
@@ -482,7 +482,7 @@ fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED) {
-		rc = testr_fail(ctx, TESTR_EIO, "%s: mmap: %s", path,
+		rc = context_fail(ctx, TESTR_EIO, "%s: mmap: %s", path,
 				strerror(errno));
 		goto done;
 	}
@@ -516,16 +516,16 @@ fileio_lock(int *out, struct testr_context *ctx, const char *path)
 
 	*out = -1;
 	if (fd < 0)
-		return testr_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
+		return context_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 	/* flock, not fcntl: the lock belongs to this descriptor, so closing
 	 * some other descriptor of the file cannot drop it by accident.
 	 * Polled, so that an interrupt ends the wait whatever SA_RESTART. */
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int err = errno;
 
-		if (testr_interrupted(ctx)) {
+		if (context_interrupted(ctx)) {
 			close(fd);
-			return testr_fail(ctx, TESTR_EINTR, "interrupted while "
+			return context_fail(ctx, TESTR_EINTR, "interrupted while "
 					  "waiting for the lock %s", path);
 		}
 		if (err == EWOULDBLOCK || err == EINTR) {
@@ -533,7 +533,7 @@ fileio_lock(int *out, struct testr_context *ctx, const char *path)
 			continue;
 		}
 		close(fd);
-		return testr_fail(ctx, TESTR_ELOCKED, "%s: lock: %s", path,
+		return context_fail(ctx, TESTR_ELOCKED, "%s: lock: %s", path,
 				  strerror(err));
 	}
 	*out = fd;

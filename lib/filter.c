@@ -25,11 +25,11 @@ testr_filter_new(struct testr_filter **out, struct testr_context *ctx,
 	*out = NULL;
 	if (!f || !(f->res = calloc(n ? n : 1, sizeof(*f->res)))) {
 		free(f);
-		return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 	}
 	f->ctx = ctx;
 	for (; f->n < n; f->n++) {
-		rc = testr_regex_compile(&f->res[f->n], ctx, patterns[f->n]);
+		rc = regex_compile(&f->res[f->n], ctx, patterns[f->n]);
 		if (rc < 0) {
 			testr_filter_free(f);
 			return rc;
@@ -45,7 +45,7 @@ testr_filter_free(struct testr_filter *filter)
 	if (!filter)
 		return;
 	for (size_t i = 0; i < filter->n; i++)
-		testr_regex_free(filter->res[i]);
+		regex_free(filter->res[i]);
 	free(filter->res);
 	free(filter);
 }
@@ -58,12 +58,12 @@ testr_filter_match(struct testr_filter *filter, const char *test_id)
 	if (filter->n == 0)
 		return 1;
 	for (size_t i = 0; i < filter->n; i++) {
-		int rc = testr_regex_search(filter->res[i], test_id, len);
+		int rc = regex_search(filter->res[i], test_id, len);
 
 		if (rc != 0)
-			return rc < 0 ? testr_fail(filter->ctx, rc,
+			return rc < 0 ? context_fail(filter->ctx, rc,
 					"filter '%s' failed on '%s'",
-					testr_regex_pattern(filter->res[i]),
+					regex_pattern(filter->res[i]),
 					test_id) : 1;
 	}
 	return 0;

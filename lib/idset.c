@@ -9,7 +9,7 @@
 #include "idset.h"
 
 uint64_t
-testr_hash_bytes(const char *key, size_t len)
+hash_bytes(const char *key, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -45,7 +45,7 @@ idset_dispose(struct idset *s)
 static struct idset_slot *
 find_slot(struct idset_slot *slots, size_t cap, const char *key)
 {
-	size_t i = testr_hash_bytes(key, strlen(key)) & (cap - 1);
+	size_t i = hash_bytes(key, strlen(key)) & (cap - 1);
 
 	while (slots[i].key && strcmp(slots[i].key, key) != 0)
 		i = (i + 1) & (cap - 1);

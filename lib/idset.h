@@ -21,7 +21,7 @@ struct idset {
 };
 
 /* FNV-1a over @len bytes, folded; shared by every id hash table. */
-uint64_t testr_hash_bytes(const char *key, size_t len);
+uint64_t hash_bytes(const char *key, size_t len);
 
 /* An empty set.  0 or TESTR_ENOMEM. */
 int idset_init(struct idset *s);

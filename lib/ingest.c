@@ -115,7 +115,7 @@ testr_ingest_event(struct testr_ingest *ing, const struct testr_event *ev)
 	if (rc == 0)
 		rc = route_event(ing, &tagged);
 	if (rc < 0)
-		return sink_error(ing, testr_fail(ing->ctx, rc, "%s: out of "
+		return sink_error(ing, context_fail(ing->ctx, rc, "%s: out of "
 						  "memory", ing->source));
 	return deliver(ing, &tagged);
 }
@@ -135,7 +135,7 @@ on_corrupt(void *userdata, uint64_t offset, const char *what)
 	ing->corrupt++;
 	if (ing->error)
 		return;
-	testr_log(ing->ctx, TESTR_LOG_DEBUG, "%s: corrupt at byte %llu: %s",
+	context_log(ing->ctx, TESTR_LOG_DEBUG, "%s: corrupt at byte %llu: %s",
 		  ing->source, (unsigned long long)offset, what);
 	if (testr_repo_report_corrupt(ing->source, offset, what, decoded_event,
 				      ing) != 0)
@@ -181,7 +181,7 @@ reader_new(struct testr_ingest *ing)
 		o.protocol = TESTR_SUBUNIT_TAP;
 		break;
 	default:
-		return testr_fail(ing->ctx, TESTR_EINVAL, "ingest: unknown "
+		return context_fail(ing->ctx, TESTR_EINVAL, "ingest: unknown "
 				  "protocol %d", (int)ing->opts.protocol);
 	}
 	o.on_event = decoded_event;
@@ -200,12 +200,12 @@ testr_ingest_new(struct testr_ingest **out, struct testr_context *ctx,
 
 	*out = NULL;
 	if (!opts)
-		return testr_fail(ctx, TESTR_EINVAL, "ingest: no options");
+		return context_fail(ctx, TESTR_EINVAL, "ingest: no options");
 	if ((rc = OPTIONS_CHECK(ctx, opts, testr_ingest_options, 1)) < 0)
 		return rc;
 	ing = calloc(1, sizeof(*ing));
 	if (!ing)
-		return testr_fail(ctx, TESTR_ENOMEM, "ingest: out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "ingest: out of memory");
 	ing->ctx = ctx;
 	ing->opts = *opts;
 	snprintf(ing->tag, sizeof(ing->tag), "worker-%zu", opts->worker);

@@ -28,7 +28,7 @@ struct ini_parser {
 };
 
 size_t
-testr_py_space(const char *p, const char *end)
+py_space(const char *p, const char *end)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	size_t n = (size_t)(end - p);
@@ -53,7 +53,7 @@ testr_py_space(const char *p, const char *end)
 }
 
 int
-testr_py_split(struct testr_strv *out, const char *s)
+py_split(struct testr_strv *out, const char *s)
 {
 	const char *p = s, *end = s + strlen(s);
 
@@ -61,9 +61,9 @@ testr_py_split(struct testr_strv *out, const char *s)
 		const char *w;
 		size_t k;
 
-		while ((k = testr_py_space(p, end)) > 0)
+		while ((k = py_space(p, end)) > 0)
 			p += k;
-		for (w = p; w < end && !testr_py_space(w, end); w++)
+		for (w = p; w < end && !py_space(w, end); w++)
 			;
 		if (w > p && testr_strv_pushn(out, p, (size_t)(w - p)) < 0)
 			return TESTR_ENOMEM;
@@ -77,17 +77,17 @@ static size_t
 space_before(const char *start, const char *e)
 {
 	for (size_t k = 1; k <= 3 && (size_t)(e - start) >= k; k++)
-		if (testr_py_space(e - k, e) == k)
+		if (py_space(e - k, e) == k)
 			return k;
 	return 0;
 }
 
 void
-testr_py_strip(const char **p, const char **e)
+py_strip(const char **p, const char **e)
 {
 	size_t k;
 
-	while ((k = testr_py_space(*p, *e)) > 0)
+	while ((k = py_space(*p, *e)) > 0)
 		*p += k;
 	while ((k = space_before(*p, *e)) > 0)
 		*e -= k;
@@ -99,7 +99,7 @@ indent_of(const char *p, const char *e)
 {
 	size_t n = 0, k;
 
-	while ((k = testr_py_space(p, e)) > 0) {
+	while ((k = py_space(p, e)) > 0) {
 		p += k;
 		n++;
 	}
@@ -125,18 +125,18 @@ fail_at(struct ini_parser *ps, unsigned int line, const char *what,
 {
 	char q[160];
 
-	return testr_fail(ps->ctx, TESTR_EPARSE, "%s:%u: %s: %s", ps->file,
+	return context_fail(ps->ctx, TESTR_EPARSE, "%s:%u: %s: %s", ps->file,
 			  line, what, testr_quote(q, sizeof(q), p, (size_t)(e - p)));
 }
 
 static int
 nomem(struct ini_parser *ps)
 {
-	return testr_fail(ps->ctx, TESTR_ENOMEM, "%s: out of memory", ps->file);
+	return context_fail(ps->ctx, TESTR_ENOMEM, "%s: out of memory", ps->file);
 }
 
 const struct testr_ini_option *
-testr_ini_find(const struct testr_ini_section *sec, const char *name)
+ini_find(const struct testr_ini_section *sec, const char *name)
 {
 	for (size_t i = 0; i < sec->n; i++)
 		if (strcmp(sec->opts[i].name, name) == 0)
@@ -159,7 +159,7 @@ continue_value(struct ini_parser *ps, const char *p, const char *e)
 	if (strbuf_addc(v, '\n') < 0 || strbuf_addn(v, p, (size_t)(e - p)) < 0)
 		return nomem(ps);
 	if (v->len > TESTR_INI_VALUE_MAX)
-		return testr_fail(ps->ctx, TESTR_EPARSE, "%s:%u: value too large",
+		return context_fail(ps->ctx, TESTR_EPARSE, "%s:%u: value too large",
 				  ps->file, ps->line);
 	return TESTR_OK;
 }
@@ -210,7 +210,7 @@ section_header(struct ini_parser *ps, const char *p, const char *e)
 		return TESTR_OK;
 	}
 	if (ps->ini->n + ps->n_options >= TESTR_INI_MAX_OPTIONS)
-		return testr_fail(ps->ctx, TESTR_EPARSE,
+		return context_fail(ps->ctx, TESTR_EPARSE,
 				  "%s:%u: too many sections", ps->file, ps->line);
 	if (find_section(ps->ini, p + 1, n))
 		return fail_at(ps, ps->line, "section already exists", p + 1,
@@ -268,14 +268,14 @@ check_new_option(struct ini_parser *ps, const char *name)
 {
 	char q[160];
 
-	if (testr_ini_find(ps->cur, name))
-		return testr_fail(ps->ctx, TESTR_EPARSE,
+	if (ini_find(ps->cur, name))
+		return context_fail(ps->ctx, TESTR_EPARSE,
 				  "%s:%u: option %s in section '%s' already exists",
 				  ps->file, ps->line,
 				  testr_quote(q, sizeof(q), name, strlen(name)),
 				  ps->cur->name);
 	if (ps->ini->n + ps->n_options >= TESTR_INI_MAX_OPTIONS)
-		return testr_fail(ps->ctx, TESTR_EPARSE, "%s:%u: too many options",
+		return context_fail(ps->ctx, TESTR_EPARSE, "%s:%u: too many options",
 				  ps->file, ps->line);
 	return TESTR_OK;
 }
@@ -295,8 +295,8 @@ option_line(struct ini_parser *ps, const char *p, const char *e)
 	}
 	ne = d;
 	v = d + 1;
-	testr_py_strip(&p, &ne);
-	testr_py_strip(&v, &e);
+	py_strip(&p, &ne);
+	py_strip(&v, &e);
 	if (p == ne)
 		defer_error(ps, p, e);	/* no name: Python still stores it */
 	if (!(name = lower_dup(p, (size_t)(ne - p))))
@@ -315,7 +315,7 @@ parse_line(struct ini_parser *ps, const char *p, const char *e)
 	const char *vp = p, *ve = e;
 	size_t indent;
 
-	testr_py_strip(&vp, &ve);
+	py_strip(&vp, &ve);
 	if (vp == ve || *vp == '#' || *vp == ';') {
 		/* An empty line (not a comment) is kept inside a value. */
 		if (vp == ve && optname_set(ps))
@@ -351,7 +351,7 @@ rstrip_values(struct testr_ini_section *s)
 }
 
 int
-testr_ini_parse(struct testr_ini *out, struct testr_context *ctx,
+ini_parse(struct testr_ini *out, struct testr_context *ctx,
 		const char *file, const char *buf, size_t len)
 {
 	struct ini_parser ps = { .ini = out, .ctx = ctx, .file = file };
@@ -395,7 +395,7 @@ dispose_section(struct testr_ini_section *s)
 }
 
 void
-testr_ini_dispose(struct testr_ini *ini)
+ini_dispose(struct testr_ini *ini)
 {
 	dispose_section(&ini->defaults);
 	for (size_t i = 0; i < ini->n; i++)
@@ -423,7 +423,7 @@ interp_fail(struct interp *in, const char *what, const char *p, size_t n)
 {
 	char q[160];
 
-	return testr_fail(in->ctx, TESTR_EPARSE, "%s:%u: %s: %s%s", in->file,
+	return context_fail(in->ctx, TESTR_EPARSE, "%s:%u: %s: %s%s", in->file,
 			  in->opt->line, in->opt->name, what,
 			  p ? testr_quote(q, sizeof(q), p, n) : "");
 }
@@ -435,7 +435,7 @@ interp_add(struct interp *in, const char *p, size_t n)
 		return interp_fail(in, "value too large after interpolation",
 				   NULL, 0);
 	if (strbuf_addn(&in->out, p, n) < 0)
-		return testr_fail(in->ctx, TESTR_ENOMEM, "out of memory");
+		return context_fail(in->ctx, TESTR_ENOMEM, "out of memory");
 	return TESTR_OK;
 }
 
@@ -455,8 +455,8 @@ interp_reference(struct interp *in, const char *rest, unsigned depth,
 				   rest, strlen(rest));
 	*used = (size_t)(close + 2 - rest);
 	if (!(name = lower_dup(rest + 2, (size_t)(close - rest - 2))))
-		return testr_fail(in->ctx, TESTR_ENOMEM, "out of memory");
-	ref = testr_ini_find(in->sec, name);
+		return context_fail(in->ctx, TESTR_ENOMEM, "out of memory");
+	ref = ini_find(in->sec, name);
 	free(name);
 	if (!ref)
 		return interp_fail(in, "interpolation key is not a valid option name: ",
@@ -501,7 +501,7 @@ interp_some(struct interp *in, const char *rest, unsigned depth)
 }
 
 int
-testr_ini_interpolate(char **out, struct testr_context *ctx, const char *file,
+ini_interpolate(char **out, struct testr_context *ctx, const char *file,
 		      const struct testr_ini_section *sec,
 		      const struct testr_ini_option *opt)
 {
@@ -514,6 +514,6 @@ testr_ini_interpolate(char **out, struct testr_context *ctx, const char *file,
 		return rc;
 	}
 	if (!(*out = strbuf_detach(&in.out)))
-		return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 	return TESTR_OK;
 }

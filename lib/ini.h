@@ -45,25 +45,25 @@ struct testr_ini {
 
 /*
  * Parse the @len bytes at @buf (UTF-8, read from @file, which names it in
- * errors).  Fills *out, which the caller releases with testr_ini_dispose()
+ * errors).  Fills *out, which the caller releases with ini_dispose()
  * whatever the result.  Returns 0, TESTR_EPARSE (message on @ctx: file, line,
  * what is wrong, as Python would refuse it) or TESTR_ENOMEM.
  */
-int testr_ini_parse(struct testr_ini *out, struct testr_context *ctx,
+int ini_parse(struct testr_ini *out, struct testr_context *ctx,
 		    const char *file, const char *buf, size_t len);
 
-void testr_ini_dispose(struct testr_ini *ini);
+void ini_dispose(struct testr_ini *ini);
 
 /* The option @name (lower case) of @sec, or NULL. */
 const struct testr_ini_option *
-testr_ini_find(const struct testr_ini_section *sec, const char *name);
+ini_find(const struct testr_ini_section *sec, const char *name);
 
 /*
  * The value of @opt with %(name)s and %% expanded against @sec, as Python's
  * BasicInterpolation does for parser.get(): *out is malloc'd.  Returns 0,
  * TESTR_EPARSE naming @file, the option's line and name, or TESTR_ENOMEM.
  */
-int testr_ini_interpolate(char **out, struct testr_context *ctx,
+int ini_interpolate(char **out, struct testr_context *ctx,
 			  const char *file, const struct testr_ini_section *sec,
 			  const struct testr_ini_option *opt);
 
@@ -71,13 +71,13 @@ int testr_ini_interpolate(char **out, struct testr_context *ctx,
  * Byte length of the character at @p (before @end) when Python's
  * str.isspace() holds for it, else 0.  Used wherever Python strips or splits.
  */
-size_t testr_py_space(const char *p, const char *end);
+size_t py_space(const char *p, const char *end);
 
 /* Python's str.strip() on the text [*p, *e): moves both ends inwards. */
-void testr_py_strip(const char **p, const char **e);
+void py_strip(const char **p, const char **e);
 
 /* Append the words of @s to @out as Python's s.split() finds them.
  * 0 or TESTR_ENOMEM. */
-int testr_py_split(struct testr_strv *out, const char *s);
+int py_split(struct testr_strv *out, const char *s);
 
 #endif

@@ -83,11 +83,11 @@ probe(struct analysis *a, bool *passed, const struct testr_strv *ids)
 	int rc;
 
 	*passed = false;
-	if (testr_interrupted(a->ctx))
-		return testr_fail(a->ctx, TESTR_EINTR, "interrupted");
+	if (context_interrupted(a->ctx))
+		return context_fail(a->ctx, TESTR_EINTR, "interrupted");
 	rc = a->opts->run(a->opts->userdata, passed, ids);
-	if (rc == TESTR_OK && testr_interrupted(a->ctx))
-		rc = testr_fail(a->ctx, TESTR_EINTR, "interrupted");
+	if (rc == TESTR_OK && context_interrupted(a->ctx))
+		rc = context_fail(a->ctx, TESTR_EINTR, "interrupted");
 	return rc;
 }
 
@@ -262,7 +262,7 @@ testr_isolation_analyze(struct testr_isolation_result *out,
 
 	memset(out, 0, sizeof(*out));
 	if (!opts || opts->version != 1 || !opts->run || !repo)
-		return testr_fail(ctx, TESTR_EINVAL, "isolation options: "
+		return context_fail(ctx, TESTR_EINVAL, "isolation options: "
 				  "version 1, a repository and a run "
 				  "function are required");
 	/* The order to bisect is the latest run's, before any probe. */

@@ -46,7 +46,7 @@ nul_error(struct testr_context *ctx, const char *source, size_t line,
 {
 	char q[512];
 
-	return testr_fail(ctx, TESTR_EPARSE, "%s, line %zu: test id %s holds "
+	return context_fail(ctx, TESTR_EPARSE, "%s, line %zu: test id %s holds "
 			  "a NUL byte, which no test id can carry", source,
 			  line, testr_quote(q, sizeof(q), id, len));
 }
@@ -63,7 +63,7 @@ listing_lines(struct testr_strv *out, struct testr_context *ctx,
 		const char *stop = nl ? nl : end;
 		const char *s = buf;
 
-		testr_py_strip(&s, &stop);
+		py_strip(&s, &stop);
 		if (memchr(s, '\0', (size_t)(stop - s)))
 			return nul_error(ctx, source, line, s,
 					 (size_t)(stop - s));

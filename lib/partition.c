@@ -158,7 +158,7 @@ group_batch(struct grouping *g, const char *const *ids, size_t first,
 			    &b[got].owned);
 		if (rc < 0)
 			break;
-		b[got].hash = testr_hash_bytes(b[got].key, b[got].len);
+		b[got].hash = hash_bytes(b[got].key, b[got].len);
 		__builtin_prefetch(&g->slots[b[got].hash & g->mask]);
 	}
 	if (rc < 0) {
@@ -416,10 +416,10 @@ testr_partition_new(struct testr_partition **out, struct testr_context *ctx,
 	if ((rc = OPTIONS_CHECK(ctx, opts, testr_partition_options, 1)) < 0)
 		return rc;
 	if (n_workers == 0)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "cannot partition tests among 0 workers");
 	if (n_ids >= UINT32_MAX)
-		return testr_fail(ctx, TESTR_EINVAL, "too many tests (%zu) "
+		return context_fail(ctx, TESTR_EINVAL, "too many tests (%zu) "
 				  "to partition", n_ids);
 	rc = group_ids(&g, ids, n_ids, durations, opts);
 	if (rc == TESTR_OK)
@@ -441,7 +441,7 @@ testr_partition_new(struct testr_partition **out, struct testr_context *ctx,
 		testr_partition_free(*out);
 		*out = NULL;
 		if (rc == TESTR_ENOMEM)
-			testr_fail(ctx, rc, "out of memory partitioning tests");
+			context_fail(ctx, rc, "out of memory partitioning tests");
 	}
 	return rc;
 }

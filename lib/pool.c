@@ -171,12 +171,12 @@ provision(struct testr_pool *pool, size_t missing)
 	if (rc < 0)
 		return rc;
 	if (c.status.exit_code != 0)
-		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+		rc = context_fail(pool->ctx, TESTR_ECHILD,
 				"Provisioning instances failed, return %d",
 				proc_status_code(&c.status));
 	else if ((rc = add_instances(pool, c.out, &added)) == 0 && !added)
 		/* testrepository would loop forever here. */
-		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+		rc = context_fail(pool->ctx, TESTR_ECHILD,
 				"Provisioning instances failed: "
 				"instance_provision printed no new instance ids");
 	proc_capture_dispose(&c);
@@ -210,7 +210,7 @@ testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
 	 * ones still missing provisioned, in one call where possible. */
 	while (!take_free(pool, out_id)) {
 		if (pool->ids.n >= concurrency)
-			return testr_fail(pool->ctx, TESTR_EINVAL,
+			return context_fail(pool->ctx, TESTR_EINVAL,
 					  "all %zu test instances are in use",
 					  pool->ids.n);
 		if ((rc = provision(pool, concurrency - pool->ids.n)) < 0)
@@ -268,7 +268,7 @@ testr_pool_dispose(struct testr_pool *pool)
 				  "instance_dispose_timeout",
 				  pool->dispose_timeout, cmd);
 	else if (rc == TESTR_OK && (st.exit_code != 0 || st.signal != 0))
-		rc = testr_fail(pool->ctx, TESTR_ECHILD,
+		rc = context_fail(pool->ctx, TESTR_ECHILD,
 				"Disposing of instances failed, return %d",
 				proc_status_code(&st));
 	free(cmd);

@@ -57,7 +57,7 @@ child_fds_open(struct child_fds *f, struct testr_context *ctx, unsigned flags)
 		int e = errno;
 
 		child_fds_close(f);
-		return testr_fail(ctx, TESTR_EIO, "cannot create pipes: %s",
+		return context_fail(ctx, TESTR_EIO, "cannot create pipes: %s",
 				  strerror(e));
 	}
 	return TESTR_OK;
@@ -163,7 +163,7 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 		return rc;
 	out->pid = fork();
 	if (out->pid < 0) {
-		rc = testr_fail(ctx, TESTR_EIO, "cannot fork for %.200s: %s", cmd,
+		rc = context_fail(ctx, TESTR_EIO, "cannot fork for %.200s: %s", cmd,
 				strerror(errno));
 		out->pid = 0;
 		goto done;
@@ -178,7 +178,7 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 		waitpid(out->pid, NULL, 0);
 		out->pid = 0;
 		/* %.200s: a huge command must not push out the reason. */
-		rc = testr_fail(ctx, TESTR_ECHILD,
+		rc = context_fail(ctx, TESTR_ECHILD,
 				"cannot run /bin/sh -c %.200s: %s", cmd,
 				strerror(err));
 		goto done;
@@ -186,7 +186,7 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	out->out_fd = f.out[0];
 	out->err_fd = f.err[0];
 	f.out[0] = f.err[0] = -1;
-	testr_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: /bin/sh -c %s",
+	context_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: /bin/sh -c %s",
 		  (long)out->pid, cmd);
 done:
 	child_fds_close(&f);
@@ -211,7 +211,7 @@ decode_status(struct proc_status *out, const struct proc *p, int status)
 		out->signal = WTERMSIG(status);
 	else
 		out->exit_code = WEXITSTATUS(status);
-	testr_log(p->ctx, TESTR_LOG_DEBUG, "exit: pid %ld: %s", (long)p->pid,
+	context_log(p->ctx, TESTR_LOG_DEBUG, "exit: pid %ld: %s", (long)p->pid,
 		  proc_status_describe(out, how, sizeof(how)));
 }
 
@@ -312,7 +312,7 @@ proc_fail_timeout(struct testr_context *ctx, const char *what,
 {
 	char q[512];
 
-	return testr_fail(ctx, TESTR_ETIMEDOUT, "%s timed out after %g s "
+	return context_fail(ctx, TESTR_ETIMEDOUT, "%s timed out after %g s "
 			  "(%s); its command was: %s", what, seconds, option,
 			  testr_quote(q, sizeof(q), cmd, strlen(cmd)));
 }
@@ -362,7 +362,7 @@ pump_one(struct pollfd *pfd, int *fds, size_t index, proc_data_fn fn,
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return TESTR_OK;
 	if (n < 0)
-		return testr_fail(ctx, TESTR_EIO, "reading from a child: %s",
+		return context_fail(ctx, TESTR_EIO, "reading from a child: %s",
 				  strerror(errno));
 	if (n == 0)	/* poll() ignores negative descriptors */
 		pfd->fd = fds[index] = -1;
@@ -421,7 +421,7 @@ proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
 	if (!pfds)
 		return TESTR_ENOMEM;
 	if (!stop)
-		stop = testr_context_interrupt(ctx);
+		stop = context_interrupt_flag(ctx);
 	for (size_t i = 0; i < n; i++) {
 		pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 		open += fds[i] >= 0;
@@ -435,7 +435,7 @@ proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
 			break;
 		if (poll(pfds, n, stop || tick ? PUMP_TICK_MS : -1) < 0) {
 			if (errno != EINTR)
-				rc = testr_fail(ctx, TESTR_EIO, "poll: %s",
+				rc = context_fail(ctx, TESTR_EIO, "poll: %s",
 						strerror(errno));
 			continue;
 		}
@@ -519,7 +519,7 @@ proc_capture_timed(struct proc_capture *out, struct testr_context *ctx,
 	if (rc == TESTR_OK && timeout > 0)
 		rc = proc_wait_timed(&p, &out->status,
 				     fmax(c.deadline - proc_now(), 1e-3),
-				     stop ? stop : testr_context_interrupt(ctx));
+				     stop ? stop : context_interrupt_flag(ctx));
 	if (rc < 0 && p.pid > 0)
 		proc_stop_within(&p, &out->status, rc == TESTR_ETIMEDOUT ?
 				 PROC_KILL_GRACE : STOP_GRACE);
@@ -653,7 +653,7 @@ proc_guard_start(struct proc_guard *g, struct testr_context *ctx)
 	g->pid = 0;
 	g->fd = -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return testr_fail(ctx, TESTR_EIO, "pipe: %s", strerror(errno));
+		return context_fail(ctx, TESTR_EIO, "pipe: %s", strerror(errno));
 	g->pid = fork();
 	if (g->pid == 0) {
 		/* Hold nothing of the parent's but the read end. */
@@ -666,7 +666,7 @@ proc_guard_start(struct proc_guard *g, struct testr_context *ctx)
 	if (g->pid < 0) {
 		close(p[1]);
 		g->pid = 0;
-		return testr_fail(ctx, TESTR_EIO, "fork: %s", strerror(errno));
+		return context_fail(ctx, TESTR_EIO, "fork: %s", strerror(errno));
 	}
 	g->fd = p[1];
 	return TESTR_OK;
@@ -677,7 +677,7 @@ static void
 guard_send(struct proc_guard *g, const void *rec, size_t len)
 {
 	if (g->fd >= 0 && write(g->fd, rec, len) < 0)
-		testr_log(NULL, TESTR_LOG_DEBUG, "guardian: %s", strerror(errno));
+		context_log(NULL, TESTR_LOG_DEBUG, "guardian: %s", strerror(errno));
 }
 
 void

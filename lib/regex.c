@@ -38,13 +38,13 @@ compile_error(struct testr_context *ctx, const char *pattern, int code,
 
 	if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 		strcpy((char *)msg, "unknown PCRE2 error");
-	return testr_fail(ctx, TESTR_EPARSE, "bad regex %s: %s at offset %zu",
+	return context_fail(ctx, TESTR_EPARSE, "bad regex %s: %s at offset %zu",
 			  testr_quote(q, sizeof(q), pattern, strlen(pattern)),
 			  (const char *)msg, (size_t)offset);
 }
 
 int
-testr_regex_compile(struct testr_regex **out, struct testr_context *ctx,
+regex_compile(struct testr_regex **out, struct testr_context *ctx,
 		    const char *pattern)
 {
 	struct testr_regex *re = calloc(1, sizeof(*re));
@@ -75,13 +75,13 @@ testr_regex_compile(struct testr_regex **out, struct testr_context *ctx,
 	rc = TESTR_OK;
 done:
 	if (rc == TESTR_ENOMEM)
-		testr_fail(ctx, rc, "out of memory compiling a regex");
-	testr_regex_free(re);
+		context_fail(ctx, rc, "out of memory compiling a regex");
+	regex_free(re);
 	return rc;
 }
 
 void
-testr_regex_free(struct testr_regex *re)
+regex_free(struct testr_regex *re)
 {
 	if (!re)
 		return;
@@ -92,7 +92,7 @@ testr_regex_free(struct testr_regex *re)
 }
 
 const char *
-testr_regex_pattern(const struct testr_regex *re)
+regex_pattern(const struct testr_regex *re)
 {
 	return re->pattern;
 }
@@ -113,13 +113,13 @@ run_match(struct testr_regex *re, const char *subject, size_t len,
 }
 
 int
-testr_regex_search(struct testr_regex *re, const char *subject, size_t len)
+regex_search(struct testr_regex *re, const char *subject, size_t len)
 {
 	return run_match(re, subject, len, 0);
 }
 
 int
-testr_regex_match(size_t *out_len, struct testr_regex *re,
+regex_match(size_t *out_len, struct testr_regex *re,
 		  const char *subject, size_t len)
 {
 	int rc = run_match(re, subject, len, PCRE2_ANCHORED);

@@ -21,26 +21,26 @@ struct testr_regex;
 
 /*
  * Compile @pattern.  On success *out owns the regex (free it with
- * testr_regex_free()).  On a bad pattern returns TESTR_EPARSE with a one-line
+ * regex_free()).  On a bad pattern returns TESTR_EPARSE with a one-line
  * message on @ctx naming the pattern, PCRE2's reason and the offset, e.g.
  * "bad regex '(a': missing closing parenthesis at offset 2"; TESTR_ENOMEM when
  * memory runs out.  *out is NULL on failure.
  */
-int testr_regex_compile(struct testr_regex **out, struct testr_context *ctx,
+int regex_compile(struct testr_regex **out, struct testr_context *ctx,
 			const char *pattern);
 
 /* Free @re; NULL is a no-op. */
-void testr_regex_free(struct testr_regex *re);
+void regex_free(struct testr_regex *re);
 
 /* The pattern @re was compiled from (owned by @re). */
-const char *testr_regex_pattern(const struct testr_regex *re);
+const char *regex_pattern(const struct testr_regex *re);
 
 /*
  * Python re.search(): does @re match anywhere in the @len bytes at
  * @subject?  Returns 1 on a match, 0 on none, TESTR_ENOMEM or TESTR_ERROR
  * (for example when PCRE2's match limit is hit) on failure.
  */
-int testr_regex_search(struct testr_regex *re, const char *subject,
+int regex_search(struct testr_regex *re, const char *subject,
 		       size_t len);
 
 /*
@@ -49,7 +49,7 @@ int testr_regex_search(struct testr_regex *re, const char *subject,
  * the matched text (group 0, possibly 0) in *out_len; 0 when there is no
  * match; a negative TESTR_E* code on failure.  @out_len may be NULL.
  */
-int testr_regex_match(size_t *out_len, struct testr_regex *re,
+int regex_match(size_t *out_len, struct testr_regex *re,
 		      const char *subject, size_t len);
 
 #endif

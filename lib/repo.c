@@ -20,7 +20,7 @@ repo_alloc(struct testr_repo **out, struct testr_context *ctx, const char *dir)
 		return TESTR_ENOMEM;
 	repo->ctx = ctx;
 	repo->lock_fd = -1;
-	repo->path = testr_asprintf("%s/.testrepository", dir ? dir : ".");
+	repo->path = str_printf("%s/.testrepository", dir ? dir : ".");
 	if (!repo->path) {
 		free(repo);
 		return TESTR_ENOMEM;
@@ -81,7 +81,7 @@ testr_repo_init(struct testr_repo **out, struct testr_context *ctx,
 		return rc;
 	if (mkdir(repo->path, 0777) < 0) {
 		/* testrepository shows Python's OSError text here. */
-		rc = testr_fail(ctx, errno == EEXIST ? TESTR_EEXISTS : TESTR_EIO,
+		rc = context_fail(ctx, errno == EEXIST ? TESTR_EEXISTS : TESTR_EIO,
 				"[Errno %d] %s: '%s'", errno, strerror(errno),
 				repo->path);
 		goto done;
@@ -105,13 +105,13 @@ check_format(struct testr_repo *repo, const char *dir)
 		return TESTR_ENOMEM;
 	rc = fileio_read_file(&text, NULL, repo->ctx, path);
 	if (rc == TESTR_ENOTFOUND) {
-		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND,
+		rc = context_fail(repo->ctx, TESTR_ENOTFOUND,
 				"No repository found in %s. Create one by "
 				"running \"testr init\".", dir ? dir : ".");
 	} else if (rc == 0 && strcmp(text, REPO_FORMAT_LEGACY) == 0) {
 		repo->legacy = true;
 	} else if (rc == 0 && strcmp(text, REPO_FORMAT) != 0) {
-		rc = testr_fail(repo->ctx, TESTR_EUNSUPPORTED,
+		rc = context_fail(repo->ctx, TESTR_EUNSUPPORTED,
 				"%s: unknown repository format '%.*s'", path,
 				(int)strcspn(text, "\n"), text);
 	}
@@ -188,7 +188,7 @@ testr_repo_latest_id(uint64_t *out, struct testr_repo *repo)
 	if (rc == 0 && runs.n)
 		*out = runs.ids[runs.n - 1];
 	else if (rc == 0)
-		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND,
+		rc = context_fail(repo->ctx, TESTR_ENOTFOUND,
 				"'No tests in repository'");
 	repo_runs_dispose(&runs);
 	return rc;
@@ -213,7 +213,7 @@ upgrade_locked(struct testr_repo *repo)
 				       strlen(REPO_FORMAT));
 	if (rc == 0) {
 		repo->legacy = false;
-		testr_log(repo->ctx, TESTR_LOG_INFO, "%s: upgraded from "
+		context_log(repo->ctx, TESTR_LOG_INFO, "%s: upgraded from "
 			  "testrepository format 1 to %.*s", repo->path,
 			  (int)strlen(REPO_FORMAT) - 1, REPO_FORMAT);
 	}

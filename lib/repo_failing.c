@@ -64,7 +64,7 @@ copy_from(struct copier *c, const char *path)
 
 	if (rc == TESTR_ECORRUPT || (rc == TESTR_ENOTFOUND && !c->want_failing)) {
 		if (rc == TESTR_ECORRUPT)
-			testr_log(c->repo->ctx, TESTR_LOG_WARNING,
+			context_log(c->repo->ctx, TESTR_LOG_WARNING,
 				  "%s; kept what was readable",
 				  testr_context_error(c->repo->ctx));
 		testr_context_clear_error(c->repo->ctx);

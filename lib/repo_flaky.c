@@ -176,7 +176,7 @@ testr_repo_flaky(struct testr_repo *repo,
 	if (rc == 0)
 		rc = testr_repo_history_all(repo, first, add_result, &fs);
 	if (rc == TESTR_ENOMEM)
-		testr_fail(repo->ctx, rc, "out of memory reading the history");
+		context_fail(repo->ctx, rc, "out of memory reading the history");
 	if (rc == 0)
 		rc = report_ranked(&fs, fn, userdata);
 	repo_idmap_dispose(&fs.ids);

@@ -51,7 +51,7 @@ scan_run(struct run_view *v, struct testr_repo *repo, bool have_summary)
 	repo_scan_init(&v->scan);
 	rc = repo_run_scan(&v->scan, repo, v->run.id);
 	if (rc == TESTR_ECORRUPT) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s",
+		context_log(repo->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(repo->ctx));
 		rc = 0;
 	}

@@ -76,7 +76,7 @@ write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
 
 	if (s->has_time)
 		snprintf(time, sizeof(time), "%.9f", s->time_taken);
-	head = testr_asprintf(INDEX_MAGIC "\nrun=%" PRIu64 "\npartial=%d\n"
+	head = str_printf(INDEX_MAGIC "\nrun=%" PRIu64 "\npartial=%d\n"
 			      "tests_run=%" PRIu64 "\nfailures=%" PRIu64
 			      "\nskips=%" PRIu64 "\ntime=%s\ntimed=%zu\n"
 			      "run_bytes=%" PRIu64 "\nrun_crc32=%08" PRIx32 "\n",
@@ -384,14 +384,14 @@ index_open(struct index_reader *r, struct testr_repo *repo, uint64_t id)
 		return TESTR_ENOMEM;
 	rc = fileio_map_file(&r->map, repo->ctx, r->path);
 	if (rc == TESTR_ENOTFOUND)
-		return testr_fail(repo->ctx, rc, "%s: missing", r->path);
+		return context_fail(repo->ctx, rc, "%s: missing", r->path);
 	if (rc < 0)
 		return rc;
 	r->p = (const char *)r->map.data;
 	r->end = r->p + r->map.len;
 	problem = index_problem(r, id);
 	if (problem)
-		return testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt "
+		return context_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt "
 				  "index (%s)", r->path, problem);
 	return 0;
 }
@@ -439,7 +439,7 @@ check_body(struct index_reader *r, struct testr_context *ctx)
 	hex[8] = '\0';
 	if (!parse_crc(hex, &want) ||
 	    crc32_z(0, (const Bytef *)r->body, (size_t)(r->end - r->body)) != want)
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
+		return context_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
 				  "(checksum mismatch)", r->path);
 	return 0;
 }
@@ -453,7 +453,7 @@ emit_line(struct index_reader *r, struct testr_context *ctx, char **buf,
 	char *b;
 
 	if (!next_line(r, &line, &len) || !(tab = memchr(line, '\t', len)))
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
+		return context_fail(ctx, TESTR_ECORRUPT, "%s: corrupt index "
 				  "(bad line)", r->path);
 	idlen = len - (size_t)(tab - line) - 1;
 	b = realloc(*buf, idlen + 1);
@@ -535,7 +535,7 @@ repo_index_load(struct fileio_map *map, struct repo_index_results *out,
 		rc = check_body(&r, repo->ctx);
 	memset(out, 0, sizeof(*out));
 	if (rc == 0 && !parse_trailer(out, r.body, r.end))
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt index "
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT, "%s: corrupt index "
 				"(no history section)", r.path);
 	if (rc == 0) {
 		*sum = r.head.sum;

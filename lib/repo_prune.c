@@ -53,7 +53,7 @@ remove_file(struct testr_repo *repo, uint64_t id, const char *suffix)
 	if (!path)
 		return TESTR_ENOMEM;
 	if (unlink(path) < 0 && errno != ENOENT)
-		rc = testr_fail(repo->ctx, TESTR_EIO, "%s: %s", path,
+		rc = context_fail(repo->ctx, TESTR_EIO, "%s: %s", path,
 				strerror(errno));
 	free(path);
 	return rc;
@@ -104,15 +104,15 @@ testr_repo_prune(uint64_t *out, struct testr_repo *repo,
 		return rc;
 	if (!o || (!o->by_count && !o->by_age) ||
 	    (o->by_age && !(o->older_than_days >= 0)))
-		return testr_fail(repo->ctx, TESTR_EINVAL, "prune: say how many "
+		return context_fail(repo->ctx, TESTR_EINVAL, "prune: say how many "
 				  "runs to keep or how old a run must be");
 	if (repo->legacy)
-		return testr_fail(repo->ctx, TESTR_EUNSUPPORTED, "%s: a "
+		return context_fail(repo->ctx, TESTR_EUNSUPPORTED, "%s: a "
 				  "testrepository repository keeps its durations "
 				  "in its runs; run 'testr upgrade' first",
 				  repo->path);
 	if (repo->locks_held)
-		return testr_fail(repo->ctx, TESTR_ELOCKED,
+		return context_fail(repo->ctx, TESTR_ELOCKED,
 				  "prune: this handle is writing a run");
 	rc = repo_lock(repo);
 	if (rc == 0)

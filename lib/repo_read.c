@@ -22,7 +22,7 @@ testr_repo_read_run(struct testr_repo *repo, uint64_t run_id,
 	if (rc < 0)
 		return rc;
 	if (run_id >= count)
-		return testr_fail(repo->ctx, TESTR_ENOTFOUND,
+		return context_fail(repo->ctx, TESTR_ENOTFOUND,
 				  "'No such run.'");
 	return repo_run_decode(repo, run_id, fn, userdata);
 }
@@ -141,7 +141,7 @@ slowest_by_scan(struct testr_repo *repo, uint64_t id, size_t limit,
 	repo_scan_init(&scan);
 	rc = testr_repo_read_run(repo, id, repo_scan_event_fn, &scan);
 	if (rc == TESTR_ECORRUPT) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s",
+		context_log(repo->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(repo->ctx));
 		rc = 0;
 	}
@@ -178,7 +178,7 @@ done:
 static int
 rebuild_index(struct testr_repo *repo, uint64_t id)
 {
-	testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; rebuilding it from the "
+	context_log(repo->ctx, TESTR_LOG_WARNING, "%s; rebuilding it from the "
 		  "run", testr_context_error(repo->ctx));
 	testr_context_clear_error(repo->ctx);
 	return repo_index_rebuild(repo, id);
@@ -234,7 +234,7 @@ testr_repo_run_summary(struct testr_run_summary *out, struct testr_repo *repo,
 	int rc = repo_count(&count, repo);
 
 	if (rc == 0 && run_id >= count)
-		rc = testr_fail(repo->ctx, TESTR_ENOTFOUND, "'No such run.'");
+		rc = context_fail(repo->ctx, TESTR_ENOTFOUND, "'No such run.'");
 	if (rc < 0 || repo->legacy)
 		return rc < 0 ? rc : summary_by_scan(out, repo, run_id);
 	rc = repo_index_summary(out, repo, run_id);

@@ -22,7 +22,7 @@ warn_and_go_on(struct testr_repo *repo, int rc, const char *what)
 {
 	if (rc == 0 || rc == TESTR_ENOMEM)
 		return rc;
-	testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; %s",
+	context_log(repo->ctx, TESTR_LOG_WARNING, "%s; %s",
 		  testr_context_error(repo->ctx), what);
 	testr_context_clear_error(repo->ctx);
 	return 0;
@@ -122,13 +122,13 @@ repo_times_update(struct testr_repo *repo, uint64_t count)
 	int rc = repo_times_open(&old, repo);
 
 	if (rc == TESTR_ECORRUPT)
-		testr_log(repo->ctx, TESTR_LOG_WARNING,
+		context_log(repo->ctx, TESTR_LOG_WARNING,
 			  "%s; rebuilding it from the runs",
 			  testr_context_error(repo->ctx));
 	if (rc < 0 && rc != TESTR_ECORRUPT && rc != TESTR_ENOTFOUND)
 		return rc;
 	if (rc == 0 && old.upto > count) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "durations cover more "
+		context_log(repo->ctx, TESTR_LOG_WARNING, "durations cover more "
 			  "runs than stored; rebuilding them from the runs");
 		repo_times_close(&old);
 		rc = TESTR_ENOTFOUND;
@@ -198,7 +198,7 @@ repo_repair(struct testr_repo *repo)
 	rc = repo_read_counter(&upto, repo, "failing.upto");
 	rewrite = rc < 0 || upto > count;
 	if (rc == TESTR_ECORRUPT || (rc == 0 && upto > count)) {
-		testr_log(repo->ctx, TESTR_LOG_WARNING, "%s; taken as current",
+		context_log(repo->ctx, TESTR_LOG_WARNING, "%s; taken as current",
 			  rc ? testr_context_error(repo->ctx) :
 			  "failing.upto is ahead of next-stream");
 		upto = count;

@@ -21,7 +21,7 @@ repo_run_measure(uint64_t *out_bytes, uint32_t *out_crc,
 	int rc = path ? fileio_map_file(&map, repo->ctx, path) : TESTR_ENOMEM;
 
 	if (rc == TESTR_ENOTFOUND)
-		rc = testr_fail(repo->ctx, rc, "%s: no such run", path);
+		rc = context_fail(repo->ctx, rc, "%s: no such run", path);
 	if (rc == 0) {
 		*out_bytes = map.len;
 		*out_crc = (uint32_t)crc32_z(0, map.data, map.len);
@@ -48,7 +48,7 @@ repo_run_check(struct testr_repo *repo, uint64_t id)
 	}
 	rc = repo_run_measure(&bytes, &crc, repo, id);
 	if (rc == 0 && (bytes != h.run_bytes || crc != h.run_crc))
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT, "%s/%" PRIu64 ": run "
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT, "%s/%" PRIu64 ": run "
 				"file is not the one stored (%" PRIu64 " bytes, "
 				"CRC-32 %08" PRIx32 "; its index says %" PRIu64
 				" bytes, %08" PRIx32 "): emptied or replaced",

@@ -18,13 +18,13 @@
 char *
 repo_file(const struct testr_repo *repo, const char *name)
 {
-	return testr_asprintf("%s/%s", repo->path, name);
+	return str_printf("%s/%s", repo->path, name);
 }
 
 char *
 repo_run_file(const struct testr_repo *repo, uint64_t id, const char *suffix)
 {
-	return testr_asprintf("%s/%" PRIu64 "%s", repo->path, id, suffix);
+	return str_printf("%s/%" PRIu64 "%s", repo->path, id, suffix);
 }
 
 int
@@ -43,7 +43,7 @@ repo_read_counter(uint64_t *out, struct testr_repo *repo, const char *name)
 	*out = strtoull(text, &end, 10);
 	if (errno || end == text || (*end && strcmp(end, "\n") != 0) ||
 	    text[0] == '-')
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT,
 				"%s:1: not a run counter: %s", path,
 				testr_quote(shown, sizeof(shown), text,
 					    strlen(text)));
@@ -120,7 +120,7 @@ repo_runs_list(struct repo_runs *out, struct testr_repo *repo, uint64_t from,
 	out->ids = NULL;
 	out->n = 0;
 	if (!d)
-		return testr_fail(repo->ctx, TESTR_EIO, "%s: %s", repo->path,
+		return context_fail(repo->ctx, TESTR_EIO, "%s: %s", repo->path,
 				  strerror(errno));
 	while (rc == 0 && (e = readdir(d)) != NULL)
 		if (run_name(e->d_name, &id) && id >= from && id < to)
@@ -162,7 +162,7 @@ repo_count(uint64_t *out, struct testr_repo *repo)
 	int rc = repo_read_counter(&n, repo, "next-stream");
 
 	if (rc == TESTR_ENOTFOUND)
-		return testr_fail(repo->ctx, TESTR_EIO, "%s/next-stream: missing",
+		return context_fail(repo->ctx, TESTR_EIO, "%s/next-stream: missing",
 				  repo->path);
 	*out = n;
 	if (rc < 0 || counter_plausible(repo, n))
@@ -171,7 +171,7 @@ repo_count(uint64_t *out, struct testr_repo *repo)
 	rc = repo_runs_list(&runs, repo, n, UINT64_MAX);
 	if (rc == 0 && runs.n) {
 		*out = runs.ids[runs.n - 1] + 1;
-		testr_log(repo->ctx, TESTR_LOG_DEBUG, "%s/next-stream says %"
+		context_log(repo->ctx, TESTR_LOG_DEBUG, "%s/next-stream says %"
 			  PRIu64 " but run %" PRIu64 " exists: counting %"
 			  PRIu64, repo->path, n, runs.ids[0], *out);
 	}
@@ -247,9 +247,9 @@ repo_decode_file(struct testr_repo *repo, const char *path, testr_event_fn fn,
 	opts.userdata = &st;
 	rc = testr_subunit_decode_file(repo->ctx, path, &opts);
 	if (rc == TESTR_ENOTFOUND)	/* the decoder says so without a stat */
-		return testr_fail(repo->ctx, rc, "%s: no such run", path);
+		return context_fail(repo->ctx, rc, "%s: no such run", path);
 	if (rc == 0 && st.n_corrupt)
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT,
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT,
 				"%s: corrupt at byte %" PRIu64 ": %s", path,
 				st.offset, st.what);
 	return rc;

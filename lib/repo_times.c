@@ -81,17 +81,17 @@ parse_header(struct repo_times *t, const char *path, struct testr_context *ctx)
 	size_t hlen;
 
 	if (!nl || (hlen = (size_t)(nl - t->map.data)) >= sizeof(head))
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header", path);
+		return context_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header", path);
 	memcpy(head, t->map.data, hlen);
 	head[hlen] = '\0';
 	if (!scan_header(t, head, &crc))
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header: '%s'",
+		return context_fail(ctx, TESTR_ECORRUPT, "%s:1: bad header: '%s'",
 				  path, head);
 	t->body = nl + 1;
 	t->body_len = t->map.len - hlen - 1;
 	if (crc32_z(0, t->body, t->body_len) != crc ||
 	    (t->body_len && t->body[t->body_len - 1] != '\n'))
-		return testr_fail(ctx, TESTR_ECORRUPT, "%s: checksum mismatch",
+		return context_fail(ctx, TESTR_ECORRUPT, "%s: checksum mismatch",
 				  path);
 	return 0;
 }
@@ -107,7 +107,7 @@ repo_times_open(struct repo_times *t, struct testr_repo *repo)
 		return TESTR_ENOMEM;
 	rc = fileio_map_file(&t->map, repo->ctx, path);
 	if (rc == 0 && !t->map.data)
-		rc = testr_fail(repo->ctx, TESTR_ECORRUPT, "%s: empty", path);
+		rc = context_fail(repo->ctx, TESTR_ECORRUPT, "%s: empty", path);
 	if (rc == 0)
 		rc = parse_header(t, path, repo->ctx);
 	if (rc < 0)

@@ -69,7 +69,7 @@ choose_id(struct testr_repo_writer *w)
 
 	if (rc == 0 && repo_read_counter(&said, w->repo, "next-stream") == 0 &&
 	    said != w->id)
-		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s/next-stream says "
+		context_log(w->repo->ctx, TESTR_LOG_WARNING, "%s/next-stream says "
 			  "%" PRIu64 ", but run %" PRIu64 " is stored: this run "
 			  "is %" PRIu64 " (stored runs are never overwritten)",
 			  w->repo->path, said, said, w->id);
@@ -85,7 +85,7 @@ writer_start(struct testr_repo_writer *w)
 	/* testrepository would refuse the repository once it holds our runs:
 	 * that change is the user's to make (testr upgrade). */
 	if (w->repo->legacy)
-		return testr_fail(w->repo->ctx, TESTR_EUNSUPPORTED, "%s is "
+		return context_fail(w->repo->ctx, TESTR_EUNSUPPORTED, "%s is "
 				  "testrepository's (format 1): it is read as it "
 				  "is, but runs are stored only after 'testr "
 				  "upgrade', after which Python testr cannot "
@@ -150,7 +150,7 @@ write_run(void *userdata, const void *buf, size_t len)
 static int
 writer_finished(struct testr_repo_writer *w)
 {
-	return testr_fail(w->repo->ctx, TESTR_EINVAL,
+	return context_fail(w->repo->ctx, TESTR_EINVAL,
 			  "run %" PRIu64 " already %s", w->id,
 			  w->committed ? "committed" : "failed to commit");
 }
@@ -169,7 +169,7 @@ note_degraded(struct testr_repo_writer *w, const struct repo_storable *st,
 	w->notes |= st->notes;
 	testr_quote(id, sizeof(id), ev->test_id ? ev->test_id : "",
 		    ev->test_id ? strlen(ev->test_id) : 0);
-	testr_log(w->repo->ctx, TESTR_LOG_WARNING,
+	context_log(w->repo->ctx, TESTR_LOG_WARNING,
 		  "%s/%" PRIu64 ": test %s: %s (see testr-repository(5))",
 		  w->repo->path, w->id, id, what);
 }
@@ -218,7 +218,7 @@ update_derived(struct testr_repo_writer *w, const struct repo_times *old)
 	else if (rc == 0)
 		rc = repo_times_update(w->repo, w->id + 1);
 	if (rc < 0)	/* the run is stored; the next open repairs the rest */
-		testr_log(w->repo->ctx, TESTR_LOG_WARNING, "%s",
+		context_log(w->repo->ctx, TESTR_LOG_WARNING, "%s",
 			  testr_context_error(w->repo->ctx));
 	return 0;
 }
@@ -285,7 +285,7 @@ write_mark(struct testr_repo_writer *w)
 
 	if (!w->partial && !w->interrupted)
 		return 0;
-	text = testr_asprintf("this run was stored %s\n", what);
+	text = str_printf("this run was stored %s\n", what);
 	if (!text)
 		return TESTR_ENOMEM;
 	ev.fields = TESTR_EVENT_FILE | TESTR_EVENT_MIME_TYPE;
@@ -327,7 +327,7 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 		rc = update_derived(w, old.map.data ? &old : NULL);
 	}
 	if (rc == 0)
-		testr_log(w->repo->ctx, TESTR_LOG_DEBUG, "repo: stored run %llu "
+		context_log(w->repo->ctx, TESTR_LOG_DEBUG, "repo: stored run %llu "
 			  "in %s", (unsigned long long)w->id, w->repo->path);
 	repo_times_close(&old);
 	return rc;
@@ -351,7 +351,7 @@ testr_repo_report_corrupt(const char *source, uint64_t offset,
 			  const char *what, testr_event_fn fn, void *userdata)
 {
 	struct testr_event ev = { 0 };
-	char *text = testr_asprintf("%s: corrupt at byte %" PRIu64 ": %s",
+	char *text = str_printf("%s: corrupt at byte %" PRIu64 ": %s",
 				    source, offset, what);
 	int rc;
 

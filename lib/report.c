@@ -156,7 +156,7 @@ get_test(struct testr_report *r, const char *id)
 		return r->last;
 	if ((r->n_live + 1) * 2 > r->n_slots && grow_slots(r) < 0)
 		return NULL;
-	hash = testr_hash_bytes(id, strlen(id));
+	hash = hash_bytes(id, strlen(id));
 	i = find_slot(r->slots, r->n_slots, id, hash);
 	if (r->slots[i])
 		return r->last = r->slots[i];
@@ -485,7 +485,7 @@ report_each_test(struct testr_report *r, report_test_fn fn, void *ud)
 	report_spool_scratch_dispose(&sc);
 	report_spool_unview(&view);
 	return rc == TESTR_ECORRUPT ?
-	       testr_fail(r->ctx, rc, "report spool: a damaged record") : rc;
+	       context_fail(r->ctx, rc, "report spool: a damaged record") : rc;
 }
 
 bool
@@ -649,7 +649,7 @@ testr_report_write(struct testr_report *r, enum testr_report_format format,
 
 	if ((unsigned)format >= sizeof(writers) / sizeof(*writers) ||
 	    !writers[format])
-		return testr_fail(r->ctx, TESTR_EINVAL, "unknown report format %d",
+		return context_fail(r->ctx, TESTR_EINVAL, "unknown report format %d",
 				  (int)format);
 	report_out_init(&o, write, userdata);
 	rc = writers[format](r, &o);

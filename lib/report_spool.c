@@ -123,12 +123,12 @@ spool_flush(struct report_spool *s, struct testr_context *ctx)
 			 dir && *dir ? dir : "/tmp");
 		s->fd = mkostemp(path, O_CLOEXEC);
 		if (s->fd < 0)
-			return testr_fail(ctx, TESTR_EIO, "report spool %s: %s",
+			return context_fail(ctx, TESTR_EIO, "report spool %s: %s",
 					  path, strerror(errno));
 		unlink(path);
 	}
 	if (fileio_write_all(s->fd, s->buf.s, s->buf.len) < 0)
-		return testr_fail(ctx, TESTR_EIO, "report spool: %s",
+		return context_fail(ctx, TESTR_EIO, "report spool: %s",
 				  strerror(errno));
 	s->flushed += s->buf.len;
 	s->buf.len = 0;
@@ -143,7 +143,7 @@ report_spool_add(struct report_spool *s, struct testr_context *ctx,
 	put_attempt(s, t->first);
 	if (s->rc < 0)
 		return s->rc == TESTR_ENOMEM ? TESTR_ENOMEM :
-		       testr_fail(ctx, s->rc, "report: a string too long");
+		       context_fail(ctx, s->rc, "report: a string too long");
 	return s->buf.len >= SPOOL_MEMORY_MAX ? spool_flush(s, ctx) : 0;
 }
 
@@ -168,7 +168,7 @@ report_spool_view(struct report_spool_view *out, struct report_spool *s,
 		return 0;
 	p = mmap(NULL, (size_t)s->flushed, PROT_READ, MAP_PRIVATE, s->fd, 0);
 	if (p == MAP_FAILED)
-		return testr_fail(ctx, TESTR_EIO, "report spool: mmap: %s",
+		return context_fail(ctx, TESTR_EIO, "report spool: mmap: %s",
 				  strerror(errno));
 	out->data = p;
 	out->len = (size_t)s->flushed;

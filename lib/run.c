@@ -102,7 +102,7 @@ run_listing(struct testr_strv *out, struct testr_context *ctx,
 		return rc;
 	if (c.status.exit_code != 0) {
 		show_listing_output(ctx, opts, &c);
-		rc = testr_fail(ctx, TESTR_ECHILD,
+		rc = context_fail(ctx, TESTR_ECHILD,
 				"Non-zero exit code (%d) from test listing.",
 				proc_status_code(&c.status));
 	} else {
@@ -167,7 +167,7 @@ parse_concurrency(size_t *out, struct testr_context *ctx, const char *text)
 	v = strtoull(s, &end, 10);
 	if (end == s || *s == '-' || *s == '+' || errno ||
 	    end[strspn(end, ws)] != '\0')
-		return testr_fail(ctx, TESTR_EPARSE,
+		return context_fail(ctx, TESTR_EPARSE,
 				  "test_run_concurrency printed '%.*s', "
 				  "not a number of workers",
 				  (int)strcspn(s, "\n"), s);
@@ -190,7 +190,7 @@ callout_concurrency(size_t *out, struct testr_context *ctx,
 		return rc;
 	if (c.status.exit_code != 0) {
 		c.err[strcspn(c.err, "\n")] = '\0';
-		rc = testr_fail(ctx, TESTR_ECHILD,
+		rc = context_fail(ctx, TESTR_ECHILD,
 				"test_run_concurrency failed: exit code %d, "
 				"stderr='%s'", proc_status_code(&c.status),
 				c.err);
@@ -477,7 +477,7 @@ report_worker_status(struct worker *w)
 		return TESTR_OK;
 	proc_status_describe(&w->status, status, sizeof(status));
 	cmd = command_text(w);
-	why = cmd ? testr_asprintf("%s ended with %s; its command was: %s\n",
+	why = cmd ? str_printf("%s ended with %s; its command was: %s\n",
 				   w->tag, status, cmd) : NULL;
 	free(cmd);
 	if (!why)
@@ -520,7 +520,7 @@ report_refused(struct worker *w)
 	int rc = TESTR_OK;
 
 	for (size_t i = 0; rc == TESTR_OK && i < c->refused.n; i++) {
-		char *why = testr_asprintf("%s\n", c->reasons.v[i]);
+		char *why = str_printf("%s\n", c->reasons.v[i]);
 		const char *key = NULL;
 
 		rc = why ? keep_id(&key, w->run, c->refused.v[i]) : TESTR_ENOMEM;
@@ -574,7 +574,7 @@ warn_stray(struct worker *w, const char *id)
 	char q[256];
 
 	if (run->strays++ < STRAYS_SHOWN)
-		testr_log(run->ctx, TESTR_LOG_WARNING, "%s reported %s, a test "
+		context_log(run->ctx, TESTR_LOG_WARNING, "%s reported %s, a test "
 			  "it was not given", w->tag,
 			  testr_quote(q, sizeof(q), id, strlen(id)));
 }
@@ -606,7 +606,7 @@ report_missing(struct worker *w, struct testr_run_result *res)
 {
 	bool ended_well = w->status.exit_code == 0 && w->status.signal == 0;
 	char *cmd = command_text(w);
-	char *why = cmd ? testr_asprintf("%s was given this test and never "
+	char *why = cmd ? str_printf("%s was given this test and never "
 					 "reported a result for it; its command "
 					 "was: %s\n", w->tag, cmd) : NULL;
 	struct idset lost = { 0 };
@@ -644,7 +644,7 @@ worker_decoder(struct worker *w, struct testr_context *ctx,
 
 	/* The config loader has checked the name. */
 	if (format && testr_ingest_protocol_from_name(&o.protocol, format))
-		return testr_fail(ctx, TESTR_EINVAL, "test_format: unknown "
+		return context_fail(ctx, TESTR_EINVAL, "test_format: unknown "
 				  "format '%s'", format);
 	o.worker = w->number;
 	o.on_store = worker_event;
@@ -758,7 +758,7 @@ run_options_check(struct testr_context *ctx,
 		  const struct testr_run_options *opts)
 {
 	if (!opts)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "struct testr_run_options: none given");
 	return OPTIONS_CHECK(ctx, opts, testr_run_options, 3);
 }
@@ -873,7 +873,7 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 		rc = worker_start(*out, w, cfg, ids, 1);
 	}
 	if (rc == TESTR_ENOMEM)
-		testr_fail(ctx, rc, "out of memory starting the test workers");
+		context_fail(ctx, rc, "out of memory starting the test workers");
 	if (rc < 0) {
 		testr_run_free(*out);
 		*out = NULL;
@@ -952,7 +952,7 @@ stopping(const struct testr_run *run)
 	const volatile sig_atomic_t *stop = run->opts->interrupted;
 
 	if (!stop)
-		stop = testr_context_interrupt(run->ctx);
+		stop = context_interrupt_flag(run->ctx);
 	return stop && *stop;
 }
 
@@ -1032,7 +1032,7 @@ blame_current(struct worker *w, const char *what)
 
 	if (!w->current || idset_marked(&run->handed, w->current))
 		return TESTR_OK;
-	why = testr_asprintf("%s%s%.*s", what, w->tail.len ? "; the runner's "
+	why = str_printf("%s%s%.*s", what, w->tail.len ? "; the runner's "
 			     "last output was:\n" : "\n", (int)w->tail.len,
 			     w->tail.s ? w->tail.s : "");
 	if (!why)
@@ -1073,7 +1073,7 @@ put_back_rest(struct worker *w)
 static int
 blame_timeout(struct worker *w)
 {
-	char *what = testr_asprintf("%s: this test timed out after %g s "
+	char *what = str_printf("%s: this test timed out after %g s "
 				    "(--timeout, test_timeout); testr stopped "
 				    "the runner", w->tag, w->run->test_timeout);
 	int rc = what ? blame_current(w, what) : TESTR_ENOMEM;
@@ -1126,7 +1126,7 @@ blame_crash(struct worker *w)
 	int rc;
 
 	proc_status_describe(&w->status, status, sizeof(status));
-	what = testr_asprintf("%s ended with %s while this test was in "
+	what = str_printf("%s ended with %s while this test was in "
 			      "progress", w->tag, status);
 	rc = what ? blame_current(w, what) : TESTR_ENOMEM;
 	free(what);
@@ -1254,7 +1254,7 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		rc = start_planned(*out);
 	}
 	if (rc == TESTR_ENOMEM)
-		testr_fail(ctx, rc, "out of memory starting the test workers");
+		context_fail(ctx, rc, "out of memory starting the test workers");
 	if (rc < 0) {
 		testr_run_free(*out);
 		*out = NULL;
@@ -1378,7 +1378,7 @@ pump_workers(struct testr_run *run)
 static int
 report_not_run(struct worker *w, struct testr_run_result *res)
 {
-	char *why = testr_asprintf("not run: testr was interrupted before %s "
+	char *why = str_printf("not run: testr was interrupted before %s "
 				   "reported this test\n", w->tag);
 	int rc = why ? TESTR_OK : TESTR_ENOMEM;
 
@@ -1418,7 +1418,7 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 			rc = slot_end(run, w);
 	}
 	if (run->strays > STRAYS_SHOWN)
-		testr_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
+		context_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
 			  "reported by workers not given them",
 			  run->strays - STRAYS_SHOWN);
 	res->strays = run->strays;
@@ -1467,7 +1467,7 @@ testr_run_wait(struct testr_run *run, struct testr_run_result *out)
 	if (out)
 		*out = *res;
 	if (rc == TESTR_EINTR)
-		testr_fail(run->ctx, rc, "interrupted: the test workers were "
+		context_fail(run->ctx, rc, "interrupted: the test workers were "
 			   "stopped");
 	return rc;
 }
@@ -1591,16 +1591,16 @@ log_batch(struct testr_context *ctx, const char *who, const size_t *idx,
 
 	for (size_t i = 0; t && i < n; i++)
 		sum += isnan(t[idx ? idx[i] : i]) ? 0 : t[idx ? idx[i] : i];
-	testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %zu tests, %.3f s "
+	context_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %zu tests, %.3f s "
 		  "estimated", who, n, sum);
 	for (size_t i = 0; i < n; i++) {
 		size_t k = idx ? idx[i] : i;
 
 		if (!t || isnan(t[k]))
-			testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (no "
+			context_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (no "
 				  "estimate)", who, ids->v[k]);
 		else
-			testr_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (%.3f s)",
+			context_log(ctx, TESTR_LOG_DEBUG, "plan: %s: %s (%.3f s)",
 				  who, ids->v[k], t[k]);
 	}
 }
@@ -1617,7 +1617,7 @@ log_plan(struct testr_context *ctx, const struct testr_sched *s,
 	if (!log_wants(ctx, TESTR_LOG_DEBUG))
 		return;
 	if (!ids) {
-		testr_log(ctx, TESTR_LOG_DEBUG, "plan: worker 0: every test "
+		context_log(ctx, TESTR_LOG_DEBUG, "plan: worker 0: every test "
 			  "(the runner chooses)");
 		return;
 	}

@@ -438,10 +438,10 @@ testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 	if (opts)
 		o = *opts;
 	if ((unsigned)o.mode > TESTR_SCHED_PULL)
-		return testr_fail(ctx, TESTR_EINVAL, "struct testr_sched_options: "
+		return context_fail(ctx, TESTR_EINVAL, "struct testr_sched_options: "
 				  "mode %u is not known", (unsigned)o.mode);
 	if (n_workers == 0)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "cannot schedule tests on 0 workers");
 	rc = weights_init(&w, durations, n_ids, o.spread);
 	if (rc == TESTR_OK && o.mode == TESTR_SCHED_AUTO)
@@ -452,7 +452,7 @@ testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 			      n_workers, &w, &o);
 	weights_dispose(&w);
 	if (rc == TESTR_ENOMEM)
-		testr_fail(ctx, rc, "out of memory planning the run");
+		context_fail(ctx, rc, "out of memory planning the run");
 	return rc;
 }
 

@@ -22,7 +22,7 @@ list_error(struct testr_context *ctx, const char *path, const char *why)
 {
 	char q[512];
 
-	return testr_fail(ctx, TESTR_EIO, "cannot read list file %s: %s",
+	return context_fail(ctx, TESTR_EIO, "cannot read list file %s: %s",
 			  testr_quote(q, sizeof(q), path, strlen(path)), why);
 }
 
@@ -60,7 +60,7 @@ read_all(struct strbuf *buf, struct testr_context *ctx, int fd,
 		if (n < 0)
 			return list_error(ctx, path, strerror(errno));
 		if (strbuf_addn(buf, chunk, (size_t)n) < 0)
-			return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+			return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 	}
 	return TESTR_OK;
 }
@@ -70,11 +70,11 @@ static int
 parse_list(struct testr_strv *ids, struct testr_context *ctx,
 	   const char *path, const struct strbuf *buf)
 {
-	char q[512], *source = testr_asprintf("list file %s",
+	char q[512], *source = str_printf("list file %s",
 			testr_quote(q, sizeof(q), path, strlen(path)));
 	int rc = source ? list_parse(ids, ctx, source, buf->s ? buf->s : "",
 				     buf->len) :
-		 testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+		 context_fail(ctx, TESTR_ENOMEM, "out of memory");
 
 	free(source);
 	return rc;
@@ -126,7 +126,7 @@ select_given(struct testr_strv *out, struct testr_context *ctx,
 
 	if (o->failing)
 		rc = repo ? testr_repo_failing_ids(&failing, repo) :
-		     testr_fail(ctx, TESTR_EINVAL, "--failing needs a repository");
+		     context_fail(ctx, TESTR_EINVAL, "--failing needs a repository");
 	if (rc == TESTR_OK && o->load_list)
 		rc = testr_select_read_list(&listed, ctx, o->load_list);
 	if (rc == TESTR_OK && o->failing && o->load_list)

@@ -38,7 +38,7 @@ bad_shard(struct testr_context *ctx, const char *source, const char *text)
 {
 	char q[128];
 
-	return testr_fail(ctx, TESTR_EINVAL, "%s: %s is not a shard I/N "
+	return context_fail(ctx, TESTR_EINVAL, "%s: %s is not a shard I/N "
 			  "with 0 <= I < N", source,
 			  testr_quote(q, sizeof(q), text, strlen(text)));
 }
@@ -99,7 +99,7 @@ ack_bazel(struct testr_context *ctx)
 		return;
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		testr_log(ctx, TESTR_LOG_WARNING, "TEST_SHARD_STATUS_FILE %s: "
+		context_log(ctx, TESTR_LOG_WARNING, "TEST_SHARD_STATUS_FILE %s: "
 			  "%s", path, strerror(errno));
 	else
 		close(fd);
@@ -115,7 +115,7 @@ from_pair(struct testr_shard *out, struct testr_context *ctx,
 	if (!is || !cs || !parse_count(&index, is, strlen(is)) ||
 	    !parse_count(&count, cs, strlen(cs)) || index < e->base ||
 	    shard_set(out, index - e->base, count, e->index) < 0)
-		return testr_fail(ctx, TESTR_EINVAL, "%s=%s and %s=%s do not "
+		return context_fail(ctx, TESTR_EINVAL, "%s=%s and %s=%s do not "
 				  "name a shard", e->index, is ? is : "(unset)",
 				  e->count, cs ? cs : "(unset)");
 	return TESTR_OK;
@@ -138,7 +138,7 @@ testr_shard_from_env(struct testr_shard *out, struct testr_context *ctx)
 			ack_bazel(ctx);
 		return rc;
 	}
-	return testr_fail(ctx, TESTR_ENOTFOUND, "no shard in the environment "
+	return context_fail(ctx, TESTR_ENOTFOUND, "no shard in the environment "
 			  "(TESTR_SHARD, TEST_SHARD_INDEX, JOB_COMPLETION_INDEX, "
 			  "CI_NODE_INDEX, CIRCLE_NODE_INDEX, "
 			  "BUILDKITE_PARALLEL_JOB)");
@@ -224,10 +224,10 @@ testr_shard_select(struct testr_strv *ids, struct testr_context *ctx,
 	int rc;
 
 	if (!shard || shard->count == 0 || shard->index >= shard->count)
-		return testr_fail(ctx, TESTR_EINVAL, "no valid shard given");
+		return context_fail(ctx, TESTR_EINVAL, "no valid shard given");
 	s = sort_ids(ids, durations);
 	if (!s)
-		return testr_fail(ctx, TESTR_ENOMEM, "out of memory sharding");
+		return context_fail(ctx, TESTR_ENOMEM, "out of memory sharding");
 	rc = keep_shard(ids, ctx, s, shard, opts);
 	free(s);
 	return rc;

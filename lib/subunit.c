@@ -41,11 +41,11 @@ testr_subunit_decoder_new(struct testr_subunit_decoder **out,
 		return rc;
 	if (!opts || !opts->on_event ||
 	    (unsigned)opts->protocol > TESTR_SUBUNIT_TAP)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "subunit decoder: bad options");
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
-		return testr_fail(ctx, TESTR_ENOMEM, "subunit decoder: %s",
+		return context_fail(ctx, TESTR_ENOMEM, "subunit decoder: %s",
 				  strerror(ENOMEM));
 	dec->ctx = ctx;
 	dec->opts = *opts;
@@ -139,7 +139,7 @@ sniff_feed(struct testr_subunit_decoder *dec, const unsigned char *p,
 		int rc;
 
 		if (strbuf_addn(&dec->sniff, (const char *)p, seg) < 0)
-			return testr_fail(dec->ctx, TESTR_ENOMEM,
+			return context_fail(dec->ctx, TESTR_ENOMEM,
 					  "subunit decoder: %s", strerror(ENOMEM));
 		rc = sniff_line(dec, nl != NULL);
 		if (rc != 0)
@@ -219,7 +219,7 @@ subunit_corrupt(struct testr_subunit_decoder *dec, uint64_t off,
 		const char *what)
 {
 	dec->n_corrupt++;
-	testr_log(dec->ctx, TESTR_LOG_DEBUG, "subunit: offset %llu: %s",
+	context_log(dec->ctx, TESTR_LOG_DEBUG, "subunit: offset %llu: %s",
 		  (unsigned long long)off, what);
 	if (dec->opts.on_corrupt)
 		dec->opts.on_corrupt(dec->opts.userdata, off, what);

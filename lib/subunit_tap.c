@@ -100,7 +100,7 @@ tap_start(struct testr_subunit_decoder *dec)
 	tap = calloc(1, sizeof(*tap));
 	if (!tap || idset_init(&tap->seen) != 0) {
 		free(tap);
-		return testr_fail(dec->ctx, TESTR_ENOMEM, "TAP decoder: %s",
+		return context_fail(dec->ctx, TESTR_ENOMEM, "TAP decoder: %s",
 				  strerror(ENOMEM));
 	}
 	tap->reason = (struct tap_attachment){ "reason", TAP_TEXT_MIME,

@@ -873,7 +873,7 @@ lost_connection(struct testr_subunit_decoder *dec)
 	int rc;
 
 	subunit_corrupt(dec, dec->offset, "stream ended inside a test");
-	text = testr_asprintf("testtools.testresult.real._StringException: "
+	text = str_printf("testtools.testresult.real._StringException: "
 			      "lost connection during %stest '%s'\n", label,
 			      v1->test_id.s);
 	if (!text)

@@ -502,11 +502,11 @@ plan_string(struct testr_context *ctx, const char *what, const char *s,
 	    size_t *len, size_t *body)
 {
 	if (!s)
-		return testr_fail(ctx, TESTR_EINVAL, "subunit: %s missing",
+		return context_fail(ctx, TESTR_EINVAL, "subunit: %s missing",
 				  what);
 	*len = strlen(s);
 	if (*len >= 0x40000000u || !string_ok((const unsigned char *)s, *len))
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "subunit: %s is not UTF-8: %s", what, s);
 	*body += varint_size((uint32_t)*len) + *len;
 	return TESTR_OK;
@@ -523,7 +523,7 @@ plan_tags(struct testr_context *ctx, const struct testr_event *ev,
 	if (!pl->tags)
 		return TESTR_OK;
 	if (ev->n_tags >= 0x40000000u || !ev->tags)
-		return testr_fail(ctx, TESTR_EINVAL, "subunit: bad tag list");
+		return context_fail(ctx, TESTR_EINVAL, "subunit: bad tag list");
 	pl->flags |= SUBUNIT_FLAG_TAGS;
 	pl->body += varint_size((uint32_t)ev->n_tags);
 	for (size_t i = 0; i < ev->n_tags; i++)
@@ -541,7 +541,7 @@ plan_time(struct testr_context *ctx, const struct testr_event *ev,
 		return TESTR_OK;
 	if (ev->ts_sec < 0 || ev->ts_sec > (int64_t)UINT32_MAX ||
 	    ev->ts_nsec >= 1000000000u)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "subunit: timestamp out of range: %lld.%09u",
 				  (long long)ev->ts_sec, ev->ts_nsec);
 	pl->flags |= SUBUNIT_FLAG_TIMESTAMP;
@@ -559,7 +559,7 @@ plan_file(struct testr_context *ctx, const struct testr_event *ev,
 		return TESTR_OK;
 	if (ev->file_len > SUBUNIT_V2_MAX_PACKET || (!ev->file_bytes &&
 						     ev->file_len))
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "subunit: file content too long: %zu bytes",
 				  ev->file_len);
 	rc = plan_string(ctx, "file name", ev->file_name, &pl->name_len,
@@ -576,7 +576,7 @@ plan_make(struct testr_context *ctx, const struct testr_event *ev,
 	int rc = 0;
 
 	if ((unsigned)ev->status > TESTR_STATUS_XFAIL)
-		return testr_fail(ctx, TESTR_EINVAL, "subunit: bad status %d",
+		return context_fail(ctx, TESTR_EINVAL, "subunit: bad status %d",
 				  (int)ev->status);
 	pl->flags = SUBUNIT_FLAG_VERSION_2 | (unsigned)ev->status |
 		    (ev->runnable ? SUBUNIT_FLAG_RUNNABLE : 0) |
@@ -672,11 +672,11 @@ testr_subunit_encode_v2(struct testr_context *ctx,
 		return rc;
 	total = packet_size(pl.body);
 	if (total == 0)
-		return testr_fail(ctx, TESTR_EINVAL,
+		return context_fail(ctx, TESTR_EINVAL,
 				  "subunit: packet too long: %zu bytes",
 				  pl.body);
 	if (total > sizeof(stack) && !(buf = malloc(total)))
-		return testr_fail(ctx, TESTR_ENOMEM, "subunit: out of memory");
+		return context_fail(ctx, TESTR_ENOMEM, "subunit: out of memory");
 	buf[0] = SUBUNIT_V2_SIGNATURE;
 	buf[1] = (unsigned char)(pl.flags >> 8);
 	buf[2] = (unsigned char)pl.flags;

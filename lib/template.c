@@ -26,7 +26,7 @@
 static int
 nomem(struct testr_context *ctx)
 {
-	return testr_fail(ctx, TESTR_ENOMEM, "out of memory");
+	return context_fail(ctx, TESTR_ENOMEM, "out of memory");
 }
 
 /*
@@ -200,7 +200,7 @@ required_option(const char **out, struct testr_context *ctx,
 	if (!strstr(command, var))
 		return TESTR_OK;
 	if (!(*out = testr_config_get(cfg, name)))
-		return testr_fail(ctx, TESTR_ENOTFOUND,
+		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "No %s option present in .testr.conf", name);
 	return TESTR_OK;
 }
@@ -218,7 +218,7 @@ prepare(struct run_template *rt, struct testr_context *ctx,
 	if (rc < 0)
 		return rc;
 	if (!command)
-		return testr_fail(ctx, TESTR_ENOTFOUND,
+		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "No test_command option present in .testr.conf");
 	/* Only test_command itself decides which options are required. */
 	if ((rc = required_option(&rt->idoption, ctx, cfg, command, "$IDOPTION",
@@ -275,7 +275,7 @@ static int
 expand_error(struct testr_context *ctx, const char *option, int rc)
 {
 	if (rc == TESTR_EINVAL)
-		return testr_fail(ctx, rc, "%s: quotes nest more than %d deep: "
+		return context_fail(ctx, rc, "%s: quotes nest more than %d deep: "
 				  "testr cannot tell how to quote a value there",
 				  option, SHELL_LEVELS_MAX);
 	return rc < 0 ? nomem(ctx) : TESTR_OK;
@@ -302,7 +302,7 @@ testr_command_list(struct testr_command *out, struct testr_context *ctx,
 		return rc;
 	if (!strstr(rt.tmpl, "$LISTOPT")) {
 		free(rt.tmpl);
-		return testr_fail(ctx, TESTR_ENOTFOUND,
+		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "LISTOPT not configured in .testr.conf");
 	}
 	{
@@ -337,7 +337,7 @@ choose_ids(struct testr_strv *ids, bool *known, const struct testr_config *cfg,
 	if (!def || !*def)
 		return TESTR_OK;
 	*known = true;
-	return testr_py_split(ids, def);
+	return py_split(ids, def);
 }
 
 /* One id per line, UTF-8 bytes as given; buffered in 64 KiB chunks. */
@@ -450,13 +450,13 @@ refuse(struct testr_command *out, struct testr_context *ctx, const char *id,
        const char *reason)
 {
 	char q[160];
-	char *why = testr_asprintf("test id %s %s",
+	char *why = str_printf("test id %s %s",
 				   testr_quote(q, sizeof(q), id, strlen(id)),
 				   reason);
 	int rc = why ? TESTR_OK : TESTR_ENOMEM;
 
 	if (rc == TESTR_OK)
-		testr_log(ctx, TESTR_LOG_ERROR, "%s", why);
+		context_log(ctx, TESTR_LOG_ERROR, "%s", why);
 	if (rc == TESTR_OK)
 		rc = testr_strv_push(&out->refused, id);
 	if (rc == TESTR_OK)
@@ -488,14 +488,14 @@ write_id_file(struct testr_command *out, struct testr_context *ctx,
 {
 	const char *env = getenv("TMPDIR");
 	const char *dir = tmpdir ? tmpdir : (env && *env) ? env : "/tmp";
-	char *path = testr_asprintf("%s/testr-ids-XXXXXX", dir);
+	char *path = str_printf("%s/testr-ids-XXXXXX", dir);
 	char q[160];
 	int fd, rc;
 
 	if (!path)
 		return nomem(ctx);
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		rc = testr_fail(ctx, TESTR_EIO, "%s: cannot create $IDFILE: %s",
+		rc = context_fail(ctx, TESTR_EIO, "%s: cannot create $IDFILE: %s",
 				testr_quote(q, sizeof(q), dir, strlen(dir)),
 				strerror(errno));
 		free(path);
@@ -507,7 +507,7 @@ write_id_file(struct testr_command *out, struct testr_context *ctx,
 	if (rc < 0) {
 		unlink(path);
 		free(path);
-		return testr_fail(ctx, rc, "%s: cannot write $IDFILE",
+		return context_fail(ctx, rc, "%s: cannot write $IDFILE",
 				  testr_quote(q, sizeof(q), dir, strlen(dir)));
 	}
 	out->id_file = path;
@@ -546,7 +546,7 @@ command_for_ids(struct testr_command *out, struct testr_context *ctx,
 	int rc = id_rules(&rules, cfg, rt);
 
 	if (rc == TESTR_EINVAL)
-		return testr_fail(ctx, rc, "test_command, test_id_option or "
+		return context_fail(ctx, rc, "test_command, test_id_option or "
 				  "instance_execute: quotes nest more than %d "
 				  "deep", SHELL_LEVELS_MAX);
 	if (rc < 0 || (rc = sort_ids(out, ctx, ids, &rules)) < 0)
@@ -559,7 +559,7 @@ command_for_ids(struct testr_command *out, struct testr_context *ctx,
 	if (rules.command_bare && !shell_is_plain(out->id_file)) {
 		char q[160];
 
-		return testr_fail(ctx, TESTR_EINVAL, "$IDFILE %s needs shell "
+		return context_fail(ctx, TESTR_EINVAL, "$IDFILE %s needs shell "
 				  "quotes, but instance_execute has $COMMAND "
 				  "unquoted, where a second shell (as with ssh) "
 				  "would split it: write '$COMMAND' in quotes, "
@@ -660,7 +660,7 @@ testr_instance_provision_command(char **out, struct testr_context *ctx,
 
 	*out = NULL;
 	if (!tmpl)
-		return testr_fail(ctx, TESTR_ENOTFOUND,
+		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "instance_provision is not configured");
 	return instance_provision_expand(out, tmpl, count) < 0 ? nomem(ctx) : 0;
 }
@@ -690,7 +690,7 @@ testr_instance_dispose_command(char **out, struct testr_context *ctx,
 
 	*out = NULL;
 	if (!tmpl)
-		return testr_fail(ctx, TESTR_ENOTFOUND,
+		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "instance_dispose is not configured");
 	return expand_error(ctx, "instance_dispose",
 			      instance_dispose_expand(out, tmpl, ids));

@@ -77,5 +77,18 @@ if [ -f "$b/testr-check/libtestr-check.so" ]; then
 	compare libtestr-check "$b/testr-check/libtestr-check.so" TESTR_CHECK_API \
 		"$s/testr-check/libtestr-check.map" "$s/testr-check/testr-check.h"
 fi
+# Internal functions never take the public prefix: every global function
+# of the static archive named testr_* is one of the exported symbols.
+if [ -f "$b/lib/libtestr.a" ]; then
+	exported "$b/lib/libtestr.so" | cut -d' ' -f1 > "$tmp/public"
+	nm -g --defined-only "$b/lib/libtestr.a" 2>/dev/null |
+		awk '$2 == "T" && $3 ~ /^testr_/ { print $3 }' | sort -u > "$tmp/global"
+	if ! comm -23 "$tmp/global" "$tmp/public" > "$tmp/private" ||
+	   [ -s "$tmp/private" ]; then
+		sed 's/^/  /' "$tmp/private" >&2
+		echo "FAIL: internal functions above use the public testr_ prefix" >&2
+		status=1
+	fi
+fi
 [ "$status" = 0 ] && echo "ok: exported == declared == listed"
 exit "$status"

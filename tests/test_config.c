@@ -702,7 +702,7 @@ assert_same_as_python(struct fx *f, const struct reference *ref, size_t from,
 	}
 	ck_assert_msg(rc == 0, "%s: %s", path, testr_context_error(f->ctx));
 	for (; testr_config_option(&name, &value, f->cfg, i) == 0; i++) {
-		char *ours = testr_asprintf("%s=%s", name, value);
+		char *ours = str_printf("%s=%s", name, value);
 
 		ck_assert_msg(from + i < to, "%s: extra option %s", path, name);
 		ck_assert_msg(strcmp(ours, ref->value[from + i]) == 0,
@@ -753,7 +753,7 @@ compare_fixture_dir(struct fx *f, const char *sub)
 		size_t len = strlen(de->d_name);
 
 		if (len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0)
-			paths[n++] = testr_asprintf("%s/%s", dir, de->d_name);
+			paths[n++] = str_printf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
 	compare_with_python(f, paths, n);
@@ -808,7 +808,7 @@ START_TEST(config_ini_matches_python_configparser_on_corner_cases)
 
 	fx_init(&f);
 	for (size_t i = 0; i < N; i++) {
-		paths[i] = testr_asprintf("%s/tricky-%zu.conf", f.dir, i);
+		paths[i] = str_printf("%s/tricky-%zu.conf", f.dir, i);
 		write_file(paths[i], tricky[i], strlen(tricky[i]));
 	}
 	compare_with_python(&f, paths, N);
@@ -853,16 +853,16 @@ static char *
 gen_config(void)
 {
 	const char *nl = PICK(gen_newlines);
-	char *text = testr_asprintf("%s%s", gen_pick(4) ? "[DEFAULT]" : "[x]", nl);
+	char *text = str_printf("%s%s", gen_pick(4) ? "[DEFAULT]" : "[x]", nl);
 	size_t lines = 1 + gen_pick(9);
 
 	for (size_t i = 0; i < lines; i++) {
 		char *next;
 
 		if (gen_pick(3) == 0)
-			next = testr_asprintf("%s%s%s", text, PICK(gen_lines), nl);
+			next = str_printf("%s%s%s", text, PICK(gen_lines), nl);
 		else
-			next = testr_asprintf("%s%s%s%s%s%s", text,
+			next = str_printf("%s%s%s%s%s%s", text,
 					      gen_pick(4) ? "" : "  ", PICK(gen_keys),
 					      PICK(gen_delims), PICK(gen_values), nl);
 		free(text);
@@ -882,7 +882,7 @@ START_TEST(config_ini_matches_python_configparser_on_generated_configs)
 	for (size_t i = 0; i < N; i++) {
 		char *text = gen_config();
 
-		paths[i] = testr_asprintf("%s/gen-%zu.conf", f.dir, i);
+		paths[i] = str_printf("%s/gen-%zu.conf", f.dir, i);
 		write_file(paths[i], text, strlen(text));
 		free(text);
 	}

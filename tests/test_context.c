@@ -31,7 +31,7 @@ START_TEST(context_error_keeps_the_last_message)
 
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
 	ck_assert_str_eq(testr_context_error(ctx), "");
-	ck_assert_int_eq(testr_fail(ctx, TESTR_EPARSE, "%s:%d: bad", "f", 3),
+	ck_assert_int_eq(context_fail(ctx, TESTR_EPARSE, "%s:%d: bad", "f", 3),
 			 TESTR_EPARSE);
 	ck_assert_str_eq(testr_context_error(ctx), "f:3: bad");
 	testr_context_clear_error(ctx);
@@ -46,11 +46,11 @@ START_TEST(context_log_respects_level_and_is_silent_by_default)
 	struct log_capture c = { 0 };
 
 	testr_context_new(&ctx);
-	testr_log(ctx, TESTR_LOG_ERROR, "nobody listens");
+	context_log(ctx, TESTR_LOG_ERROR, "nobody listens");
 	testr_context_set_log(ctx, capture, &c, TESTR_LOG_WARNING);
-	testr_log(ctx, TESTR_LOG_INFO, "too verbose");
+	context_log(ctx, TESTR_LOG_INFO, "too verbose");
 	ck_assert_int_eq(c.calls, 0);
-	testr_log(ctx, TESTR_LOG_WARNING, "unknown option %s", "foo");
+	context_log(ctx, TESTR_LOG_WARNING, "unknown option %s", "foo");
 	ck_assert_int_eq(c.calls, 1);
 	ck_assert_int_eq(c.level, TESTR_LOG_WARNING);
 	ck_assert_str_eq(c.msg, "unknown option foo");
@@ -60,7 +60,7 @@ END_TEST
 
 START_TEST(context_fail_with_null_context_returns_code)
 {
-	ck_assert_int_eq(testr_fail(NULL, TESTR_EIO, "x"), TESTR_EIO);
+	ck_assert_int_eq(context_fail(NULL, TESTR_EIO, "x"), TESTR_EIO);
 	ck_assert_str_eq(testr_context_error(NULL), "");
 }
 END_TEST
@@ -80,7 +80,7 @@ START_TEST(context_fail_escapes_raw_bytes_into_one_line)
 
 	testr_context_new(&ctx);
 	testr_context_set_log(ctx, capture, &c, TESTR_LOG_DEBUG);
-	testr_fail(ctx, TESTR_EPARSE, "id %s: bad", "a\nb\x1b[31m\xff\xc2\x9b"
+	context_fail(ctx, TESTR_EPARSE, "id %s: bad", "a\nb\x1b[31m\xff\xc2\x9b"
 		   "t\xc3\xa9st\xe6\x97\xa5");
 	/* Newline, ESC, invalid UTF-8 and a C1 control are escaped; valid
 	 * UTF-8 stays. */
@@ -88,7 +88,7 @@ START_TEST(context_fail_escapes_raw_bytes_into_one_line)
 			 "\\xc2\\x9bt\xc3\xa9st\xe6\x97\xa5: bad");
 	ck_assert_str_eq(c.msg, "error: id a\\nb\\x1b[31m\\xff\\xc2\\x9b"
 			 "t\xc3\xa9st\xe6\x97\xa5: bad");
-	testr_log(ctx, TESTR_LOG_WARNING, "%s", "two\nlines\r\x07");
+	context_log(ctx, TESTR_LOG_WARNING, "%s", "two\nlines\r\x07");
 	ck_assert_str_eq(c.msg, "two\\nlines\\r\\x07");
 	testr_context_free(ctx);
 }

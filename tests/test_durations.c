@@ -63,7 +63,7 @@ store(struct testr_repo *repo, const struct result *r, size_t n)
 static void
 write_file(struct harness_repo *f, const char *name, const char *text)
 {
-	char *p = testr_asprintf("%s/.testrepository/%s", f->dir, name);
+	char *p = str_printf("%s/.testrepository/%s", f->dir, name);
 	FILE *fp = fopen(p, "w");
 
 	ck_assert_ptr_nonnull(fp);
@@ -205,7 +205,7 @@ END_TEST
 static void
 write_v1_store(struct harness_repo *f, const char *body, unsigned runs)
 {
-	char *text = testr_asprintf("%-95s\n%s", "", body);
+	char *text = str_printf("%-95s\n%s", "", body);
 	char head[96];
 
 	snprintf(head, sizeof(head), "libtestr-durations 1 runs=%u tests=1 "
@@ -233,7 +233,7 @@ START_TEST(durations_version1_store_is_read_then_upgraded)
 	e = estimate(&f, "a.t");
 	ck_assert_uint_eq(e.samples, 2);
 	ck_assert_double_eq_tol(e.seconds, 4, 1e-6);
-	p = testr_asprintf("%s/.testrepository/times", f.dir);
+	p = str_printf("%s/.testrepository/times", f.dir);
 	ck_assert_ptr_nonnull(strstr(harness_slurp(p),
 				     "libtestr-durations 2 runs=2 tests=1 "
 				     "median=4.000000 crc32="));
@@ -256,7 +256,7 @@ START_TEST(durations_testrepository_repository_is_modelled_from_its_runs)
 	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 2 });
 	/* Make it look like testrepository's: format 1, no store of ours. */
 	write_file(&f, "format", "1\n");
-	p = testr_asprintf("%s/.testrepository/times", f.dir);
+	p = str_printf("%s/.testrepository/times", f.dir);
 	unlink(p);
 	free(p);
 	harness_repo_reopen(&f);

@@ -21,7 +21,7 @@ const char harness_module[] = "fileio";
 static char *
 path_in(const char *dir, const char *name)
 {
-	return testr_asprintf("%s/%s", dir, name);
+	return str_printf("%s/%s", dir, name);
 }
 
 /* Number of directory entries other than . and .. */

@@ -212,9 +212,9 @@ generate(const struct gen_case *gc, unsigned long seed, char **ids,
 
 		/* Duplicate-free ids; some with no dot (their own group). */
 		if (r % 7 == 0)
-			ids[i] = testr_asprintf("solo%zu", i);
+			ids[i] = str_printf("solo%zu", i);
 		else
-			ids[i] = testr_asprintf(
+			ids[i] = str_printf(
 				"pkg%lu.mod%lu.test_%zu", r % 3,
 				(r >> 4) % 5, i);
 		r = next_rand(&seed);

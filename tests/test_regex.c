@@ -15,7 +15,7 @@ compile_ok(const char *pattern)
 {
 	struct testr_regex *re = NULL;
 
-	ck_assert_int_eq(testr_regex_compile(&re, NULL, pattern), 0);
+	ck_assert_int_eq(regex_compile(&re, NULL, pattern), 0);
 	ck_assert_ptr_nonnull(re);
 	return re;
 }
@@ -24,9 +24,9 @@ static int
 search(const char *pattern, const char *subject)
 {
 	struct testr_regex *re = compile_ok(pattern);
-	int rc = testr_regex_search(re, subject, strlen(subject));
+	int rc = regex_search(re, subject, strlen(subject));
 
-	testr_regex_free(re);
+	regex_free(re);
 	return rc;
 }
 
@@ -36,9 +36,9 @@ match_len(const char *pattern, const char *subject)
 {
 	struct testr_regex *re = compile_ok(pattern);
 	size_t len = 12345;
-	int rc = testr_regex_match(&len, re, subject, strlen(subject));
+	int rc = regex_match(&len, re, subject, strlen(subject));
 
-	testr_regex_free(re);
+	regex_free(re);
 	ck_assert_int_ge(rc, 0);
 	return rc ? (long)len : -1;
 }
@@ -86,9 +86,9 @@ START_TEST(regex_invalid_utf8_subject_never_crashes)
 	struct testr_regex *re = compile_ok("test");
 	const char bad[] = "\xff\xfe test \xc3";
 
-	ck_assert_int_eq(testr_regex_search(re, bad, sizeof(bad) - 1), 1);
-	ck_assert_int_eq(testr_regex_search(re, "\xff\xff", 2), 0);
-	testr_regex_free(re);
+	ck_assert_int_eq(regex_search(re, bad, sizeof(bad) - 1), 1);
+	ck_assert_int_eq(regex_search(re, "\xff\xff", 2), 0);
+	regex_free(re);
 }
 END_TEST
 
@@ -96,9 +96,9 @@ START_TEST(regex_subject_length_is_respected)
 {
 	struct testr_regex *re = compile_ok("b");
 
-	ck_assert_int_eq(testr_regex_search(re, "abc", 1), 0);
-	ck_assert_int_eq(testr_regex_search(re, "abc", 2), 1);
-	testr_regex_free(re);
+	ck_assert_int_eq(regex_search(re, "abc", 1), 0);
+	ck_assert_int_eq(regex_search(re, "abc", 2), 1);
+	regex_free(re);
 }
 END_TEST
 
@@ -108,11 +108,11 @@ START_TEST(regex_bad_pattern_names_pattern_reason_and_offset)
 	struct testr_regex *re = (void *)1;
 
 	testr_context_new(&ctx);
-	ck_assert_int_eq(testr_regex_compile(&re, ctx, "ab(c"), TESTR_EPARSE);
+	ck_assert_int_eq(regex_compile(&re, ctx, "ab(c"), TESTR_EPARSE);
 	ck_assert_ptr_null(re);
 	ck_assert_str_eq(testr_context_error(ctx),
 		"bad regex 'ab(c': missing closing parenthesis at offset 4");
-	ck_assert_int_eq(testr_regex_compile(&re, ctx, "x{2,1}"), TESTR_EPARSE);
+	ck_assert_int_eq(regex_compile(&re, ctx, "x{2,1}"), TESTR_EPARSE);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx), "'x{2,1}'"));
 	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx), "at offset 5"));
 	testr_context_free(ctx);
@@ -126,13 +126,13 @@ START_TEST(regex_bad_pattern_message_stays_on_one_line)
 	char big[4096];
 
 	testr_context_new(&ctx);
-	ck_assert_int_eq(testr_regex_compile(&re, ctx, "a\n("), TESTR_EPARSE);
+	ck_assert_int_eq(regex_compile(&re, ctx, "a\n("), TESTR_EPARSE);
 	ck_assert_ptr_null(strchr(testr_context_error(ctx), '\n'));
 	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx), "'a\\n('"));
 	memset(big, 'a', sizeof(big) - 2);
 	big[sizeof(big) - 2] = '(';
 	big[sizeof(big) - 1] = '\0';
-	ck_assert_int_eq(testr_regex_compile(&re, ctx, big), TESTR_EPARSE);
+	ck_assert_int_eq(regex_compile(&re, ctx, big), TESTR_EPARSE);
 	ck_assert_uint_lt(strlen(testr_context_error(ctx)), 300);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(ctx), "...'"));
 	testr_context_free(ctx);
@@ -143,7 +143,7 @@ START_TEST(regex_invalid_utf8_pattern_is_a_parse_error)
 {
 	struct testr_regex *re;
 
-	ck_assert_int_eq(testr_regex_compile(&re, NULL, "a\xff"), TESTR_EPARSE);
+	ck_assert_int_eq(regex_compile(&re, NULL, "a\xff"), TESTR_EPARSE);
 	ck_assert_ptr_null(re);
 }
 END_TEST
@@ -152,9 +152,9 @@ START_TEST(regex_keeps_its_pattern_and_free_null_is_noop)
 {
 	struct testr_regex *re = compile_ok("x+");
 
-	ck_assert_str_eq(testr_regex_pattern(re), "x+");
-	testr_regex_free(re);
-	testr_regex_free(NULL);
+	ck_assert_str_eq(regex_pattern(re), "x+");
+	regex_free(re);
+	regex_free(NULL);
 }
 END_TEST
 
@@ -163,13 +163,13 @@ START_TEST(regex_match_reuse_gives_independent_results)
 	struct testr_regex *re = compile_ok("[a-z]+");
 	size_t len = 0;
 
-	ck_assert_int_eq(testr_regex_match(&len, re, "abc1", 4), 1);
+	ck_assert_int_eq(regex_match(&len, re, "abc1", 4), 1);
 	ck_assert_uint_eq(len, 3);
-	ck_assert_int_eq(testr_regex_match(&len, re, "1abc", 4), 0);
-	ck_assert_int_eq(testr_regex_match(&len, re, "z", 1), 1);
+	ck_assert_int_eq(regex_match(&len, re, "1abc", 4), 0);
+	ck_assert_int_eq(regex_match(&len, re, "z", 1), 1);
 	ck_assert_uint_eq(len, 1);
-	ck_assert_int_eq(testr_regex_match(NULL, re, "q", 1), 1);
-	testr_regex_free(re);
+	ck_assert_int_eq(regex_match(NULL, re, "q", 1), 1);
+	regex_free(re);
 }
 END_TEST
 
@@ -205,17 +205,17 @@ START_TEST(regex_match_and_search_agree_with_python_re)
 
 		for (size_t i = 0; i < NI; i++, j += 2) {
 			size_t len = 0, n_id = strlen(py_ids[i]);
-			int m = testr_regex_match(&len, re, py_ids[i], n_id);
+			int m = regex_match(&len, re, py_ids[i], n_id);
 			char ours[32];
 
 			snprintf(ours, sizeof(ours), "%ld", m == 1 ? (long)len : -1L);
 			ck_assert_msg(strcmp(ours, ref.value[j]) == 0,
 				      "re.match('%s', '%s'): Python %s, we %s",
 				      py_patterns[p], py_ids[i], ref.value[j], ours);
-			ck_assert_int_eq(testr_regex_search(re, py_ids[i], n_id),
+			ck_assert_int_eq(regex_search(re, py_ids[i], n_id),
 					 atoi(ref.value[j + 1]));
 		}
-		testr_regex_free(re);
+		regex_free(re);
 	}
 	reference_dispose(&ref);
 }

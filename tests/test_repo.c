@@ -96,7 +96,7 @@ store(struct testr_repo *repo, bool partial, const struct spec *specs, size_t n)
 static char *
 repo_path(struct harness_repo *f, const char *name)
 {
-	return testr_asprintf("%s/.testrepository/%s", f->dir, name);
+	return str_printf("%s/.testrepository/%s", f->dir, name);
 }
 
 /* Remove repository file @name. */
@@ -422,7 +422,7 @@ START_TEST(repo_writer_refuses_events_after_a_failed_commit)
 	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
 	ck_assert_int_eq(emit_spec(testr_repo_writer_event_fn, w, &s), 0);
 	/* The repository vanishes under the writer: the commit cannot land. */
-	store = testr_asprintf("%s/.testrepository", f.dir);
+	store = str_printf("%s/.testrepository", f.dir);
 	harness_rmtree(store);
 	ck_assert_int_lt(testr_repo_writer_commit(&id, w), 0);
 	ck_assert_uint_eq(id, 42);
@@ -934,7 +934,7 @@ edit_file(struct harness_repo *f, const char *name, const char *from,
 
 	ck_assert_ptr_nonnull(at);
 	*at = '\0';
-	edited = testr_asprintf("%s%s%s", text, to, at + strlen(from));
+	edited = str_printf("%s%s%s", text, to, at + strlen(from));
 	write_text(f, name, edited);
 	free(edited);
 	free(text);

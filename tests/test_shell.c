@@ -147,7 +147,7 @@ START_TEST(add_for_hands_the_innermost_shell_the_text_unchanged)
 	for (size_t t = 0; t < sizeof(tmpls) / sizeof(tmpls[0]); t++)
 		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
 			char *got = through_shells(tmpls[t], words[w]);
-			char *want = testr_asprintf("%s|", words[w]);
+			char *want = str_printf("%s|", words[w]);
 
 			ck_assert_msg(strcmp(got, want) == 0, "%s with %s: %s",
 				      tmpls[t], words[w], got);

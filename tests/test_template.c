@@ -52,7 +52,7 @@ fx_dispose(struct fx *f)
 static void
 fx_config(struct fx *f, const char *text)
 {
-	char *path = testr_asprintf("%s/.testr.conf", f->dir);
+	char *path = str_printf("%s/.testr.conf", f->dir);
 
 	testr_config_free(f->cfg);
 	f->cfg = NULL;
@@ -92,7 +92,7 @@ with_idfile_masked(const char *command, const char *path)
 	char *out = strdup(command), *at;
 
 	while (path && *path && (at = strstr(out, path))) {
-		char *next = testr_asprintf("%.*sIDFILE%s", (int)(at - out), out,
+		char *next = str_printf("%.*sIDFILE%s", (int)(at - out), out,
 					    at + strlen(path));
 
 		free(out);
@@ -336,7 +336,7 @@ START_TEST(command_run_with_every_id_refused_has_no_command_and_no_file)
 	ck_assert_ptr_null(f.cmd.id_file);
 	ck_assert_uint_eq(f.cmd.refused.n, 1);
 	/* The temp dir holds nothing but the config. */
-	cmd = testr_asprintf("test $(ls -A '%s' | wc -l) -eq 1", f.dir);
+	cmd = str_printf("test $(ls -A '%s' | wc -l) -eq 1", f.dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 	fx_dispose(&f);
@@ -347,7 +347,7 @@ END_TEST
 static char *
 run_for_output(const char *dir, const char *command)
 {
-	char *out = testr_asprintf("%s/out", dir), *text;
+	char *out = str_printf("%s/out", dir), *text;
 
 	unlink(out);
 	ck_assert_int_eq(system(command), 0);
@@ -371,7 +371,7 @@ START_TEST(command_run_quotes_idlist_for_the_nested_shell_in_single_quotes)
 	char *conf, *text;
 
 	fx_init(&f);
-	conf = testr_asprintf("[DEFAULT]\ntest_command=cd '%s' && sh -c "
+	conf = str_printf("[DEFAULT]\ntest_command=cd '%s' && sh -c "
 			      "'printf \"%%%%s\\n\" $IDLIST > out'\n", f.dir);
 	fx_config(&f, conf);
 	fx_ids(&f, hostile);
@@ -380,7 +380,7 @@ START_TEST(command_run_quotes_idlist_for_the_nested_shell_in_single_quotes)
 	text = run_for_output(f.dir, f.cmd.command);
 	ck_assert_str_eq(text, hostile_lines);
 	free(conf);
-	conf = testr_asprintf("%s/pwned", f.dir);
+	conf = str_printf("%s/pwned", f.dir);
 	ck_assert_int_ne(access(conf, F_OK), 0);
 	free(text);
 	free(conf);
@@ -440,14 +440,14 @@ START_TEST(command_run_quotes_an_idfile_path_holding_a_space)
 	char *dir, *want;
 
 	fx_init(&f);
-	dir = testr_asprintf("%s/with space", f.dir);
+	dir = str_printf("%s/with space", f.dir);
 	ck_assert_int_eq(mkdir(dir, 0700), 0);
 	f.opts.tmpdir = dir;
 	fx_config(&f, "[DEFAULT]\ntest_command=run $IDOPTION \"$IDFILE\"\n"
 		      "test_id_option=--load-list $IDFILE\n");
 	fx_ids(&f, ids);
 	ck_assert_int_eq(fx_run(&f), 0);
-	want = testr_asprintf("run --load-list '%s' \"%s\"", f.cmd.id_file,
+	want = str_printf("run --load-list '%s' \"%s\"", f.cmd.id_file,
 			      f.cmd.id_file);
 	ck_assert_str_eq(f.cmd.command, want);
 	free(want);
@@ -681,7 +681,7 @@ add_case_argv(const char **argv, size_t n, const struct expand_case *c,
 	      const char *dir, char *count, size_t count_size)
 {
 	size_t nargs = 0;
-	char *path = testr_asprintf("%s/.testr.conf", dir);
+	char *path = str_printf("%s/.testr.conf", dir);
 
 	mkdir(dir, 0700);
 	write_file(path, c->conf, strlen(c->conf));
@@ -708,7 +708,7 @@ assert_expands_as_testrepository(struct fx *f, const struct expand_case *c,
 				 size_t j, size_t k)
 {
 	struct reference one = { ref->name + j, ref->value + j, k - j };
-	char *path = testr_asprintf("%s/.testr.conf", dir), *masked, *ours;
+	char *path = str_printf("%s/.testr.conf", dir), *masked, *ours;
 	const char *err = reference_get(&one, "error");
 
 	testr_config_free(f->cfg);
@@ -768,7 +768,7 @@ START_TEST(commands_match_testrepository_for_the_same_config_and_ids)
 			for (size_t a = 0; a < 2; a++, n++) {
 				cases[n] = (struct expand_case){ confs[c], arg_sets[a],
 								 id_sets[i] };
-				dirs[n] = testr_asprintf("%s/case-%zu", f.dir, n);
+				dirs[n] = str_printf("%s/case-%zu", f.dir, n);
 				argc = add_case_argv(argv, argc, &cases[n], dirs[n],
 						     counts[n], sizeof(counts[n]));
 			}
@@ -813,7 +813,7 @@ gen_template(void)
 	for (size_t i = 0; i < n; i++) {
 		const char *p = gen_pieces[gen_pick(sizeof(gen_pieces) /
 						    sizeof(gen_pieces[0]))];
-		char *next = testr_asprintf("%s%s", t, p);
+		char *next = str_printf("%s%s", t, p);
 
 		free(t);
 		t = next;
@@ -831,7 +831,7 @@ gen_expand_conf(void)
 	};
 	char *cmd = gen_template(), *idopt = gen_template(), *conf;
 
-	conf = testr_asprintf("[DEFAULT]\ntest_command=%s\n%s%s%s%s",
+	conf = str_printf("[DEFAULT]\ntest_command=%s\n%s%s%s%s",
 		cmd, gen_pick(4) ? "test_id_option=" : "#",
 		idopt, gen_pick(4) ? "\ntest_list_option=--list\n" : "\n",
 		defaults[gen_pick(5)]);
@@ -858,7 +858,7 @@ START_TEST(commands_match_testrepository_on_generated_templates)
 		confs_gen[n] = gen_expand_conf();
 		cases[n] = (struct expand_case){ confs_gen[n],
 			arg_sets[gen_pick(2)], id_sets[gen_pick(3)] };
-		dirs[n] = testr_asprintf("%s/case-%zu", f.dir, n);
+		dirs[n] = str_printf("%s/case-%zu", f.dir, n);
 		argc = add_case_argv(argv, argc, &cases[n], dirs[n], counts[n],
 				     sizeof(counts[n]));
 	}
@@ -892,7 +892,7 @@ START_TEST(command_idfile_is_utf8_where_testrepository_fails)
 	struct fx f;
 
 	fx_init(&f);
-	dir = testr_asprintf("%s/case", f.dir);
+	dir = str_printf("%s/case", f.dir);
 	add_case_argv(argv, 1, &c, dir, count, sizeof(count));
 	reference_run(&ref, argv);
 	/* testrepository writes $IDFILE as latin-1 and dies on this id. */

@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (testr_config_parse(&cfg, ctx, "fuzz.conf", text, size) == 0)
+	if (config_parse(&cfg, ctx, "fuzz.conf", text, size) == 0)
 		check_config(ctx, cfg);
 	else if (cfg != NULL || testr_context_error(ctx)[0] == '\0')
 		abort();	/* a failure always says why */

@@ -185,7 +185,7 @@ config(struct testr_context *ctx, const struct pattern *pt, int idfile)
 			 pt->execute ? pt->execute : "",
 			 pt->execute ? "\n" : "");
 
-	if (testr_config_parse(&cfg, ctx, "fuzz.conf", text, (size_t)n) != 0)
+	if (config_parse(&cfg, ctx, "fuzz.conf", text, (size_t)n) != 0)
 		abort();
 	return cfg;
 }
