@@ -315,7 +315,7 @@ show_schedule(void *userdata, const struct testr_sched *plan,
 	       testr_sched_makespan(plan));
 	for (size_t b = 0; b < testr_sched_batches(plan); b++) {
 		size_t n;
-		const size_t *idx = testr_sched_batch(plan, b, &n);
+		const size_t *idx = testr_sched_batch(&n, plan, b);
 
 		printf("batch %zu", b);
 		if (fixed)

@@ -95,7 +95,7 @@ run_tests(struct testr_context *ctx, struct testr_config *cfg,
 	if (rc == 0)
 		rc = testr_run_start(&run, ctx, cfg, NULL, part, ids, &ro);
 	if (rc == 0)
-		rc = testr_run_wait(run, NULL);
+		rc = testr_run_wait(NULL, run);
 	if (rc == 0 && writer)
 		rc = testr_repo_writer_commit(&run_id, writer);
 	testr_run_free(run);

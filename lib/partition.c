@@ -464,8 +464,8 @@ testr_partition_workers(const struct testr_partition *p)
 }
 
 TESTR_API const size_t *
-testr_partition_worker(const struct testr_partition *p, size_t worker,
-		       size_t *out_n)
+testr_partition_worker(size_t *out_n, const struct testr_partition *p,
+		       size_t worker)
 {
 	if (worker >= p->n_workers) {
 		*out_n = 0;

@@ -198,17 +198,17 @@ take_free(struct testr_pool *pool, const char **out_id)
 }
 
 TESTR_API int
-testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
-		  const char **out_id)
+testr_pool_obtain(const char **out, struct testr_pool *pool,
+		  size_t concurrency)
 {
 	int rc;
 
-	*out_id = NULL;
+	*out = NULL;
 	if (!pool->provision)
 		return TESTR_OK;
 	/* Lazily: a free instance is reused; only when none is free are the
 	 * ones still missing provisioned, in one call where possible. */
-	while (!take_free(pool, out_id)) {
+	while (!take_free(pool, out)) {
 		if (pool->ids.n >= concurrency)
 			return context_fail(pool->ctx, TESTR_EINVAL,
 					  "all %zu test instances are in use",
@@ -232,7 +232,7 @@ testr_pool_release(struct testr_pool *pool, const char *instance_id)
 }
 
 TESTR_API int
-testr_pool_wrap(struct testr_pool *pool, char **out, const char *instance_id,
+testr_pool_wrap(char **out, struct testr_pool *pool, const char *instance_id,
 		const char *command, const char *files)
 {
 	if (instance_id && pool->execute)

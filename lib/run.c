@@ -81,7 +81,7 @@ wrap_for_instance(char **out, struct testr_pool *pool, const char *instance,
 		*out = strdup(cmd);
 		return *out ? TESTR_OK : TESTR_ENOMEM;
 	}
-	return testr_pool_wrap(pool, out, instance, cmd, files);
+	return testr_pool_wrap(out, pool, instance, cmd, files);
 }
 
 static int
@@ -139,7 +139,7 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 	/* One instance lists; the others wait until the plan says how many
 	 * workers get tests. */
 	if (rc == TESTR_OK && pool)
-		rc = testr_pool_obtain(pool, 1, &instance);
+		rc = testr_pool_obtain(&instance, pool, 1);
 	if (rc == TESTR_OK)
 		rc = wrap_for_instance(&wrapped, pool, instance, cmd.command,
 				       NULL);
@@ -678,7 +678,7 @@ worker_prepare(struct testr_run *run, struct worker *w,
 		return rc;
 	/* A slot keeps its instance from batch to batch. */
 	if (run->pool && !w->instance)
-		rc = testr_pool_obtain(run->pool, concurrency, &w->instance);
+		rc = testr_pool_obtain(&w->instance, run->pool, concurrency);
 	if (rc == TESTR_OK)
 		rc = wrap_for_instance(&w->command, run->pool, w->instance,
 				       w->cmd.command, w->cmd.id_file);
@@ -807,7 +807,7 @@ partition_ids(struct testr_strv *out, const struct testr_partition *p,
 	      size_t worker, const struct testr_strv *ids)
 {
 	size_t n;
-	const size_t *idx = testr_partition_worker(p, worker, &n);
+	const size_t *idx = testr_partition_worker(&n, p, worker);
 
 	for (size_t i = 0; i < n; i++)
 		if (testr_strv_push(out, ids->v[idx[i]]) < 0)
@@ -822,7 +822,7 @@ busy_workers(const struct testr_partition *p)
 	size_t n = testr_partition_workers(p), busy = 0, len;
 
 	for (size_t i = 0; i < n; i++)
-		busy += testr_partition_worker(p, i, &len) != NULL && len > 0;
+		busy += testr_partition_worker(&len, p, i) != NULL && len > 0;
 	return busy;
 }
 
@@ -995,7 +995,7 @@ queue_take(struct testr_run *run, struct testr_strv *out)
 		return take_put_back(run, out);
 	if (!run->plan || run->next >= testr_sched_batches(run->plan))
 		return TESTR_OK;
-	idx = testr_sched_batch(run->plan, run->next++, &n);
+	idx = testr_sched_batch(&n, run->plan, run->next++);
 	/* The set borrows its keys: the plan's ids outlive every batch. */
 	for (size_t i = 0; rc == TESTR_OK && i < n; i++)
 		rc = idset_add(&run->handed, run->plan_ids->v[idx[i]]);
@@ -1447,7 +1447,7 @@ tell_startup(struct testr_run *run)
 }
 
 TESTR_API int
-testr_run_wait(struct testr_run *run, struct testr_run_result *out)
+testr_run_wait(struct testr_run_result *out, struct testr_run *run)
 {
 	struct testr_run_result *res = &run->acc;
 	int rc, done;
@@ -1627,7 +1627,7 @@ log_plan(struct testr_context *ctx, const struct testr_sched *s,
 	}
 	for (size_t b = 0; b < testr_sched_batches(s); b++) {
 		size_t w = testr_sched_batch_worker(s, b);
-		const size_t *idx = testr_sched_batch(s, b, &n);
+		const size_t *idx = testr_sched_batch(&n, s, b);
 
 		if (w == TESTR_SCHED_ANY_WORKER)
 			snprintf(who, sizeof(who), "batch %zu (any worker)", b);
@@ -1779,7 +1779,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		rc = testr_run_start(&run, ctx, cfg, pool, NULL,
 				     known ? &ids : NULL, opts);
 	if (rc == TESTR_OK)
-		rc = testr_run_wait(run, out);
+		rc = testr_run_wait(out, run);
 	if (rc == TESTR_EINTR && out)	/* also before any worker started */
 		out->interrupted = true;
 	/* Asked for everything and given nothing: not a pass. */

@@ -118,7 +118,7 @@ plan_static(struct testr_sched *s, struct testr_context *ctx,
 		rc = TESTR_ENOMEM;
 	for (size_t k = 0; rc == 0 && k < s->n_workers; k++) {
 		size_t n;
-		const size_t *idx = testr_partition_worker(p, k, &n);
+		const size_t *idx = testr_partition_worker(&n, p, k);
 		struct batch *b = &s->b[s->n_b];
 
 		if (n == 0)
@@ -485,7 +485,7 @@ testr_sched_batches(const struct testr_sched *s)
 }
 
 TESTR_API const size_t *
-testr_sched_batch(const struct testr_sched *s, size_t batch, size_t *out_n)
+testr_sched_batch(size_t *out_n, const struct testr_sched *s, size_t batch)
 {
 	if (batch >= s->n_b) {
 		*out_n = 0;

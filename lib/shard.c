@@ -193,7 +193,7 @@ keep_shard(struct testr_strv *ids, struct testr_context *ctx,
 	if (rc == TESTR_OK)
 		rc = testr_partition_new(&p, ctx, v, ids->n, t, shard->count,
 					 opts);
-	idx = rc == TESTR_OK ? testr_partition_worker(p, shard->index, &n) :
+	idx = rc == TESTR_OK ? testr_partition_worker(&n, p, shard->index) :
 	      NULL;
 	for (size_t i = 0; i < n; i++)
 		keep[idx[i]] = true;

@@ -46,7 +46,7 @@ worker_ids(const struct testr_partition *p, const char *const *ids,
 	   size_t worker, char *buf, size_t size)
 {
 	size_t n;
-	const size_t *idx = testr_partition_worker(p, worker, &n);
+	const size_t *idx = testr_partition_worker(&n, p, worker);
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
@@ -140,9 +140,9 @@ START_TEST(partition_leaves_extra_workers_empty)
 	size_t n;
 
 	ck_assert_uint_eq(testr_partition_workers(p), 4);
-	testr_partition_worker(p, 2, &n);
+	testr_partition_worker(&n, p, 2);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_ptr_null(testr_partition_worker(p, 9, &n));
+	ck_assert_ptr_null(testr_partition_worker(&n, p, 9));
 	testr_partition_free(p);
 }
 END_TEST
@@ -235,7 +235,7 @@ render(const struct testr_partition *p, char *const *ids)
 	out[0] = '\0';
 	for (size_t w = 0; w < testr_partition_workers(p); w++) {
 		size_t n;
-		const size_t *idx = testr_partition_worker(p, w, &n);
+		const size_t *idx = testr_partition_worker(&n, p, w);
 
 		for (size_t i = 0; i < n; i++) {
 			size_t need = strlen(ids[idx[i]]) + 32;

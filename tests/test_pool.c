@@ -69,15 +69,15 @@ START_TEST(pool_provisions_once_and_reuses_released_instances)
 	const char *a, *b, *c;
 
 	ck_assert(testr_pool_enabled(pool));
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &a), 0);
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &b), 0);
+	ck_assert_int_eq(testr_pool_obtain(&a, pool, 2), 0);
+	ck_assert_int_eq(testr_pool_obtain(&b, pool, 2), 0);
 	ck_assert_str_eq(a, "i1");
 	ck_assert_str_eq(b, "i2");
 	testr_pool_release(pool, a);
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), 0);
+	ck_assert_int_eq(testr_pool_obtain(&c, pool, 2), 0);
 	ck_assert_str_eq(c, "i1");
 	ck_assert_str_eq(harness_slurp(fx.log), "2\n");
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &c), TESTR_EINVAL);
+	ck_assert_int_eq(testr_pool_obtain(&c, pool, 2), TESTR_EINVAL);
 	teardown(&fx, pool);
 }
 END_TEST
@@ -93,16 +93,16 @@ START_TEST(pool_provisions_only_when_none_is_free_asking_for_the_missing)
 	const char *a, *b, *c;
 
 	setenv("PROVISION_LOG", fx.log, 1);
-	ck_assert_int_eq(testr_pool_obtain(pool, 3, &a), 0);
+	ck_assert_int_eq(testr_pool_obtain(&a, pool, 3), 0);
 	ck_assert_str_eq(a, "x1");
 	ck_assert_str_eq(harness_slurp(fx.log), "3\n");
-	ck_assert_int_eq(testr_pool_obtain(pool, 3, &b), 0);
+	ck_assert_int_eq(testr_pool_obtain(&b, pool, 3), 0);
 	ck_assert_str_eq(b, "x2");
 	testr_pool_release(pool, a);
-	ck_assert_int_eq(testr_pool_obtain(pool, 3, &c), 0);
+	ck_assert_int_eq(testr_pool_obtain(&c, pool, 3), 0);
 	ck_assert_str_eq(c, "x1");	/* reused: no provisioning */
 	ck_assert_str_eq(harness_slurp(fx.log), "3\n2\n");
-	ck_assert_int_eq(testr_pool_obtain(pool, 3, &c), 0);
+	ck_assert_int_eq(testr_pool_obtain(&c, pool, 3), 0);
 	ck_assert_str_eq(c, "x3");
 	ck_assert_str_eq(harness_slurp(fx.log), "3\n2\n1\n");
 	teardown(&fx, pool);
@@ -117,14 +117,14 @@ START_TEST(pool_wrap_substitutes_instance_command_and_files)
 	const char *id;
 	char *cmd;
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
-	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "run it", "/tmp/x"), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 1), 0);
+	ck_assert_int_eq(testr_pool_wrap(&cmd, pool, id, "run it", "/tmp/x"), 0);
 	ck_assert_str_eq(cmd, "ssh vm1 -- run it [/tmp/x]");
 	free(cmd);
-	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "list", NULL), 0);
+	ck_assert_int_eq(testr_pool_wrap(&cmd, pool, id, "list", NULL), 0);
 	ck_assert_str_eq(cmd, "ssh vm1 -- list []");
 	free(cmd);
-	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, NULL, "bare", NULL), 0);
+	ck_assert_int_eq(testr_pool_wrap(&cmd, pool, NULL, "bare", NULL), 0);
 	ck_assert_str_eq(cmd, "bare");
 	free(cmd);
 	teardown(&fx, pool);
@@ -137,7 +137,7 @@ START_TEST(pool_disposes_sorted_ids_exactly_once)
 	struct testr_pool *pool = setup(&fx, "echo zeta alpha mid", NULL);
 	const char *id;
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 3, &id), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 3), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), 0);
 	ck_assert_str_eq(harness_slurp(fx.dlog), "alpha mid zeta\n");
@@ -153,7 +153,7 @@ START_TEST(pool_free_disposes_when_nobody_did)
 	const char *id;
 	char dlog[600];
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 1), 0);
 	snprintf(dlog, sizeof(dlog), "%s", fx.dlog);
 	testr_pool_free(pool);
 	ck_assert_str_eq(harness_slurp(dlog), "a b\n");
@@ -167,7 +167,7 @@ START_TEST(pool_reports_failed_provision_with_its_code)
 	struct testr_pool *pool = setup(&fx, "exit 3", NULL);
 	const char *id;
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 2), TESTR_ECHILD);
 	ck_assert_str_eq(testr_context_error(fx.ctx),
 			 "Provisioning instances failed, return 3");
 	teardown(&fx, pool);
@@ -180,7 +180,7 @@ START_TEST(pool_refuses_provision_that_prints_no_ids)
 	struct testr_pool *pool = setup(&fx, "true", NULL);
 	const char *id;
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 2), TESTR_ECHILD);
 	ck_assert_ptr_nonnull(strstr(testr_context_error(fx.ctx),
 				     "no new instance ids"));
 	teardown(&fx, pool);
@@ -198,7 +198,7 @@ START_TEST(pool_reports_failed_dispose_with_its_code)
 	opts.dispose = "exit 4";
 	testr_context_new(&ctx);
 	ck_assert_int_eq(testr_pool_new(&pool, ctx, &opts), 0);
-	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 1), 0);
 	ck_assert_int_eq(testr_pool_dispose(pool), TESTR_ECHILD);
 	ck_assert_str_eq(testr_context_error(ctx),
 			 "Disposing of instances failed, return 4");
@@ -218,7 +218,7 @@ START_TEST(pool_never_disposes_what_was_not_provisioned)
 	teardown(&fx, pool);
 	/* Asked, and provisioning failed. */
 	pool = setup(&fx, "exit 3", NULL);
-	ck_assert_int_eq(testr_pool_obtain(pool, 2, &id), TESTR_ECHILD);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 2), TESTR_ECHILD);
 	ck_assert_int_eq(testr_pool_dispose(pool), 0);
 	ck_assert_int_eq(access(fx.dlog, F_OK), -1);
 	ck_assert_int_eq(fx.announced, 1);	/* the provision only */
@@ -234,8 +234,8 @@ START_TEST(pool_wrap_quotes_command_and_files_for_where_they_stand)
 	const char *id;
 	char *cmd;
 
-	ck_assert_int_eq(testr_pool_obtain(pool, 1, &id), 0);
-	ck_assert_int_eq(testr_pool_wrap(pool, &cmd, id, "run 'a b'",
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 1), 0);
+	ck_assert_int_eq(testr_pool_wrap(&cmd, pool, id, "run 'a b'",
 					 "/tmp/a dir/ids"), 0);
 	ck_assert_str_eq(cmd, "for f in '/tmp/a dir/ids'; do cp \"$f\" x; done; "
 			 "sh -c 'run '\\''a b'\\'''");
@@ -251,7 +251,7 @@ START_TEST(pool_without_provision_hands_out_no_instance)
 	const char *id = "x";
 
 	ck_assert_int_eq(testr_pool_new(&pool, NULL, &opts), 0);
-	ck_assert_int_eq(testr_pool_obtain(pool, 4, &id), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 4), 0);
 	ck_assert_ptr_null(id);
 	testr_pool_free(pool);
 }

@@ -74,7 +74,7 @@ ck_each_once(const struct testr_sched *s, size_t n)
 
 	for (size_t b = 0; b < testr_sched_batches(s); b++) {
 		size_t k;
-		const size_t *idx = testr_sched_batch(s, b, &k);
+		const size_t *idx = testr_sched_batch(&k, s, b);
 
 		ck_assert_uint_gt(k, 0);
 		for (size_t i = 0; i < k; i++) {
@@ -123,7 +123,7 @@ START_TEST(sched_batches_shrink_longest_first)
 	/* Work 12.99 over 4 workers: the 3 s test first, alone. */
 	{
 		size_t k;
-		const size_t *idx = testr_sched_batch(s, 0, &k);
+		const size_t *idx = testr_sched_batch(&k, s, 0);
 
 		ck_assert_uint_eq(k, 1);
 		ck_assert_uint_eq(idx[0], 0);
@@ -175,7 +175,7 @@ START_TEST(sched_keeps_every_group_whole_in_one_batch)
 			owner[g] = -1;
 		for (size_t b = 0; b < testr_sched_batches(s); b++) {
 			size_t k;
-			const size_t *idx = testr_sched_batch(s, b, &k);
+			const size_t *idx = testr_sched_batch(&k, s, b);
 
 			for (size_t i = 0; i < k; i++) {
 				int g = (int)(idx[i] % 40);
@@ -206,14 +206,14 @@ ck_plan_is_partition(const struct testr_sched *s, char **ids, size_t n,
 					     n, d, workers, &po), 0);
 	for (size_t w = 0; w < workers; w++) {
 		size_t pn, sn;
-		const size_t *pi = testr_partition_worker(p, w, &pn);
+		const size_t *pi = testr_partition_worker(&pn, p, w);
 		const size_t *si;
 
 		if (pn == 0)
 			continue;
 		ck_assert_uint_lt(b, testr_sched_batches(s));
 		ck_assert_uint_eq(testr_sched_batch_worker(s, b), w);
-		si = testr_sched_batch(s, b++, &sn);
+		si = testr_sched_batch(&sn, s, b++);
 		ck_assert_uint_eq(sn, pn);
 		ck_assert_mem_eq(si, pi, pn * sizeof(*pi));
 	}

@@ -138,7 +138,7 @@ replay(const struct testr_sched *s, const double *actual, size_t workers,
 		who[k] = k;
 	for (size_t b = 0; b < testr_sched_batches(s); b++) {
 		size_t n, w = testr_sched_batch_worker(s, b);
-		const size_t *idx = testr_sched_batch(s, b, &n);
+		const size_t *idx = testr_sched_batch(&n, s, b);
 		double t = pull && b >= workers ? 0 : startup;
 		double *slot = w == TESTR_SCHED_ANY_WORKER ? &h[0] : &pinned[w];
 

@@ -58,8 +58,9 @@ TESTR_API size_t testr_partition_workers(const struct testr_partition *p);
  * testr_partition_new(), in the order the worker should run them.  *@out_n
  * receives the count.  Owned by @p.
  */
-TESTR_API const size_t *testr_partition_worker(const struct testr_partition *p,
-					       size_t worker, size_t *out_n);
+TESTR_API const size_t *testr_partition_worker(size_t *out_n,
+					       const struct testr_partition *p,
+					       size_t worker);
 
 /** Sum of the known durations placed on @worker, in seconds. */
 TESTR_API double testr_partition_worker_time(const struct testr_partition *p,

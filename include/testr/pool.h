@@ -73,15 +73,15 @@ TESTR_API bool testr_pool_enabled(const struct testr_pool *pool);
  * Take a free instance.  Only when none is free, run instance_provision
  * with $INSTANCE_COUNT = @concurrency minus the instances already held (so
  * pass the number of workers that will get work), again if it printed
- * fewer ids, until one is free: nothing is provisioned before it is needed.  *@out_id is the
- * instance id (owned by the pool, valid until testr_pool_free()), or NULL
- * when no provisioning is configured.  Returns 0, TESTR_ECHILD
+ * fewer ids, until one is free: nothing is provisioned before it is
+ * needed.  *@out is the instance id (owned by the pool, valid until
+ * testr_pool_free()), or NULL when no provisioning is configured.  Returns 0, TESTR_ECHILD
  * ("Provisioning instances failed, return N"), TESTR_ETIMEDOUT (past
  * provision_timeout), TESTR_EINVAL (all instances in use) or another
  * negative code.
  */
-TESTR_API int testr_pool_obtain(struct testr_pool *pool, size_t concurrency,
-				const char **out_id);
+TESTR_API int testr_pool_obtain(const char **out, struct testr_pool *pool,
+				size_t concurrency);
 
 /** Give @instance_id back for reuse.  Unknown ids are ignored. */
 TESTR_API void testr_pool_release(struct testr_pool *pool,
@@ -94,7 +94,7 @@ TESTR_API void testr_pool_release(struct testr_pool *pool,
  * result is a copy of @command.  *@out is malloc'd; the caller frees it.
  * Returns 0 or TESTR_ENOMEM.
  */
-TESTR_API int testr_pool_wrap(struct testr_pool *pool, char **out,
+TESTR_API int testr_pool_wrap(char **out, struct testr_pool *pool,
 			      const char *instance_id, const char *command,
 			      const char *files);
 

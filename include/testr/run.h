@@ -249,8 +249,8 @@ TESTR_API int testr_run_start_plan(struct testr_run **out,
  * released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
  * TESTR_EINTR, or the error a sink returned.
  */
-TESTR_API int testr_run_wait(struct testr_run *run,
-			     struct testr_run_result *out);
+TESTR_API int testr_run_wait(struct testr_run_result *out,
+			     struct testr_run *run);
 
 /** Stop any worker still running, clean up, free.  NULL is a no-op. */
 TESTR_API void testr_run_free(struct testr_run *run);

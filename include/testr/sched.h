@@ -93,8 +93,9 @@ TESTR_API size_t testr_sched_batches(const struct testr_sched *s);
  * testr_sched_new(), in the order to run them; *@out_n gets the count.
  * Owned by @s.
  */
-TESTR_API const size_t *testr_sched_batch(const struct testr_sched *s,
-					  size_t batch, size_t *out_n);
+TESTR_API const size_t *testr_sched_batch(size_t *out_n,
+					  const struct testr_sched *s,
+					  size_t batch);
 
 /** Estimated seconds of the tests of batch @batch (start-up excluded). */
 TESTR_API double testr_sched_batch_seconds(const struct testr_sched *s,
