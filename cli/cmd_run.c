@@ -304,11 +304,13 @@ static void
 show_schedule(void *userdata, const struct testr_sched *plan,
 	      const struct testr_strv *ids)
 {
-	bool fixed = testr_sched_mode(plan) == TESTR_SCHED_STATIC;
+	enum testr_sched_mode mode = testr_sched_mode(plan);
+	bool fixed = mode == TESTR_SCHED_STATIC;
 
 	(void)userdata;
 	printf("plan: %s, %zu worker%s, %zu batch%s, predicted %.3f s\n",
-	       fixed ? "static" : "queue", testr_sched_workers(plan),
+	       fixed ? "static" : mode == TESTR_SCHED_PULL ? "pull" : "queue",
+	       testr_sched_workers(plan),
 	       testr_sched_workers(plan) == 1 ? "" : "s",
 	       testr_sched_batches(plan),
 	       testr_sched_batches(plan) == 1 ? "" : "es",

@@ -52,6 +52,8 @@ static const char *const known_options[] = {
 	"test_list_timeout", "test_run_concurrency_timeout",
 	"instance_provision_timeout", "instance_dispose_timeout",
 	"test_timeout",
+	/* libtestr's own: pull mode, ids fed to the runner as it goes. */
+	"test_feed", "test_feed_option",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -163,6 +165,7 @@ check_choice(struct loader *ld, const char *name, const char *value,
 
 static const char *const formats[] = { "subunit", "tap", NULL };
 static const char *const schedules[] = { "auto", "static", "batches", NULL };
+static const char *const feeds[] = { "file", "stdin", "fifo", NULL };
 
 /* A timeout: seconds, >= 0 and finite (0: no limit); -1 for "auto". */
 static bool
@@ -246,6 +249,10 @@ validate_option(cfg_t *table, cfg_opt_t *opt)
 	    check_choice(ld, "test_schedule", cfg_opt_getnstr(opt, 0),
 			 ld->lines[k], schedules) < 0)
 		return -1;
+	if (strcmp(known_options[k], "test_feed") == 0 &&
+	    check_choice(ld, "test_feed", cfg_opt_getnstr(opt, 0),
+			 ld->lines[k], feeds) < 0)
+		return -1;
 	if (is_timeout_option(known_options[k]) &&
 	    check_seconds(ld, known_options[k], cfg_opt_getnstr(opt, 0),
 			  ld->lines[k]) < 0)
@@ -276,6 +283,8 @@ new_table(void)
 		CFG_STR("instance_provision_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_dispose_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_feed", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_feed_option", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */

@@ -108,7 +108,7 @@ child_close_others(void)
 
 static _Noreturn void
 child_exec(const struct child_fds *f, const char *cmd, unsigned flags,
-	   pid_t parent)
+	   pid_t parent, int in_fd)
 {
 	char *const argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	extern char **environ;
@@ -123,7 +123,7 @@ child_exec(const struct child_fds *f, const char *cmd, unsigned flags,
 	if (getppid() != parent)
 		_exit(127);
 #endif
-	if (dup2(f->devnull, 0) < 0 ||
+	if (dup2(in_fd >= 0 ? in_fd : f->devnull, 0) < 0 ||
 	    (f->out[1] >= 0 && dup2(f->out[1], 1) < 0) ||
 	    (f->err[1] >= 0 && dup2(f->err[1], 2) < 0))
 		goto fail;
@@ -153,6 +153,13 @@ int
 proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	   unsigned flags)
 {
+	return proc_spawn_fed(out, ctx, cmd, flags, -1);
+}
+
+int
+proc_spawn_fed(struct proc *out, struct testr_context *ctx, const char *cmd,
+	       unsigned flags, int in_fd)
+{
 	struct child_fds f;
 	pid_t parent = getpid();
 	int rc, err;
@@ -169,7 +176,7 @@ proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 		goto done;
 	}
 	if (out->pid == 0)
-		child_exec(&f, cmd, flags, parent);
+		child_exec(&f, cmd, flags, parent, in_fd);
 	if (flags & PROC_OWN_GROUP)
 		setpgid(out->pid, out->pid);	/* no race with kill() */
 	close_fd(&f.report[1]);

@@ -43,6 +43,14 @@ struct proc_status {
 int proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	       unsigned flags);
 
+/*
+ * proc_spawn() with the child's stdin on @in_fd (-1: /dev/null), such as
+ * the read end of a pull-mode feed.  @in_fd should be close-on-exec: only
+ * this child gets it, as its stdin; the caller closes its own copy.
+ */
+int proc_spawn_fed(struct proc *out, struct testr_context *ctx,
+		   const char *cmd, unsigned flags, int in_fd);
+
 /* Close the pipes, wait for the child and fill @out.  0 or TESTR_EIO. */
 int proc_wait(struct proc *p, struct proc_status *out);
 

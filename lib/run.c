@@ -19,10 +19,12 @@
 #include <testr/template.h>
 
 #include "context.h"
+#include "feed.h"
 #include "list.h"
 #include "idset.h"
 #include "process.h"
 #include "strbuf.h"
+#include "template.h"
 
 /* ---- listing ----------------------------------------------------------- */
 
@@ -255,6 +257,12 @@ struct worker {
 	bool timed_out;			/* stopped by testr: @current hung */
 	double kill_at;			/* then SIGKILL, if still open */
 	size_t restarts;		/* fresh runners on this batch's rest */
+	/* Pull mode: the runner reads ids from @feed as it goes. */
+	bool pulling;
+	struct feed feed;
+	size_t fed_done;		/* ids of cmd.ids known to be finished */
+	size_t results;			/* final results this runner reported */
+	size_t start_failures;		/* runners that died saying nothing */
 };
 
 struct testr_run {
@@ -356,6 +364,32 @@ track_current(struct worker *w, const struct testr_event *ev)
 }
 
 /*
+ * Pull mode: what @w's runner has finished, so that testr knows when to
+ * write the next id.  A final result ends a test; a fed id's result, or
+ * its start, also ends every id fed before it (a runner takes its ids in
+ * order).  A result for an id not fed (a scenario of one that was) counts
+ * as one finished.
+ */
+static void
+pull_progress(struct worker *w, const struct testr_event *ev)
+{
+	const struct testr_strv *fed = &w->cmd.ids;
+	bool final = is_final(ev->status);
+
+	if (w->run->finishing || (!final && ev->status != TESTR_STATUS_INPROGRESS))
+		return;
+	w->results += final;
+	for (size_t k = w->fed_done; k < fed->n; k++) {
+		if (strcmp(fed->v[k], ev->test_id) == 0) {
+			w->fed_done = final ? k + 1 : k;
+			return;
+		}
+	}
+	if (final && w->fed_done < fed->n)
+		w->fed_done++;
+}
+
+/*
  * The store sink of a worker's ingest: note which handed-out ids reported
  * a result, then the caller's store.  The ingest tags, routes and turns
  * corruption into failures; the display comes after this.
@@ -370,6 +404,8 @@ worker_event(void *userdata, const struct testr_event *ev)
 
 	if (rc == TESTR_OK && (ev->fields & TESTR_EVENT_TEST_ID))
 		rc = track_current(w, ev);
+	if (rc == TESTR_OK && w->pulling && (ev->fields & TESTR_EVENT_TEST_ID))
+		pull_progress(w, ev);
 	if (rc == TESTR_OK && o->on_store)
 		rc = o->on_store(o->store_userdata, ev);
 	return rc;
@@ -688,14 +724,10 @@ worker_prepare(struct testr_run *run, struct worker *w,
 	return rc;
 }
 
-/* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
-static int
-worker_start(struct testr_run *run, struct worker *w,
-	     const struct testr_config *cfg, const struct testr_strv *ids,
-	     size_t concurrency)
+/* A slot's state before a fresh runner: its tag, nothing in progress. */
+static void
+worker_reset(struct worker *w)
 {
-	int rc;
-
 	snprintf(w->tag, sizeof(w->tag), "worker-%zu", w->number);
 	w->proc = (struct proc){ 0, -1, -1, false, NULL };
 	w->status = (struct proc_status){ 0, 0 };
@@ -703,16 +735,22 @@ worker_start(struct testr_run *run, struct worker *w,
 	free(w->current);
 	w->current = NULL;
 	w->tail.len = 0;
-	rc = worker_prepare(run, w, cfg, ids, concurrency);
-	if (rc < 0 || !w->cmd.command)
-		return rc;
+}
+
+/* Spawn @w's prepared command, its stdin on @in_fd (-1: /dev/null). */
+static int
+worker_spawn(struct testr_run *run, struct worker *w, int in_fd)
+{
+	int rc;
+
 	tell_command(run->opts, w->command);
 	clock_gettime(CLOCK_MONOTONIC, &w->spawned);
 	/* With on_output, stderr comes through it (whole lines), so a
 	 * display can keep it apart from its own output; else inherited. */
-	rc = proc_spawn(&w->proc, run->ctx, w->command,
-			PROC_PIPE_STDOUT | PROC_OWN_GROUP |
-			(run->opts->on_output ? PROC_PIPE_STDERR : 0));
+	rc = proc_spawn_fed(&w->proc, run->ctx, w->command,
+			    PROC_PIPE_STDOUT | PROC_OWN_GROUP |
+			    (run->opts->on_output ? PROC_PIPE_STDERR : 0),
+			    in_fd);
 	if (rc < 0)
 		return rc;
 	w->group = w->proc.pid;
@@ -721,6 +759,30 @@ worker_start(struct testr_run *run, struct worker *w,
 	run->acc.workers++;
 	run->acc.ids += w->cmd.ids.n;
 	return TESTR_OK;
+}
+
+/* Expand, wrap and spawn one worker for @ids (NULL: run everything). */
+static int
+worker_start(struct testr_run *run, struct worker *w,
+	     const struct testr_config *cfg, const struct testr_strv *ids,
+	     size_t concurrency)
+{
+	int rc;
+
+	worker_reset(w);
+	rc = worker_prepare(run, w, cfg, ids, concurrency);
+	if (rc < 0 || !w->cmd.command)
+		return rc;
+	return worker_spawn(run, w, -1);
+}
+
+/* Close @w's feed (the runner reads end of file) and remove its pipe. */
+static void
+pull_feed_dispose(struct testr_run *run, struct worker *w)
+{
+	if (w->feed.path)
+		proc_guard_forget_file(&run->guard, w->feed.path);
+	feed_dispose(&w->feed);
 }
 
 static void
@@ -750,6 +812,7 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	if (w->cmd.id_file)
 		proc_guard_forget_file(&run->guard, w->cmd.id_file);
 	testr_command_dispose(&w->cmd);
+	pull_feed_dispose(run, w);
 }
 
 /* Options testr_run_start() and testr_run_tests() can read: given, known. */
@@ -1019,6 +1082,7 @@ worker_recycle(struct testr_run *run, struct worker *w)
 	if (w->cmd.id_file)
 		proc_guard_forget_file(&run->guard, w->cmd.id_file);
 	testr_command_dispose(&w->cmd);
+	pull_feed_dispose(run, w);
 }
 
 /* The test @w's runner was in fails with @what and the runner's last
@@ -1166,6 +1230,337 @@ slot_end(struct testr_run *run, struct worker *w)
 	return rc;
 }
 
+/* ---- pull mode ----------------------------------------------------------
+ *
+ * A runner that opts in (test_feed = stdin or fifo) reads its ids one per
+ * line as it goes: one runner per worker slot, fed whole groups from the
+ * plan (longest first) while fewer than PULL_WINDOW of its ids are
+ * unfinished, so that it never waits for its next id and no slot holds
+ * more than it can start soon.  Once the queue is empty and the runner has
+ * finished what it was fed, its feed is closed and it exits.  A runner
+ * that ends before that is accounted for as any other (slot_end: the test
+ * in progress blamed, the rest put back within --max-restarts); its slot
+ * pulls on with a fresh runner when it was restarted or timed out, or
+ * stopped cleanly after finishing something (a runner that recycles
+ * itself every N tests).
+ */
+
+/* Ids fed to a runner and not yet finished, at most (one group may be more). */
+#define PULL_WINDOW 2
+
+static bool
+pulling(const struct testr_run *run)
+{
+	return run->plan && testr_sched_mode(run->plan) == TESTR_SCHED_PULL;
+}
+
+static size_t
+pull_outstanding(const struct worker *w)
+{
+	return w->cmd.ids.n - w->fed_done;
+}
+
+/* An id holding a newline cannot travel as one line: it fails unfed. */
+static int
+pull_refuse(struct worker *w, const char *id)
+{
+	char q[160];
+	char *why = str_printf("test id %s holds a newline, which the pull "
+			       "feed (one id per line) cannot carry: it was "
+			       "not run\n",
+			       testr_quote(q, sizeof(q), id, strlen(id)));
+	int rc;
+
+	if (!why)
+		return TESTR_ENOMEM;
+	context_log(w->run->ctx, TESTR_LOG_ERROR, "%.*s",
+		    (int)strlen(why) - 1, why);
+	w->pulling = false;	/* testr's own result: no progress */
+	rc = synthetic_failure(w, id, why);
+	w->pulling = true;
+	free(why);
+	return rc;
+}
+
+/* Write @id to @w's runner; cmd.ids lists what it was fed. */
+static int
+pull_write(struct worker *w, const char *id)
+{
+	struct testr_context *ctx = w->run->ctx;
+	char q[256];
+	int rc;
+
+	if (strchr(id, '\n'))
+		return pull_refuse(w, id);
+	if (log_wants(ctx, TESTR_LOG_DEBUG))
+		context_log(ctx, TESTR_LOG_DEBUG, "pull: %s <- %s", w->tag,
+			    testr_quote(q, sizeof(q), id, strlen(id)));
+	rc = testr_strv_push(&w->cmd.ids, id);
+	if (rc == TESTR_OK)
+		rc = feed_write(&w->feed, id);
+	w->run->acc.ids++;
+	w->run->n_handed++;
+	return rc;
+}
+
+/* Is @w's runner still reading what testr writes? */
+static bool
+pull_open(const struct worker *w)
+{
+	return w->pulling && w->feed.fd >= 0 && !w->feed.closing &&
+	       !w->feed.broken && w->proc.pid > 0;
+}
+
+/*
+ * Keep @w's runner @window ids ahead, a group at a time; once the queue is
+ * empty and the runner has finished everything, close its feed.
+ */
+static int
+pull_feed_upto(struct testr_run *run, struct worker *w, size_t window)
+{
+	int rc = feed_flush(&w->feed);
+
+	while (rc == TESTR_OK && pull_open(w) && !stopping(run) &&
+	       pull_outstanding(w) < window && !queue_empty(run)) {
+		struct testr_strv group = TESTR_STRV_INIT;
+
+		rc = queue_take(run, &group);
+		for (size_t i = 0; rc == TESTR_OK && i < group.n; i++)
+			rc = pull_write(w, group.v[i]);
+		testr_strv_dispose(&group);
+	}
+	if (rc == TESTR_OK && pull_open(w) && queue_empty(run) &&
+	    pull_outstanding(w) == 0)
+		feed_close(&w->feed);
+	return rc;
+}
+
+static int
+pull_feed(struct testr_run *run, struct worker *w)
+{
+	return pull_feed_upto(run, w, PULL_WINDOW);
+}
+
+/* Every runner still reading: flush, and feed ids put back. */
+static int
+pull_feed_all(struct testr_run *run)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < run->n_workers; i++)
+		if (run->workers[i].pulling && !run->workers[i].ended)
+			rc = pull_feed(run, &run->workers[i]);
+	return rc;
+}
+
+/* Expand and wrap @w's pull command, with a fresh feed. */
+static int
+pull_prepare(struct testr_run *run, struct worker *w)
+{
+	struct testr_command_options co = TESTR_COMMAND_OPTIONS_INIT;
+	const char *kind = testr_config_get(run->cfg, "test_feed");
+	bool fifo = kind && strcmp(kind, "fifo") == 0;
+	int rc;
+
+	co.args = run->opts->args;
+	co.n_args = run->opts->n_args;
+	rc = feed_open(&w->feed, run->ctx, fifo ? FEED_FIFO : FEED_STDIN,
+		       NULL);
+	if (rc == TESTR_OK && w->feed.path)
+		proc_guard_add_file(&run->guard, w->feed.path);
+	if (rc == TESTR_OK)
+		rc = command_pull(&w->cmd, run->ctx, run->cfg, &co,
+				  w->feed.path);
+	if (rc == TESTR_OK)
+		rc = worker_decoder(w, run->ctx, run->cfg);
+	/* A slot keeps its instance from runner to runner. */
+	if (rc == TESTR_OK && run->pool && !w->instance)
+		rc = testr_pool_obtain(run->pool, run->n_workers, &w->instance);
+	if (rc == TESTR_OK)
+		rc = wrap_for_instance(&w->command, run->pool, w->instance,
+				       w->cmd.command, NULL);
+	return rc;
+}
+
+/*
+ * A fresh pull-mode runner on slot @w, fed its first group at once (the
+ * rest of its window at its first word, so that the slots starting
+ * together each get a group first).
+ */
+static int
+pull_slot_start(struct testr_run *run, struct worker *w)
+{
+	int rc;
+
+	if (w->ing)
+		worker_recycle(run, w);
+	worker_reset(w);
+	w->pulling = true;
+	w->fed_done = w->results = 0;
+	rc = pull_prepare(run, w);
+	if (rc == TESTR_OK)
+		rc = worker_spawn(run, w, w->feed.child_fd);
+	feed_spawned(&w->feed);
+	if (rc == TESTR_OK)
+		rc = pull_feed_upto(run, w, 1);
+	if (rc == TESTR_OK) {
+		run->fds[w->number] = w->proc.out_fd;
+		run->fds[run->n_workers + w->number] = w->proc.err_fd;
+	}
+	return rc;
+}
+
+/*
+ * The ids fed to @w's runner that it never started go back to the queue,
+ * and are no longer its to account for: all it did not report, but with
+ * @keep_first the first of them (a runner takes its ids in order: that is
+ * the one it was in).
+ */
+static int
+pull_take_back(struct worker *w, bool keep_first)
+{
+	struct testr_strv kept = TESTR_STRV_INIT;
+	struct testr_run *run = w->run;
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
+		const char *id = w->cmd.ids.v[i];
+
+		if (idset_marked(&run->handed, id) || keep_first) {
+			keep_first &= idset_marked(&run->handed, id);
+			rc = testr_strv_push(&kept, id);
+		} else if ((rc = queue_put_back(run, &id, 1)) == TESTR_OK) {
+			run->acc.ids--;	/* counted again when fed */
+		}
+	}
+	testr_strv_dispose(&w->cmd.ids);
+	w->cmd.ids = kept;
+	return rc;
+}
+
+/* A runner takes its ids in order: with no test in progress, the first
+ * it was fed and did not finish is the one it died in. */
+static int
+pull_find_current(struct worker *w)
+{
+	for (size_t i = 0; !w->current && i < w->cmd.ids.n; i++)
+		if (!idset_marked(&w->run->handed, w->cmd.ids.v[i]) &&
+		    !(w->current = strdup(w->cmd.ids.v[i])))
+			return TESTR_ENOMEM;
+	return TESTR_OK;
+}
+
+static bool
+ended_well(const struct worker *w)
+{
+	return w->status.exit_code == 0 && w->status.signal == 0;
+}
+
+/*
+ * Account for @w's ended runner (slot_end) and say whether its slot pulls
+ * on with a fresh one:
+ *   timed out: its test fails, the rest goes back; yes;
+ *   exit 0 before its feed was closed (a runner that recycles itself):
+ *     what it did not report was never read and goes back; yes if it
+ *     finished something and reported nothing it was not fed;
+ *   died after printing something: the test in progress (else the first
+ *     one unfinished) fails, the rest goes back; yes;
+ *   died before printing anything: everything goes back; yes within
+ *     --max-restarts such start-up failures per slot.
+ */
+static int
+pull_account(struct testr_run *run, struct worker *w, bool early, bool *again)
+{
+	int rc = TESTR_OK;
+
+	*again = true;
+	if (w->timed_out) {
+		/* slot_end() blames it and puts the rest back. */
+	} else if (ended_well(w) && !w->current) {
+		if (early)
+			rc = pull_take_back(w, false);
+		*again = early && w->results > 0 && w->extras.n == 0;
+	} else if (ended_well(w) || w->heard) {
+		rc = pull_find_current(w);
+		if (rc == TESTR_OK)
+			rc = pull_take_back(w, true);
+	} else {
+		rc = pull_take_back(w, false);
+		*again = w->start_failures++ < run->max_restarts;
+	}
+	return rc == TESTR_OK ? slot_end(run, w) : rc;
+}
+
+/*
+ * Both pipes of @w's runner are at end of file: account for it, hand
+ * what it gave back to the runners still reading, and pull on with a
+ * fresh runner on this slot (pull_account() says when).
+ */
+static int
+pull_slot_done(struct testr_run *run, struct worker *w)
+{
+	bool early = !w->feed.closing, again;
+	int rc;
+
+	pull_feed_dispose(run, w);
+	if (stopping(run))
+		return TESTR_OK;
+	proc_wait(&w->proc, &w->status);
+	rc = pull_account(run, w, early, &again);
+	if (w->extras.n > 0)
+		context_log(run->ctx, TESTR_LOG_WARNING, "%s reported tests it "
+			    "was not fed: does its runner read its ids as "
+			    "test_feed says?", w->tag);
+	if (rc == TESTR_OK)
+		rc = pull_feed_all(run);
+	if (rc == TESTR_OK && again && !queue_empty(run))
+		rc = pull_slot_start(run, w);
+	return rc;
+}
+
+/*
+ * Every runner has stopped and the queue still holds ids (their restart
+ * budgets spent): each fails as not run, once.
+ */
+static int
+pull_fail_rest(struct testr_run *run, struct testr_run_result *res)
+{
+	struct testr_strv rest = TESTR_STRV_INIT;
+	struct worker *w = NULL;
+	char *why;
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; i < run->n_workers; i++)
+		if (run->workers[i].ing)
+			w = &run->workers[i];
+	if (!pulling(run) || !w || queue_empty(run))
+		return TESTR_OK;
+	why = str_printf("not run: every pull-mode runner had stopped, the "
+			 "last ones failing to start (--max-restarts %zu)\n",
+			 run->max_restarts);
+	while (rc == TESTR_OK && why && !queue_empty(run))
+		rc = queue_take(run, &rest);
+	for (size_t i = 0; rc == TESTR_OK && why && i < rest.n; i++) {
+		if (idset_marked(&run->handed, rest.v[i]))
+			continue;
+		idset_mark(&run->handed, rest.v[i]);
+		res->missing++;
+		res->ids++;
+		rc = synthetic_failure(w, rest.v[i], why);
+	}
+	testr_strv_dispose(&rest);
+	free(why);
+	return why ? rc : TESTR_ENOMEM;
+}
+
+/* Ctrl-C: no runner is fed any more; each reads end of file. */
+static void
+pull_stop_feeds(struct testr_run *run)
+{
+	for (size_t i = 0; i < run->n_workers; i++)
+		pull_feed_dispose(run, &run->workers[i]);
+}
+
 /*
  * A fresh runner on slot @w for the next batch of the queue; nothing when
  * the queue is empty.  A batch whose ids were all refused runs nothing
@@ -1176,6 +1571,8 @@ slot_start(struct testr_run *run, struct worker *w)
 {
 	int rc = TESTR_OK;
 
+	if (pulling(run))
+		return pull_slot_start(run, w);
 	while (rc == TESTR_OK && !queue_empty(run)) {
 		struct testr_strv part = TESTR_STRV_INIT;
 
@@ -1209,6 +1606,8 @@ slot_done(struct testr_run *run, struct worker *w)
 
 	bool resume = w->timed_out || (may_restart(w) && unreported(w));
 
+	if (pulling(run))
+		return pull_slot_done(run, w);
 	if (stopping(run) || (!resume && (!run->plan ||
 	    testr_sched_mode(run->plan) == TESTR_SCHED_STATIC)))
 		return TESTR_OK;
@@ -1234,6 +1633,8 @@ start_planned(struct testr_run *run)
 	}
 	for (size_t i = 0; rc == TESTR_OK && i < slots; i++)
 		rc = slot_start(run, &run->workers[i]);
+	if (rc == TESTR_OK && pulling(run))
+		rc = pull_feed_all(run);
 	return rc;
 }
 
@@ -1295,6 +1696,9 @@ pump_data(void *userdata, size_t index, const void *buf, size_t len)
 		rc = testr_ingest_finish(w->ing);
 	else
 		rc = testr_ingest_feed(w->ing, buf, len);
+	/* Pull mode: a result just read may make room for the next id. */
+	if (rc == TESTR_OK && len > 0 && index < run->n_workers && w->pulling)
+		rc = pull_feed(run, w);
 	if (rc < 0 || len > 0 || --w->open > 0)
 		return rc;
 	return slot_done(run, w);
@@ -1357,6 +1761,16 @@ check_deadlines(void *userdata)
 	return TESTR_OK;
 }
 
+/* The pump's tick: pull-mode feeds, then the deadlines. */
+static int
+run_tick(void *userdata)
+{
+	struct testr_run *run = userdata;
+	int rc = pulling(run) ? pull_feed_all(run) : TESTR_OK;
+
+	return rc == TESTR_OK ? check_deadlines(run) : rc;
+}
+
 static int
 pump_workers(struct testr_run *run)
 {
@@ -1367,7 +1781,7 @@ pump_workers(struct testr_run *run)
 		run->fds[n + i] = run->workers[i].proc.err_fd; /* -1: inherited */
 	}
 	return proc_pump_ticking(run->ctx, run->fds, 2 * n, pump_data,
-				 check_deadlines, run, run->opts->interrupted);
+				 run_tick, run, run->opts->interrupted);
 }
 
 /*
@@ -1417,6 +1831,8 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 		if (rc == TESTR_OK)
 			rc = slot_end(run, w);
 	}
+	if (rc == TESTR_OK && !res->interrupted)
+		rc = pull_fail_rest(run, res);
 	if (run->strays > STRAYS_SHOWN)
 		context_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
 			  "reported by workers not given them",
@@ -1455,6 +1871,7 @@ testr_run_wait(struct testr_run_result *out, struct testr_run *run)
 	rc = pump_workers(run);
 	if (rc < 0) {
 		res->interrupted = rc == TESTR_EINTR;
+		pull_stop_feeds(run);
 		stop_workers(run);
 	}
 	done = finish_workers(run, res);
@@ -1562,24 +1979,41 @@ dry(const struct testr_run_options *opts)
 	return opts->version >= 2 && opts->dry_run;
 }
 
+/* Does the runner read its ids as it goes (test_feed stdin or fifo)? */
+static bool
+runner_pulls(const struct testr_config *cfg)
+{
+	const char *feed = testr_config_get(cfg, "test_feed");
+
+	return feed && strcmp(feed, "file") != 0;
+}
+
 /*
  * How to plan: a version 1 caller knew only testrepository's partition;
  * AUTO follows test_schedule (auto, the default; static; batches), whose
  * values the config loader has checked.
  */
-static void
-sched_mode(enum testr_sched_mode *out, const struct testr_config *cfg,
-	   const struct testr_run_options *opts)
+static int
+sched_mode(enum testr_sched_mode *out, struct testr_context *ctx,
+	   const struct testr_config *cfg, const struct testr_run_options *opts)
 {
 	const char *v = testr_config_get(cfg, "test_schedule");
 
 	*out = opts->version < 2 ? TESTR_SCHED_STATIC : opts->schedule;
-	if (*out != TESTR_SCHED_AUTO || !v)
-		return;
-	if (strcmp(v, "static") == 0)
+	if (*out == TESTR_SCHED_PULL && !runner_pulls(cfg))
+		return context_fail(ctx, TESTR_EINVAL, "pull mode needs a "
+				    "runner that reads its ids as it goes: "
+				    "set test_feed = stdin or fifo in "
+				    ".testr.conf");
+	if (*out != TESTR_SCHED_AUTO)
+		return TESTR_OK;
+	if (v && strcmp(v, "static") == 0)
 		*out = TESTR_SCHED_STATIC;
-	else if (strcmp(v, "batches") == 0)
+	else if (v && strcmp(v, "batches") == 0)
 		*out = TESTR_SCHED_BATCHES;
+	else if (runner_pulls(cfg))
+		*out = TESTR_SCHED_PULL;
+	return TESTR_OK;
 }
 
 /* One batch of the plan, for testr -v: its ids, each with its estimate. */
@@ -1648,8 +2082,10 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	double *t = NULL, *spread = NULL;
 	int rc = TESTR_OK;
 
-	sched_mode(&so.mode, cfg, opts);
+	rc = sched_mode(&so.mode, ctx, cfg, opts);
 	/* A static plan uses the recorded durations, as testrepository. */
+	if (rc < 0)
+		return rc;
 	if (ids && so.mode != TESTR_SCHED_STATIC && opts->version >= 2 &&
 	    opts->estimates)
 		rc = estimates_for(&t, &spread, ids, opts);
@@ -1659,8 +2095,10 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	so.group_userdata = (void *)cfg;
 	so.spread = spread;
 	so.startup = opts->version < 2 ? -1.0 : opts->startup;
-	/* One worker needs no plan, but a dry run shows it. */
-	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts)))
+	/* One worker needs no plan, but a dry run shows it, and a runner
+	 * that pulls is fed from one. */
+	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts) ||
+				      so.mode == TESTR_SCHED_PULL))
 		rc = testr_sched_new(out, ctx, (const char *const *)ids->v,
 				     ids->n, t, workers, &so);
 	if (rc == TESTR_OK) {
@@ -1707,7 +2145,7 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	 * fresh one: with a time limit, list them when the runner can. */
 	if (rc == TESTR_OK && !*known &&
 	    (workers > 1 || opts->n_filters || opts->shard || dry(opts) ||
-	     (test_timeout_of(cfg, opts) > 0 &&
+	     ((test_timeout_of(cfg, opts) > 0 || runner_pulls(cfg)) &&
 	      testr_config_get(cfg, "test_list_option")))) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;

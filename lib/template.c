@@ -207,7 +207,8 @@ required_option(const char **out, struct testr_context *ctx,
 
 static int
 prepare(struct run_template *rt, struct testr_context *ctx,
-	const struct testr_config *cfg, const struct testr_command_options *o)
+	const struct testr_config *cfg, const struct testr_command_options *o,
+	const char *idoption)
 {
 	const char *command = testr_config_get(cfg, "test_command");
 	struct strbuf b = STRBUF_INIT;
@@ -222,7 +223,7 @@ prepare(struct run_template *rt, struct testr_context *ctx,
 				  "No test_command option present in .testr.conf");
 	/* Only test_command itself decides which options are required. */
 	if ((rc = required_option(&rt->idoption, ctx, cfg, command, "$IDOPTION",
-				  "test_id_option")) < 0 ||
+				  idoption)) < 0 ||
 	    (rc = required_option(&rt->listopt, ctx, cfg, command, "$LISTOPT",
 				  "test_list_option")) < 0)
 		return rc;
@@ -263,12 +264,14 @@ testr_command_dispose(struct testr_command *cmd)
 
 /* The variables of test_command and test_id_option, in testrepository's
  * order; the values are filled in by each use. */
-#define RUN_VARS(idoption, idfile, idlist, listopt) { \
+#define RUN_VARS(idoption, idfile, idlist, listopt, idpipe) { \
 	{ "IDOPTION", TV_CODE, (idoption), NULL }, \
 	{ "IDFILE", TV_WORDS, NULL, (idfile) }, \
 	{ "IDLIST", TV_WORDS, NULL, (idlist) }, \
 	{ "LISTOPT", TV_TEXT, (listopt), NULL }, \
+	{ "IDPIPE", TV_WORDS, NULL, (idpipe) }, \
 }
+#define N_RUN_VARS 5
 
 /* The error of template @option that failed to expand with @rc. */
 static int
@@ -288,6 +291,19 @@ expand_option(char **out, struct testr_context *ctx, const char *option,
 	return expand_error(ctx, option, expand(out, tmpl, vars, n));
 }
 
+/* The option $IDOPTION needs for a listing: a runner that only pulls its
+ * ids (test_feed, no test_id_option) lists with test_feed_option set. */
+static const char *
+listing_idoption(const struct testr_config *cfg)
+{
+	const char *feed = testr_config_get(cfg, "test_feed");
+
+	if (!testr_config_get(cfg, "test_id_option") && feed &&
+	    strcmp(feed, "file") != 0)
+		return "test_feed_option";
+	return "test_id_option";
+}
+
 TESTR_API int
 testr_command_list(struct testr_command *out, struct testr_context *ctx,
 		   const struct testr_config *cfg,
@@ -298,7 +314,7 @@ testr_command_list(struct testr_command *out, struct testr_context *ctx,
 	int rc;
 
 	init_command(out);
-	if ((rc = prepare(&rt, ctx, cfg, opts)) < 0)
+	if ((rc = prepare(&rt, ctx, cfg, opts, listing_idoption(cfg))) < 0)
 		return rc;
 	if (!strstr(rt.tmpl, "$LISTOPT")) {
 		free(rt.tmpl);
@@ -310,9 +326,11 @@ testr_command_list(struct testr_command *out, struct testr_context *ctx,
 		const struct testr_template_var vars[] = {
 			{ "IDOPTION", "" }, { "IDFILE", "" },
 			{ "IDLIST", idlist }, { "LISTOPT", rt.listopt },
+			{ "IDPIPE", "" },
 		};
 
-		rc = testr_template_expand(&out->command, rt.tmpl, vars, 4);
+		rc = testr_template_expand(&out->command, rt.tmpl, vars,
+					   N_RUN_VARS);
 	}
 	free(rt.tmpl);
 	return rc < 0 ? nomem(ctx) : TESTR_OK;
@@ -402,18 +420,18 @@ static int
 id_rules(struct id_rules *r, const struct testr_config *cfg,
 	 const struct run_template *rt)
 {
-	const struct tvar vars[] = RUN_VARS(NULL, NULL, NULL, NULL);
+	const struct tvar vars[] = RUN_VARS(NULL, NULL, NULL, NULL, NULL);
 	const struct tvar exec_vars[] = EXECUTE_VARS(NULL, NULL, NULL);
 	const char *exec = testr_config_get(cfg, "instance_execute");
 	bool in_cmd, in_opt, opt_used, bare, text_cmd, text_opt, unused;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = find_spots(&in_cmd, &bare, &text_cmd, rt->tmpl, vars, 4,
+	if ((rc = find_spots(&in_cmd, &bare, &text_cmd, rt->tmpl, vars, N_RUN_VARS,
 			     "IDLIST")) < 0 ||
-	    (rc = find_spots(&opt_used, &bare, &unused, rt->tmpl, vars, 4,
+	    (rc = find_spots(&opt_used, &bare, &unused, rt->tmpl, vars, N_RUN_VARS,
 			     "IDOPTION")) < 0 ||
-	    (rc = find_spots(&in_opt, &bare, &text_opt, rt->idoption, vars, 4,
+	    (rc = find_spots(&in_opt, &bare, &text_opt, rt->idoption, vars, N_RUN_VARS,
 			     "IDLIST")) < 0)
 		return rc;
 	r->idlist = in_cmd || (opt_used && in_opt);
@@ -522,15 +540,15 @@ expand_with_ids(struct testr_command *out, struct testr_context *ctx,
 	struct testr_strv file = TESTR_STRV_INIT;
 	char *idoption = NULL;
 	int rc = testr_strv_push(&file, out->id_file) < 0 ? nomem(ctx) : 0;
-	struct tvar vars[] = RUN_VARS(NULL, &file, &out->ids, "");
+	struct tvar vars[] = RUN_VARS(NULL, &file, &out->ids, "", NULL);
 
 	if (rc == 0)
 		rc = expand_option(&idoption, ctx, "test_id_option",
-				   rt->idoption, vars, 4);
+				   rt->idoption, vars, N_RUN_VARS);
 	vars[0].text = idoption;
 	if (rc == 0)
 		rc = expand_option(&out->command, ctx, "test_command", rt->tmpl,
-				   vars, 4);
+				   vars, N_RUN_VARS);
 	free(idoption);
 	testr_strv_dispose(&file);
 	return rc;
@@ -579,23 +597,71 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 	struct testr_strv ids = TESTR_STRV_INIT;
 	const struct testr_template_var none[] = {
 		{ "IDOPTION", "" }, { "IDFILE", "" },
-		{ "IDLIST", "" }, { "LISTOPT", "" },
+		{ "IDLIST", "" }, { "LISTOPT", "" }, { "IDPIPE", "" },
 	};
 	int rc;
 
 	init_command(out);
-	if ((rc = prepare(&rt, ctx, cfg, opts)) < 0)
+	if ((rc = prepare(&rt, ctx, cfg, opts, "test_id_option")) < 0)
 		return rc;
 	if ((rc = choose_ids(&ids, &out->ids_known, cfg, opts)) < 0)
 		rc = nomem(ctx);
 	else if (!out->ids_known)
-		rc = testr_template_expand(&out->command, rt.tmpl, none, 4) < 0
+		rc = testr_template_expand(&out->command, rt.tmpl, none,
+					   N_RUN_VARS) < 0
 			     ? nomem(ctx) : TESTR_OK;
 	else
 		rc = command_for_ids(out, ctx, cfg, &rt, &ids,
 				     opts ? opts->tmpdir : NULL);
 	free(rt.tmpl);
 	testr_strv_dispose(&ids);
+	if (rc < 0)
+		testr_command_dispose(out);
+	return rc;
+}
+
+/* ---- pull mode ---- */
+
+/* $IDPIPE must reach the runner, or it would wait for ids forever. */
+static int
+check_pipe_used(struct testr_context *ctx, const struct run_template *rt)
+{
+	if (strstr(rt->tmpl, "$IDPIPE") || strstr(rt->idoption, "$IDPIPE"))
+		return TESTR_OK;
+	return context_fail(ctx, TESTR_EINVAL, "test_feed = fifo, but neither "
+			    "test_command nor test_feed_option uses $IDPIPE, "
+			    "so the runner cannot find its ids");
+}
+
+int
+command_pull(struct testr_command *out, struct testr_context *ctx,
+	     const struct testr_config *cfg,
+	     const struct testr_command_options *opts, const char *id_pipe)
+{
+	struct run_template rt = { 0 };
+	struct testr_strv pipe = TESTR_STRV_INIT;
+	struct tvar vars[] = RUN_VARS(NULL, NULL, NULL, "", &pipe);
+	char *feedopt = NULL;
+	int rc;
+
+	init_command(out);
+	out->ids_known = true;	/* ids are fed as the runner goes */
+	if ((rc = prepare(&rt, ctx, cfg, opts, "test_feed_option")) < 0)
+		return rc;
+	if (id_pipe)
+		rc = check_pipe_used(ctx, &rt);
+	if (rc == TESTR_OK && id_pipe && testr_strv_push(&pipe, id_pipe) < 0)
+		rc = nomem(ctx);
+	if (rc == TESTR_OK)
+		rc = expand_option(&feedopt, ctx, "test_feed_option",
+				   rt.idoption, vars, N_RUN_VARS);
+	vars[0].text = feedopt;
+	if (rc == TESTR_OK)
+		rc = expand_option(&out->command, ctx, "test_command", rt.tmpl,
+				   vars, N_RUN_VARS);
+	free(feedopt);
+	free(rt.tmpl);
+	testr_strv_dispose(&pipe);
 	if (rc < 0)
 		testr_command_dispose(out);
 	return rc;

@@ -21,4 +21,16 @@ int instance_execute_expand(char **out, const char *tmpl,
 int instance_dispose_expand(char **out, const char *tmpl,
 			    const struct testr_strv *ids);
 
+/*
+ * The command of a pull-mode runner (test_feed): test_command with
+ * $IDOPTION as test_feed_option, $IDPIPE as @id_pipe (NULL: stdin, then
+ * $IDPIPE is empty), $IDFILE, $IDLIST and $LISTOPT empty.  No id is
+ * known yet: out->ids grows as ids are fed.  Errors as testr_command_run(),
+ * with "No test_feed_option option present in .testr.conf", and
+ * TESTR_EINVAL when @id_pipe is given but no template uses $IDPIPE.
+ */
+int command_pull(struct testr_command *out, struct testr_context *ctx,
+		 const struct testr_config *cfg,
+		 const struct testr_command_options *opts, const char *id_pipe);
+
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <testr/testr.h>
@@ -796,6 +797,241 @@ START_TEST(run_timeout_fails_the_hung_test_and_reruns_the_rest)
 }
 END_TEST
 
+/* ---- pull mode ---- */
+
+#define PULL_CONF "test_feed=stdin\ntest_feed_option=--pull\n"
+
+/* How many runners logged ids: the distinct pids of "<pid>:<id>" lines. */
+static size_t
+pull_runners(const char *log)
+{
+	char text[8192], *save = NULL, pids[64][16];
+	size_t n = 0;
+
+	snprintf(text, sizeof(text), "%s", harness_slurp(log));
+	for (char *l = strtok_r(text, "\n", &save); l && n < 64;
+	     l = strtok_r(NULL, "\n", &save)) {
+		bool known = false;
+
+		l[strcspn(l, ":")] = '\0';
+		for (size_t i = 0; i < n; i++)
+			known |= strcmp(pids[i], l) == 0;
+		if (!known)
+			snprintf(pids[n++], 16, "%s", l);
+	}
+	return n;
+}
+
+/* The pid of the runner that logged @id. */
+static long
+pull_runner_of(const char *log, const char *id)
+{
+	char text[8192], *save = NULL;
+
+	snprintf(text, sizeof(text), "%s", harness_slurp(log));
+	for (char *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(l, ':');
+
+		if (colon && strcmp(colon + 1, id) == 0)
+			return atol(l);
+	}
+	return -1;
+}
+
+/* How many final results @id got. */
+static size_t
+results_of(const struct seen *s, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_events; i++) {
+		const char *sp = strchr(s->events[i], ' ');
+		size_t len = strlen(id);
+
+		if (strncmp(s->events[i], "inprogress ", 11) == 0 ||
+		    strncmp(s->events[i], "file ", 5) == 0 || !sp)
+			continue;
+		n += strncmp(sp + 1, id, len) == 0 && sp[1 + len] == ' ';
+	}
+	return n;
+}
+
+START_TEST(run_pull_feeds_every_id_once_to_one_runner_per_worker)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char ids[1024];
+	size_t lines;
+
+	setup(&fx, "t0\nt1\nt2\nt3\nt4\nt5\nt6\nt7\nt8\nt9\n", PULL_CONF);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 3;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_ids(fx.log, ids, sizeof(ids), &lines);
+	ck_assert_str_eq(ids, "t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ");
+	/* One runner per worker, each started once, fed as it went. */
+	ck_assert_uint_eq(pull_runners(fx.log), 3);
+	ck_assert_uint_eq(res.workers, 3);
+	ck_assert_uint_eq(fx.seen.n_commands, 1 + 3);
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[1], "--pull"));
+	ck_assert_uint_eq(res.ids, 10);
+	ck_assert_uint_eq(res.tests, 10);
+	ck_assert_uint_eq(res.missing, 0);
+	for (int i = 0; i < 10; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "t%d", i);
+		ck_assert_uint_eq(results_of(&fx.seen, id), 1);
+	}
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_keeps_a_group_on_one_runner)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	const char *groups[] = { "a", "b", "c", "d" };
+
+	setup(&fx, "a.1\nb.1\nc.1\nd.1\na.2\nb.2\nc.2\nd.2\na.3\nb.3\n"
+	      "c.3\nd.3\n", PULL_CONF "group_regex=([^.]*\\.)\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.tests, 12);
+	ck_assert_uint_eq(pull_runners(fx.log), 2);
+	for (size_t g = 0; g < 4; g++) {
+		char id[8];
+		long pid;
+
+		snprintf(id, sizeof(id), "%s.1", groups[g]);
+		pid = pull_runner_of(fx.log, id);
+		ck_assert_int_gt(pid, 0);
+		for (int t = 2; t <= 3; t++) {
+			snprintf(id, sizeof(id), "%s.%d", groups[g], t);
+			ck_assert_int_eq(pull_runner_of(fx.log, id), pid);
+		}
+	}
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_blames_a_crash_on_its_test_and_runs_the_rest)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a\nb\nc_segv\nd\ne\nf\ng\nh\n", PULL_CONF);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "fail c_segv"));
+	ck_assert(saw(&fx.seen, "fail process-returncode"));
+	for (const char *id = "abdefgh"; *id; id++) {
+		char one[2] = { *id, '\0' }, ok[16];
+
+		snprintf(ok, sizeof(ok), "success %s ", one);
+		ck_assert_msg(saw(&fx.seen, ok), "%s did not pass", one);
+		ck_assert_uint_eq(results_of(&fx.seen, one), 1);
+	}
+	ck_assert_uint_eq(results_of(&fx.seen, "c_segv"), 1);
+	ck_assert_uint_eq(res.missing, 0);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_refuses_an_id_holding_a_newline)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", PULL_CONF);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "two\nlines");
+	testr_strv_push(&ids, "b");
+	fx.opts.ids = &ids;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "fail two\nlines"));
+	ck_assert(saw(&fx.seen, "success a "));
+	ck_assert(saw(&fx.seen, "success b "));
+	ck_assert_uint_eq(pull_runners(fx.log), 1);
+	ck_assert_ptr_null(strstr(harness_slurp(fx.log), "two"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_interrupted_stores_fed_ids_as_not_run)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	size_t failed = 0;
+
+	setup(&fx, "a\nb_hang\nc\nd\ne\nf\ng\nh\ni\nj\n", PULL_CONF);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.seen.stop_on_first = true;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINTR);
+	ck_assert(res.interrupted);
+	ck_assert_uint_eq(res.workers, 2);
+	ck_assert_uint_lt(res.ids, 10);
+	for (size_t i = 0; i < fx.seen.n_events; i++)
+		failed += strncmp(fx.seen.events[i], "fail ", 5) == 0;
+	ck_assert_uint_ge(res.not_run, 1);
+	ck_assert_uint_eq(failed, res.not_run);
+	ck_assert_uint_eq(res.tests + res.not_run, res.ids);
+	ck_assert(saw(&fx.seen, "fail b_hang"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_needs_a_runner_that_pulls)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a\nb\n", NULL);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.schedule = TESTR_SCHED_PULL;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINVAL);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(fx.ctx),
+				     "test_feed = stdin or fifo"));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_pull_through_a_fifo_removes_it_after)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char tmp[700];
+
+	setup(&fx, "a\nb\nc\n", "test_feed=fifo\n"
+	      "test_feed_option=--pull $IDPIPE\n");
+	snprintf(tmp, sizeof(tmp), "%s/t", fx.dir);
+	ck_assert_int_eq(mkdir(tmp, 0700), 0);
+	setenv("TMPDIR", tmp, 1);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	unsetenv("TMPDIR");
+	ck_assert_uint_eq(res.tests, 3);
+	ck_assert_ptr_nonnull(strstr(fx.seen.commands[1], "/testr-pull-"));
+	ck_assert_int_eq(rmdir(tmp), 0);	/* empty: the fifo is gone */
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -825,4 +1061,11 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_queue_interrupted_hands_out_no_more_batches);
 	HARNESS_ADD(h, run_static_schedule_gives_each_worker_one_runner);
 	HARNESS_ADD(h, run_timeout_fails_the_hung_test_and_reruns_the_rest);
+	HARNESS_ADD(h, run_pull_feeds_every_id_once_to_one_runner_per_worker);
+	HARNESS_ADD(h, run_pull_keeps_a_group_on_one_runner);
+	HARNESS_ADD(h, run_pull_blames_a_crash_on_its_test_and_runs_the_rest);
+	HARNESS_ADD(h, run_pull_refuses_an_id_holding_a_newline);
+	HARNESS_ADD(h, run_pull_interrupted_stores_fed_ids_as_not_run);
+	HARNESS_ADD(h, run_pull_needs_a_runner_that_pulls);
+	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
 }

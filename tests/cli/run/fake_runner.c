@@ -4,9 +4,12 @@
  *
  *   fake_runner --list [--plain]     list the ids in $FAKE_TESTS
  *   fake_runner [--load-list FILE]   run FILE's ids, or all of $FAKE_TESTS
+ *   fake_runner --pull [FIFO]        pull mode: run ids as they arrive on
+ *                                    stdin (or FIFO), one per line
  *
  * Every run appends one line to $FAKE_LOG (if set): "<pid>:<ids...>", the
- * ids it was given, space separated, so tests can check partitions.
+ * ids it was given, space separated, so tests can check partitions; in
+ * pull mode one line "<pid>:<id>" per id, as it is read.
  * An id containing
  *   fail      fails (with a traceback)      skip     is skipped
  *   silent    is never reported             crash    makes the runner exit 3
@@ -229,6 +232,31 @@ log_ids(const struct testr_strv *ids)
 	fclose(f);
 }
 
+/* Pull mode: each id as it arrives, its results flushed at once. */
+static void
+run_pulled(const char *fifo)
+{
+	FILE *in = fifo ? fopen(fifo, "r") : stdin;
+	char line[4096];
+
+	if (!in) {
+		fprintf(stderr, "fake_runner: cannot open %s\n", fifo);
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), in)) {
+		struct testr_strv one = TESTR_STRV_INIT;
+
+		line[strcspn(line, "\n")] = '\0';
+		testr_strv_push(&one, line);
+		log_ids(&one);
+		testr_strv_dispose(&one);
+		run_one(line);
+		fflush(stdout);
+	}
+	if (in != stdin)
+		fclose(in);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -243,6 +271,11 @@ main(int argc, char **argv)
 			plain = 1;
 		else if (strcmp(argv[i], "--load-list") == 0 && i + 1 < argc)
 			load = argv[++i];
+		else if (strcmp(argv[i], "--pull") == 0) {
+			clock_ms = (int64_t)time(NULL) * 1000;
+			run_pulled(i + 1 < argc ? argv[i + 1] : NULL);
+			return 0;
+		}
 	}
 	read_ids(&ids, load ? load : getenv("FAKE_TESTS"));
 	clock_ms = (int64_t)time(NULL) * 1000;

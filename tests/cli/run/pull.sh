@@ -1,0 +1,186 @@
+#!/bin/sh
+# Pull mode (test_feed): one runner per worker slot reads its ids one per
+# line as it goes, from its stdin or from the named pipe $IDPIPE.  Each
+# slot's runner starts once; a freed runner gets the next id; a crash
+# blames one test and the rest runs; Ctrl-C stores a partial run with
+# nothing lost; hostile ids arrive byte for byte and never reach a shell.
+. "$(dirname "$0")/common.sh"
+
+PULLER="$TESTR_SOURCE_DIR/tests/cli/run/pull_runner.sh"
+
+# pull_project NAME IDS [CONF-LINES]: as project, with the shell runner
+# pull_runner.sh reading ids from its stdin (test_feed $FEED, default
+# stdin; test_feed_option $FEEDOPT, default --pull); it logs to $PULL_LOG.
+pull_project() {
+	project "$@"
+	{
+		echo '[DEFAULT]'
+		echo "test_command=$PULLER \$LISTOPT \$IDOPTION"
+		echo 'test_list_option=--list'
+		echo "test_feed=${FEED:-stdin}"
+		echo "test_feed_option=${FEEDOPT:---pull}"
+		[ $# -lt 3 ] || printf '%s\n' "$3"
+	} > .testr.conf
+	export PULL_LOG="$dir/pull.log"
+	rm -f "$PULL_LOG"
+}
+starts() { grep -c ' start$' "$PULL_LOG"; }
+# The ids the runners read, sorted, one a line.
+pulled() { grep -v ' start$' "$PULL_LOG" | cut -d' ' -f2- | sort; }
+
+# Every id once; each worker's runner started once; groups whole.
+ids=$(for g in $(seq 1 8); do for t in 1 2 3; do echo "g$g.t$t"; done; done)
+pull_project once "$ids" 'group_regex=([^.]*\.)'
+expect_rc 0 testr run --parallel --concurrency 3
+must_have "$tmp/out" "Ran 24 tests"
+expect "runner starts" 3 "$(starts)"
+printf '%s\n' $ids | sort > "$tmp/want"
+pulled > "$tmp/got"
+same "ids pulled" "$tmp/want" "$tmp/got"
+for g in $(seq 1 8); do
+	[ "$(grep " g$g\." "$PULL_LOG" | cut -d' ' -f1 | sort -u | wc -l)" = 1 ] ||
+		fail "group g$g split across runners: $(cat "$PULL_LOG")"
+done
+# The listing is no runner: it ran the command with --list, not --pull.
+must_have "$tmp/err" "running=$PULLER --list"
+# A serial run pulls too, through one runner.
+rm "$PULL_LOG"
+expect_rc 0 testr run
+must_have "$tmp/out" "Ran 24 tests"
+expect "serial runner starts" 1 "$(starts)"
+
+# --dry-run shows the pull plan; testr -v each id written to its worker.
+expect_rc 0 testr run --dry-run --parallel --concurrency 3
+must_have "$tmp/out" "plan: pull, 3 workers, 8 batches"
+rm "$PULL_LOG"
+expect_rc 0 testr -v run --parallel --concurrency 2
+must_have "$tmp/err" "pull: worker-0 <- 'g"
+must_have "$tmp/err" "pull: worker-1 <- 'g"
+expect "debug run writes each id once" 24 \
+	"$(grep -c '^debug: pull: worker-[01] <- ' "$tmp/err")"
+
+# A freed worker gets the next id: a_await (first, the ids in listed
+# order) waits until z_last, the last id, has been read, which only the
+# other runner can do while a_await's runner is busy.  One start each.
+tests="a_await
+$(seq -f 'm%g' 1 8)
+z_last"
+pull_project freed "$tests"
+PULL_AWAIT="z_last" expect_rc 0 testr run --parallel --concurrency 2
+must_have "$tmp/out" "Ran 10 tests"
+expect "runner starts" 2 "$(starts)"
+a_pid=$(grep ' a_await$' "$PULL_LOG" | cut -d' ' -f1)
+z_pid=$(grep ' z_last$' "$PULL_LOG" | cut -d' ' -f1)
+[ "$a_pid" != "$z_pid" ] || fail "z_last read by a_await's runner"
+
+# A crash mid-stream fails the test in progress (and the runner, as
+# process-returncode); the id fed after it goes back, and everything else
+# runs, each id once.  (fake_runner: subunit v2, a segfault in c_segv.)
+project crash "a
+b
+c_segv
+d
+e
+f
+g
+h" 'test_feed=stdin
+test_feed_option=--pull'
+expect_rc 1 testr run --parallel --concurrency 2
+must_have "$tmp/out" "Ran 9 tests"
+expect_rc 1 testr failing --list
+expect "failing" "c_segv
+process-returncode" "$(sort "$tmp/out")"
+expect_rc 0 testr last --subunit
+for id in a b d e f g h; do
+	[ "$(sed 's/^[0-9]*://' "$FAKE_LOG" | grep -cx "$id")" = 1 ] ||
+		fail "$id run $(sed 's/^[0-9]*://' "$FAKE_LOG" | grep -cx "$id") times"
+done
+
+# Ctrl-C mid-run: both runners wait on a test that never ends; what they
+# were fed is stored as "not run" (in the failing set), the ids never fed
+# are neither run nor failures.
+with_sigint() {
+	exec $PY -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$@"
+}
+tests="a_await
+b_await
+$(seq -f 'q%g' 1 12)"
+pull_project ctrlc "$tests"
+PULL_AWAIT=never with_sigint "$TESTR_BIN" run --parallel --concurrency 2 \
+	> "$tmp/out" 2> "$tmp/err" &
+pid=$!
+i=0
+until [ "$(grep -c '_await$' "$PULL_LOG" 2>/dev/null)" = 2 ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "runners did not start"
+	sleep 0.05
+done
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" = 130 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "Ctrl-C: testr exited $rc"; }
+expect "runner starts" 2 "$(starts)"
+must_have "$tmp/out" "INTERRUPTED (id=0"
+expect_rc 1 testr failing --list
+must_have "$tmp/out" "a_await"
+must_have "$tmp/out" "b_await"
+# Each runner was fed two ids (its first, then the rest of the window:
+# a_await and q1, b_await and q2): four not run, in failing.
+expect "not run" 4 "$(grep -c . "$tmp/out")"
+must_lack "$tmp/out" "q12"
+expect_rc 130 testr last
+must_have "$tmp/out" "INTERRUPTED (id=0"
+
+# Hostile ids arrive byte for byte, one per line, and no shell sees them.
+canary="$tmp/canary"
+mkdir -p "$canary"
+hostile=$(cat <<EOT
+x;touch $canary/c1
+\$(touch $canary/c2)
+\`touch $canary/c3\`
+x' ; touch $canary/c4 ; '
+x" ; touch $canary/c5 ; "
+a b  c
+back\\slash\\n
+\\
+'
+"
+*
+-n
+--pull
+\$IDPIPE
+%s%n
+ünïcødé
+EOT
+)
+pull_project hostile "$hostile"
+expect_rc 0 testr run --parallel --concurrency 2
+must_have "$tmp/out" "Ran 16 tests"
+printf '%s\n' "$hostile" | sort > "$tmp/want"
+pulled > "$tmp/got"
+same "hostile ids pulled" "$tmp/want" "$tmp/got"
+[ -z "$(ls "$canary")" ] || fail "a hostile id ran: $(ls "$canary")"
+
+# The fifo variant: $IDPIPE names a named pipe in a private directory,
+# removed after the run.
+FEED=fifo FEEDOPT='--pull $IDPIPE' pull_project fifo "$(seq -f 'f%g' 1 9)"
+mkdir "$tmp/fifo/t"
+TMPDIR="$tmp/fifo/t" expect_rc 0 testr run --parallel --concurrency 3
+must_have "$tmp/out" "Ran 9 tests"
+expect "fifo runner starts" 3 "$(starts)"
+must_have "$tmp/err" "--pull $tmp/fifo/t/testr-pull-"
+[ -z "$(ls "$tmp/fifo/t")" ] || fail "left behind: $(ls "$tmp/fifo/t")"
+
+# A fifo nobody is told about is an error, before anything runs.
+FEED=fifo pull_project nopipe "a"
+expect_rc 3 testr run
+must_have "$tmp/err" "test_feed = fifo, but neither test_command nor test_feed_option uses \$IDPIPE"
+[ "$(wc -l < "$tmp/err")" -le 2 ] || fail "error not short: $(cat "$tmp/err")"
+# An unknown feed is a load error naming the line.
+FEED=socket pull_project badfeed "a"
+expect_rc 3 testr run
+must_have "$tmp/err" ".testr.conf:4: test_feed: unknown value 'socket' (expected file, stdin or fifo)"
