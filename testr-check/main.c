@@ -13,6 +13,8 @@ struct options {
 	int list;
 	int subunit;
 	const char *load_list;
+	int pull;		/* --pull: ids as they arrive... */
+	const char *pull_from;	/* ...on stdin, or from this named pipe */
 };
 
 /* One test id: a test, or one iteration of a loop test. */
@@ -38,7 +40,7 @@ struct outcome {
 };
 
 static const char usage[] =
-	"usage: %s [--list] [--subunit] [--load-list FILE]\n";
+	"usage: %s [--list] [--subunit] [--load-list FILE | --pull [FIFO]]\n";
 
 static int
 parse_args(struct options *o, int argc, char **argv)
@@ -50,6 +52,10 @@ parse_args(struct options *o, int argc, char **argv)
 			o->subunit = 1;
 		} else if (strcmp(argv[i], "--load-list") == 0 && i + 1 < argc) {
 			o->load_list = argv[++i];
+		} else if (strcmp(argv[i], "--pull") == 0) {
+			o->pull = 1;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				o->pull_from = argv[++i];
 		} else {
 			fprintf(stderr, "%s: unknown option '%s'\n", argv[0],
 				argv[i]);
@@ -480,6 +486,44 @@ run_list(struct reporter *rep, struct plan *p, const char *path,
 	return 0;
 }
 
+/*
+ * Pull mode (testr.conf(5) test_feed): run each id as its line arrives,
+ * its result flushed before the next line is read, until end of file.
+ * Unlike a list, an id named again runs again: testr waits for a result
+ * of every id it writes.
+ */
+static int
+run_pulled(struct reporter *rep, struct plan *p, const char *path,
+	   enum fork_status mode, const char *prog)
+{
+	FILE *in = path ? fopen(path, "r") : stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!in) {
+		fprintf(stderr, "%s: --pull: cannot open '%s'\n", prog, path);
+		return -1;
+	}
+	while (!rep->io_error && (len = getline(&line, &cap, in)) >= 0) {
+		struct entry *e;
+
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		e = plan_find(p, line);
+		if (e)
+			run_one(rep, e, mode);
+		else
+			report_unknown(rep, line);
+	}
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	return 0;
+}
+
 static void
 list_ids(struct reporter *rep, const struct plan *p)
 {
@@ -523,6 +567,8 @@ drive(struct reporter *rep, const struct options *o, SRunner *sr,
 		list_ids(rep, &p);
 	else if (o->load_list)
 		rc = run_list(rep, &p, o->load_list, mode) < 0 ? 2 : 0;
+	else if (o->pull)
+		rc = run_pulled(rep, &p, o->pull_from, mode, prog) < 0 ? 2 : 0;
 	else
 		for (size_t i = 0; i < p.n && !rep->io_error; i++)
 			run_one(rep, &p.v[i], mode);
@@ -541,7 +587,7 @@ testr_check_main(SRunner *sr, int argc, char **argv)
 
 	if (parse_args(&o, argc, argv) < 0)
 		return 2;
-	if (!o.list && !o.subunit && !o.load_list) {
+	if (!o.list && !o.subunit && !o.load_list && !o.pull) {
 		srunner_run_all(sr, CK_ENV);
 		return srunner_ntests_failed(sr) ? EXIT_FAILURE : EXIT_SUCCESS;
 	}

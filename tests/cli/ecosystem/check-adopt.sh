@@ -139,4 +139,27 @@ testr slowest --all | sed 1,2d > slow
 # The slow test sleeps a second, so at least that much is recorded.
 awk '$1 == "kv.slow.slow_fills_a_large_map" { print ($2 >= 1.0) }' slow > s
 [ "$(cat s)" = 1 ] || fail "slow test's duration: $(grep slow_fills slow)"
+
+# --- Pull mode (testr.conf test_feed): the same project, each worker's
+# runner started once and fed ids as it goes, gives batch mode's results.
+results() {
+	testr last --subunit > last.v2
+	$py "$here/events.py" last.v2 | grep -v ' inprogress ' | cut -d' ' -f1,2 |
+		grep -v '^process-returncode ' | sort
+}
+expect_rc 1 testr run --parallel --concurrency 3
+results > batch.results
+[ "$(wc -l < batch.results)" -eq 36 ] || fail "batch mode: $(cat batch.results)"
+printf 'test_feed=stdin\ntest_feed_option=--pull\n' >> .testr.conf
+expect_rc 1 testr run --parallel --concurrency 3
+must_have "$tmp/out" "Ran 36 tests"
+[ "$(grep -c -- '--subunit  --pull$' "$tmp/err")" -eq 3 ] ||
+	fail "not one pulling runner per worker: $(grep running= "$tmp/err")"
+results > pull.results
+same "pull mode's results" batch.results pull.results
+testr failing --list | sort > pfailing
+printf '%s\n' kv.crash.crash_segfaults_unless_fixed \
+	kv.limits.limits_finishes_in_time \
+	'kv.limits.limits_stores_powers_of_two#4' > want
+same "pull mode's failing tests" want pfailing
 echo "ok: adopted in $plus added and $minus removed lines; 36 ids through testr"
