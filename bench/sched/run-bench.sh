@@ -8,7 +8,10 @@
 #      independent lognormal factor (sigma 0.3, mean 1); runs 3 and 4, each
 #      over its own bound;
 #   3. a runner with a 0.5 s start-up: default plan against --static;
-#   4. the scheduling simulator's table (bench/sched/simulate).
+#   4. the scheduling simulator's table (bench/sched/simulate);
+#   5. pull mode (test_feed=stdin) on heavy400 at concurrency 8, runs 1 and
+#      3, beside the queue, --static and Python testrepository.
+# Only some sections: BENCH_SECTIONS="1 5" (default: all).
 # Usage: bench/sched/run-bench.sh [BUILD_DIR]   (run it under nice)
 set -eu
 build=$(cd "${1:-build}" && pwd)
@@ -29,8 +32,11 @@ timed() {
 }
 ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
 
-# project TOOL DIR: a fresh project for TOOL (ours or python), made the
-# current directory; sets $bin.
+sections=${BENCH_SECTIONS:-1 2 3 4 5}
+want() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# project TOOL DIR [CONF-LINES]: a fresh project for TOOL (ours or
+# python), made the current directory; sets $bin.
 project() {
 	rm -rf "$2"
 	mkdir -p "$2"
@@ -39,6 +45,7 @@ project() {
 test_command=$SLEEPER \$LISTOPT \$IDOPTION
 test_id_option=--load-list \$IDFILE
 test_list_option=--list
+${3:-}
 EOF2
 	cd "$2"
 	bin=$TESTR
@@ -80,8 +87,8 @@ factors() {
 }
 
 lb=$(bound)
-echo "== 1. heavy400 at concurrency 8 (lower bound ${lb} s)"
-for tool in ours python; do
+want 1 && echo "== 1. heavy400 at concurrency 8 (lower bound ${lb} s)"
+want 1 && for tool in ours python; do
 	project $tool "$tmp/h-$tool"
 	r1=$(timed "$bin" run --parallel --concurrency 8)
 	r2=$(timed "$bin" run --parallel --concurrency 8)
@@ -91,15 +98,17 @@ for tool in ours python; do
 	echo "$r1 $r3" > "$tmp/h-$tool.res"
 	cd /
 done
-read -r o1 o3 < "$tmp/h-ours.res"
-read -r p1 p3 < "$tmp/h-python.res"
-echo "python/ours: run 1 $(ratio "$p1" "$o1")x, run 3 $(ratio "$p3" "$o3")x"
+if want 1; then
+	read -r o1 o3 < "$tmp/h-ours.res"
+	read -r p1 p3 < "$tmp/h-python.res"
+	echo "python/ours: run 1 $(ratio "$p1" "$o1")x, run 3 $(ratio "$p3" "$o3")x"
+fi
 
-echo "== 2. heavy400 with noise (lognormal sigma 0.3 per test and run)"
-for run in 1 2 3 4; do
+want 2 && echo "== 2. heavy400 with noise (lognormal sigma 0.3 per test and run)"
+want 2 && for run in 1 2 3 4; do
 	factors "$run" > "$tmp/factors-$run"
 done
-for tool in ours python; do
+want 2 && for tool in ours python; do
 	project $tool "$tmp/n-$tool"
 	line="$tool"
 	for run in 1 2 3 4; do
@@ -111,9 +120,9 @@ for tool in ours python; do
 	cd /
 done
 
-echo "== 3. a runner with a 0.5 s start-up, heavy400, third run"
+want 3 && echo "== 3. a runner with a 0.5 s start-up, heavy400, third run"
 export BENCH_STARTUP_MS=500
-for plan in default static; do
+want 3 && for plan in default static; do
 	project ours "$tmp/s-$plan"
 	args=""
 	[ $plan = default ] || args=--static
@@ -129,6 +138,29 @@ for plan in default static; do
 done
 unset BENCH_STARTUP_MS
 
-echo "== 4. the scheduling simulator"
-"$build/bench/sched/simulate"
-"$build/bench/sched/simulate" --startup 0.3
+if want 4; then
+	echo "== 4. the scheduling simulator"
+	"$build/bench/sched/simulate"
+	"$build/bench/sched/simulate" --startup 0.3
+fi
+
+# 5. Pull mode: each worker's runner starts once and reads ids as it goes.
+if want 5; then
+	echo "== 5. pull mode, heavy400 at concurrency 8 (lower bound ${lb} s)"
+	for plan in pull queue static python; do
+		conf=""
+		[ $plan != pull ] || conf='test_feed=stdin
+test_feed_option=--pull'
+		tool=ours
+		[ $plan != python ] || tool=python
+		project $tool "$tmp/p-$plan" "$conf"
+		args=""
+		[ $plan != static ] || args=--static
+		r1=$(timed "$bin" run --parallel --concurrency 8 $args)
+		timed "$bin" run --parallel --concurrency 8 $args > /dev/null
+		r3=$(timed "$bin" run --parallel --concurrency 8 $args)
+		printf '%-7s run 1 %6.3f s = %s x bound; run 3 %6.3f s = %s x bound\n' \
+			"$plan" "$r1" "$(ratio "$r1" "$lb")" "$r3" "$(ratio "$r3" "$lb")"
+		cd /
+	done
+fi

@@ -7,6 +7,7 @@
  *
  *   sleeper --list                  the ids of $BENCH_TESTS, as "exists"
  *   sleeper [--load-list FILE]      run FILE's ids (default: all)
+ *   sleeper --pull                  run ids as they arrive on stdin
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,10 +83,11 @@ int
 main(int argc, char **argv)
 {
 	bool list = argc > 1 && strcmp(argv[1], "--list") == 0;
+	bool pull = argc > 1 && strcmp(argv[1], "--pull") == 0;
 	const char *file = argc > 2 && strcmp(argv[1], "--load-list") == 0 ?
 			   argv[2] : getenv("BENCH_TESTS");
 	const char *startup = getenv("BENCH_STARTUP_MS");
-	FILE *f = file ? fopen(file, "r") : NULL;
+	FILE *f = pull ? stdin : file ? fopen(file, "r") : NULL;
 	char line[512];
 
 	sleep_ms(startup ? atof(startup) : 0);
