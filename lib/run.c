@@ -2180,6 +2180,31 @@ testr_run_select_ids(struct testr_strv *out, bool *known,
 	return rc;
 }
 
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * A runner never measured yet (a first run): its listing, just done, was
+ * one start-up plus an enumeration, so its wall time bounds the start-up
+ * from above.  Planning by it beats assuming start-ups are free (too many
+ * batches for a slow interpreter) or a fixed guess (too few for a fast
+ * one).
+ */
+static void
+guess_startup(struct testr_run_options *o, const struct timespec *t0,
+	      bool listed)
+{
+	if (o->version >= 2 && listed && !(o->startup >= 0))
+		o->startup = seconds_since(t0);
+}
+
 TESTR_API int
 testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		const struct testr_config *cfg, struct testr_pool *pool,
@@ -2189,6 +2214,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	struct testr_strv ids = TESTR_STRV_INIT;
 	struct testr_sched *p = NULL;
 	struct testr_run *run = NULL;
+	struct timespec t0;
 	bool known;
 	int rc = run_options_check(ctx, opts);
 
@@ -2203,9 +2229,11 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 				testr_config_seconds(cfg,
 					"test_run_concurrency_timeout",
 					TESTR_CONCURRENCY_TIMEOUT_DEFAULT));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rc == TESTR_OK)
 		rc = select_ids(&ids, &known, ctx, cfg, pool, &o,
 				workers_wanted(&o));
+	guess_startup(&o, &t0, rc == TESTR_OK && known && !o.ids);
 	if (rc == TESTR_OK)
 		rc = plan_run(&p, ctx, cfg, known ? &ids : NULL,
 			      known ? workers_wanted(&o) : 1, &o);

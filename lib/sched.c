@@ -28,6 +28,13 @@
 #define MIN_BATCH_STARTUPS 10.0
 /* With nothing known, no batch is below 1/(this x workers) of the tests. */
 #define BLIND_MIN_SHARE 16.0
+/* With no duration known at all, a test is planned as taking this long:
+ * a typical unit test, so that a costly start-up is weighed against it. */
+#define BLIND_TEST_SECONDS 0.05
+/* An unmeasured runner is planned as starting in this long (an
+ * interpreter's start-up), not for free: free start-ups cut too many
+ * batches. */
+#define DEFAULT_STARTUP 0.1
 
 struct batch {
 	size_t first, count;	/* into idx */
@@ -76,7 +83,7 @@ weights_init(struct weights *w, const double *d, size_t n,
 		if (known(d, i))
 			k[nk++] = d[i];
 	w->blind = nk == 0;
-	fill = nk ? model_median(k, nk) : 1.0;
+	fill = nk ? model_median(k, nk) : BLIND_TEST_SECONDS;
 	for (size_t i = 0; i < n; i++) {
 		bool sure = known(d, i) && (!spread || (!isnan(spread[i]) &&
 							spread[i] >= 0));
@@ -174,9 +181,12 @@ rank_groups(const struct grouping *g, const struct weights *w, size_t n_ids)
 static double
 min_batch(const struct testr_sched *s, const struct weights *w, double total)
 {
+	double floor_ = MIN_BATCH_STARTUPS * s->startup;
+
 	if (w->blind)
-		return total / (BLIND_MIN_SHARE * (double)s->n_workers);
-	return MIN_BATCH_STARTUPS * s->startup;
+		return fmax(floor_, total / (BLIND_MIN_SHARE *
+					     (double)s->n_workers));
+	return floor_;
 }
 
 /*
@@ -367,8 +377,8 @@ sched_alloc(struct testr_sched **out, size_t n_workers, size_t n_ids,
 		return TESTR_ENOMEM;
 	s->mode = opts->mode;
 	s->n_workers = n_workers;
-	s->startup = isnan(opts->startup) || opts->startup < 0 ? 0 :
-		     opts->startup;
+	s->startup = isnan(opts->startup) || opts->startup < 0 ?
+		     DEFAULT_STARTUP : opts->startup;
 	s->idx = malloc((n_ids + 1) * sizeof(*s->idx));
 	return s->idx ? TESTR_OK : TESTR_ENOMEM;
 }
@@ -406,9 +416,13 @@ plan_auto(struct testr_sched **out, struct testr_context *ctx,
 	double e_static, e_queue;
 	int rc;
 
-	o.mode = TESTR_SCHED_STATIC;
+	/* Nothing known: a fixed list per worker is a blind bet, and the
+	 * queue's batches are already no smaller than the start-up allows. */
+	o.mode = w->blind ? TESTR_SCHED_BATCHES : TESTR_SCHED_STATIC;
 	rc = plan_one(out, &e_static, ctx, ids, n_ids, durations, n_workers,
 		      w, &o);
+	if (w->blind)
+		return rc;
 	o.mode = TESTR_SCHED_BATCHES;
 	if (rc == TESTR_OK)
 		rc = plan_one(&queue, &e_queue, ctx, ids, n_ids, durations,

@@ -290,6 +290,50 @@ START_TEST(sched_queues_when_durations_are_unknown_or_uncertain)
 }
 END_TEST
 
+START_TEST(sched_an_unmeasured_runner_is_not_planned_as_starting_for_free)
+{
+	char **ids = make_ids(400, 0);
+	struct testr_sched *unknown, *guessed, *instant;
+
+	/* Nothing known (a first run): an unknown start-up is planned as
+	 * 0.1 s, which buys fewer batches than a free one would. */
+	unknown = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, -1.0, false);
+	guessed = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, 0.1, false);
+	instant = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, 0.0, false);
+	ck_assert_uint_eq(testr_sched_batches(unknown),
+			  testr_sched_batches(guessed));
+	ck_assert_uint_lt(testr_sched_batches(unknown),
+			  testr_sched_batches(instant));
+	ck_assert_double_gt(testr_sched_makespan(unknown), 0.1);
+	testr_sched_free(unknown);
+	testr_sched_free(guessed);
+	testr_sched_free(instant);
+	free_ids(ids, 400);
+}
+END_TEST
+
+START_TEST(sched_first_run_with_a_slow_runner_starts_each_worker_once)
+{
+	char **ids = make_ids(400, 0);
+	struct testr_sched *s;
+
+	/* Nothing known but a 0.5 s start-up: ten start-ups' worth of
+	 * unknown tests (each planned as 0.05 s) is more than a worker's
+	 * share, so one batch per worker, handed out as they free up. */
+	s = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, 0.5, false);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_BATCHES);
+	ck_assert_uint_eq(testr_sched_batches(s), 8);
+	ck_each_once(s, 400);
+	testr_sched_free(s);
+	/* A fast runner (5 ms): small batches towards the end. */
+	s = plan(ids, 400, NULL, 8, TESTR_SCHED_AUTO, 0.005, false);
+	ck_assert_uint_gt(testr_sched_batches(s), 24);
+	ck_each_once(s, 400);
+	testr_sched_free(s);
+	free_ids(ids, 400);
+}
+END_TEST
+
 START_TEST(sched_predicts_the_makespan_of_the_plan)
 {
 	char *ids[] = { "a", "b", "c", "d" };
@@ -344,6 +388,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, sched_degenerates_to_the_static_partition_when_batching_gains_nothing);
 	HARNESS_ADD(h, sched_static_mode_is_exactly_the_partition);
 	HARNESS_ADD(h, sched_queues_when_durations_are_unknown_or_uncertain);
+	HARNESS_ADD(h, sched_an_unmeasured_runner_is_not_planned_as_starting_for_free);
+	HARNESS_ADD(h, sched_first_run_with_a_slow_runner_starts_each_worker_once);
 	HARNESS_ADD(h, sched_predicts_the_makespan_of_the_plan);
 	HARNESS_ADD(h, sched_rejects_zero_workers_and_bad_options);
 }

@@ -115,7 +115,8 @@ struct testr_run_options {
 	/* The duration model, to plan the queue by; NULL: the durations. */
 	testr_run_estimates_fn estimates;
 	void *estimates_userdata;
-	/* Seconds a runner takes to start; negative: unknown. */
+	/* Seconds a runner takes to start; negative: unknown, and then
+	 * testr_run_tests() plans by the wall time of its listing. */
 	double startup;
 	/* Told the measured start-up cost at the end of a run; may be NULL. */
 	testr_run_startup_fn on_startup;

@@ -39,7 +39,7 @@ struct testr_sched_options {
 	 * NULL: durations are exact. */
 	const double *spread;
 	/* Seconds from starting a runner to its first result; negative or
-	 * NaN: unknown (taken as 0). */
+	 * NaN: unknown (planned as 0.1 s, an interpreter's start-up). */
 	double startup;
 };
 
@@ -55,7 +55,7 @@ struct testr_sched;
 /**
  * Plan @n_ids ids for @n_workers workers.  @durations (may be NULL) holds
  * one estimate in seconds per id, negative or NaN for unknown (planned as
- * the median of the known ones, or all alike when none is known).
+ * the median of the known ones, or 0.05 s each when none is known).
  *
  * Groups (by @opts->group_key) are never split across batches.  The queue
  * holds the groups longest first, cut into batches of about a
@@ -64,7 +64,7 @@ struct testr_sched;
  * worker's fair share.  TESTR_SCHED_AUTO degenerates to one batch per
  * worker, equal to testr_partition_new() on the same @durations, when
  * that is predicted (durations, spreads and start-up costs considered) to
- * be no slower.
+ * be no slower; with no duration known at all it always queues.
  *
  * Returns 0, TESTR_EINVAL (0 workers, bad options), TESTR_ENOMEM or the
  * group function's error.  Free *@out with testr_sched_free().  @ids and
