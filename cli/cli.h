@@ -156,6 +156,12 @@ struct cli_progress;
 
 struct cli_progress *cli_progress_new(FILE *out, enum cli_color color);
 
+/* The estimates the run plans by (seconds per id, NaN: unknown), copied;
+ * the plan that follows uses them for the time left and for marking tests
+ * past their estimate. */
+void cli_progress_estimates(struct cli_progress *p, const char *const *ids,
+			    const double *seconds, size_t n);
+
 /* What the run will do: tests, their recorded seconds (0: unknown), workers. */
 void cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
 		       size_t n_workers);

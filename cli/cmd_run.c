@@ -34,6 +34,7 @@ struct run_session {
 	struct testr_pool *pool;
 	struct run_args args;
 	struct cli_report_args reports;	/* --junit FILE, --json FILE, --ci */
+	struct cli_progress *progress;	/* the run's live progress, if any */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -224,8 +225,12 @@ static int
 repo_durations(void *userdata, double *out, const char *const *ids, size_t n)
 {
 	struct run_session *s = userdata;
+	int rc = testr_repo_durations(out, s->repo, ids, n);
 
-	return testr_repo_durations(out, s->repo, ids, n);
+	/* What the plan goes by, the progress's time left goes by too. */
+	if (rc == TESTR_OK)
+		cli_progress_estimates(s->progress, ids, out, n);
+	return rc;
 }
 
 static int
@@ -243,9 +248,22 @@ repo_estimates(void *userdata, struct testr_estimate *out,
 	struct run_session *s = userdata;
 	struct testr_estimate_options eo = TESTR_ESTIMATE_OPTIONS_INIT;
 
+	double *seconds;
+	int rc;
+
 	eo.group_key = group_of;
 	eo.group_userdata = s->cfg;
-	return testr_repo_estimates(out, s->repo, ids, n, &eo);
+	rc = testr_repo_estimates(out, s->repo, ids, n, &eo);
+	if (rc < 0 || !s->progress)
+		return rc;
+	/* What the plan goes by, the progress's time left goes by too. */
+	if ((seconds = malloc((n ? n : 1) * sizeof(*seconds)))) {
+		for (size_t i = 0; i < n; i++)
+			seconds[i] = out[i].seconds;
+		cli_progress_estimates(s->progress, ids, seconds, n);
+	}
+	free(seconds);
+	return rc;
 }
 
 static void
@@ -511,7 +529,9 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 			o.plan_userdata = pg;
 		}
 	}
+	s->progress = pg;
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
+	s->progress = NULL;
 	cli_progress_free(pg);
 	if (rc == TESTR_EINTR && res.workers == 0)
 		exit_code = interrupted_before_start(s);

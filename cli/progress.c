@@ -8,6 +8,7 @@
  * "testr: progress" line goes to stderr every few seconds.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,11 +22,6 @@
 #define REDRAW_NS 50000000L	/* at most 20 redraws a second */
 #define TICK_NS 500000000L	/* keep the clocks moving during a long test */
 #define PLAIN_TICK_S 10		/* off a terminal: a progress line this often */
-
-struct worker {
-	char *test;		/* the test in progress, or NULL */
-	double started;		/* its inprogress timestamp, seconds */
-};
 
 struct cli_progress {
 	/*
@@ -41,13 +37,14 @@ struct cli_progress {
 	long interval_s;	/* off it: seconds between progress lines; 0 none */
 	bool color;
 	bool drawn;
-	size_t expected;	/* 0: unknown */
-	double expected_s;	/* recorded seconds of the planned tests; 0: unknown */
-	size_t done, failed;
-	double done_s;		/* measured seconds of the finished tests */
-	struct timespec start, last_draw;
-	struct worker *workers;
-	size_t n_workers;
+	int width;		/* the terminal's columns, read once per draw */
+	struct timespec last_draw;
+	/* Counts, workers and the time left: the library's estimator. */
+	struct testr_progress *est;
+	/* The estimates the run planned by, kept for the plan to come. */
+	char **ids;
+	double *seconds;
+	size_t n_ids;
 	/* The sinks wrapped. */
 	testr_event_fn on_event;
 	void *event_ud;
@@ -56,6 +53,16 @@ struct cli_progress {
 	testr_write_fn on_output;
 	void *output_ud;
 };
+
+/* Seconds on the monotonic clock: the estimator's time. */
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 int
 cli_color_parse(enum cli_color *out, const char *when)
@@ -180,13 +187,16 @@ cli_progress_new(FILE *out, enum cli_color color)
 
 	if (!p)
 		return NULL;
+	if (testr_progress_new(&p->est, now_s()) < 0) {
+		free(p);
+		return NULL;
+	}
 	/* A dumb terminal cannot erase a line: plain there too. */
 	p->live = isatty(fileno(out)) && !(term && strcmp(term, "dumb") == 0) &&
 		  !cli_quiet;
 	p->interval_s = cli_quiet ? 0 : plain_interval();
 	p->out = out;
 	p->color = want_color(color);
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
 	if (p->live || p->interval_s > 0)
@@ -195,20 +205,61 @@ cli_progress_new(FILE *out, enum cli_color color)
 }
 
 static void
+forget_estimates(struct cli_progress *p)
+{
+	for (size_t i = 0; i < p->n_ids; i++)
+		free(p->ids[i]);
+	free(p->ids);
+	free(p->seconds);
+	p->ids = NULL;
+	p->seconds = NULL;
+	p->n_ids = 0;
+}
+
+static int
+keep_estimates(struct cli_progress *p, const char *const *ids,
+	       const double *seconds, size_t n)
+{
+	forget_estimates(p);
+	p->ids = calloc(n ? n : 1, sizeof(*p->ids));
+	p->seconds = malloc((n ? n : 1) * sizeof(*p->seconds));
+	if (!p->ids || !p->seconds)
+		return -1;
+	memcpy(p->seconds, seconds, n * sizeof(*seconds));
+	for (; p->n_ids < n; p->n_ids++)
+		if (!(p->ids[p->n_ids] = strdup(ids[p->n_ids])))
+			return -1;
+	return 0;
+}
+
+void
+cli_progress_estimates(struct cli_progress *p, const char *const *ids,
+		       const double *seconds, size_t n)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (keep_estimates(p, ids, seconds, n) < 0)
+		forget_estimates(p);	/* the ETA goes by the total */
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Without the ids' own estimates, every test is taken for the mean. */
+static void
 plan(struct cli_progress *p, size_t n_tests, double seconds, size_t n_workers)
 {
-	p->expected = n_tests;
-	p->expected_s = seconds;
-	if (n_workers > p->n_workers) {
-		struct worker *w = realloc(p->workers, n_workers * sizeof(*w));
+	double *each = NULL;
 
-		if (!w)
-			return;
-		memset(w + p->n_workers, 0,
-		       (n_workers - p->n_workers) * sizeof(*w));
-		p->workers = w;
-		p->n_workers = n_workers;
+	if (p->n_ids == n_tests && n_tests) {
+		testr_progress_plan(p->est, (const char *const *)p->ids,
+				    p->seconds, n_tests, n_workers);
+		return;
 	}
+	if (seconds > 0 && n_tests && (each = malloc(n_tests * sizeof(*each))))
+		for (size_t i = 0; i < n_tests; i++)
+			each[i] = seconds / (double)n_tests;
+	testr_progress_plan(p->est, NULL, each, n_tests, n_workers);
+	free(each);
 }
 
 void
@@ -219,6 +270,7 @@ cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
 		return;
 	pthread_mutex_lock(&p->lock);
 	plan(p, n_tests, seconds, n_workers);
+	forget_estimates(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -242,75 +294,6 @@ erase(struct cli_progress *p)
 	p->drawn = false;
 }
 
-/* The worker an event came from: its route code or its worker-N tag. */
-static long
-worker_of(const struct testr_event *ev)
-{
-	char *end;
-	long n;
-
-	if ((ev->fields & TESTR_EVENT_ROUTE_CODE) && ev->route_code) {
-		n = strtol(ev->route_code, &end, 10);
-		if (end != ev->route_code && n >= 0)
-			return n;
-	}
-	for (size_t i = 0; (ev->fields & TESTR_EVENT_TAGS) && i < ev->n_tags; i++) {
-		if (strncmp(ev->tags[i], "worker-", 7) != 0)
-			continue;
-		n = strtol(ev->tags[i] + 7, &end, 10);
-		if (end != ev->tags[i] + 7 && !*end && n >= 0)
-			return n;
-	}
-	return -1;
-}
-
-static struct worker *
-worker(struct cli_progress *p, long n)
-{
-	if (n < 0 || n > 4096)
-		return NULL;
-	if ((size_t)n >= p->n_workers)
-		plan(p, p->expected, p->expected_s, (size_t)n + 1);
-	return (size_t)n < p->n_workers ? &p->workers[n] : NULL;
-}
-
-static bool
-is_final(enum testr_status s)
-{
-	return s == TESTR_STATUS_SUCCESS || s == TESTR_STATUS_UXSUCCESS ||
-	       s == TESTR_STATUS_SKIP || s == TESTR_STATUS_FAIL ||
-	       s == TESTR_STATUS_XFAIL;
-}
-
-static void
-update(struct cli_progress *p, const struct testr_event *ev)
-{
-	struct worker *w = worker(p, worker_of(ev));
-	double ts = (double)ev->ts_sec + (double)ev->ts_nsec / 1e9;
-	bool timed = ev->fields & TESTR_EVENT_TIMESTAMP;
-
-	if (!(ev->fields & TESTR_EVENT_TEST_ID) || !ev->test_id)
-		return;
-	if (ev->status == TESTR_STATUS_INPROGRESS && w) {
-		free(w->test);
-		w->test = strdup(ev->test_id);
-		w->started = timed ? ts : 0;
-		return;
-	}
-	/* An attachment in several packets: count the test at its end. */
-	if (!is_final(ev->status) || ((ev->fields & TESTR_EVENT_FILE) && !ev->eof))
-		return;
-	p->done++;
-	if (ev->status == TESTR_STATUS_FAIL || ev->status == TESTR_STATUS_UXSUCCESS)
-		p->failed++;
-	if (w && w->test && strcmp(w->test, ev->test_id) == 0) {
-		if (timed && w->started > 0 && ts >= w->started)
-			p->done_s += ts - w->started;
-		free(w->test);
-		w->test = NULL;
-	}
-}
-
 static void
 clock_text(char *buf, size_t size, double s)
 {
@@ -320,25 +303,6 @@ clock_text(char *buf, size_t size, double s)
 		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 	else
 		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-}
-
-/*
- * Time left: the recorded seconds not yet done, spread over the workers;
- * without recorded times, the pace so far.  Negative: unknown.
- */
-static double
-eta(const struct cli_progress *p, double elapsed)
-{
-	size_t workers = p->n_workers ? p->n_workers : 1;
-
-	if (p->expected && p->done >= p->expected)
-		return 0;
-	/* Recorded times, while they last (new tests have none). */
-	if (p->expected_s > p->done_s)
-		return (p->expected_s - p->done_s) / (double)workers;
-	if (p->expected && p->done)
-		return elapsed * (double)(p->expected - p->done) / (double)p->done;
-	return -1;
 }
 
 static int
@@ -369,78 +333,117 @@ append(char *line, size_t size, int *col, int max, const char *s)
 	line[len] = '\0';
 }
 
+/* "  w1 test.id 0:12", and "!" after the clock when the test is overdue. */
 static void
 worker_text(const struct cli_progress *p, char *line, size_t size, int *col,
-	    int max)
+	    int max, double now)
 {
-	char buf[32];
+	char buf[48];
+	size_t n = testr_progress_workers(p->est);
 
-	for (size_t i = 0; i < p->n_workers && *col < max; i++) {
+	for (size_t i = 0; i < n && *col < max; i++) {
+		struct testr_progress_worker w;
+
+		testr_progress_worker(&w, p->est, i, now);
 		snprintf(buf, sizeof(buf), "  w%zu ", i);
 		append(line, size, col, max, buf);
-		append(line, size, col, max,
-		       p->workers[i].test ? p->workers[i].test : "idle");
+		append(line, size, col, max, w.test ? w.test : "idle");
+		if (!w.test)
+			continue;
+		clock_text(buf + 1, sizeof(buf) - 2, w.running);
+		buf[0] = ' ';
+		if (w.overdue)
+			strcat(buf, "!");
+		append(line, size, col, max, buf);
 	}
+}
+
+static void
+counts_text(char *buf, size_t size, const struct testr_progress_state *st)
+{
+	if (st->expected)
+		snprintf(buf, size, "%zu/%zu", st->done, st->expected);
+	else
+		snprintf(buf, size, "%zu", st->done);
 }
 
 static void
 draw(struct cli_progress *p, bool force)
 {
 	char line[1024] = "", counts[64], el[32], left[32], tail[96];
-	double elapsed = since(&p->start), e = eta(p, elapsed);
-	int max = terminal_width(p->out) - 1, col = 0;
-	struct timespec now;
+	struct testr_progress_state st;
+	double now = now_s();
+	int max, col = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!p->live)
 		return;
 	if (!force && p->drawn && since(&p->last_draw) < REDRAW_NS / 1e9)
 		return;
-	if (p->expected)
-		snprintf(counts, sizeof(counts), "%zu/%zu", p->done, p->expected);
-	else
-		snprintf(counts, sizeof(counts), "%zu", p->done);
-	clock_text(el, sizeof(el), elapsed);
-	if (e >= 0)
-		clock_text(left, sizeof(left), e);
+	max = terminal_width(p->out) - 1;
+	testr_progress_state(&st, p->est, now);
+	counts_text(counts, sizeof(counts), &st);
+	clock_text(el, sizeof(el), st.elapsed);
+	if (!isnan(st.left))
+		clock_text(left, sizeof(left), st.left);
 	snprintf(tail, sizeof(tail), "  %s elapsed  %s left  |", el,
-		 e >= 0 ? left : "?");
+		 !isnan(st.left) ? left : "?");
 	append(line, sizeof(line), &col, max, counts);
 	append(line, sizeof(line), &col, max, " tests  ");
 	erase(p);
 	fputs(line, p->out);
-	snprintf(counts, sizeof(counts), "%zu failed", p->failed);
-	if (p->color && p->failed)
+	snprintf(counts, sizeof(counts), "%zu failed", st.failed);
+	if (p->color && st.failed)
 		fprintf(p->out, "\033[1;31m%s\033[0m", counts);
 	else
 		fputs(counts, p->out);
 	col += (int)strlen(counts);
 	line[0] = '\0';
 	append(line, sizeof(line), &col, max, tail);
-	worker_text(p, line, sizeof(line), &col, max);
+	worker_text(p, line, sizeof(line), &col, max, now);
 	fprintf(p->out, "%s\033[K", line);
 	fflush(p->out);
 	p->drawn = true;
-	p->last_draw = now;
+	clock_gettime(CLOCK_MONOTONIC, &p->last_draw);
+}
+
+/* Off a terminal, the tests past their estimate, so that a CI log names a
+ * test that hangs: ", w1 slow.test running 1:20 (expected 0:05)". */
+static void
+report_overdue(const struct cli_progress *p, double now)
+{
+	char run[32], exp[32];
+
+	for (size_t i = 0; i < testr_progress_workers(p->est); i++) {
+		struct testr_progress_worker w;
+
+		testr_progress_worker(&w, p->est, i, now);
+		if (!w.overdue)
+			continue;
+		clock_text(run, sizeof(run), w.running);
+		clock_text(exp, sizeof(exp), w.expected);
+		fprintf(stderr, ", w%zu %s running %s (expected %s)", i,
+			w.test, run, exp);
+	}
 }
 
 /* Off a terminal: "testr: 12/40 tests, 1 failed, 0:30 elapsed, 0:45 left". */
 static void
 report(struct cli_progress *p)
 {
-	char el[32], left[32] = "?";
-	double elapsed = since(&p->start), e = eta(p, elapsed);
+	char counts[64], el[32], left[32] = "?";
+	struct testr_progress_state st;
+	double now = now_s();
 
-	clock_text(el, sizeof(el), elapsed);
-	if (e >= 0)
-		clock_text(left, sizeof(left), e);
+	testr_progress_state(&st, p->est, now);
+	clock_text(el, sizeof(el), st.elapsed);
+	if (!isnan(st.left))
+		clock_text(left, sizeof(left), st.left);
+	counts_text(counts, sizeof(counts), &st);
 	fflush(stdout);
-	if (p->expected)
-		fprintf(stderr, "testr: %zu/%zu tests", p->done, p->expected);
-	else
-		fprintf(stderr, "testr: %zu tests", p->done);
-	fprintf(stderr, ", %zu failed, %s elapsed, %s left\n", p->failed, el,
-		left);
+	fprintf(stderr, "testr: %s tests, %zu failed, %s elapsed, %s left",
+		counts, st.failed, el, left);
+	report_overdue(p, now);
+	fputc('\n', stderr);
 	fflush(stderr);
 }
 
@@ -455,7 +458,7 @@ on_event(void *userdata, const struct testr_event *ev)
 	if (p->on_event)
 		rc = p->on_event(p->event_ud, ev);
 	fflush(stdout);
-	update(p, ev);
+	testr_progress_event(p->est, ev, now_s());
 	draw(p, ev->status == TESTR_STATUS_FAIL);
 	pthread_mutex_unlock(&p->lock);
 	return rc;
@@ -531,8 +534,7 @@ cli_progress_free(struct cli_progress *p)
 	erase(p);
 	pthread_cond_destroy(&p->stop_cond);
 	pthread_mutex_destroy(&p->lock);
-	for (size_t i = 0; i < p->n_workers; i++)
-		free(p->workers[i].test);
-	free(p->workers);
+	testr_progress_free(p->est);
+	forget_estimates(p);
 	free(p);
 }

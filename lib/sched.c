@@ -220,8 +220,9 @@ cut_batches(struct testr_sched *s, const struct ranked_group *r, uint32_t n,
 			b->var += r[i].var;
 			group_batch[r[i].group] = (uint32_t)s->n_b;
 			i++;
+		/* (Relative slack: sums of equal shares round either way.) */
 		} while (s->mode != TESTR_SCHED_PULL && i < n &&
-			 b->seconds < target);
+			 b->seconds < target * (1 - 1e-9));
 		left -= b->seconds;
 		s->n_b++;
 	}

@@ -668,6 +668,7 @@ START_TEST(run_queue_hands_every_id_once_in_batches_to_the_slots)
 	      "test_schedule=batches\n");
 	fx.opts.parallel = true;
 	fx.opts.concurrency = 2;
+	fx.opts.startup = 0.001;	/* not the listing's time: small batches */
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
 	logged_ids(fx.log, ids, sizeof(ids), &runners);
@@ -697,6 +698,7 @@ START_TEST(run_queue_interrupted_hands_out_no_more_batches)
 	      "test_schedule=batches\n");
 	fx.opts.parallel = true;
 	fx.opts.concurrency = 2;
+	fx.opts.startup = 0.001;	/* not the listing's time: small batches */
 	fx.seen.stop_on_first = true;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), TESTR_EINTR);

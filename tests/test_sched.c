@@ -334,6 +334,20 @@ START_TEST(sched_first_run_with_a_slow_runner_starts_each_worker_once)
 }
 END_TEST
 
+START_TEST(sched_equal_shares_make_one_batch_per_worker)
+{
+	char **ids = make_ids(3, 0);
+	struct testr_sched *s;
+
+	/* Three unknown tests, three workers, a slow start-up: each
+	 * worker's share is one test, however the sum of shares rounds. */
+	s = plan(ids, 3, NULL, 3, TESTR_SCHED_AUTO, 0.5, false);
+	ck_assert_uint_eq(testr_sched_batches(s), 3);
+	testr_sched_free(s);
+	free_ids(ids, 3);
+}
+END_TEST
+
 START_TEST(sched_predicts_the_makespan_of_the_plan)
 {
 	char *ids[] = { "a", "b", "c", "d" };
@@ -390,6 +404,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, sched_queues_when_durations_are_unknown_or_uncertain);
 	HARNESS_ADD(h, sched_an_unmeasured_runner_is_not_planned_as_starting_for_free);
 	HARNESS_ADD(h, sched_first_run_with_a_slow_runner_starts_each_worker_once);
+	HARNESS_ADD(h, sched_equal_shares_make_one_batch_per_worker);
 	HARNESS_ADD(h, sched_predicts_the_makespan_of_the_plan);
 	HARNESS_ADD(h, sched_rejects_zero_workers_and_bad_options);
 }

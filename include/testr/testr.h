@@ -9,6 +9,7 @@
 #include <testr/partition.h>
 #include <testr/shard.h>
 #include <testr/sched.h>
+#include <testr/progress.h>
 #include <testr/pool.h>
 #include <testr/subunit.h>
 #include <testr/repo.h>
