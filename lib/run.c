@@ -1375,7 +1375,7 @@ pull_prepare(struct testr_run *run, struct worker *w)
 		rc = worker_decoder(w, run->ctx, run->cfg);
 	/* A slot keeps its instance from runner to runner. */
 	if (rc == TESTR_OK && run->pool && !w->instance)
-		rc = testr_pool_obtain(run->pool, run->n_workers, &w->instance);
+		rc = testr_pool_obtain(&w->instance, run->pool, run->n_workers);
 	if (rc == TESTR_OK)
 		rc = wrap_for_instance(&w->command, run->pool, w->instance,
 				       w->cmd.command, NULL);
