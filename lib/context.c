@@ -185,15 +185,23 @@ context_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 }
 
 int
-options_check_version(struct testr_context *ctx, const unsigned *version,
-		      const char *name, unsigned known)
+options_copy(struct testr_context *ctx, void *dst, size_t size,
+	     const void *src, const char *name, const size_t *sizes,
+	     unsigned known)
 {
-	if (!version || (*version >= 1 && *version <= known))
+	unsigned version;
+
+	if (!src)
 		return TESTR_OK;
+	memcpy(&version, src, sizeof(version));
 	/* A newer caller's struct may be larger than ours: never guess. */
-	return context_fail(ctx, TESTR_EINVAL, "%s: version %u is not one this "
-			  "libtestr knows (1 to %u); initialise it with its "
-			  "_OPTIONS_INIT macro", name, *version, known);
+	if (version < 1 || version > known)
+		return context_fail(ctx, TESTR_EINVAL, "%s: version %u is not "
+				  "one this libtestr knows (1 to %u); "
+				  "initialise it with its _OPTIONS_INIT macro",
+				  name, version, known);
+	memcpy(dst, src, sizes[version - 1] < size ? sizes[version - 1] : size);
+	return TESTR_OK;
 }
 
 TESTR_API const char *

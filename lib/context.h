@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <testr/common.h>
 
@@ -18,20 +19,34 @@ int context_fail(struct testr_context *ctx, int code, const char *fmt, ...)
 	TESTR_PRINTF(3, 4);
 
 /*
- * The one check of an options struct, whose first member is `unsigned
- * version`: @version points at it, or is NULL when the caller passed no
- * struct (its defaults; a function that needs one says so itself).  A
+ * The one way a public function takes an options struct, whose first
+ * member is `unsigned version`.  A caller built against an older header
+ * passes a smaller struct, so the struct is never read whole: @dst (the
+ * library's own struct of @size bytes, already holding the defaults, as
+ * from its _INIT macro) gets the first @sizes[version - 1] bytes of @src
+ * and keeps its defaults for the fields that version lacks.  @src NULL
+ * leaves the defaults (a function that needs options says so itself).  A
  * version outside 1..@known is TESTR_EINVAL, with a message naming the
- * struct (@name, as "testr_run_options").  Every public function that
- * takes options calls it before reading any other field.
+ * struct (@name, as "struct testr_run_options"), and @dst untouched.
  */
-int options_check_version(struct testr_context *ctx, const unsigned *version,
-			  const char *name, unsigned known);
+int options_copy(struct testr_context *ctx, void *dst, size_t size,
+		 const void *src, const char *name, const size_t *sizes,
+		 unsigned known);
 
-/* options_check_version() of @opts (a pointer to a struct @type, or NULL). */
-#define OPTIONS_CHECK(ctx, opts, type, known)				\
-	options_check_version((ctx), (opts) ? &(opts)->version : NULL,	\
-			      "struct " #type, (known))
+/* The bytes of a version of struct @type whose last field is @last. */
+#define OPTIONS_END(type, last)						\
+	(offsetof(struct type, last) + sizeof(((struct type *)0)->last))
+
+/*
+ * options_copy() of @src (a const struct @type *, or NULL) into @dst (a
+ * struct @type *).  @sizes is the struct's table of OPTIONS_END() per
+ * version, oldest first: appending a field means appending a version to
+ * it, and a version missing from it is refused, never guessed.
+ */
+#define OPTIONS_COPY(ctx, dst, src, type, sizes)			\
+	options_copy((ctx), (struct type *){ (dst) }, sizeof(struct type), \
+		     (const struct type *){ (src) }, "struct " #type,	\
+		     (sizes), (unsigned)(sizeof(sizes) / sizeof((sizes)[0])))
 
 /* Send one diagnostic to the log callback, if any wants @level. */
 void context_log(struct testr_context *ctx, enum testr_log_level level,

@@ -256,18 +256,26 @@ estimate_rest(struct testr_estimate *out, size_t n,
 	return rc;
 }
 
+/* The bytes of each version of struct testr_estimate_options. */
+static const size_t estimate_options_sizes[] = {
+	OPTIONS_END(testr_estimate_options, group_userdata),
+};
+
 TESTR_API int
 testr_repo_estimates(struct testr_estimate *out, struct testr_repo *repo,
 		     const char *const *ids, size_t n_ids,
 		     const struct testr_estimate_options *opts)
 {
+	struct testr_estimate_options o = TESTR_ESTIMATE_OPTIONS_INIT;
 	struct model_source src;
 	struct model_rec m;
 	int rc;
 
-	rc = OPTIONS_CHECK(repo->ctx, opts, testr_estimate_options, 1);
+	rc = OPTIONS_COPY(repo->ctx, &o, opts, testr_estimate_options,
+			  estimate_options_sizes);
 	if (rc < 0)
 		return rc;
+	opts = &o;
 	rc = source_open(&src, repo);
 	for (size_t i = 0; rc == 0 && i < n_ids; i++) {
 		out[i] = (struct testr_estimate){ NAN, NAN, 0,

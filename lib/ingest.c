@@ -191,25 +191,33 @@ reader_new(struct testr_ingest *ing)
 	return testr_subunit_decoder_new(&ing->dec, ing->ctx, &o);
 }
 
+/* The bytes of each version of struct testr_ingest_options. */
+static const size_t ingest_options_sizes[] = {
+	OPTIONS_END(testr_ingest_options, corrupt_userdata),
+};
+
 TESTR_API int
 testr_ingest_new(struct testr_ingest **out, struct testr_context *ctx,
 		 const struct testr_ingest_options *opts)
 {
+	struct testr_ingest_options o = TESTR_INGEST_OPTIONS_INIT;
 	struct testr_ingest *ing;
 	int rc;
 
 	*out = NULL;
 	if (!opts)
 		return context_fail(ctx, TESTR_EINVAL, "ingest: no options");
-	if ((rc = OPTIONS_CHECK(ctx, opts, testr_ingest_options, 1)) < 0)
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_ingest_options,
+			  ingest_options_sizes);
+	if (rc < 0)
 		return rc;
 	ing = calloc(1, sizeof(*ing));
 	if (!ing)
 		return context_fail(ctx, TESTR_ENOMEM, "ingest: out of memory");
 	ing->ctx = ctx;
-	ing->opts = *opts;
-	snprintf(ing->tag, sizeof(ing->tag), "worker-%zu", opts->worker);
-	ing->source = opts->source ? opts->source : ing->tag;
+	ing->opts = o;
+	snprintf(ing->tag, sizeof(ing->tag), "worker-%zu", o.worker);
+	ing->source = o.source ? o.source : ing->tag;
 	rc = reader_new(ing);
 	if (rc < 0) {
 		testr_ingest_free(ing);

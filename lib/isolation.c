@@ -250,21 +250,31 @@ find_victims(struct testr_strv *victims, struct analysis *a)
 	return rc;
 }
 
+/* The bytes of each version of struct testr_isolation_options. */
+static const size_t isolation_options_sizes[] = {
+	OPTIONS_END(testr_isolation_options, userdata),
+};
+
 TESTR_API int
 testr_isolation_analyze(struct testr_isolation_result *out,
 			struct testr_context *ctx, struct testr_repo *repo,
 			const struct testr_isolation_options *opts)
 {
-	struct analysis a = { ctx, repo, opts };
+	struct testr_isolation_options o = TESTR_ISOLATION_OPTIONS_INIT;
+	struct analysis a = { ctx, repo, &o };
 	struct run_order before = { TESTR_STRV_INIT, TESTR_STRV_INIT };
 	struct testr_strv victims = TESTR_STRV_INIT;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!opts || opts->version != 1 || !opts->run || !repo)
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_isolation_options,
+			  isolation_options_sizes);
+	if (rc < 0)
+		return rc;
+	if (!o.run || !repo)
 		return context_fail(ctx, TESTR_EINVAL, "isolation options: "
-				  "version 1, a repository and a run "
-				  "function are required");
+				  "a repository and a run function are "
+				  "required");
 	/* The order to bisect is the latest run's, before any probe. */
 	rc = read_order(&before, repo);
 	if (rc == TESTR_OK)

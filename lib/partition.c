@@ -401,20 +401,29 @@ partition_fill(struct testr_partition *p, const struct grouping *g,
 	cursor[0] = 0;
 }
 
+/* The bytes of each version of struct testr_partition_options. */
+static const size_t partition_options_sizes[] = {
+	OPTIONS_END(testr_partition_options, group_userdata),
+};
+
 TESTR_API int
 testr_partition_new(struct testr_partition **out, struct testr_context *ctx,
 		    const char *const *ids, size_t n_ids,
 		    const double *durations, size_t n_workers,
 		    const struct testr_partition_options *opts)
 {
+	struct testr_partition_options o = TESTR_PARTITION_OPTIONS_INIT;
 	struct grouping g;
 	uint32_t *order = NULL, *assign = NULL;
 	size_t *start = NULL;
 	int rc;
 
 	*out = NULL;
-	if ((rc = OPTIONS_CHECK(ctx, opts, testr_partition_options, 1)) < 0)
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_partition_options,
+			  partition_options_sizes);
+	if (rc < 0)
 		return rc;
+	opts = &o;
 	if (n_workers == 0)
 		return context_fail(ctx, TESTR_EINVAL,
 				  "cannot partition tests among 0 workers");

@@ -55,20 +55,26 @@ testr_pool_options_set_config(struct testr_pool_options *opts,
 		"instance_dispose_timeout", opts->dispose_timeout);
 }
 
+/* The bytes of each version of struct testr_pool_options. */
+static const size_t pool_options_sizes[] = {
+	OPTIONS_END(testr_pool_options, userdata),
+	OPTIONS_END(testr_pool_options, dispose_timeout),
+};
+
 TESTR_API int
 testr_pool_new(struct testr_pool **out, struct testr_context *ctx,
 	       const struct testr_pool_options *opts)
 {
-	static const struct testr_pool_options none = TESTR_POOL_OPTIONS_INIT;
+	struct testr_pool_options o = TESTR_POOL_OPTIONS_INIT;
 	struct testr_pool *pool;
 	bool failed;
-	int rc = OPTIONS_CHECK(ctx, opts, testr_pool_options, 2);
+	int rc = OPTIONS_COPY(ctx, &o, opts, testr_pool_options,
+			      pool_options_sizes);
 
 	*out = NULL;
 	if (rc < 0)
 		return rc;
-	if (!opts)
-		opts = &none;
+	opts = &o;
 	pool = calloc(1, sizeof(*pool));
 	if ((failed = !pool))
 		return TESTR_ENOMEM;

@@ -157,6 +157,11 @@ report_ranked(const struct flaky_scan *fs, testr_flaky_fn fn, void *userdata)
 	return rc;
 }
 
+/* The bytes of each version of struct testr_flaky_options. */
+static const size_t flaky_options_sizes[] = {
+	OPTIONS_END(testr_flaky_options, last_runs),
+};
+
 TESTR_API int
 testr_repo_flaky(struct testr_repo *repo,
 		 const struct testr_flaky_options *opts, testr_flaky_fn fn,
@@ -165,12 +170,11 @@ testr_repo_flaky(struct testr_repo *repo,
 	struct testr_flaky_options o = TESTR_FLAKY_OPTIONS_INIT;
 	struct flaky_scan fs = { .recs = NULL, .cap = 0 };
 	uint64_t first;
-	int rc = OPTIONS_CHECK(repo->ctx, opts, testr_flaky_options, 1);
+	int rc = OPTIONS_COPY(repo->ctx, &o, opts, testr_flaky_options,
+			      flaky_options_sizes);
 
 	if (rc < 0)
 		return rc;
-	if (opts)
-		o = *opts;
 	repo_idmap_init(&fs.ids);
 	rc = window_start(&first, repo, o.last_runs);
 	if (rc == 0)

@@ -93,14 +93,23 @@ prune_locked(uint64_t *out, struct testr_repo *repo,
 	return rc;
 }
 
+/* The bytes of each version of struct testr_prune_options. */
+static const size_t prune_options_sizes[] = {
+	OPTIONS_END(testr_prune_options, now),
+};
+
 TESTR_API int
 testr_repo_prune(uint64_t *out, struct testr_repo *repo,
-		 const struct testr_prune_options *o)
+		 const struct testr_prune_options *opts)
 {
+	struct testr_prune_options copy = TESTR_PRUNE_OPTIONS_INIT;
+	const struct testr_prune_options *o = opts ? &copy : NULL;
 	int rc;
 
 	*out = 0;
-	if ((rc = OPTIONS_CHECK(repo->ctx, o, testr_prune_options, 1)) < 0)
+	rc = OPTIONS_COPY(repo->ctx, &copy, opts, testr_prune_options,
+			  prune_options_sizes);
+	if (rc < 0)
 		return rc;
 	if (!o || (!o->by_count && !o->by_age) ||
 	    (o->by_age && !(o->older_than_days >= 0)))

@@ -107,17 +107,25 @@ writer_start(struct testr_repo_writer *w)
 	return rc;
 }
 
+/* The bytes of each version of struct testr_repo_writer_options. */
+static const size_t writer_options_sizes[] = {
+	OPTIONS_END(testr_repo_writer_options, interrupted),
+};
+
 TESTR_API int
 testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 		      const struct testr_repo_writer_options *opts)
 {
+	struct testr_repo_writer_options o = TESTR_REPO_WRITER_OPTIONS_INIT;
 	struct testr_repo_writer *w;
 	int rc;
 
 	*out = NULL;
-	rc = OPTIONS_CHECK(repo->ctx, opts, testr_repo_writer_options, 1);
+	rc = OPTIONS_COPY(repo->ctx, &o, opts, testr_repo_writer_options,
+			  writer_options_sizes);
 	if (rc < 0)
 		return rc;
+	opts = &o;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return TESTR_ENOMEM;

@@ -16,22 +16,29 @@
 #include "idset.h"
 #include "report.h"
 
+/* The bytes of each version of struct testr_report_options. */
+static const size_t report_options_sizes[] = {
+	OPTIONS_END(testr_report_options, name),
+};
+
 TESTR_API int
 testr_report_new(struct testr_report **out, struct testr_context *ctx,
 		 const struct testr_report_options *opts)
 {
-	struct testr_report_options defaults = TESTR_REPORT_OPTIONS_INIT;
+	struct testr_report_options o = TESTR_REPORT_OPTIONS_INIT;
 	struct testr_report *r;
 	int rc;
 
 	*out = NULL;
-	if ((rc = OPTIONS_CHECK(ctx, opts, testr_report_options, 1)) < 0)
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_report_options,
+			  report_options_sizes);
+	if (rc < 0)
 		return rc;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return TESTR_ENOMEM;
 	r->ctx = ctx;
-	r->opts = opts ? *opts : defaults;
+	r->opts = o;
 	r->name = strdup(r->opts.name ? r->opts.name : "testr");
 	r->opts.name = r->name;
 	report_spool_init(&r->spool);

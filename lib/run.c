@@ -120,6 +120,13 @@ workers_wanted(const struct testr_run_options *opts)
 	return opts && opts->parallel && opts->concurrency ? opts->concurrency : 1;
 }
 
+/* The bytes of each version of struct testr_run_options. */
+static const size_t run_options_sizes[] = {
+	OPTIONS_END(testr_run_options, shard),
+	OPTIONS_END(testr_run_options, dry_run),
+	OPTIONS_END(testr_run_options, max_restarts),
+};
+
 TESTR_API int
 testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 		     const struct testr_config *cfg, struct testr_pool *pool,
@@ -129,11 +136,14 @@ testr_run_list_tests(struct testr_strv *out, struct testr_context *ctx,
 	struct testr_command cmd = TESTR_COMMAND_INIT;
 	const char *instance = NULL;
 	char *wrapped = NULL;
-	int rc = OPTIONS_CHECK(ctx, opts, testr_run_options, 3);
+	struct testr_run_options o = TESTR_RUN_OPTIONS_INIT;
+	int rc = OPTIONS_COPY(ctx, &o, opts, testr_run_options,
+			      run_options_sizes);
 
 	if (rc < 0)
 		return rc;
 	if (opts) {
+		opts = &o;
 		co.args = opts->args;
 		co.n_args = opts->n_args;
 	}
@@ -268,7 +278,8 @@ struct worker {
 struct testr_run {
 	struct testr_context *ctx;
 	struct testr_pool *pool;
-	const struct testr_run_options *opts;
+	const struct testr_run_options *opts;	/* &options */
+	struct testr_run_options options;	/* the caller's, copied */
 	struct worker *workers;
 	size_t n_workers;
 	struct idset handed;		/* every id handed out, and by whom */
@@ -815,15 +826,17 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	pull_feed_dispose(run, w);
 }
 
-/* Options testr_run_start() and testr_run_tests() can read: given, known. */
+/* The caller's options (required), copied as far as their version goes. */
 static int
-run_options_check(struct testr_context *ctx,
-		  const struct testr_run_options *opts)
+run_options_copy(struct testr_run_options *o, struct testr_context *ctx,
+		 const struct testr_run_options *opts)
 {
+	*o = (struct testr_run_options)TESTR_RUN_OPTIONS_INIT;
 	if (!opts)
 		return context_fail(ctx, TESTR_EINVAL,
 				  "struct testr_run_options: none given");
-	return OPTIONS_CHECK(ctx, opts, testr_run_options, 3);
+	return OPTIONS_COPY(ctx, o, opts, testr_run_options,
+			    run_options_sizes);
 }
 
 /* Seconds one test may run: the caller's, else test_timeout; 0: none. */
@@ -843,15 +856,21 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	  const struct testr_config *cfg, struct testr_pool *pool,
 	  const struct testr_run_options *opts, size_t n_workers)
 {
-	struct testr_run *run = calloc(1, sizeof(*run));
+	struct testr_run_options o;
+	struct testr_run *run;
+	int rc = run_options_copy(&o, ctx, opts);
 
-	*out = run;
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	*out = run = calloc(1, sizeof(*run));
 	if (!run)
 		return TESTR_ENOMEM;
 	run->ctx = ctx;
 	run->cfg = cfg;
 	run->pool = pool;
-	run->opts = opts;
+	run->options = o;
+	run->opts = opts = &run->options;
 	run->test_timeout = test_timeout_of(cfg, opts);
 	run->max_restarts = opts->version >= 3 && opts->max_restarts >= 0 ?
 			    (size_t)opts->max_restarts :
@@ -919,12 +938,7 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 		const struct testr_run_options *opts)
 {
 	size_t n = partition ? testr_partition_workers(partition) : 1;
-	int rc = run_options_check(ctx, opts);
-
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	rc = run_alloc(out, ctx, cfg, pool, opts, n);
+	int rc = run_alloc(out, ctx, cfg, pool, opts, n);
 
 	if (rc == TESTR_OK && partition) {
 		rc = start_partitioned(*out, cfg, partition, ids);
@@ -2168,10 +2182,10 @@ testr_run_select_ids(struct testr_strv *out, bool *known,
 		     struct testr_pool *pool,
 		     const struct testr_run_options *opts)
 {
-	struct testr_run_options o = *opts;
-	int rc = TESTR_OK;
+	struct testr_run_options o;
+	int rc = run_options_copy(&o, ctx, opts);
 
-	if (o.parallel)
+	if (rc == TESTR_OK && o.parallel)
 		rc = testr_run_concurrency(&o.concurrency, ctx, o.concurrency,
 				testr_config_get(cfg, "test_run_concurrency"));
 	if (rc == TESTR_OK)
@@ -2216,13 +2230,12 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	struct testr_run *run = NULL;
 	struct timespec t0;
 	bool known;
-	int rc = run_options_check(ctx, opts);
+	int rc = run_options_copy(&o, ctx, opts);
 
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (rc < 0)
 		return rc;
-	o = *opts;
 	if (o.parallel)
 		rc = run_concurrency(&o.concurrency, ctx, o.concurrency,
 				testr_config_get(cfg, "test_run_concurrency"),
@@ -2240,17 +2253,16 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK && dry(&o))
 		goto done;	/* the plan was told: nothing runs */
 	if (rc == TESTR_OK && p)
-		rc = testr_run_start_plan(&run, ctx, cfg, pool, p, &ids, opts);
+		rc = testr_run_start_plan(&run, ctx, cfg, pool, p, &ids, &o);
 	else if (rc == TESTR_OK)
 		rc = testr_run_start(&run, ctx, cfg, pool, NULL,
-				     known ? &ids : NULL, opts);
+				     known ? &ids : NULL, &o);
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(out, run);
 	if (rc == TESTR_EINTR && out)	/* also before any worker started */
 		out->interrupted = true;
 	/* Asked for everything and given nothing: not a pass. */
-	if (rc == TESTR_OK && out && !opts->ids && !opts->n_filters &&
-	    !opts->shard)
+	if (rc == TESTR_OK && out && !o.ids && !o.n_filters && !o.shard)
 		out->no_tests = out->tests == 0;
 done:
 	testr_run_free(run);

@@ -437,6 +437,11 @@ plan_auto(struct testr_sched **out, struct testr_context *ctx,
 	return rc;
 }
 
+/* The bytes of each version of struct testr_sched_options. */
+static const size_t sched_options_sizes[] = {
+	OPTIONS_END(testr_sched_options, startup),
+};
+
 TESTR_API int
 testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 		const char *const *ids, size_t n_ids, const double *durations,
@@ -448,10 +453,10 @@ testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 	int rc;
 
 	*out = NULL;
-	if ((rc = OPTIONS_CHECK(ctx, opts, testr_sched_options, 1)) < 0)
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_sched_options,
+			  sched_options_sizes);
+	if (rc < 0)
 		return rc;
-	if (opts)
-		o = *opts;
 	if ((unsigned)o.mode > TESTR_SCHED_PULL)
 		return context_fail(ctx, TESTR_EINVAL, "struct testr_sched_options: "
 				  "mode %u is not known", (unsigned)o.mode);

@@ -141,17 +141,21 @@ select_given(struct testr_strv *out, struct testr_context *ctx,
 	return rc;
 }
 
+/* The bytes of each version of struct testr_select_options. */
+static const size_t select_options_sizes[] = {
+	OPTIONS_END(testr_select_options, load_list),
+};
+
 TESTR_API int
 testr_select_ids(struct testr_strv *out, bool *all, struct testr_context *ctx,
 		 struct testr_repo *repo, const struct testr_select_options *opts)
 {
-	static const struct testr_select_options none =
-		TESTR_SELECT_OPTIONS_INIT;
-	const struct testr_select_options *o = opts ? opts : &none;
-	int rc = OPTIONS_CHECK(ctx, opts, testr_select_options, 1);
+	struct testr_select_options o = TESTR_SELECT_OPTIONS_INIT;
+	int rc = OPTIONS_COPY(ctx, &o, opts, testr_select_options,
+			      select_options_sizes);
 
 	if (rc < 0)
 		return rc;
-	*all = !o->failing && !o->load_list;
-	return *all ? TESTR_OK : select_given(out, ctx, repo, o);
+	*all = !o.failing && !o.load_list;
+	return *all ? TESTR_OK : select_given(out, ctx, repo, &o);
 }

@@ -27,18 +27,27 @@ testr_status_name(enum testr_status status)
 	return status_names[status];
 }
 
+/* The bytes of each version of struct testr_subunit_decoder_options. */
+static const size_t decoder_options_sizes[] = {
+	OPTIONS_END(testr_subunit_decoder_options, noise_file_name),
+};
+
 TESTR_API int
 testr_subunit_decoder_new(struct testr_subunit_decoder **out,
 			  struct testr_context *ctx,
 			  const struct testr_subunit_decoder_options *opts)
 {
+	struct testr_subunit_decoder_options o =
+		TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
 	struct testr_subunit_decoder *dec;
 	int rc;
 
 	*out = NULL;
-	rc = OPTIONS_CHECK(ctx, opts, testr_subunit_decoder_options, 1);
+	rc = OPTIONS_COPY(ctx, &o, opts, testr_subunit_decoder_options,
+			  decoder_options_sizes);
 	if (rc < 0)
 		return rc;
+	opts = opts ? &o : NULL;
 	if (!opts || !opts->on_event ||
 	    (unsigned)opts->protocol > TESTR_SUBUNIT_TAP)
 		return context_fail(ctx, TESTR_EINVAL,

@@ -188,6 +188,8 @@ struct run_template {
 	char *tmpl;		/* test_command + args joined with spaces */
 	const char *idoption;	/* test_id_option, "" when not used */
 	const char *listopt;	/* test_list_option, "" when not used */
+	struct testr_command_options opts;	/* the caller's, copied */
+	const struct testr_command_options *o;	/* &opts, or NULL: none */
 };
 
 /* An option a command uses must be set: testrepository's wording. */
@@ -205,6 +207,11 @@ required_option(const char **out, struct testr_context *ctx,
 	return TESTR_OK;
 }
 
+/* The bytes of each version of struct testr_command_options. */
+static const size_t command_options_sizes[] = {
+	OPTIONS_END(testr_command_options, tmpdir),
+};
+
 static int
 prepare(struct run_template *rt, struct testr_context *ctx,
 	const struct testr_config *cfg, const struct testr_command_options *o,
@@ -214,10 +221,12 @@ prepare(struct run_template *rt, struct testr_context *ctx,
 	struct strbuf b = STRBUF_INIT;
 	int rc;
 
-	rc = OPTIONS_CHECK(ctx, o, testr_command_options,
-			   TESTR_COMMAND_OPTIONS_VERSION);
+	rt->opts = (struct testr_command_options)TESTR_COMMAND_OPTIONS_INIT;
+	rc = OPTIONS_COPY(ctx, &rt->opts, o, testr_command_options,
+			  command_options_sizes);
 	if (rc < 0)
 		return rc;
+	rt->o = o = o ? &rt->opts : NULL;
 	if (!command)
 		return context_fail(ctx, TESTR_ENOTFOUND,
 				  "No test_command option present in .testr.conf");
@@ -604,7 +613,7 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 	init_command(out);
 	if ((rc = prepare(&rt, ctx, cfg, opts, "test_id_option")) < 0)
 		return rc;
-	if ((rc = choose_ids(&ids, &out->ids_known, cfg, opts)) < 0)
+	if ((rc = choose_ids(&ids, &out->ids_known, cfg, rt.o)) < 0)
 		rc = nomem(ctx);
 	else if (!out->ids_known)
 		rc = testr_template_expand(&out->command, rt.tmpl, none,
@@ -612,7 +621,7 @@ testr_command_run(struct testr_command *out, struct testr_context *ctx,
 			     ? nomem(ctx) : TESTR_OK;
 	else
 		rc = command_for_ids(out, ctx, cfg, &rt, &ids,
-				     opts ? opts->tmpdir : NULL);
+				     rt.o ? rt.o->tmpdir : NULL);
 	free(rt.tmpl);
 	testr_strv_dispose(&ids);
 	if (rc < 0)

@@ -1,5 +1,7 @@
 /* Unit tests for lib/context.c: errors and the log callback. */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <testr/testr.h>
@@ -109,9 +111,59 @@ START_TEST(quote_escapes_invalid_utf8_and_cuts_on_a_character)
 }
 END_TEST
 
+/* Two versions of an options struct, as a header adds a field. */
+struct demo_options {
+	unsigned version;
+	int first;		/* version 1 */
+	int second;		/* version 2 */
+};
+
+static const size_t demo_sizes[] = {
+	OPTIONS_END(demo_options, first),
+	OPTIONS_END(demo_options, second),
+};
+
+START_TEST(options_copy_reads_an_old_version_only_to_its_end)
+{
+	size_t v1_size = offsetof(struct demo_options, second);
+	struct demo_options *v1 = malloc(v1_size);
+	struct demo_options o = { .version = 2, .second = 7 };
+
+	ck_assert_ptr_nonnull(v1);
+	memcpy(v1, &(struct demo_options){ 1, 5, 0 }, v1_size);
+	ck_assert_int_eq(OPTIONS_COPY(NULL, &o, v1, demo_options,
+				      demo_sizes), 0);
+	/* The caller's fields, and the default where its version has none. */
+	ck_assert_uint_eq(o.version, 1);
+	ck_assert_int_eq(o.first, 5);
+	ck_assert_int_eq(o.second, 7);
+	free(v1);
+}
+END_TEST
+
+START_TEST(options_copy_keeps_the_defaults_and_refuses_unknown_versions)
+{
+	struct demo_options o = { .version = 2, .first = 1, .second = 2 };
+	struct demo_options v3 = { .version = 3, .first = 9 };
+	struct testr_context *ctx;
+
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	ck_assert_int_eq(OPTIONS_COPY(ctx, &o, NULL, demo_options,
+				      demo_sizes), 0);
+	ck_assert_int_eq(o.first, 1);
+	harness_assert_version_refused(ctx, OPTIONS_COPY(ctx, &o, &v3,
+				       demo_options, demo_sizes),
+				       "demo_options", 3);
+	ck_assert_int_eq(o.first, 1);
+	testr_context_free(ctx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, options_copy_reads_an_old_version_only_to_its_end);
+	HARNESS_ADD(h, options_copy_keeps_the_defaults_and_refuses_unknown_versions);
 	HARNESS_ADD(h, context_fail_escapes_raw_bytes_into_one_line);
 	HARNESS_ADD(h, quote_escapes_invalid_utf8_and_cuts_on_a_character);
 	HARNESS_ADD(h, context_error_keeps_the_last_message);

@@ -1,4 +1,5 @@
 /* Unit tests for lib/run.c: listing, concurrency, workers, failures. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -769,6 +770,53 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 }
 END_TEST
 
+/* What a caller built against the version 1 header passes: a struct that
+ * ends at its last field, shard (on the heap, so ASan sees a read past it). */
+static struct testr_run_options *
+version_1_of(struct testr_run_options o)
+{
+	size_t size = offsetof(struct testr_run_options, shard) +
+		      sizeof(o.shard);
+	void *v1 = malloc(size);
+
+	ck_assert_ptr_nonnull(v1);
+	o.version = 1;
+	memcpy(v1, &o, size);
+	return v1;
+}
+
+START_TEST(run_reads_a_version_1_callers_options_only_to_their_end)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	struct testr_run_options *v1;
+	struct testr_run *run = NULL;
+	bool known = false;
+
+	setup(&fx, "g1.a\ng2.b\n", NULL);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	v1 = version_1_of(fx.opts);
+	ck_assert_int_eq(testr_run_select_ids(&ids, &known, fx.ctx, fx.cfg,
+					      NULL, v1), 0);
+	ck_assert(known);
+	ck_assert_uint_eq(ids.n, 2);
+	/* Version 1 knows only testrepository's partition: one runner each. */
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL, v1), 0);
+	ck_assert_uint_eq(res.workers, 2);
+	ck_assert_uint_eq(res.tests, 2);
+	ck_assert_int_eq(testr_run_start(&run, fx.ctx, fx.cfg, NULL, NULL, &ids,
+					 v1), 0);
+	ck_assert_int_eq(testr_run_wait(&res, run), 0);
+	ck_assert_uint_eq(res.tests, 2);
+	testr_run_free(run);
+	testr_strv_dispose(&ids);
+	free(v1);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(run_timeout_fails_the_hung_test_and_reruns_the_rest)
 {
 	struct fixture fx;
@@ -1070,4 +1118,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_pull_interrupted_stores_fed_ids_as_not_run);
 	HARNESS_ADD(h, run_pull_needs_a_runner_that_pulls);
 	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
+	HARNESS_ADD(h, run_reads_a_version_1_callers_options_only_to_their_end);
 }

@@ -36,7 +36,7 @@ struct testr_isolation_options {
 	void *userdata;
 };
 
-#define TESTR_ISOLATION_OPTIONS_INIT { 1, NULL, 0, NULL, NULL }
+#define TESTR_ISOLATION_OPTIONS_INIT { .version = 1 }
 
 /** A failing test that passes alone, and the test found to break it. */
 struct testr_isolation_conflict {
