@@ -147,8 +147,11 @@ feed_flush(struct feed *f)
 		}
 		done += (size_t)n;
 	}
-	memmove(f->pending.s, f->pending.s + done, f->pending.len - done);
-	f->pending.len -= done;
+	if (done > 0) {		/* nothing pending: no buffer yet */
+		memmove(f->pending.s, f->pending.s + done,
+			f->pending.len - done);
+		f->pending.len -= done;
+	}
 	if (f->closing && f->pending.len == 0)
 		close_fd(&f->fd);
 	return TESTR_OK;
