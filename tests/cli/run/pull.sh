@@ -73,6 +73,18 @@ a_pid=$(grep ' a_await$' "$PULL_LOG" | cut -d' ' -f1)
 z_pid=$(grep ' z_last$' "$PULL_LOG" | cut -d' ' -f1)
 [ "$a_pid" != "$z_pid" ] || fail "z_last read by a_await's runner"
 
+# Through instances: each slot's runner runs on its own instance, once,
+# its stdin passed through instance_execute; dispose sees exactly those.
+pull_project inst "$(seq -f 'i%g' 1 12)" "instance_provision=echo vm-a vm-b
+instance_execute=echo \$INSTANCE_ID >> $tmp/inst/exec.log; \$COMMAND
+instance_dispose=echo \$INSTANCE_IDS >> $tmp/inst/dispose.log"
+expect_rc 0 testr run --parallel --concurrency 2
+must_have "$tmp/out" "Ran 12 tests"
+expect "runner starts" 2 "$(starts)"
+expect "instances used" "vm-a
+vm-b" "$(sed 1d exec.log | sort)"
+expect "disposed" "vm-a vm-b" "$(cat dispose.log)"
+
 # A crash mid-stream fails the test in progress (and the runner, as
 # process-returncode); the id fed after it goes back, and everything else
 # runs, each id once.  (fake_runner: subunit v2, a segfault in c_segv.)
