@@ -20,7 +20,10 @@ int repo_run_measure(uint64_t *out_bytes, uint32_t *out_crc,
  */
 int repo_run_check(struct testr_repo *repo, uint64_t id);
 
-/* repo_run_check(), then decode the run to @fn (nothing when the check fails). */
+/*
+ * Decode run @id to @fn, checked as repo_run_check() does: a wrong size
+ * fails before any event, a wrong CRC-32 (TESTR_ECORRUPT) after them.
+ */
 int repo_run_decode(struct testr_repo *repo, uint64_t id, testr_event_fn fn,
 		    void *userdata);
 

@@ -233,19 +233,50 @@ note_corrupt(void *userdata, uint64_t offset, const char *what)
 	}
 }
 
+/* The file's chunks on their way to the decoder, shown to @watch first. */
+struct decode_feed {
+	struct testr_subunit_decoder *dec;
+	fileio_chunk_fn watch;
+	void *watch_ud;
+};
+
+static int
+feed_chunk(void *userdata, const void *buf, size_t len)
+{
+	struct decode_feed *f = userdata;
+	int rc = f->watch ? f->watch(f->watch_ud, buf, len) : 0;
+
+	if (rc != 0)
+		return rc;
+	return len ? testr_subunit_decoder_feed(f->dec, buf, len)
+		   : testr_subunit_decoder_finish(f->dec);
+}
+
 int
 repo_decode_file(struct testr_repo *repo, const char *path, testr_event_fn fn,
 		 void *userdata)
 {
+	return repo_decode_file_watched(repo, path, fn, userdata, NULL, NULL);
+}
+
+int
+repo_decode_file_watched(struct testr_repo *repo, const char *path,
+			 testr_event_fn fn, void *userdata,
+			 fileio_chunk_fn watch, void *watch_ud)
+{
 	struct testr_subunit_decoder_options opts =
 		TESTR_SUBUNIT_DECODER_OPTIONS_INIT;
 	struct decode_state st = { fn, userdata, 0, 0, "" };
+	struct decode_feed feed = { NULL, watch, watch_ud };
 	int rc;
 
 	opts.on_event = forward_event;
 	opts.on_corrupt = note_corrupt;
 	opts.userdata = &st;
-	rc = testr_subunit_decode_file(repo->ctx, path, &opts);
+	rc = testr_subunit_decoder_new(&feed.dec, repo->ctx, &opts);
+	if (rc == 0)
+		rc = fileio_stream_file(repo->ctx, path, feed_chunk, &feed);
+	testr_subunit_decoder_free(feed.dec);
 	if (rc == TESTR_ENOTFOUND)	/* the decoder says so without a stat */
 		return context_fail(repo->ctx, rc, "%s: no such run", path);
 	if (rc == 0 && st.n_corrupt)

@@ -70,6 +70,11 @@ void repo_unlock(struct testr_repo *repo);
 /* Decode the stream in file @path (v1 or v2) to @fn. */
 int repo_decode_file(struct testr_repo *repo, const char *path,
 		     testr_event_fn fn, void *userdata);
+/* The same, each chunk of the file shown to @watch before it is decoded
+ * (a last call with length 0 at its end). */
+int repo_decode_file_watched(struct testr_repo *repo, const char *path,
+			     testr_event_fn fn, void *userdata,
+			     fileio_chunk_fn watch, void *watch_ud);
 
 /* "%.6f" of @seconds into @buf (room for 40); returns the length. */
 size_t repo_format_seconds(char *buf, double seconds);

@@ -92,8 +92,12 @@ struct testr_report {
 	struct testr_context *ctx;
 	struct testr_report_options opts;
 	char *name;
-	/* Tests not spooled (in progress or failed), by id: open addressing. */
-	struct report_test **slots;
+	/* Tests not spooled (in progress or failed), by id: open addressing.
+	 * Each slot keeps its test's hash, so a probe reads no test. */
+	struct report_slot {
+		uint64_t hash;
+		struct report_test *t;	/* NULL: free */
+	} *slots;
 	size_t n_slots, n_live, n_held;
 	uint64_t next_seq;
 	struct report_test *held, *held_tail;	/* by held_at */

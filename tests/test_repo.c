@@ -1005,6 +1005,47 @@ START_TEST(repo_emptied_or_replaced_run_file_is_reported_not_read_as_passed)
 }
 END_TEST
 
+/* Write @len bytes to repository file @name (NULs included). */
+static void
+write_bytes(struct harness_repo *f, const char *name, const char *bytes,
+	    size_t len)
+{
+	char *p = repo_path(f, name);
+	FILE *fp = fopen(p, "wb");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(bytes, 1, len, fp), len);
+	fclose(fp);
+	free(p);
+}
+
+/* The CRC-32 is checked while the run is read: the wrong content of the
+ * right size is still reported, never returned as the run. */
+START_TEST(repo_run_file_replaced_by_one_of_the_same_size_is_reported)
+{
+	struct harness_repo f;
+	char *mine, *other;
+	size_t len, other_len;
+	int n = 0;
+
+	harness_repo_init(&f);
+	STORE(f.repo, false, { "a", TESTR_STATUS_FAIL, 0, 2 });
+	STORE(f.repo, false, { "b", TESTR_STATUS_FAIL, 0, 2 });
+	mine = slurp(&f, "0", &len);
+	other = slurp(&f, "1", &other_len);
+	ck_assert_uint_eq(len, other_len);
+	ck_assert_int_ne(memcmp(mine, other, len), 0);
+	write_bytes(&f, "0", other, other_len);
+	ck_assert_int_eq(testr_repo_read_run(f.repo, 0, count_fn, &n),
+			 TESTR_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(f.ctx), "/0: run "
+				     "file is not the one stored"));
+	free(mine);
+	free(other);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 static int
 prune_keeping(struct testr_repo *repo, uint64_t keep)
 {
@@ -1177,6 +1218,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, repo_next_stream_far_ahead_costs_only_the_runs_that_exist);
 	HARNESS_ADD(h, repo_tampered_index_is_detected_and_rebuilt_from_the_run);
 	HARNESS_ADD(h, repo_emptied_or_replaced_run_file_is_reported_not_read_as_passed);
+	HARNESS_ADD(h, repo_run_file_replaced_by_one_of_the_same_size_is_reported);
 	HARNESS_ADD(h, repo_next_stream_edited_back_into_a_pruned_gap_keeps_runs_in_order);
 	HARNESS_ADD(h, repo_next_stream_near_its_limit_costs_only_the_runs_that_exist);
 	HARNESS_ADD(h, repo_rebuilt_index_keeps_the_run_interrupted_or_partial);
