@@ -51,6 +51,12 @@ struct report_spool {
 	int fd;				/* unlinked temporary file, or -1 */
 	uint64_t flushed;		/* bytes in the file */
 	int rc;				/* first failure building a record */
+	/* What the next record is written as a change from. */
+	bool any;			/* a record was written */
+	struct strbuf prev_id;
+	int64_t prev_start;
+	char *prev_worker;
+	struct testr_strv prev_tags;
 };
 
 /* The spool's bytes for reading, mapped or in memory. */
@@ -65,8 +71,12 @@ struct report_spool_view {
 struct report_spool_scratch {
 	struct report_test test;
 	struct report_attempt attempt;
+	/* Carried from record to record, as the writer left them out. */
+	struct strbuf id;
+	int64_t prev_start;
+	char *worker;
 	char **tags;
-	size_t tags_cap;
+	size_t n_tags, tags_cap;
 	struct report_file *files;
 	size_t files_cap;
 };

@@ -198,7 +198,7 @@ offset_of(const char *hay, const char *needle)
 }
 
 /*
- * 3,000 tests with 1 KiB of output each: more than the spool keeps in
+ * 3,000 tests with 2 KiB of output each: more than the spool keeps in
  * memory, so most are read back from its temporary file.  A failure held
  * in memory (then retried) and one never finished still land in order.
  */
@@ -206,7 +206,7 @@ START_TEST(report_spooled_tests_keep_their_order_and_output)
 {
 	struct testr_report *r = new_report();
 	struct testr_report_totals n;
-	char id[32], out[1024], *xml;
+	char id[32], out[2048], *xml;
 
 	memset(out, 'x', sizeof(out));
 	status(r, "never.finished", TESTR_STATUS_INPROGRESS, 1);

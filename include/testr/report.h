@@ -60,7 +60,7 @@ TESTR_API void testr_report_free(struct testr_report *report);
  * Add one event.  A test's record runs from its first event to its first
  * final status; a later record of a test whose record failed is a retry of
  * it.  A test whose record passed, was skipped or was an expected failure
- * is settled: it moves to the report's spool (in memory up to 1 MiB, then
+ * is settled: it moves to the report's spool (in memory up to 4 MiB, then
  * an unlinked temporary file in $TMPDIR), so memory holds only the tests in
  * progress and the failed ones, and a later record of its id counts as
  * another test.  Returns 0, TESTR_ENOMEM or TESTR_EIO (the spool).
