@@ -173,12 +173,118 @@ gitlab(struct testr_report *r, const struct cli_report_args *a, FILE *out)
 /* GitHub: the token that stops workflow commands in testr's own output. */
 static char stop_token[33];
 
+/*
+ * GitLab: a log section marker is "section_start:T:NAME" or "section_end:
+ * T:NAME" ending in CR ESC [ 0 K, anywhere in a line.  GitLab has nothing
+ * like GitHub's stop-commands, so while testr shows test output with --ci,
+ * standard output and error pass through a guard that writes that ending's
+ * CR as the text \x0d: no output can open, close or fold a section, and
+ * everything else (colours, progress CRs) is as it was.  testr's own
+ * sections go to the streams underneath.
+ */
+static const char marker_end[] = "\r\033[0K";
+#define MARKER_END_LEN (sizeof(marker_end) - 1)
+
+struct gitlab_guard {
+	FILE *to;		/* the stream underneath */
+	size_t held;		/* bytes of marker_end the last write ended in */
+};
+
+static struct gitlab_guard guards[2];
+static FILE *guarded[2];	/* the guard streams, while installed */
+
+/* A run of @buf with no CR: copied as it is. */
+static size_t
+guard_plain(struct gitlab_guard *g, const char *buf, size_t len)
+{
+	const char *cr = memchr(buf, '\r', len);
+	size_t n = cr ? (size_t)(cr - buf) : len;
+
+	fwrite(buf, 1, n, g->to);
+	return n;
+}
+
+static ssize_t
+guard_write(void *cookie, const char *buf, size_t len)
+{
+	struct gitlab_guard *g = cookie;
+
+	for (size_t i = 0; i < len;) {
+		if (!g->held && buf[i] != '\r') {
+			i += guard_plain(g, buf + i, len - i);
+		} else if (buf[i] == marker_end[g->held]) {
+			i++;
+			if (++g->held < MARKER_END_LEN)
+				continue;
+			fputs("\\x0d\033[0K", g->to);
+			g->held = 0;
+		} else {
+			/* Not the ending after all: what was held, as it was
+			 * (marker_end has no prefix that is also its suffix). */
+			fwrite(marker_end, 1, g->held, g->to);
+			g->held = 0;
+		}
+	}
+	return ferror(g->to) ? -1 : (ssize_t)len;
+}
+
+static int
+guard_close(void *cookie)
+{
+	struct gitlab_guard *g = cookie;
+
+	fwrite(marker_end, 1, g->held, g->to);
+	g->held = 0;
+	return fflush(g->to) == 0 ? 0 : EOF;
+}
+
+/* Put the guard streams back to what they stood in for; atexit too. */
+static void
+gitlab_guard_remove(void)
+{
+	FILE **std[2] = { &stdout, &stderr };
+
+	for (int i = 0; i < 2; i++) {
+		if (!guarded[i])
+			continue;
+		fclose(guarded[i]);
+		*std[i] = guards[i].to;
+		guarded[i] = NULL;
+	}
+}
+
+/* Guard stdout (unless it carries a stream) and stderr. */
+static void
+gitlab_guard_install(bool stdout_busy)
+{
+	static const cookie_io_functions_t io = { .write = guard_write,
+						  .close = guard_close };
+	FILE **std[2] = { &stdout, &stderr };
+
+	fflush(stdout);
+	for (int i = stdout_busy ? 1 : 0; i < 2; i++) {
+		guards[i] = (struct gitlab_guard){ *std[i], 0 };
+		guarded[i] = fopencookie(&guards[i], "w", io);
+		if (!guarded[i])
+			continue;	/* unguarded beats no output */
+		if (i == 1)
+			setvbuf(guarded[i], NULL, _IONBF, 0);
+		*std[i] = guarded[i];
+	}
+	atexit(gitlab_guard_remove);
+}
+
 void
 cli_ci_begin(const struct cli_report_args *a)
 {
 	unsigned char raw[16];
 	FILE *out = a->stdout_busy ? stderr : stdout;
 
+	if (a->ci && env_true("GITLAB_CI") && !env_true("GITHUB_ACTIONS") &&
+	    !guarded[0] && !guarded[1]) {
+		gitlab_guard_install(a->stdout_busy);
+		return;
+	}
 	if (!a->ci || !env_true("GITHUB_ACTIONS") || *stop_token ||
 	    getentropy(raw, sizeof(raw)) != 0)
 		return;
@@ -208,6 +314,8 @@ write_ci(struct testr_context *ctx, struct testr_report *r,
 		if (rc == 0 && fflush(out) == 0)
 			return github_summary(ctx, r);
 	} else if (env_true("GITLAB_CI")) {
+		gitlab_guard_remove();	/* testr's own markers, as they are */
+		out = a->stdout_busy ? stderr : stdout;
 		rc = gitlab(r, a, out);
 	}
 	if (fflush(out) != 0 && rc == 0)
