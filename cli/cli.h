@@ -357,7 +357,8 @@ int cli_take_report_args(struct cli_report_args *out, const char *cmd,
 
 /*
  * Write the reports @a asks for of stored run @run_id.  Returns CLI_EXIT_OK
- * or CLI_EXIT_ERROR after reporting on stderr.
+ * or CLI_EXIT_ERROR after reporting on stderr (also when the run file is
+ * damaged: what was readable is written, then its error).
  */
 int cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		      uint64_t run_id, const struct cli_report_args *a);

@@ -343,12 +343,14 @@ cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		  uint64_t run_id, const struct cli_report_args *a)
 {
 	struct testr_report *r = NULL;
+	bool damaged;
 	int rc;
 
 	if (!cli_reports_wanted(a))
 		return CLI_EXIT_OK;
 	rc = testr_repo_report(&r, repo, run_id);
-	if (rc == TESTR_ECORRUPT) {	/* report what was readable, and say so */
+	damaged = rc == TESTR_ECORRUPT;
+	if (damaged) {	/* report what was readable, and say so */
 		fprintf(stderr, "%s\n", testr_context_error(ctx));
 		rc = 0;
 	}
@@ -356,5 +358,6 @@ cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		return cli_report(ctx, rc);
 	rc = cli_write_report_files(ctx, r, a);
 	testr_report_free(r);
-	return rc;
+	/* A damaged run is no pass, whatever its index says. */
+	return damaged && rc == CLI_EXIT_OK ? CLI_EXIT_ERROR : rc;
 }

@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "fileio.h"
+#include "repo_scan.h"
 #include "report.h"
 
 /* The bytes of each version of struct testr_report_options. */
@@ -376,20 +377,40 @@ settle(struct testr_report *r, struct report_test *t)
 	return 0;
 }
 
+/*
+ * Output of no test.  The mark a stored run ends with (repo_writer.c) is
+ * not output: it says the run was stored partial or interrupted.
+ */
+static int
+run_file(struct testr_report *r, const struct testr_event *ev)
+{
+	const char *name = ev->file_name ? ev->file_name : "";
+
+	if (strcmp(name, REPO_MARK_INTERRUPTED) == 0) {
+		r->interrupted = r->opts.partial = true;
+		return 0;
+	}
+	if (strcmp(name, REPO_MARK_PARTIAL) == 0) {
+		r->opts.partial = true;
+		return 0;
+	}
+	return add_chunk(&r->run_files, &r->run_files_tail, ev);
+}
+
 TESTR_API int
 testr_report_add(struct testr_report *r, const struct testr_event *ev)
 {
 	struct report_test *t;
 	struct report_attempt *a;
 	int rc;
-	bool has_id = ev->fields & TESTR_EVENT_TEST_ID && ev->test_id &&
-		      *ev->test_id;
+	/* An empty id is a test too, as the repository counts it: a failure
+	 * of one must not vanish from the report. */
+	bool has_id = ev->fields & TESTR_EVENT_TEST_ID && ev->test_id;
 
 	if (ev->fields & TESTR_EVENT_TIMESTAMP)
 		note_time(r, ev);
 	if (!has_id)
-		return ev->fields & TESTR_EVENT_FILE ?
-		       add_chunk(&r->run_files, &r->run_files_tail, ev) : 0;
+		return ev->fields & TESTR_EVENT_FILE ? run_file(r, ev) : 0;
 	/* An enumeration ("exists") is not a result. */
 	if (ev->status == TESTR_STATUS_EXISTS && !(ev->fields & TESTR_EVENT_FILE))
 		return 0;

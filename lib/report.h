@@ -118,7 +118,14 @@ struct testr_report {
 	struct report_file *run_files_tail;
 	bool has_time;
 	int64_t first_ns, last_ns;
+	/* The stream ended in the mark of a run stored interrupted: tests it
+	 * never reached are missing, so the report must not read as green. */
+	bool interrupted;
 };
+
+/* What every format says of an interrupted run. */
+#define REPORT_INTERRUPTED "the run was interrupted: the tests it did not " \
+	"reach are not in this report"
 
 /* A buffered writer: output goes to @write in 64 KiB pieces. */
 struct report_out {

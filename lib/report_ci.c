@@ -163,6 +163,8 @@ report_write_github(struct testr_report *r, struct report_out *o)
 		report_out_printf(o, "::warning title=testr::%zu more failed "
 				  "or flaky tests are not annotated; the JUnit "
 				  "report has them all\n", w.more);
+	if (rc == 0 && r->interrupted)
+		report_out_str(o, "::error title=testr::" REPORT_INTERRUPTED "\n");
 	return rc < 0 ? rc : o->rc;
 }
 
@@ -269,7 +271,8 @@ md_totals(struct report_out *o, const struct testr_report *r,
 	report_out_str(o, "### testr: ");
 	if (r->opts.has_run_id)
 		report_out_printf(o, "run %" PRIu64 " ", r->opts.run_id);
-	report_out_str(o, failed ? "FAILED" : "PASSED");
+	report_out_str(o, r->interrupted ? "INTERRUPTED" :
+		       failed ? "FAILED" : "PASSED");
 	report_out_str(o, r->opts.partial ? " (partial run)\n\n" : "\n\n");
 	report_out_str(o, "| tests | passed | failed | skipped | xfail | "
 		       "flaky | incomplete | time (s) |\n"
@@ -343,5 +346,7 @@ report_write_gitlab(struct testr_report *r, struct report_out *o)
 	if (rc == 0 && w.more)
 		report_out_printf(o, "testr: %zu more failed or flaky tests "
 				  "(the JUnit report has them all)\n", w.more);
+	if (rc == 0 && r->interrupted)
+		report_out_str(o, "testr: " REPORT_INTERRUPTED "\n");
 	return rc < 0 ? rc : o->rc;
 }

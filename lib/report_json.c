@@ -172,8 +172,9 @@ run(struct report_out *o, const struct testr_report *r)
 		report_out_printf(o, "%" PRIu64, r->opts.run_id);
 	else
 		report_out_str(o, "null");
-	report_out_printf(o, ", \"partial\": %s, \"started\": ",
-			  r->opts.partial ? "true" : "false");
+	report_out_printf(o, ", \"partial\": %s, \"interrupted\": %s, "
+			  "\"started\": ", r->opts.partial ? "true" : "false",
+			  r->interrupted ? "true" : "false");
 	if (r->has_time) {
 		report_format_time(when, r->first_ns);
 		report_out_printf(o, "\"%s\", \"duration\": ", when);

@@ -134,8 +134,14 @@ message_attr(struct report_out *o, const struct report_file *tb,
 		attr_str(o, "message", fallback);
 		return;
 	}
-	/* One line of a message; the whole text is the element's body. */
-	attr(o, "message", s + start, end - start > 1024 ? 1024 : end - start);
+	/* One line of a message, cut on a character: the whole text is the
+	 * element's body. */
+	if (end - start > 1024) {
+		end = start + 1024;
+		while (end > start && ((unsigned char)s[end] & 0xc0) == 0x80)
+			end--;
+	}
+	attr(o, "message", s + start, end - start);
 }
 
 static bool
@@ -314,6 +320,18 @@ testcase(void *userdata, const struct report_test *t)
 	report_out_str(o, "</testcase>\n");
 }
 
+/*
+ * An interrupted run: the tests it never reached are in no testcase, and
+ * CI readers judge a suite by its testcases, so one error says so.
+ */
+static void
+interrupted_case(struct report_out *o)
+{
+	report_out_str(o, "<testcase classname=\"testr\" name=\"interrupted\">\n"
+		       "<error message=\"" REPORT_INTERRUPTED "\" "
+		       "type=\"interrupted\"/>\n</testcase>\n");
+}
+
 /* tests, failures, errors, skipped and time, as both wrappers carry them. */
 static void
 count_attrs(struct report_out *o, const struct testr_report *r)
@@ -321,10 +339,11 @@ count_attrs(struct report_out *o, const struct testr_report *r)
 	struct testr_report_totals n;
 
 	testr_report_totals(&n, r);
+	/* An interrupted run has one more: the error that says so. */
 	report_out_printf(o, " tests=\"%" PRIu64 "\" failures=\"%" PRIu64
 			  "\" errors=\"%" PRIu64 "\" skipped=\"%" PRIu64 "\"",
-			  n.tests, n.fail + n.uxsuccess, n.incomplete,
-			  n.skip + n.xfail);
+			  n.tests + r->interrupted, n.fail + n.uxsuccess,
+			  n.incomplete + r->interrupted, n.skip + n.xfail);
 	if (r->has_time) {
 		report_out_str(o, " time=\"");
 		report_out_seconds(o, r->last_ns - r->first_ns);
@@ -341,6 +360,8 @@ properties(struct report_out *o, const struct testr_report *r)
 				  PRIu64 "\"/>\n", r->opts.run_id);
 	report_out_printf(o, "<property name=\"testr.partial\" value=\"%s\"/>\n",
 			  r->opts.partial ? "true" : "false");
+	report_out_printf(o, "<property name=\"testr.interrupted\" "
+			  "value=\"%s\"/>\n", r->interrupted ? "true" : "false");
 	report_out_printf(o, "<property name=\"testr.version\" value=\"%s\"/>\n",
 			  testr_version());
 	report_out_str(o, "</properties>\n");
@@ -368,6 +389,8 @@ report_write_junit(struct testr_report *r, struct report_out *o)
 	rc = report_each_test(r, testcase, o);
 	if (rc < 0)
 		return rc;
+	if (r->interrupted)
+		interrupted_case(o);
 	streams(o, r->run_files);
 	report_out_str(o, "</testsuite>\n</testsuites>\n");
 	return o->rc;

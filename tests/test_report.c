@@ -292,9 +292,143 @@ START_TEST(report_gitlab_section_header_cannot_hold_a_marker)
 }
 END_TEST
 
+/* A stored run, interrupted after one passing test: its report must not
+ * read as a passing suite anywhere a CI looks. */
+START_TEST(report_of_an_interrupted_run_is_not_green)
+{
+	struct testr_repo_writer *w;
+	struct testr_report *r;
+	struct testr_event ev = harness_event("a.ok", TESTR_STATUS_SUCCESS, 1);
+	struct harness_repo f;
+	uint64_t id;
+	char *xml, *json, *md, *gh;
+
+	harness_repo_init(&f);
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, NULL), 0);
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	testr_repo_writer_set_interrupted(w);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_int_eq(testr_repo_report(&r, f.repo, id), 0);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml, "tests=\"2\" failures=\"0\" "
+				     "errors=\"1\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"testr\" "
+				     "name=\"interrupted\">\n<error "));
+	ck_assert_ptr_nonnull(strstr(xml, "\"testr.interrupted\" value=\"true\""));
+	ck_assert_ptr_nonnull(strstr(xml, "\"testr.partial\" value=\"true\""));
+	/* The mark is how the run was stored, not output of the run. */
+	ck_assert_ptr_null(strstr(xml, "system-out"));
+	json = render(r, TESTR_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(json, "\"interrupted\": true"));
+	ck_assert_ptr_nonnull(strstr(json, "\"output\": []"));
+	md = render(r, TESTR_REPORT_MARKDOWN);
+	ck_assert_ptr_nonnull(strstr(md, "INTERRUPTED"));
+	gh = render(r, TESTR_REPORT_GITHUB);
+	ck_assert_ptr_nonnull(strstr(gh, "::error title=testr::the run was "
+				     "interrupted"));
+	free(gh);
+	free(md);
+	free(json);
+	free(xml);
+	testr_report_free(r);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+START_TEST(report_of_a_full_run_says_it_was_not_interrupted)
+{
+	struct testr_report *r = new_report();
+	char *xml, *json;
+
+	status(r, "a.ok", TESTR_STATUS_SUCCESS, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml, "tests=\"1\" failures=\"0\" "
+				     "errors=\"0\""));
+	ck_assert_ptr_nonnull(strstr(xml, "\"testr.interrupted\" value=\"false\""));
+	ck_assert_ptr_null(strstr(xml, "name=\"interrupted\""));
+	json = render(r, TESTR_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(json, "\"interrupted\": false"));
+	free(json);
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+/* No CDATA anywhere: "]]>" in a traceback or an id is only text. */
+START_TEST(report_junit_text_never_holds_a_cdata_end)
+{
+	struct testr_report *r = new_report();
+	char *xml;
+
+	status(r, "p.t]]>", TESTR_STATUS_INPROGRESS, 1);
+	attach(r, "p.t]]>", "traceback", "x ]]> y\n", 8);
+	status(r, "p.t]]>", TESTR_STATUS_FAIL, 2);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_null(strstr(xml, "]]>"));
+	ck_assert_ptr_nonnull(strstr(xml, "name=\"t]]&gt;\""));
+	ck_assert_ptr_nonnull(strstr(xml, ">x ]]&gt; y\n</failure>"));
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
+/* A 1 MiB traceback of one line of "é": the message keeps 1 KiB of it,
+ * cut on a character, never half of one written as \xNN. */
+START_TEST(report_junit_message_of_a_long_line_is_cut_on_a_character)
+{
+	struct testr_report *r = new_report();
+	size_t len = 1u << 20;
+	char *tb = malloc(len), *xml, *msg;
+
+	ck_assert_ptr_nonnull(tb);
+	tb[0] = 'x';	/* then characters at odd offsets: 1023 starts one */
+	for (size_t i = 1; i + 2 < len; i += 2)
+		memcpy(tb + i, "\xc3\xa9", 2);
+	status(r, "p.long", TESTR_STATUS_INPROGRESS, 1);
+	attach(r, "p.long", "traceback", tb, len - 1);
+	status(r, "p.long", TESTR_STATUS_FAIL, 2);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	msg = strstr(xml, "<failure message=\"");
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_ptr_null(strstr(xml, "\\x"));
+	ck_assert_ptr_nonnull(strstr(msg, "\" type=\"fail\">"));
+	ck_assert_uint_le((size_t)(strstr(msg, "\" type=") - msg) - 18, 1024);
+	free(xml);
+	free(tb);
+	testr_report_free(r);
+}
+END_TEST
+
+/* The repository counts a failure of the empty id; so must the report. */
+START_TEST(report_test_with_an_empty_id_is_reported)
+{
+	struct testr_report *r = new_report();
+	struct testr_report_totals n;
+	char *xml, *json;
+
+	status(r, "", TESTR_STATUS_FAIL, 1);
+	testr_report_totals(&n, r);
+	ck_assert_uint_eq(n.fail, 1);
+	xml = render(r, TESTR_REPORT_JUNIT);
+	ck_assert_ptr_nonnull(strstr(xml, "failures=\"1\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"\" name=\"\" "));
+	json = render(r, TESTR_REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(json, "{\"id\": \"\", \"status\": \"fail\""));
+	free(json);
+	free(xml);
+	testr_report_free(r);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, report_test_with_an_empty_id_is_reported);
+	HARNESS_ADD(h, report_of_an_interrupted_run_is_not_green);
+	HARNESS_ADD(h, report_of_a_full_run_says_it_was_not_interrupted);
+	HARNESS_ADD(h, report_junit_text_never_holds_a_cdata_end);
+	HARNESS_ADD(h, report_junit_message_of_a_long_line_is_cut_on_a_character);
 	HARNESS_ADD(h, report_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, report_github_annotation_escapes_id_and_traceback);
 	HARNESS_ADD(h, report_gitlab_section_header_cannot_hold_a_marker);

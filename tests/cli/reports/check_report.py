@@ -10,7 +10,7 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 
-RUN = {'id', 'partial', 'started', 'duration', 'name', 'testr_version',
+RUN = {'id', 'partial', 'interrupted', 'started', 'duration', 'name', 'testr_version',
        'output'}
 TOTALS = ['tests', 'success', 'fail', 'skip', 'xfail', 'uxsuccess', 'flaky',
           'incomplete']
@@ -73,13 +73,30 @@ def check_junit(xml_path, json_path):
     root = ET.parse(xml_path).getroot()
     suite = root.find('testsuite')
     cases = suite.findall('testcase')
+    props = {p.get('name'): p.get('value')
+             for p in suite.find('properties').findall('property')}
+    # An interrupted run ends in one error testcase that says so.
+    extra = 1 if doc['run']['interrupted'] else 0
+    want(props['testr.interrupted'] == ('true' if extra else 'false'),
+         'testr.interrupted property')
+    want(props['testr.partial'] == str(doc['run']['partial']).lower(),
+         'testr.partial property')
+    if extra:
+        last = cases.pop()
+        want((last.get('classname'), last.get('name')) ==
+             ('testr', 'interrupted'), 'no interrupted testcase')
+        want(last.find('error').get('type') == 'interrupted',
+             'interrupted testcase without its error')
     count = {k: sum(1 for c in cases if c.find(k) is not None)
              for k in ('failure', 'error', 'skipped', 'flakyFailure')}
+    count['error'] += extra
     for el in (root, suite):
-        want(int(el.get('tests')) == len(cases) == n['tests'], 'tests')
+        want(int(el.get('tests')) - extra == len(cases) == n['tests'],
+             'tests')
         want(int(el.get('failures')) == count['failure'] ==
              n['fail'] + n['uxsuccess'], 'failures')
-        want(int(el.get('errors')) == count['error'] == n['incomplete'],
+        want(int(el.get('errors')) == count['error'] ==
+             n['incomplete'] + extra,
              'errors')
         want(int(el.get('skipped')) == count['skipped'] ==
              n['skip'] + n['xfail'], 'skipped')

@@ -111,4 +111,109 @@ expect_rc 0 testr stats --json
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1]))
 assert d == {"version": 1, "runs": 1, "stored_runs": 1, "latest_run": 0}, d
 ' "$tmp/out" || fail "stats --json: $(cat "$tmp/out")"
+
+# Hostile edges: "]]>" in ids and text, a 200 KB line, an empty id and an
+# empty attachment name, control characters in output, then an empty run,
+# an interrupted one and a damaged one.
+mkdir "$tmp/edge" && cd "$tmp/edge"
+testr init > /dev/null
+"$PY" - > edges <<'PY'
+import datetime, sys
+from subunit import StreamResultToBytes
+out = StreamResultToBytes(sys.stdout.buffer)
+at = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+TB = 'text/x-traceback; charset=utf8'
+def test(tid, st, files=()):
+    out.status(test_id=tid, test_status='inprogress', timestamp=at)
+    for name, data, mime in files:
+        out.status(test_id=tid, file_name=name, file_bytes=data,
+                   mime_type=mime, eof=True, timestamp=at)
+    out.status(test_id=tid, test_status=st, timestamp=at)
+test('cdata.test_]]>', 'fail', [('traceback', b'a ]]> b <![CDATA[ c\n', TB)])
+test('long.test_line', 'fail', [('traceback', b'\xc3\xa9' * 100000, TB)])
+test('', 'fail', [('traceback', b'empty id\n', TB)])
+test('noname.test', 'success', [('', b'nameless\n', 'text/plain')])
+test('ctl.test_out', 'success', [('stdout', b'\x1b[31mred\x1b[0m\r\x08\x00\n',
+                                  'text/plain')])
+PY
+expect_rc 1 testr load edges
+expect_rc 1 testr last --junit edges.xml --json=edges.json
+valid edges.xml
+check junit edges.xml edges.json
+"$PY" - edges.xml edges.json <<'PY' || fail "hostile edges"
+import json, sys, xml.etree.ElementTree as ET
+raw = open(sys.argv[1], 'rb').read()
+assert b']]>' not in raw
+s = ET.parse(sys.argv[1]).getroot().find('testsuite')
+c = {(x.get('classname'), x.get('name')): x for x in s.findall('testcase')}
+assert c[('cdata', 'test_]]>')].find('failure').text == \
+    'a ]]> b <![CDATA[ c\n'
+f = c[('long', 'test_line')].find('failure')
+assert f.text == '\u00e9' * 100000 and f.get('message') == '\u00e9' * 512
+assert c[('', '')].find('failure').text == 'empty id\n'
+assert c[('noname', 'test')].find('system-out').text == '[]\nnameless\n'
+assert c[('ctl', 'test_out')].find('system-out').text == \
+    '\\x1b[31mred\\x1b[0m\r\\x08\\x00\n'
+d = json.load(open(sys.argv[2], encoding='utf-8'))
+t = {x['id']: x for x in d['tests']}
+assert t['']['status'] == 'fail' and d['totals']['fail'] == 3
+assert t['noname.test']['attachments'] == [
+    {'name': '', 'mime_type': 'text/plain', 'size': 9}]
+PY
+
+# A run of no tests (as testrepository, testr load stores it as passed):
+# an empty suite, which CI readers do not take for a pass (Jenkins fails
+# on it; testr run stores nothing and exits 1).
+: > empty
+expect_rc 0 testr load empty
+expect_rc 0 testr last --junit empty.xml --json=empty.json
+valid empty.xml
+check junit empty.xml empty.json
+must_have empty.xml 'tests="0" failures="0" errors="0"'
+
+# testr run interrupted while w.sleep20000 runs: w.ok2 was never reached,
+# so one error testcase says the run was interrupted; never a green suite.
+project cut "$(printf 'w.ok1\nw.sleep20000\nw.ok2')"
+"$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$TESTR_BIN" run --junit cut.xml \
+	--json cut.json > "$tmp/out" 2> "$tmp/err" &
+pid=$!
+i=0
+until grep -q sleep20000 "$FAKE_LOG" 2> /dev/null; do
+	i=$((i + 1))
+	[ $i -lt 400 ] || fail "the runner never started"
+	sleep 0.05
+done
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+expect 'interrupted run status' 130 "$rc"
+valid cut.xml
+check junit cut.xml cut.json
+must_have cut.xml '<testcase classname="testr" name="interrupted">'
+must_have cut.xml '<property name="testr.interrupted" value="true"/>'
+must_lack cut.xml 'name="ok2"'
+must_have cut.json '"interrupted": true'
+cd "$tmp/edge"
+
+# A damaged run file of a run that passed: what was readable, its error,
+# and never status 0, with the report on standard output too.
+"$PY" - > ok <<'PY'
+import sys
+from subunit import StreamResultToBytes
+out = StreamResultToBytes(sys.stdout.buffer)
+out.status(test_id='ok.test', test_status='inprogress')
+out.status(test_id='ok.test', test_status='success')
+PY
+expect_rc 0 testr load ok
+n=$(testr last --subunit | wc -c)
+truncate -s 10 ".testrepository/$(ls .testrepository | grep -x '[0-9]*' | sort -n | tail -n 1)"
+expect_rc 3 testr last --junit -
+must_have "$tmp/err" "run file is not the one stored"
+expect_rc 3 testr last --junit damaged.xml
+must_have "$tmp/err" "run file is not the one stored"
+[ "$n" -gt 10 ] || fail "the run file was not longer than 10 bytes"
 echo ok
