@@ -9,6 +9,7 @@
 #    closest Python: python-subunit decoding every stored run into
 #    testtools' StreamToDict and keeping that test's status and duration
 #    (what stestr's history does; testrepository has no history).
+# 3. History on BIG_RUNS (default 10000) copies of one run, ours only.
 # Prints wall and CPU seconds of each side and the ratios, with the load
 # average around the run.  Runs under nice.
 set -eu
@@ -37,7 +38,11 @@ time_it() {
 	eval "${var}_cpu=\$(echo \"\$2 + \$3\" | bc)"
 }
 # ratio A B: A / B, B counted as at least 0.01 (the timer's resolution).
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / (b < 0.01 ? 0.01 : b) }'; }
+# A is "-" when that side was not run.
+ratio() {
+	[ "$1" != - ] || { printf -; return; }
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / (b < 0.01 ? 0.01 : b) }'
+}
 # row LABEL: ours ($c, $c_cpu) beside Python ($py, $py_cpu), wall and CPU.
 row() {
 	printf '%-30s %7s %7s %6sx   %6s %6s %6sx\n' "$1" "$c" "$py" \
@@ -92,4 +97,20 @@ time_it c "$(ten "'$T' history")"
 tenth
 time_it py "'$PY' '$here/py_history.py' .testrepository"
 row "history (runs), $runs runs"
+
+# Ours on ten times as many runs (BIG_RUNS, default 10000; 0 skips it),
+# copies of one run made by clone_runs.py.  Python is not run there: at
+# its rate on $runs runs it would take minutes; scale its figure instead.
+big=${BIG_RUNS:-10000}
+if [ "$big" -gt 0 ]; then
+	mkdir "$work/big" && cd "$work/big"
+	"$T" init > /dev/null
+	LD_PRELOAD="$work/nosync.so" "$T" load < "$work/h/s" > /dev/null 2>&1 || true
+	nice "$PY" "$here/clone_runs.py" .testrepository "$big"
+	time_it c "'$T' history '$id'"
+	py=- py_cpu=-
+	row "history ID, $big runs (ours)"
+	time_it c "'$T' history"
+	row "history (runs), $big runs (ours)"
+fi
 echo "# load average after: $(load)"
