@@ -53,9 +53,8 @@ find_slot(struct idset_slot *slots, size_t cap, const char *key)
 }
 
 static int
-grow(struct idset *s)
+resize(struct idset *s, size_t cap)
 {
-	size_t cap = s->cap * 2;
 	struct idset_slot *slots = calloc(cap, sizeof(*slots));
 
 	if (!slots)
@@ -70,11 +69,21 @@ grow(struct idset *s)
 }
 
 int
+idset_reserve(struct idset *s, size_t n)
+{
+	size_t cap = s->cap;
+
+	while ((s->n + n) * 2 > cap)
+		cap *= 2;
+	return cap == s->cap ? TESTR_OK : resize(s, cap);
+}
+
+int
 idset_add(struct idset *s, const char *key)
 {
 	struct idset_slot *slot;
 
-	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
+	if ((s->n + 1) * 2 > s->cap && resize(s, s->cap * 2) < 0)
 		return TESTR_ENOMEM;
 	slot = find_slot(s->slots, s->cap, key);
 	if (!slot->key) {

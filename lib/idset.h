@@ -28,6 +28,10 @@ int idset_init(struct idset *s);
 
 void idset_dispose(struct idset *s);
 
+/* Room for @n more keys without growing (one table for a whole plan,
+ * rather than rehashing it a dozen times on the way).  0 or ENOMEM. */
+int idset_reserve(struct idset *s, size_t n);
+
 /* Add @key (borrowed) unmarked; a key already present is left as it is. */
 int idset_add(struct idset *s, const char *key);
 

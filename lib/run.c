@@ -1666,8 +1666,10 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		(*out)->cfg = cfg;
 		(*out)->plan = plan;
 		(*out)->plan_ids = ids;
-		rc = start_planned(*out);
+		rc = idset_reserve(&(*out)->handed, ids ? ids->n : 0);
 	}
+	if (rc == TESTR_OK)
+		rc = start_planned(*out);
 	if (rc == TESTR_ENOMEM)
 		context_fail(ctx, rc, "out of memory starting the test workers");
 	if (rc < 0) {
