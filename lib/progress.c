@@ -36,9 +36,10 @@ struct entry {
 };
 
 struct worker {
-	char *test;	/* NULL: idle */
+	const char *test;	/* NULL: idle */
+	char *own;		/* test, when it is no plan entry's id */
 	double since;
-	double est;	/* NaN: unknown */
+	double est;		/* NaN: unknown */
 };
 
 struct testr_progress {
@@ -92,9 +93,9 @@ testr_progress_free(struct testr_progress *p)
 {
 	if (!p)
 		return;
-	plan_dispose(p);
 	for (size_t i = 0; i < p->n_w; i++)
-		free(p->w[i].test);
+		free(p->w[i].own);
+	plan_dispose(p);
 	free(p->w);
 	free(p);
 }
@@ -205,12 +206,27 @@ tally_plan(struct testr_progress *p, size_t n)
 
 static int grow_workers(struct testr_progress *p, size_t n);
 
+/* The workers' tests outlive the plan whose ids they borrow. */
+static int
+own_tests(struct testr_progress *p)
+{
+	for (size_t i = 0; i < p->n_w; i++) {
+		struct worker *w = &p->w[i];
+
+		if (w->test && !w->own && !(w->test = w->own = strdup(w->test)))
+			return TESTR_ENOMEM;
+	}
+	return TESTR_OK;
+}
+
 TESTR_API int
 testr_progress_plan(struct testr_progress *p, const char *const *ids,
 		    const double *seconds, size_t n_tests, size_t n_workers)
 {
-	int rc;
+	int rc = own_tests(p);
 
+	if (rc < 0)
+		return rc;
 	plan_dispose(p);
 	p->anon_n = 0;
 	p->anon_est = 0;
@@ -242,7 +258,7 @@ grow_workers(struct testr_progress *p, size_t n)
 	if (!w)
 		return TESTR_ENOMEM;
 	for (size_t i = p->n_w; i < n; i++)
-		w[i] = (struct worker){ NULL, 0, NAN };
+		w[i] = (struct worker){ NULL, NULL, 0, NAN };
 	p->w = w;
 	p->n_w = n;
 	return TESTR_OK;
@@ -284,13 +300,16 @@ is_final(const struct testr_event *ev)
 	       s == TESTR_STATUS_XFAIL;
 }
 
-/* @id starts: its estimate leaves the work not yet started. */
+/* @id starts: its estimate leaves the work not yet started.  *@e (may
+ * be NULL) gets its plan entry, if any. */
 static double
-take_from_plan(struct testr_progress *p, const char *id)
+take_from_plan(struct testr_progress *p, const char *id, struct entry **out)
 {
 	struct entry *e = find(p, id);
 	double est;
 
+	if (out)
+		*out = e;
 	if (e) {
 		if (!e->started && !isnan(e->est))
 			p->left_est -= e->est;
@@ -305,21 +324,29 @@ take_from_plan(struct testr_progress *p, const char *id)
 	return isnan(p->fill) ? NAN : est;
 }
 
+/* A test left running by a runner that moved on (it crashed, or never
+ * said) ends here, unmeasured. */
+static void
+idle(struct worker *w)
+{
+	free(w->own);
+	w->own = NULL;
+	w->test = NULL;
+	w->est = NAN;
+}
+
 static int
 start_test(struct testr_progress *p, struct worker *w, const char *id,
 	   double now)
 {
-	char *copy = strdup(id);
+	struct entry *e;
 
-	if (!copy)
-		return TESTR_ENOMEM;
-	/* A test left running by a runner that moved on (it crashed, or
-	 * never said): it ends here, unmeasured. */
-	free(w->test);
-	w->test = copy;
+	idle(w);
 	w->since = now;
-	w->est = take_from_plan(p, id);
-	return TESTR_OK;
+	w->est = take_from_plan(p, id, &e);
+	/* A planned test's id is the plan's: no copy per test. */
+	w->test = e ? e->id : (w->own = strdup(id));
+	return w->test ? TESTR_OK : TESTR_ENOMEM;
 }
 
 static void
@@ -329,7 +356,7 @@ end_test(struct testr_progress *p, struct worker *w, const char *id,
 	double took;
 
 	if (!w->test || strcmp(w->test, id) != 0) {
-		(void)take_from_plan(p, id);	/* reported without a start */
+		(void)take_from_plan(p, id, NULL);	/* reported unstarted */
 		return;
 	}
 	took = now - w->since;
@@ -341,9 +368,7 @@ end_test(struct testr_progress *p, struct worker *w, const char *id,
 			p->sum_est += w->est;
 		}
 	}
-	free(w->test);
-	w->test = NULL;
-	w->est = NAN;
+	idle(w);
 }
 
 TESTR_API int

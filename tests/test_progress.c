@@ -244,6 +244,26 @@ START_TEST(progress_a_plan_without_ids_still_gives_the_total)
 }
 END_TEST
 
+START_TEST(progress_a_new_plan_keeps_the_tests_running)
+{
+	static const char *const ids[] = { "a", "b" };
+	static const double est[] = { 5, 1 };
+	struct testr_progress *p = planned(ids, est, 2, 1);
+	struct testr_progress_worker w;
+
+	feed(p, "a", TESTR_STATUS_INPROGRESS, 0, 100.0);
+	/* A plan of the same ids: a is running, so only b is left. */
+	ck_assert_int_eq(testr_progress_plan(p, ids, est, 2, 1), 0);
+	testr_progress_worker(&w, p, 0, 101.0);
+	ck_assert_str_eq(w.test, "a");
+	ck_assert_double_eq_tol(w.running, 1.0, 1e-9);
+	ck_assert_double_eq_tol(left_at(p, 101.0), 4.0 + 1.0, 1e-9);
+	feed(p, "a", TESTR_STATUS_SUCCESS, 0, 105.0);
+	ck_assert_double_eq_tol(left_at(p, 105.0), 1.0, 1e-9);
+	testr_progress_free(p);
+}
+END_TEST
+
 START_TEST(progress_with_no_plan_knows_no_time_left)
 {
 	struct testr_progress *p;
@@ -273,5 +293,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, progress_without_estimates_uses_the_mean_of_the_finished_tests);
 	HARNESS_ADD(h, progress_an_unknown_test_is_estimated_as_the_median_of_the_plan);
 	HARNESS_ADD(h, progress_a_plan_without_ids_still_gives_the_total);
+	HARNESS_ADD(h, progress_a_new_plan_keeps_the_tests_running);
 	HARNESS_ADD(h, progress_with_no_plan_knows_no_time_left);
 }
