@@ -15,10 +15,11 @@
  * Knowledge: "exact" plans on the true durations; "noisy" on the previous
  * run's (each run's durations are the base times a lognormal factor of
  * sigma X, mean 1: the estimate is off by two such factors); "unknown" on
- * nothing (a first run).  Every runner start costs S seconds (default
- * 0.005, a C runner; 0.3 is a Python one).  FILE holds one duration in
- * seconds per line (for example a "times" store's estimate column): it
- * replaces the generated workloads.
+ * no duration (a first run; the start-up known, as testr run takes it
+ * from the listing).  Every runner start costs S seconds (default 0.005, a
+ * C runner; 0.3 is a Python one).  FILE holds one duration in seconds per
+ * line (for example the last column of `testr slowest --all --estimates`):
+ * it replaces the generated workloads.
  */
 #include <math.h>
 #include <stdio.h>
