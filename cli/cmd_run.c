@@ -233,13 +233,6 @@ repo_durations(void *userdata, double *out, const char *const *ids, size_t n)
 	return rc;
 }
 
-static int
-group_of(void *userdata, const char *id, const char **key, size_t *len)
-{
-	*key = id;
-	return testr_config_group_key(len, userdata, id) ? 1 : 0;
-}
-
 /* The duration model, grouped as the run groups (group_regex). */
 static int
 repo_estimates(void *userdata, struct testr_estimate *out,
@@ -251,8 +244,8 @@ repo_estimates(void *userdata, struct testr_estimate *out,
 	double *seconds;
 	int rc;
 
-	eo.group_key = group_of;
-	eo.group_userdata = s->cfg;
+	eo.group_key = testr_config_group_key;
+	eo.group_config = s->cfg;
 	rc = testr_repo_estimates(out, s->repo, ids, n, &eo);
 	if (rc < 0 || !s->progress)
 		return rc;

@@ -38,15 +38,6 @@ show_result(void *userdata, const struct testr_event *ev)
 	return 0;
 }
 
-/* group_regex decides which ids must share a worker. */
-static int
-group_of(void *userdata, const char *id, const char **out_key,
-	 size_t *out_len)
-{
-	*out_key = id;
-	return testr_config_group_key(out_len, userdata, id) ? 1 : 0;
-}
-
 /* The recorded duration of each id, NAN where none is known. */
 static int
 durations_of(double *out, struct testr_repo *repo,
@@ -81,8 +72,9 @@ run_tests(struct testr_context *ctx, struct testr_config *cfg,
 	if (rc == 0)
 		rc = testr_run_concurrency(&workers, ctx, 0,
 			testr_config_get(cfg, "test_run_concurrency"));
-	po.group_key = group_of;
-	po.group_userdata = cfg;
+	/* group_regex decides which ids must share a worker. */
+	po.group_key = testr_config_group_key;
+	po.group_config = cfg;
 	if (rc == 0)
 		rc = testr_partition_new(&part, ctx, (const char *const *)ids->v,
 					 ids->n, durations, workers, &po);

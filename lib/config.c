@@ -840,17 +840,18 @@ testr_config_filter_tags(struct testr_strv *out, const struct testr_config *cfg)
 	return TESTR_OK;
 }
 
-TESTR_API bool
-testr_config_group_key(size_t *out_len, const struct testr_config *cfg,
-		       const char *id)
+TESTR_API int
+testr_config_group_key(const char **out_key, size_t *out_len,
+		       const struct testr_config *cfg, const char *id)
 {
 	size_t len = strlen(id), m = 0;
 
+	*out_key = id;
 	*out_len = len;
 	if (!cfg || !cfg->group_regex)
-		return false;
+		return 0;
 	if (regex_match(&m, cfg->group_regex, id, len) != 1 || m == 0)
-		return false;
+		return 0;
 	*out_len = m;
-	return true;
+	return 1;
 }

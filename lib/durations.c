@@ -147,11 +147,12 @@ by_key(const void *a, const void *b)
 
 /* The default group: a module or class, the id up to its last '.'. */
 static int
-default_key(void *userdata, const char *id, const char **key, size_t *len)
+default_key(const char **key, size_t *len,
+            const struct testr_config *cfg, const char *id)
 {
 	const char *dot = strrchr(id, '.');
 
-	(void)userdata;
+	(void)cfg;
 	if (!dot || dot == id)
 		return 0;
 	*key = id;
@@ -167,7 +168,7 @@ key_copy(char **out, const struct testr_estimate_options *opts,
 				default_key;
 	const char *k = NULL;
 	size_t len = 0;
-	int rc = fn(opts ? opts->group_userdata : NULL, id, &k, &len);
+	int rc = fn(&k, &len, opts ? opts->group_config : NULL, id);
 
 	*out = NULL;
 	if (rc <= 0 || len == 0)
@@ -258,7 +259,7 @@ estimate_rest(struct testr_estimate *out, size_t n,
 
 /* The bytes of each version of struct testr_estimate_options. */
 static const size_t estimate_options_sizes[] = {
-	OPTIONS_END(testr_estimate_options, group_userdata),
+	OPTIONS_END(testr_estimate_options, group_config),
 };
 
 TESTR_API int

@@ -105,7 +105,7 @@ key_of(const struct testr_partition_options *opts, const char *id,
 
 	*owned = false;
 	if (opts && opts->group_key)
-		rc = opts->group_key(opts->group_userdata, id, &k, len);
+		rc = opts->group_key(&k, len, opts->group_config, id);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || *len == 0) {
@@ -403,7 +403,7 @@ partition_fill(struct testr_partition *p, const struct grouping *g,
 
 /* The bytes of each version of struct testr_partition_options. */
 static const size_t partition_options_sizes[] = {
-	OPTIONS_END(testr_partition_options, group_userdata),
+	OPTIONS_END(testr_partition_options, group_config),
 };
 
 TESTR_API int

@@ -1924,15 +1924,6 @@ testr_run_free(struct testr_run *run)
 
 /* ---- the whole flow ---------------------------------------------------- */
 
-static int
-group_of(void *userdata, const char *id, const char **key, size_t *len)
-{
-	const struct testr_config *cfg = userdata;
-
-	*key = id;
-	return testr_config_group_key(len, cfg, id) ? 1 : 0;
-}
-
 /* Recorded durations for @ids, NAN where none is recorded. */
 static int
 durations_for(double **out, const struct testr_strv *ids,
@@ -2107,8 +2098,8 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 		rc = estimates_for(&t, &spread, ids, opts);
 	else if (ids)
 		rc = durations_for(&t, ids, opts);
-	so.group_key = group_of;
-	so.group_userdata = (void *)cfg;
+	so.group_key = testr_config_group_key;
+	so.group_config = cfg;
 	so.spread = spread;
 	so.startup = opts->version < 2 ? -1.0 : opts->startup;
 	/* One worker needs no plan, but a dry run shows it, and a runner
@@ -2137,8 +2128,8 @@ shard_ids(struct testr_strv *ids, struct testr_context *ctx,
 	double *t = NULL;
 	int rc = durations_for(&t, ids, opts);
 
-	po.group_key = group_of;
-	po.group_userdata = (void *)cfg;
+	po.group_key = testr_config_group_key;
+	po.group_config = cfg;
 	if (rc == TESTR_OK)
 		rc = testr_shard_select(ids, ctx, t, opts->shard, &po);
 	free(t);

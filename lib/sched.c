@@ -117,7 +117,7 @@ plan_static(struct testr_sched *s, struct testr_context *ctx,
 	int rc;
 
 	po.group_key = opts->group_key;
-	po.group_userdata = opts->group_userdata;
+	po.group_config = opts->group_config;
 	rc = testr_partition_new(&p, ctx, ids, n_ids, durations, s->n_workers,
 				 &po);
 	s->b = calloc(s->n_workers, sizeof(*s->b));
@@ -267,7 +267,7 @@ plan_queue(struct testr_sched *s, const char *const *ids, size_t n_ids,
 	int rc;
 
 	po.group_key = opts->group_key;
-	po.group_userdata = opts->group_userdata;
+	po.group_config = opts->group_config;
 	rc = group_ids(&g, ids, n_ids, w->t, &po);
 	if (rc == TESTR_OK) {
 		r = rank_groups(&g, w, n_ids);

@@ -544,19 +544,23 @@ END_TEST
 START_TEST(config_group_key_is_the_anchored_match)
 {
 	struct fx f;
+	const char *key = NULL;
 	size_t len = 0;
 
 	fx_init(&f);
 	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ngroup_regex=([^\\.]*\\.)*\n"), 0);
-	ck_assert(testr_config_group_key(&len, f.cfg, "pkg.mod.Case.test_a"));
+	ck_assert_int_eq(testr_config_group_key(&key, &len, f.cfg,
+						"pkg.mod.Case.test_a"), 1);
+	ck_assert_str_eq(key, "pkg.mod.Case.test_a");
 	ck_assert_uint_eq(len, 13);	/* "pkg.mod.Case." */
 	/* An empty match means no group: the id is its own group. */
-	ck_assert(!testr_config_group_key(&len, f.cfg, "nodots"));
+	ck_assert_int_eq(testr_config_group_key(&key, &len, f.cfg, "nodots"), 0);
 	ck_assert_uint_eq(len, 6);
 	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ngroup_regex=\n"), 0);
-	ck_assert(!testr_config_group_key(&len, f.cfg, "pkg.mod.x"));
+	ck_assert_int_eq(testr_config_group_key(&key, &len, f.cfg, "pkg.mod.x"),
+			 0);
 	ck_assert_uint_eq(len, 9);
-	ck_assert(!testr_config_group_key(&len, NULL, "abc"));
+	ck_assert_int_eq(testr_config_group_key(&key, &len, NULL, "abc"), 0);
 	ck_assert_uint_eq(len, 3);
 	fx_dispose(&f);
 }

@@ -136,12 +136,12 @@ START_TEST(durations_failed_and_interrupted_runs_are_no_samples)
 END_TEST
 
 static int
-group_before_colon(void *userdata, const char *id, const char **key,
-		   size_t *len)
+group_before_colon(const char **key, size_t *len,
+                   const struct testr_config *cfg, const char *id)
 {
 	const char *c = strchr(id, ':');
 
-	(void)userdata;
+	(void)cfg;
 	if (!c)
 		return 0;
 	*key = id;

@@ -14,11 +14,12 @@ const char harness_module[] = "partition";
 
 /* The group key of group_regex=([^\.]*\.)* : everything up to the last dot. */
 static int
-dotted_prefix(void *userdata, const char *id, const char **key, size_t *len)
+dotted_prefix(const char **key, size_t *len,
+              const struct testr_config *cfg, const char *id)
 {
 	const char *dot = strrchr(id, '.');
 
-	(void)userdata;
+	(void)cfg;
 	if (!dot)
 		return 0;
 	*key = id;
@@ -105,12 +106,12 @@ END_TEST
 
 /* A key in the group function's own buffer, overwritten on every call. */
 static int
-first_letter_key(void *userdata, const char *id, const char **key,
-		 size_t *len)
+first_letter_key(const char **key, size_t *len,
+                 const struct testr_config *cfg, const char *id)
 {
 	static char buf[2];
 
-	(void)userdata;
+	(void)cfg;
 	buf[0] = id[0];
 	*key = buf;
 	*len = 1;
@@ -164,10 +165,10 @@ START_TEST(partition_rejects_zero_workers)
 END_TEST
 
 static int
-failing_group_key(void *userdata, const char *id, const char **key,
-		  size_t *len)
+failing_group_key(const char **key, size_t *len,
+                  const struct testr_config *cfg, const char *id)
 {
-	(void)userdata;
+	(void)cfg;
 	(void)id;
 	(void)key;
 	(void)len;

@@ -37,11 +37,12 @@ free_ids(char **ids, size_t n)
 }
 
 static int
-prefix_group(void *userdata, const char *id, const char **key, size_t *len)
+prefix_group(const char **key, size_t *len,
+             const struct testr_config *cfg, const char *id)
 {
 	const char *dot = strchr(id, '.');
 
-	(void)userdata;
+	(void)cfg;
 	if (!dot)
 		return 0;
 	*key = id;

@@ -253,9 +253,10 @@ START_TEST(shard_split_ignores_the_listing_order)
 END_TEST
 
 static int
-module_group(void *userdata, const char *id, const char **key, size_t *len)
+module_group(const char **key, size_t *len,
+             const struct testr_config *cfg, const char *id)
 {
-	(void)userdata;
+	(void)cfg;
 	*key = id;
 	*len = 4;	/* "t001" of "t0012": ten ids per group */
 	return 1;

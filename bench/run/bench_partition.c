@@ -14,11 +14,12 @@
 #define N_WORKERS 64
 
 static int
-class_key(void *userdata, const char *id, const char **key, size_t *len)
+class_key(const char **key, size_t *len,
+          const struct testr_config *cfg, const char *id)
 {
 	const char *dot = strrchr(id, '.');
 
-	(void)userdata;
+	(void)cfg;
 	if (!dot)
 		return 0;
 	*key = id;

@@ -118,15 +118,16 @@ TESTR_API int testr_config_filter_tags(struct testr_strv *out,
 
 /**
  * The group key of test @id under group_regex: when the regex matches at the
- * start of @id (Python re.match) with a non-empty match, stores the match
- * length in *out_len and returns true; the key is then the first *out_len
- * bytes of @id.  Otherwise (no group_regex, no match, empty match) stores
- * strlen(@id) and returns false: the id is its own group, as in
- * testrepository.
+ * start of @id (Python re.match) with a non-empty match, sets *@out_key to
+ * @id and *@out_len to the match length (the key is the first *@out_len
+ * bytes of @id) and returns 1.  Otherwise (no group_regex, no match, empty
+ * match, @cfg NULL) sets @id and strlen(@id) and returns 0: the id is its
+ * own group, as in testrepository.  It is a testr_group_key_fn: pass it as
+ * `.group_key = testr_config_group_key, .group_config = cfg`.
  */
-TESTR_API bool testr_config_group_key(size_t *out_len,
-				      const struct testr_config *cfg,
-				      const char *id);
+TESTR_API int testr_config_group_key(const char **out_key, size_t *out_len,
+				     const struct testr_config *cfg,
+				     const char *id);
 
 /* Defaults of the hook timeouts (seconds), used when the option is unset. */
 #define TESTR_LIST_TIMEOUT_DEFAULT 600.0		/* test_list_timeout */

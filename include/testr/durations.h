@@ -34,7 +34,7 @@ struct testr_estimate {
 struct testr_estimate_options {
 	unsigned version;		/* = 1 */
 	testr_group_key_fn group_key;	/* NULL: the id up to its last '.' */
-	void *group_userdata;
+	const struct testr_config *group_config;  /* handed to group_key */
 };
 
 #define TESTR_ESTIMATE_OPTIONS_INIT { .version = 1 }

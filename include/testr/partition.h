@@ -8,19 +8,26 @@
 extern "C" {
 #endif
 
+/** A loaded configuration (config.h): what a group function groups by. */
+struct testr_config;
+
 /**
- * Gives the group key of @test_id: set *@out_key / *@out_len (the key may
- * point into @test_id; it must stay valid until the next call) and return
- * 1, or return 0 when the id forms a group of its own.  An empty key also
- * means "its own group".  A negative TESTR_E* code stops partitioning.
+ * Gives the group key of @test_id, in the shape of testr_config_group_key()
+ * (which serves as it is): set *@out_key / *@out_len (the key may point
+ * into @test_id; it must stay valid until the next call) and return 1, or
+ * return 0 when the id forms a group of its own.  An empty key also means
+ * "its own group".  A negative TESTR_E* code stops partitioning.  @cfg is
+ * the options' group_config, passed as given (a function of your own may
+ * ignore it).
  */
-typedef int (*testr_group_key_fn)(void *userdata, const char *test_id,
-				  const char **out_key, size_t *out_len);
+typedef int (*testr_group_key_fn)(const char **out_key, size_t *out_len,
+				  const struct testr_config *cfg,
+				  const char *test_id);
 
 struct testr_partition_options {
 	unsigned version;		/* = 1 */
 	testr_group_key_fn group_key;	/* NULL: every id is its own group */
-	void *group_userdata;
+	const struct testr_config *group_config;  /* handed to group_key */
 };
 
 #define TESTR_PARTITION_OPTIONS_INIT { .version = 1 }

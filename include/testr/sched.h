@@ -33,7 +33,7 @@ struct testr_sched_options {
 	unsigned version;		/* = 1 */
 	enum testr_sched_mode mode;
 	testr_group_key_fn group_key;	/* NULL: every id is its own group */
-	void *group_userdata;
+	const struct testr_config *group_config;  /* handed to group_key */
 	/* Per id, how far its duration may stray (a standard deviation in
 	 * seconds; NaN: unknown, taken as large as the duration itself).
 	 * NULL: durations are exact. */

@@ -24,6 +24,7 @@ check_config(struct testr_context *ctx, const struct testr_config *cfg)
 	const char *name, *value;
 	struct testr_command cmd = TESTR_COMMAND_INIT;
 	struct testr_strv tags = TESTR_STRV_INIT;
+	const char *key;
 	size_t len;
 	char *out;
 
@@ -32,7 +33,7 @@ check_config(struct testr_context *ctx, const struct testr_config *cfg)
 			abort();
 	testr_command_list(&cmd, ctx, cfg, NULL);
 	testr_command_dispose(&cmd);
-	testr_config_group_key(&len, cfg, "pkg.mod.Class.test_x(param)");
+	testr_config_group_key(&key, &len, cfg, "pkg.mod.Class.test_x(param)");
 	testr_config_filter_tags(&tags, cfg);
 	testr_strv_dispose(&tags);
 	if (testr_instance_provision_command(&out, ctx, cfg, 4) == 0)
