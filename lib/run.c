@@ -880,6 +880,9 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->guard = (struct proc_guard){ 0, -1 };
 	if (!run->workers || !run->fds || idset_init(&run->handed) < 0)
 		return TESTR_ENOMEM;
+	/* No feed yet: -1, never descriptor 0 (testr's own stdin). */
+	for (size_t i = 0; i < (n_workers ? n_workers : 1); i++)
+		run->workers[i].feed = (struct feed)FEED_INIT;
 	return proc_guard_start(&run->guard, ctx);
 }
 

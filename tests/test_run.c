@@ -1,5 +1,6 @@
 /* Unit tests for lib/run.c: listing, concurrency, workers, failures. */
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1082,6 +1083,26 @@ START_TEST(run_pull_through_a_fifo_removes_it_after)
 }
 END_TEST
 
+START_TEST(run_leaves_the_callers_stdin_open)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	int null = open("/dev/null", O_RDONLY);
+
+	/* A worker slot without a feed must not close descriptor 0. */
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, 0), 0);
+	close(null);
+	setup(&fx, "t0\nt1\nt2\nt3\n", "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_int_ne(fcntl(0, F_GETFD), -1);
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -1118,5 +1139,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_pull_interrupted_stores_fed_ids_as_not_run);
 	HARNESS_ADD(h, run_pull_needs_a_runner_that_pulls);
 	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
+	HARNESS_ADD(h, run_leaves_the_callers_stdin_open);
 	HARNESS_ADD(h, run_reads_a_version_1_callers_options_only_to_their_end);
 }
