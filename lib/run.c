@@ -218,19 +218,23 @@ static int
 run_concurrency(size_t *out, struct testr_context *ctx, size_t requested,
 		const char *callout, double timeout)
 {
+	const char *source = "--concurrency";
 	long cpus;
 	int rc;
 
 	*out = requested;
 	if (*out == 0 && callout) {
+		source = "the test_run_concurrency callout";
 		rc = callout_concurrency(out, ctx, callout, timeout);
 		if (rc < 0)
 			return rc;
 	}
 	if (*out == 0) {
+		source = "the online CPUs";
 		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		*out = cpus > 0 ? (size_t)cpus : 1;
 	}
+	context_log(ctx, TESTR_LOG_DEBUG, "concurrency: %zu (%s)", *out, source);
 	return TESTR_OK;
 }
 

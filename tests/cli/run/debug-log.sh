@@ -16,6 +16,8 @@ expect_rc 1 testr -v run --parallel --concurrency 2
 e="$tmp/err"
 cp "$e" "$tmp/verbose"
 must_have "$e" 'debug: config: .testr.conf:3: test_id_option=--load-list $IDFILE'
+# Where the worker count came from: the option, the callout, the CPUs.
+must_have "$e" 'debug: concurrency: 2 (--concurrency)'
 # The plan: per worker its tests and their sum, then each id's estimate
 # from the first run (a and b are groups of their own, c has none).
 who='batch [0-9]+ \((worker [01]|any worker)\)'
@@ -43,4 +45,10 @@ expect_rc 1 env TESTR_DEBUG=1 "$TESTR_BIN" run --parallel --concurrency 2
 must_have "$tmp/err" "debug: repo: stored run 2"
 expect_rc 1 env TESTR_DEBUG=0 "$TESTR_BIN" run
 must_lack "$tmp/err" "debug:"
+
+expect_rc 1 testr -v run --parallel
+must_have "$tmp/err" "debug: concurrency: $(getconf _NPROCESSORS_ONLN) (the online CPUs)"
+echo 'test_run_concurrency=echo 3' >> .testr.conf
+expect_rc 1 testr -v run --parallel
+must_have "$tmp/err" 'debug: concurrency: 3 (the test_run_concurrency callout)'
 echo ok
