@@ -130,7 +130,8 @@ const struct cli_help cli_helps[] = {
 	      "recorded durations; 'auto' reads the CI system's variables.  "
 	      "Implies --partial." },
 	    { "--max-restarts", "N", "Fresh runners a batch gets after its "
-	      "runner died mid-batch (default 0: none)." },
+	      "runner died mid-batch (default: test_max_restarts, else 3; 0: "
+	      "none)." },
 	    { "--timeout", "SECONDS", "Stop a test running longer than "
 	      "SECONDS (0: no limit; default: test_timeout): it fails as timed "
 	      "out and the rest of its batch runs on a fresh runner." },

@@ -51,7 +51,8 @@ static const char *const known_options[] = {
 	/* libtestr's own: how long a test and each hook may run. */
 	"test_list_timeout", "test_run_concurrency_timeout",
 	"instance_provision_timeout", "instance_dispose_timeout",
-	"test_timeout",
+	"test_timeout", "test_idle_timeout", "test_run_timeout",
+	"test_timeout_floor", "test_timeout_factor", "test_max_restarts",
 	/* libtestr's own: pull mode, ids fed to the runner as it goes. */
 	"test_feed", "test_feed_option",
 };
@@ -183,12 +184,33 @@ parse_seconds(double *out, const char *value, bool auto_ok)
 	       *out < 1e9 && value[strspn(value, "0123456789.")] == '\0';
 }
 
+/* Options holding a number of seconds (or, for the factor, a plain
+ * non-negative number): every *_timeout, and --timeout auto's knobs. */
 static bool
 is_timeout_option(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 8 && strcmp(name + n - 8, "_timeout") == 0;
+	return (n > 8 && strcmp(name + n - 8, "_timeout") == 0) ||
+	       strcmp(name, "test_timeout_floor") == 0 ||
+	       strcmp(name, "test_timeout_factor") == 0;
+}
+
+/* test_max_restarts: a count, digits only, at most a million. */
+static int
+check_count(struct loader *ld, const char *name, const char *value,
+	    unsigned int line)
+{
+	char detail[160], q[64];
+	size_t digits = strspn(value, "0123456789");
+
+	if (digits > 0 && digits <= 7 && value[digits] == '\0' &&
+	    strtol(value, NULL, 10) <= 1000000)
+		return TESTR_OK;
+	snprintf(detail, sizeof(detail), "%s is not a number of restarts",
+		 testr_quote(q, sizeof(q), value, strlen(value)));
+	snprintf(q, sizeof(q), "%s: ", name);
+	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
 }
 
 static int
@@ -227,6 +249,26 @@ set_group_regex(struct loader *ld, const char *pattern, unsigned int line)
 	return TESTR_OK;
 }
 
+/* Check @value of known option @name, set on @line. */
+static int
+check_value(struct loader *ld, const char *name, const char *value,
+	    unsigned int line)
+{
+	if (strcmp(name, "group_regex") == 0)
+		return set_group_regex(ld, value, line);
+	if (strcmp(name, "test_format") == 0)
+		return check_choice(ld, name, value, line, formats);
+	if (strcmp(name, "test_schedule") == 0)
+		return check_choice(ld, name, value, line, schedules);
+	if (strcmp(name, "test_feed") == 0)
+		return check_choice(ld, name, value, line, feeds);
+	if (is_timeout_option(name))
+		return check_seconds(ld, name, value, line);
+	if (strcmp(name, "test_max_restarts") == 0)
+		return check_count(ld, name, value, line);
+	return TESTR_OK;
+}
+
 /* The validation every known option goes through, whatever the syntax. */
 static int
 validate_option(cfg_t *table, cfg_opt_t *opt)
@@ -238,26 +280,8 @@ validate_option(cfg_t *table, cfg_opt_t *opt)
 		return 0;
 	ld->lines[k] = ld->confuse_text ? line_of(ld->confuse_text, known_options[k])
 					: (unsigned int)table->line;
-	if (strcmp(known_options[k], "group_regex") == 0 &&
-	    set_group_regex(ld, cfg_opt_getnstr(opt, 0), ld->lines[k]) < 0)
-		return -1;
-	if (strcmp(known_options[k], "test_format") == 0 &&
-	    check_choice(ld, "test_format", cfg_opt_getnstr(opt, 0),
-			 ld->lines[k], formats) < 0)
-		return -1;
-	if (strcmp(known_options[k], "test_schedule") == 0 &&
-	    check_choice(ld, "test_schedule", cfg_opt_getnstr(opt, 0),
-			 ld->lines[k], schedules) < 0)
-		return -1;
-	if (strcmp(known_options[k], "test_feed") == 0 &&
-	    check_choice(ld, "test_feed", cfg_opt_getnstr(opt, 0),
-			 ld->lines[k], feeds) < 0)
-		return -1;
-	if (is_timeout_option(known_options[k]) &&
-	    check_seconds(ld, known_options[k], cfg_opt_getnstr(opt, 0),
-			  ld->lines[k]) < 0)
-		return -1;
-	return 0;
+	return check_value(ld, known_options[k], cfg_opt_getnstr(opt, 0),
+			   ld->lines[k]) < 0 ? -1 : 0;
 }
 
 static cfg_t *
@@ -283,6 +307,11 @@ new_table(void)
 		CFG_STR("instance_provision_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("instance_dispose_timeout", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_idle_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_run_timeout", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_timeout_floor", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_timeout_factor", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_max_restarts", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_feed", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_feed_option", NULL, CFGF_NODEFAULT),
 		CFG_END()

@@ -277,6 +277,7 @@ struct worker {
 	size_t fed_done;		/* ids of cmd.ids known to be finished */
 	size_t results;			/* final results this runner reported */
 	size_t start_failures;		/* runners that died saying nothing */
+	size_t done_ids;		/* ids of its batch this runner reported */
 };
 
 struct testr_run {
@@ -339,6 +340,7 @@ worker_reported(struct worker *w, const char *id)
 		return TESTR_OK;
 	run->reported++;
 	if (idset_has(&run->handed, id)) {
+		w->done_ids += !idset_marked(&run->handed, id);
 		idset_mark(&run->handed, id);
 		return TESTR_OK;
 	}
@@ -747,6 +749,7 @@ worker_reset(struct worker *w)
 	w->proc = (struct proc){ 0, -1, -1, false, NULL };
 	w->status = (struct proc_status){ 0, 0 };
 	w->heard = w->ended = w->timed_out = false;
+	w->done_ids = 0;
 	free(w->current);
 	w->current = NULL;
 	w->tail.len = 0;
@@ -855,6 +858,19 @@ test_timeout_of(const struct testr_config *cfg,
 	return t > 0 ? t : 0;	/* "auto" (-1): not yet derived */
 }
 
+/* Fresh runners per batch: the caller's, else test_max_restarts (checked
+ * at load: digits only), else the default. */
+static size_t
+max_restarts_of(const struct testr_config *cfg,
+		const struct testr_run_options *opts)
+{
+	const char *v = testr_config_get(cfg, "test_max_restarts");
+
+	if (opts->version >= 3 && opts->max_restarts >= 0)
+		return (size_t)opts->max_restarts;
+	return v ? (size_t)strtoul(v, NULL, 10) : TESTR_MAX_RESTARTS_DEFAULT;
+}
+
 static int
 run_alloc(struct testr_run **out, struct testr_context *ctx,
 	  const struct testr_config *cfg, struct testr_pool *pool,
@@ -876,9 +892,7 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->options = o;
 	run->opts = opts = &run->options;
 	run->test_timeout = test_timeout_of(cfg, opts);
-	run->max_restarts = opts->version >= 3 && opts->max_restarts >= 0 ?
-			    (size_t)opts->max_restarts :
-			    TESTR_MAX_RESTARTS_DEFAULT;
+	run->max_restarts = max_restarts_of(cfg, opts);
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
 	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
 	run->guard = (struct proc_guard){ 0, -1 };
@@ -1106,27 +1120,49 @@ worker_recycle(struct testr_run *run, struct worker *w)
 	pull_feed_dispose(run, w);
 }
 
-/* The test @w's runner was in fails with @what and the runner's last
- * output; it counts as reported. */
+/* Test @id of @w's batch fails with @what and the runner's last output;
+ * it counts as reported.  False (nothing done) when @id is NULL or has
+ * already reported. */
 static int
-blame_current(struct worker *w, const char *what)
+blame_id(bool *blamed, struct worker *w, const char *id, const char *what)
 {
 	struct testr_run *run = w->run;
 	char *why;
 	int rc;
 
-	if (!w->current || idset_marked(&run->handed, w->current))
+	*blamed = false;
+	if (!id || idset_marked(&run->handed, id))
 		return TESTR_OK;
 	why = str_printf("%s%s%.*s", what, w->tail.len ? "; the runner's "
 			     "last output was:\n" : "\n", (int)w->tail.len,
 			     w->tail.s ? w->tail.s : "");
 	if (!why)
 		return TESTR_ENOMEM;
-	idset_mark(&run->handed, w->current);
+	idset_mark(&run->handed, id);
 	run->reported++;
-	rc = synthetic_failure(w, w->current, why);
+	*blamed = true;
+	rc = synthetic_failure(w, id, why);
 	free(why);
 	return rc;
+}
+
+/* The test @w's runner was in fails with @what (see blame_id()). */
+static int
+blame_current(struct worker *w, const char *what)
+{
+	bool blamed;
+
+	return blame_id(&blamed, w, w->current, what);
+}
+
+/* The first id of @w's batch that has not reported; NULL: none. */
+static const char *
+next_unreported(const struct worker *w)
+{
+	for (size_t i = 0; i < w->cmd.ids.n; i++)
+		if (!idset_marked(&w->run->handed, w->cmd.ids.v[i]))
+			return w->cmd.ids.v[i];
+	return NULL;
 }
 
 /* The ids @w was given and has not reported go back on the queue, to a
@@ -1177,10 +1213,7 @@ blame_timeout(struct worker *w)
 static bool
 unreported(const struct worker *w)
 {
-	for (size_t i = 0; i < w->cmd.ids.n; i++)
-		if (!idset_marked(&w->run->handed, w->cmd.ids.v[i]))
-			return true;
-	return false;
+	return next_unreported(w) != NULL;
 }
 
 /* Did @w's runner die (non-zero exit, signal) with ids of its batch not
@@ -1200,24 +1233,50 @@ may_restart(const struct worker *w)
 	       w->cmd.ids.n > 0;
 }
 
-/* @w's runner died mid-batch: the test in progress is blamed, with the
+/*
+ * Blame @w's runner's death on a test: the one in progress; else, when
+ * the runner reported results before dying between two tests, the first
+ * of its batch not reported (the next it would have run, for a runner
+ * that runs its ids in order).  A runner that died before reporting
+ * anything blames nothing: it is broken, not crashing on a test.
+ */
+static int
+blame_death(bool *blamed, struct worker *w, const char *status)
+{
+	bool between = !w->current && w->done_ids > 0 && may_restart(w);
+	char *what = str_printf(between ? "%s ended with %s before reporting "
+				"this test, the first of its batch not yet "
+				"reported (no test was in progress)" :
+				"%s ended with %s while this test was in "
+				"progress", w->tag, status);
+	int rc;
+
+	*blamed = false;
+	if (!what)
+		return TESTR_ENOMEM;
+	rc = blame_id(blamed, w, between ? next_unreported(w) : w->current,
+		      what);
+	free(what);
+	return rc;
+}
+
+/* @w's runner died mid-batch: a test is blamed (blame_death()), with the
  * exit status and the runner's last output; the runner's death fails the
- * run (process-returncode); within the restart budget the rest of the
- * batch goes to a fresh runner, else it fails as never reported. */
+ * run (process-returncode); when a test was blamed, within the restart
+ * budget, the rest of the batch goes to a fresh runner (so each fresh
+ * runner starts past a blamed test), else it fails as never reported. */
 static int
 blame_crash(struct worker *w)
 {
-	char status[96], *what;
+	char status[96];
+	bool blamed = false;
 	int rc;
 
 	proc_status_describe(&w->status, status, sizeof(status));
-	what = str_printf("%s ended with %s while this test was in "
-			      "progress", w->tag, status);
-	rc = what ? blame_current(w, what) : TESTR_ENOMEM;
-	free(what);
+	rc = blame_death(&blamed, w, status);
 	if (rc == TESTR_OK)
 		rc = report_worker_status(w);
-	if (rc == TESTR_OK && may_restart(w)) {
+	if (rc == TESTR_OK && blamed && may_restart(w)) {
 		w->restarts++;
 		return put_back_rest(w);
 	}

@@ -947,6 +947,29 @@ START_TEST(config_bad_timeout_names_line_and_value)
 }
 END_TEST
 
+START_TEST(config_max_restarts_must_be_a_whole_number)
+{
+	static const char *const bad[] = { "-1", "two", "1.5", "", "99999999" };
+	char text[128];
+	struct fx f;
+
+	fx_init(&f);
+	ck_assert_int_eq(fx_load(&f, "[DEFAULT]\ntest_max_restarts=5\n"), 0);
+	ck_assert_str_eq(testr_config_get(f.cfg, "test_max_restarts"), "5");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[DEFAULT]\n\ntest_max_restarts=%s\n",
+			 bad[i]);
+		ck_assert_int_eq(fx_load(&f, text), TESTR_EPARSE);
+		ck_assert_msg(strstr(fx_error(&f), "DIR/.testr.conf:3: "
+				     "test_max_restarts: '") != NULL, "%s: %s",
+			      bad[i], fx_error(&f));
+		ck_assert_ptr_nonnull(strstr(fx_error(&f),
+					     "is not a number of restarts"));
+	}
+	fx_dispose(&f);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -987,4 +1010,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, config_ini_matches_python_configparser_on_generated_configs);
 	HARNESS_ADD(h, config_timeouts_read_as_seconds_with_defaults);
 	HARNESS_ADD(h, config_bad_timeout_names_line_and_value);
+	HARNESS_ADD(h, config_max_restarts_must_be_a_whole_number);
 }

@@ -356,6 +356,7 @@ START_TEST(run_reports_dead_worker_and_its_lost_ids)
 	testr_strv_push(&ids, "b_crash");
 	testr_strv_push(&ids, "c");
 	fx.opts.ids = &ids;
+	fx.opts.max_restarts = 0;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
 	ck_assert_uint_eq(res.failed_workers, 1);
@@ -771,6 +772,35 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 }
 END_TEST
 
+START_TEST(run_blames_a_death_between_tests_on_the_next_id_and_reruns_the_rest)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	char logged[1024];
+	size_t runners;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_crash");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;	/* the default restart budget */
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.failed_workers, 1);
+	ck_assert_uint_eq(res.missing, 0);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_crash worker-0"));
+	ck_assert(saw(&fx.seen, "success c worker-0"));
+	/* Green means green: the death still fails the run. */
+	ck_assert(saw(&fx.seen, "fail process-returncode worker-0"));
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert_uint_eq(runners, 2);
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
 /* What a caller built against the version 1 header passes: a struct that
  * ends at its last field, shard (on the heap, so ASan sees a read past it). */
 static struct testr_run_options *
@@ -1116,6 +1146,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_tests_serially_runs_everything_in_one_worker);
 	HARNESS_ADD(h, run_tests_filters_select_the_union);
 	HARNESS_ADD(h, run_reports_dead_worker_and_its_lost_ids);
+	HARNESS_ADD(h, run_blames_a_death_between_tests_on_the_next_id_and_reruns_the_rest);
 	HARNESS_ADD(h, run_names_worker_command_and_signal_of_killed_runner);
 	HARNESS_ADD(h, run_counts_a_listed_id_reported_as_its_scenarios_as_run);
 	HARNESS_ADD(h, run_scenarios_of_a_runner_that_died_leave_the_listed_id_failed);

@@ -132,12 +132,14 @@ struct testr_run_options {
 	 * test_timeout). */
 	double test_timeout;
 	/* Fresh runners a batch may get after its runner died mid-batch
-	 * (negative: TESTR_MAX_RESTARTS_DEFAULT; 0: none). */
+	 * (negative: the config's test_max_restarts, else
+	 * TESTR_MAX_RESTARTS_DEFAULT; 0: none). */
 	int max_restarts;
 };
 
-/** Fresh runners per batch after crashes, unless the caller says. */
-#define TESTR_MAX_RESTARTS_DEFAULT 0
+/** Fresh runners per batch after crashes, unless the caller or
+ * test_max_restarts says. */
+#define TESTR_MAX_RESTARTS_DEFAULT 3
 
 #define TESTR_RUN_OPTIONS_INIT \
 	{ .version = 3, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \

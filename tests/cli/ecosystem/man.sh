@@ -60,7 +60,8 @@ for o in test_command test_id_option test_list_option test_id_list_default \
 	 test_run_concurrency group_regex filter_tags instance_provision \
 	 instance_execute instance_dispose test_format \
 	 test_list_timeout test_run_concurrency_timeout \
-	 instance_provision_timeout instance_dispose_timeout; do
+	 instance_provision_timeout instance_dispose_timeout test_timeout \
+	 test_max_restarts; do
 	grep -q "^     $o" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for $o"
 done
 for v in IDOPTION IDFILE IDLIST LISTOPT INSTANCE_COUNT INSTANCE_ID COMMAND \

@@ -55,6 +55,19 @@ for t in t1 t2 t3 t4 t5 t6; do
 		"$(testr last 2>/dev/null | grep -c "^FAIL: ${t}_segv\$")"
 done
 
+# The default budget is 3 fresh runners per batch; test_max_restarts
+# sets it, --max-restarts overrides that.
+project default "$ids"
+expect_rc 1 timeout 120 "$TESTR_BIN" run --load-list tests
+[ "$(wc -l < "$FAKE_LOG")" = 4 ] || fail "not 1 + 3 runners: $(cat "$FAKE_LOG")"
+failing_is t1_segv t2_segv t3_segv t4_segv t5_segv t6_segv process-returncode
+project config "$ids" 'test_max_restarts=1'
+expect_rc 1 timeout 120 "$TESTR_BIN" run --load-list tests
+[ "$(wc -l < "$FAKE_LOG")" = 2 ] || fail "not 1 + 1 runners: $(cat "$FAKE_LOG")"
+rm "$FAKE_LOG"
+expect_rc 1 timeout 120 "$TESTR_BIN" run --load-list tests --max-restarts 0
+[ "$(wc -l < "$FAKE_LOG")" = 1 ] || fail "option did not win: $(cat "$FAKE_LOG")"
+
 # --max-restarts 0: no fresh runner; a bad value is a usage error.
 project none "a_ok
 b_segv

@@ -61,8 +61,17 @@ must_have "$tmp/out" "worker-0 ended with exit code 3; its command was: $RUNNER"
 testr failing > "$tmp/failing" || true
 must_have "$tmp/failing" "process-returncode"
 
+# The runner dies between two tests: by default (3 restarts) the death is
+# blamed on the first id it had not reported, and the rest runs on a fresh
+# runner; the run still fails.
 project crash3 "$(printf 'c.ok\nc.crash\nc.after')"
 expect_rc 1 testr run --load-list tests
+must_have "$tmp/out" "FAIL: c.crash"
+must_have "$tmp/out" "before reporting this test, the first of its batch"
+must_have "$tmp/out" "FAIL: process-returncode"
+must_lack "$tmp/out" "FAIL: c.after"
+# Without restarts, every id it never reported fails.
+expect_rc 1 testr run --load-list tests --max-restarts 0
 must_have "$tmp/out" "FAIL: c.after"
 must_have "$tmp/out" "never reported a result"
 # The ids alone: the failures' text names every id the worker held.
@@ -74,9 +83,16 @@ must_lack "$tmp/failing" "c.ok"
 
 # A runner killed by a signal mid-run.
 project killed "$(printf 'k.ok\nk.selfkill\nk.lost')"
-expect_rc 1 testr run --load-list tests
+expect_rc 1 testr run --load-list tests --max-restarts 0
 must_have "$tmp/out" "(signal 9: Killed)"
 must_have "$tmp/out" "FAIL: k.lost"
-testr last > "$tmp/last" || true
-must_have "$tmp/last" "FAILED (id=0, failures=3)"
+expect_rc 1 testr last
+must_have "$tmp/out" "FAILED (id=0, failures=3)"
+# With the default budget, k.lost runs on a fresh runner; the death and
+# the test it is blamed on still fail the run.
+expect_rc 1 testr run --load-list tests
+must_have "$tmp/out" "FAIL: k.selfkill"
+must_lack "$tmp/out" "FAIL: k.lost"
+expect_rc 1 testr last
+must_have "$tmp/out" "FAILED (id=1, failures=2 (-1))"
 echo ok
