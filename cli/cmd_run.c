@@ -23,6 +23,9 @@ struct run_args {
 	char **testargs;
 	size_t n_testargs;
 	double timeout;		/* --timeout; negative: test_timeout */
+	bool auto_timeout;	/* --timeout auto */
+	double idle_timeout;	/* --idle-timeout; negative: the config's */
+	double run_timeout;	/* --run-timeout; negative: the config's */
 	int max_restarts;	/* --max-restarts; negative: the default */
 };
 
@@ -103,9 +106,10 @@ bool_option(struct run_args *a, const char *name)
 	return NULL;
 }
 
-/* --timeout SECONDS: a non-negative number; 0 means no limit. */
+/* --timeout, --idle-timeout, --run-timeout SECONDS: a non-negative
+ * number; 0 means no limit. */
 static int
-parse_seconds(const char *s, double *out)
+parse_seconds(const char *option, const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -113,10 +117,21 @@ parse_seconds(const char *s, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (!*s || *end || errno || !(v >= 0) || v > 1e9)
-		return cli_usage_error("run", "--timeout needs a number of "
-				       "seconds, not '%s'", s);
+		return cli_usage_error("run", "%s needs a number of seconds%s, "
+				       "not '%s'", option,
+				       strcmp(option, "--timeout") == 0 ?
+				       " or auto" : "", s);
 	*out = v;
 	return CLI_EXIT_OK;
+}
+
+/* --timeout SECONDS or --timeout auto (limits from the durations). */
+static int
+parse_timeout(struct run_args *a, const char *s)
+{
+	a->auto_timeout = strcmp(s, "auto") == 0;
+	return a->auto_timeout ? CLI_EXIT_OK :
+	       parse_seconds("--timeout", s, &a->timeout);
 }
 
 /* --max-restarts N: a small non-negative count. */
@@ -135,6 +150,56 @@ parse_restarts(const char *s, int *out)
 	return CLI_EXIT_OK;
 }
 
+/* The options taking a value. */
+enum value_opt {
+	OPT_CONCURRENCY, OPT_LOAD_LIST, OPT_COLOR, OPT_SHARD, OPT_TIMEOUT,
+	OPT_RESTARTS, OPT_IDLE, OPT_RUN_TIMEOUT, OPT_UNKNOWN
+};
+
+/* Which option @arg (up to @len bytes) names. */
+static enum value_opt
+value_opt_of(const char *arg, size_t len)
+{
+	static const char *const names[] = {
+		"--concurrency", "--load-list", "--color", "--shard",
+		"--timeout", "--max-restarts", "--idle-timeout",
+		"--run-timeout",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
+			return (enum value_opt)i;
+	return OPT_UNKNOWN;
+}
+
+/* Store @value of option @opt in @a. */
+static int
+set_value(struct run_args *a, enum value_opt opt, const char *value)
+{
+	switch (opt) {
+	case OPT_LOAD_LIST:
+		a->load_list = value;
+		return CLI_EXIT_OK;
+	case OPT_SHARD:
+		a->shard_text = value;
+		return CLI_EXIT_OK;
+	case OPT_TIMEOUT:
+		return parse_timeout(a, value);
+	case OPT_IDLE:
+		return parse_seconds("--idle-timeout", value, &a->idle_timeout);
+	case OPT_RUN_TIMEOUT:
+		return parse_seconds("--run-timeout", value, &a->run_timeout);
+	case OPT_RESTARTS:
+		return parse_restarts(value, &a->max_restarts);
+	case OPT_COLOR:
+		return cli_color_parse(&a->color, value) < 0 ?
+		       cli_usage_error("run", "--color takes auto, always or "
+				       "never, not '%s'", value) : CLI_EXIT_OK;
+	default:
+		return parse_size(value, &a->concurrency);
+	}
+}
+
 /* --name VALUE or --name=VALUE for the options taking a value. */
 static int
 value_option(struct run_args *a, const char *arg, int argc, char **argv,
@@ -143,34 +208,16 @@ value_option(struct run_args *a, const char *arg, int argc, char **argv,
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 	const char *value = eq ? eq + 1 : NULL;
-	bool concurrency = len == 13 && strncmp(arg, "--concurrency", 13) == 0;
-	bool load_list = len == 11 && strncmp(arg, "--load-list", 11) == 0;
-	bool color = len == 7 && strncmp(arg, "--color", 7) == 0;
-	bool shard = len == 7 && strncmp(arg, "--shard", 7) == 0;
-	bool timeout = len == 9 && strncmp(arg, "--timeout", 9) == 0;
-	bool restarts = len == 14 && strncmp(arg, "--max-restarts", 14) == 0;
+	enum value_opt opt = value_opt_of(arg, len);
 
-	if (!concurrency && !load_list && !color && !shard && !timeout &&
-	    !restarts)
+	if (opt == OPT_UNKNOWN)
 		return cli_unknown_option("run", arg);
 	if (!value && *i + 1 >= argc)
 		return cli_usage_error("run", "option '%.*s' needs a value",
 				       (int)len, arg);
 	if (!value)
 		value = argv[++*i];
-	if (load_list || shard) {
-		*(load_list ? &a->load_list : &a->shard_text) = value;
-		return CLI_EXIT_OK;
-	}
-	if (timeout)
-		return parse_seconds(value, &a->timeout);
-	if (restarts)
-		return parse_restarts(value, &a->max_restarts);
-	if (color)
-		return cli_color_parse(&a->color, value) < 0 ?
-		       cli_usage_error("run", "--color takes auto, always or "
-				       "never, not '%s'", value) : CLI_EXIT_OK;
-	return parse_size(value, &a->concurrency);
+	return set_value(a, opt, value);
 }
 
 static int
@@ -178,7 +225,7 @@ parse_args(struct run_args *a, int argc, char **argv)
 {
 	int rc = CLI_EXIT_OK;
 
-	a->timeout = -1.0;
+	a->timeout = a->idle_timeout = a->run_timeout = -1.0;
 	a->max_restarts = -1;
 	a->filters = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->filters)
@@ -407,6 +454,9 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->on_startup = note_startup;
 	o->startup_userdata = s;
 	o->test_timeout = s->args.timeout;
+	o->auto_timeout = s->args.auto_timeout;
+	o->idle_timeout = s->args.idle_timeout;
+	o->run_timeout = s->args.run_timeout;
 	o->max_restarts = s->args.max_restarts;
 }
 
@@ -483,6 +533,28 @@ finish_interrupted(struct run_session *s, struct testr_repo_writer *w,
 	return exit_code == CLI_EXIT_ERROR ? exit_code : CLI_EXIT_INTERRUPTED;
 }
 
+/*
+ * The run ran out of --run-timeout: store what arrived as a partial run
+ * (the tests never handed out keep their place in the failing set), the
+ * tests stopped and the ids not run as failures; never exit 0.
+ */
+static int
+finish_timed_out(struct run_session *s, struct testr_repo_writer *w,
+		 struct display *d, const struct testr_run_result *res)
+{
+	char *why = strdup(testr_context_error(s->ctx));
+	int exit_code;
+
+	testr_repo_writer_set_partial(w, true);
+	exit_code = finish_run(s, w, d);
+	fflush(stdout);
+	fprintf(stderr, "testr: %s; %zu tests not run are in the failing set "
+		"(testr run --failing runs them)\n", why ? why : "the run "
+		"timed out", res->not_run);
+	free(why);
+	return exit_code == CLI_EXIT_ERROR ? exit_code : CLI_EXIT_FAILURES;
+}
+
 static void
 show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
 {
@@ -530,6 +602,8 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		exit_code = interrupted_before_start(s);
 	else if (rc == TESTR_EINTR)
 		exit_code = finish_interrupted(s, w, &d, &res);
+	else if (rc == TESTR_ETIMEDOUT && res.workers > 0)
+		exit_code = finish_timed_out(s, w, &d, &res);
 	else if (rc < 0)
 		exit_code = cli_report(s->ctx, rc);
 	else if (res.no_tests)

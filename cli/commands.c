@@ -134,7 +134,14 @@ const struct cli_help cli_helps[] = {
 	      "none)." },
 	    { "--timeout", "SECONDS", "Stop a test running longer than "
 	      "SECONDS (0: no limit; default: test_timeout): it fails as timed "
-	      "out and the rest of its batch runs on a fresh runner." },
+	      "out and the rest of its batch runs on a fresh runner.  'auto': "
+	      "each test's limit from its recorded durations." },
+	    { "--idle-timeout", "SECONDS", "Stop a runner that prints nothing "
+	      "for SECONDS (0: no limit; default: test_idle_timeout), as "
+	      "--timeout does." },
+	    { "--run-timeout", "SECONDS", "Stop the whole run after SECONDS "
+	      "(0: no limit; default: test_run_timeout): the tests running "
+	      "fail, what arrived is stored as a partial run, exit 1." },
 	    { "--subunit", NULL, "Print the results as a subunit v2 stream." },
 	    { "--until-failure", NULL, "Repeat the run until a test fails." },
 	    { "--isolated", NULL, "Run each test in its own test process." },

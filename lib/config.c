@@ -218,14 +218,15 @@ check_seconds(struct loader *ld, const char *name, const char *value,
 	      unsigned int line)
 {
 	bool auto_ok = strcmp(name, "test_timeout") == 0;
+	bool factor = strcmp(name, "test_timeout_factor") == 0;
 	char detail[160], q[64];
 	double ignored;
 
 	if (parse_seconds(&ignored, value, auto_ok))
 		return TESTR_OK;
-	snprintf(detail, sizeof(detail), "%s is not a number of seconds%s",
+	snprintf(detail, sizeof(detail), "%s is not a number%s%s",
 		 testr_quote(q, sizeof(q), value, strlen(value)),
-		 auto_ok ? " or auto" : "");
+		 factor ? "" : " of seconds", auto_ok ? " or auto" : "");
 	snprintf(q, sizeof(q), "%s: ", name);
 	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
 }

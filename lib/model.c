@@ -89,6 +89,18 @@ model_spread(const struct model_rec *m)
 	return 1.4826 * model_median(v, m->n);
 }
 
+double
+model_timeout(const struct testr_estimate *e, double floor, double factor)
+{
+	double spread, high;
+
+	if (e->source != TESTR_ESTIMATE_MEASURED || !isfinite(e->seconds))
+		return floor;
+	spread = isfinite(e->spread) ? e->spread : 0;
+	high = e->seconds + 3 * spread;
+	return fmax(floor, factor * high);
+}
+
 /* One value, "-" for none. */
 static size_t
 put_value(char *buf, double v)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <testr/durations.h>
+
 /* Recent samples kept per test: enough for a median that shrugs off one or
  * two outliers, few enough that a test that really changed adapts within
  * a handful of runs. */
@@ -30,6 +32,16 @@ double model_estimate(const struct model_rec *m);
 double model_spread(const struct model_rec *m);
 /* Median of @v[0..n), reordering @v; NAN when @n is 0. */
 double model_median(double *v, size_t n);
+
+/*
+ * --timeout auto: the limit of a test with estimate @e, in seconds:
+ * max(@floor, @factor x (median + 3 x spread)), where median + 3 x spread
+ * (the robust spread, so about the 99.9th percentile of a normal spread)
+ * stands for the test's slowest plausible passing run.  A test without
+ * passing runs of its own (source other than MEASURED) gets @floor.
+ */
+double model_timeout(const struct testr_estimate *e, double floor,
+		     double factor);
 
 /* The fields after the id in a "times" line, "last\test\tspread\tS,S,...";
  * @buf has room for MODEL_LINE_MAX.  Returns the length. */

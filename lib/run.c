@@ -22,6 +22,7 @@
 #include "feed.h"
 #include "list.h"
 #include "idset.h"
+#include "model.h"
 #include "process.h"
 #include "strbuf.h"
 #include "template.h"
@@ -125,6 +126,7 @@ static const size_t run_options_sizes[] = {
 	OPTIONS_END(testr_run_options, shard),
 	OPTIONS_END(testr_run_options, dry_run),
 	OPTIONS_END(testr_run_options, max_restarts),
+	OPTIONS_END(testr_run_options, auto_factor),
 };
 
 TESTR_API int
@@ -248,6 +250,19 @@ testr_run_concurrency(size_t *out, struct testr_context *ctx,
 
 /* ---- workers ---------------------------------------------------------- */
 
+/* Why testr stopped a runner. */
+enum stop_why {
+	STOP_TEST,	/* its test ran past its limit (--timeout) */
+	STOP_IDLE,	/* it printed nothing for too long (--idle-timeout) */
+	STOP_RUN,	/* the whole run ran out of time (--run-timeout) */
+};
+
+/* --timeout auto: one test's limit (model_timeout()). */
+struct auto_limit {
+	char *id;
+	double seconds;
+};
+
 struct worker {
 	struct testr_run *run;
 	size_t number;			/* N of worker-N */
@@ -268,8 +283,11 @@ struct worker {
 	char *current;			/* the test in progress; NULL: none */
 	struct timespec since;		/* when @current started */
 	struct strbuf tail;		/* the runner's last stderr bytes */
-	bool timed_out;			/* stopped by testr: @current hung */
+	bool timed_out;			/* stopped by testr: see @why */
+	enum stop_why why;
 	double kill_at;			/* then SIGKILL, if still open */
+	double limit;			/* seconds @current may run; 0: none */
+	double last_heard;		/* when its runner last printed */
 	size_t restarts;		/* fresh runners on this batch's rest */
 	/* Pull mode: the runner reads ids from @feed as it goes. */
 	bool pulling;
@@ -306,6 +324,14 @@ struct testr_run {
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
 	double test_timeout;		/* seconds one test may run; 0: no limit */
+	double idle_timeout;		/* seconds a runner may be silent; 0: none */
+	double run_timeout;		/* seconds the run may take; 0: no limit */
+	double run_deadline;		/* mono_now() when it runs out */
+	bool expired;			/* run_timeout passed: everything stops */
+	bool auto_timeout;		/* limits from the durations (@limits) */
+	double auto_floor, auto_factor;
+	struct auto_limit *limits;	/* sorted by id */
+	size_t n_limits;
 	size_t max_restarts;		/* fresh runners per batch after crashes */
 	bool draining;			/* the pump is over: nothing restarts */
 };
@@ -359,6 +385,28 @@ mono_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static int
+cmp_limit(const void *a, const void *b)
+{
+	return strcmp(((const struct auto_limit *)a)->id,
+		      ((const struct auto_limit *)b)->id);
+}
+
+/* Seconds test @id may run: --timeout, or its own limit under --timeout
+ * auto (the floor for an id not planned, such as test_x(a)); 0: none. */
+static double
+test_limit(const struct testr_run *run, const char *id)
+{
+	struct auto_limit key = { (char *)id, 0 };
+	const struct auto_limit *hit;
+
+	if (!run->auto_timeout)
+		return run->test_timeout;
+	hit = run->n_limits ? bsearch(&key, run->limits, run->n_limits,
+				      sizeof(key), cmp_limit) : NULL;
+	return hit ? hit->seconds : run->auto_floor;
+}
+
 /* The test @w's runner is in: set by its inprogress event, cleared by its
  * final result.  A timeout or a crash is blamed on it. */
 static int
@@ -370,6 +418,7 @@ track_current(struct worker *w, const struct testr_event *ev)
 		free(w->current);
 		w->current = strdup(ev->test_id);
 		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		w->limit = test_limit(w->run, ev->test_id);
 		return w->current ? TESTR_OK : TESTR_ENOMEM;
 	}
 	if (is_final(ev->status) && w->current &&
@@ -763,6 +812,7 @@ worker_spawn(struct testr_run *run, struct worker *w, int in_fd)
 
 	tell_command(run->opts, w->command);
 	clock_gettime(CLOCK_MONOTONIC, &w->spawned);
+	w->last_heard = mono_now();
 	/* With on_output, stderr comes through it (whole lines), so a
 	 * display can keep it apart from its own output; else inherited. */
 	rc = proc_spawn_fed(&w->proc, run->ctx, w->command,
@@ -846,16 +896,109 @@ run_options_copy(struct testr_run_options *o, struct testr_context *ctx,
 			    run_options_sizes);
 }
 
+/* Seconds: @given when the caller set it (>= 0), else option @name of
+ * the config, else @fallback ("auto", -1, reads as the fallback too). */
+static double
+seconds_of(const struct testr_config *cfg, double given, const char *name,
+	   double fallback)
+{
+	double t = given >= 0 ? given :
+		   testr_config_seconds(cfg, name, fallback);
+
+	return t >= 0 ? t : fallback;
+}
+
 /* Seconds one test may run: the caller's, else test_timeout; 0: none. */
 static double
 test_timeout_of(const struct testr_config *cfg,
 		const struct testr_run_options *opts)
 {
-	double t = opts->version >= 3 && opts->test_timeout >= 0 ?
-		   opts->test_timeout :
-		   testr_config_seconds(cfg, "test_timeout", 0);
+	return seconds_of(cfg, opts->version >= 3 ? opts->test_timeout : -1,
+			  "test_timeout", 0);
+}
 
-	return t > 0 ? t : 0;	/* "auto" (-1): not yet derived */
+/* Seconds a runner may print nothing: the caller's, else
+ * test_idle_timeout; 0: no limit. */
+static double
+idle_timeout_of(const struct testr_config *cfg,
+		const struct testr_run_options *opts)
+{
+	return seconds_of(cfg, opts->version >= 4 ? opts->idle_timeout : -1,
+			  "test_idle_timeout", 0);
+}
+
+/* --timeout auto: asked for, or test_timeout=auto with no limit given. */
+static bool
+auto_timeout_of(const struct testr_config *cfg,
+		const struct testr_run_options *opts)
+{
+	if (opts->version >= 4 && opts->auto_timeout)
+		return true;
+	if (opts->version >= 3 && opts->test_timeout >= 0)
+		return false;
+	return testr_config_seconds(cfg, "test_timeout", 0) < 0;
+}
+
+/* Does the run stop runners mid-batch, and so want the ids of each batch
+ * to hand the rest of one to a fresh runner? */
+static bool
+guarded(const struct testr_config *cfg, const struct testr_run_options *opts)
+{
+	return test_timeout_of(cfg, opts) > 0 || auto_timeout_of(cfg, opts) ||
+	       idle_timeout_of(cfg, opts) > 0;
+}
+
+/* The time limits of @run, from @opts and @cfg. */
+static void
+set_limits(struct testr_run *run, const struct testr_config *cfg,
+	   const struct testr_run_options *opts)
+{
+	bool v4 = opts->version >= 4;
+
+	run->test_timeout = test_timeout_of(cfg, opts);
+	run->idle_timeout = idle_timeout_of(cfg, opts);
+	run->run_timeout = seconds_of(cfg, v4 ? opts->run_timeout : -1,
+				      "test_run_timeout", 0);
+	run->run_deadline = mono_now() + run->run_timeout;
+	run->auto_timeout = auto_timeout_of(cfg, opts);
+	run->auto_floor = seconds_of(cfg, v4 ? opts->auto_floor : -1,
+				     "test_timeout_floor",
+				     TESTR_AUTO_TIMEOUT_FLOOR);
+	run->auto_factor = seconds_of(cfg, v4 ? opts->auto_factor : -1,
+				      "test_timeout_factor",
+				      TESTR_AUTO_TIMEOUT_FACTOR);
+}
+
+/* --timeout auto: the limit of each of @ids (NULL: the runner chooses;
+ * every test then gets the floor) from the duration model. */
+static int
+auto_limits(struct testr_run *run, const struct testr_strv *ids)
+{
+	const struct testr_run_options *o = run->opts;
+	size_t n = ids ? ids->n : 0;
+	struct testr_estimate *e;
+	int rc = TESTR_OK;
+
+	if (!run->auto_timeout || n == 0 || !o->estimates)
+		return TESTR_OK;
+	e = malloc(n * sizeof(*e));
+	run->limits = calloc(n, sizeof(*run->limits));
+	if (!e || !run->limits)
+		rc = TESTR_ENOMEM;
+	if (rc == TESTR_OK)
+		rc = o->estimates(o->estimates_userdata, e,
+				  (const char *const *)ids->v, n);
+	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
+		run->limits[i].seconds = model_timeout(&e[i], run->auto_floor,
+						       run->auto_factor);
+		run->limits[i].id = strdup(ids->v[i]);
+		rc = run->limits[i].id ? TESTR_OK : TESTR_ENOMEM;
+		run->n_limits += rc == TESTR_OK;
+	}
+	if (rc == TESTR_OK)
+		qsort(run->limits, n, sizeof(*run->limits), cmp_limit);
+	free(e);
+	return rc;
 }
 
 /* Fresh runners per batch: the caller's, else test_max_restarts (checked
@@ -891,7 +1034,7 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->pool = pool;
 	run->options = o;
 	run->opts = opts = &run->options;
-	run->test_timeout = test_timeout_of(cfg, opts);
+	set_limits(run, cfg, opts);
 	run->max_restarts = max_restarts_of(cfg, opts);
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
 	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
@@ -961,6 +1104,8 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 	size_t n = partition ? testr_partition_workers(partition) : 1;
 	int rc = run_alloc(out, ctx, cfg, pool, opts, n);
 
+	if (rc == TESTR_OK)
+		rc = auto_limits(*out, ids);
 	if (rc == TESTR_OK && partition) {
 		rc = start_partitioned(*out, cfg, partition, ids);
 	} else if (rc == TESTR_OK && (!ids || ids->n > 0)) {
@@ -1067,6 +1212,8 @@ queue_put_back(struct testr_run *run, const char *const *ids, size_t n)
 static bool
 queue_empty(const struct testr_run *run)
 {
+	if (run->expired)
+		return true;	/* --run-timeout: nothing more is handed out */
 	return run->put_back_next >= run->put_back.n &&
 	       (!run->plan || run->next >= testr_sched_batches(run->plan));
 }
@@ -1146,15 +1293,6 @@ blame_id(bool *blamed, struct worker *w, const char *id, const char *what)
 	return rc;
 }
 
-/* The test @w's runner was in fails with @what (see blame_id()). */
-static int
-blame_current(struct worker *w, const char *what)
-{
-	bool blamed;
-
-	return blame_id(&blamed, w, w->current, what);
-}
-
 /* The first id of @w's batch that has not reported; NULL: none. */
 static const char *
 next_unreported(const struct worker *w)
@@ -1189,23 +1327,83 @@ put_back_rest(struct worker *w)
 	return rc;
 }
 
-/* testr stopped @w's runner: its test hung.  That test fails; the rest of
- * the batch is handed out again. */
+/*
+ * After an interrupt or once the run timed out: every id @w was given and
+ * had not reported is stored as a failure saying it was not run, so that
+ * the failing set holds it and `testr run --failing` runs it.
+ */
+static int
+report_not_run(struct worker *w, struct testr_run_result *res)
+{
+	char *why = str_printf("not run: %s before %s reported this test\n",
+			       w->run->expired ? "the run timed out "
+			       "(--run-timeout, test_run_timeout)" :
+			       "testr was interrupted", w->tag);
+	int rc = why ? TESTR_OK : TESTR_ENOMEM;
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
+		const char *id = w->cmd.ids.v[i];
+
+		if (idset_marked(&w->run->handed, id))
+			continue;
+		idset_mark(&w->run->handed, id);
+		res->not_run++;
+		rc = synthetic_failure(w, id, why);
+	}
+	free(why);
+	return rc;
+}
+
+/* What a test stopped for @w->why fails with (malloc'd; NULL: no memory). */
+static char *
+timeout_text(const struct worker *w)
+{
+	const struct testr_run *run = w->run;
+
+	if (w->why == STOP_RUN)
+		return str_printf("%s: the run timed out after %g s "
+				  "(--run-timeout, test_run_timeout) while this "
+				  "test was in progress; testr stopped the runner",
+				  w->tag, run->run_timeout);
+	if (w->why == STOP_IDLE)
+		return str_printf("%s: no output for %g s (--idle-timeout, "
+				  "test_idle_timeout)%s; testr stopped the "
+				  "runner", w->tag, run->idle_timeout,
+				  w->current ? " while this test was in "
+				  "progress" : " before this test, the first "
+				  "of its batch not yet reported, had started");
+	return str_printf("%s: this test timed out after %g s (%s); testr "
+			  "stopped the runner", w->tag, w->limit,
+			  run->auto_timeout ? "--timeout auto: its limit from "
+			  "its recorded durations" : "--timeout, test_timeout");
+}
+
+/* testr stopped @w's runner (see @w->why): the test in progress fails
+ * (for a silent runner with none, the first id of the batch not yet
+ * reported).  The rest of the batch is handed out again; once the run
+ * timed out, it fails as not run instead. */
 static int
 blame_timeout(struct worker *w)
 {
-	char *what = str_printf("%s: this test timed out after %g s "
-				    "(--timeout, test_timeout); testr stopped "
-				    "the runner", w->tag, w->run->test_timeout);
-	int rc = what ? blame_current(w, what) : TESTR_ENOMEM;
+	struct testr_run *run = w->run;
+	const char *id = w->current || w->why != STOP_IDLE ? w->current :
+			 next_unreported(w);
+	char *what = timeout_text(w);
+	bool blamed = false;
+	int rc = what ? blame_id(&blamed, w, id, what) : TESTR_ENOMEM;
 
 	free(what);
-	/* A runner that chose its own tests leaves no list of the rest: its
-	 * stop fails the run as process-returncode. */
-	if (rc == TESTR_OK && (w->cmd.ids.n == 0 || w->run->draining))
+	/* A runner that chose its own tests leaves no list of the rest, and
+	 * one silent with no test to blame (after its last result) is at
+	 * fault itself: its stop fails the run as process-returncode. */
+	if (rc == TESTR_OK && (w->cmd.ids.n == 0 ||
+			       (!blamed && w->why == STOP_IDLE) ||
+			       (run->draining && !run->expired)))
 		rc = report_worker_status(w);
-	if (rc == TESTR_OK && w->run->draining)
-		return report_missing(w, &w->run->acc);
+	if (rc == TESTR_OK && run->expired)
+		return report_not_run(w, &run->acc);
+	if (rc == TESTR_OK && run->draining)
+		return report_missing(w, &run->acc);
 	return rc == TESTR_OK ? put_back_rest(w) : rc;
 }
 
@@ -1682,13 +1880,13 @@ slot_start(struct testr_run *run, struct worker *w)
 static int
 slot_done(struct testr_run *run, struct worker *w)
 {
+	bool resume = w->timed_out || (may_restart(w) && unreported(w));
 	int rc;
 
-	bool resume = w->timed_out || (may_restart(w) && unreported(w));
-
-	if (pulling(run))
+	/* Stopping, or out of time: finish_workers() accounts for it. */
+	if (pulling(run) && !run->expired)
 		return pull_slot_done(run, w);
-	if (stopping(run) || (!resume && (!run->plan ||
+	if (stopping(run) || run->expired || (!resume && (!run->plan ||
 	    testr_sched_mode(run->plan) == TESTR_SCHED_STATIC)))
 		return TESTR_OK;
 	rc = slot_end(run, w);
@@ -1733,6 +1931,8 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		(*out)->plan = plan;
 		(*out)->plan_ids = ids;
 		rc = idset_reserve(&(*out)->handed, ids ? ids->n : 0);
+		if (rc == TESTR_OK)
+			rc = auto_limits(*out, ids);
 	}
 	if (rc == TESTR_OK)
 		rc = start_planned(*out);
@@ -1772,6 +1972,8 @@ pump_data(void *userdata, size_t index, const void *buf, size_t len)
 
 	if (len > 0 && index < run->n_workers && !w->heard)
 		note_heard(run, w);
+	if (len > 0)
+		w->last_heard = mono_now();
 	if (index >= run->n_workers)
 		rc = worker_stderr(run, w, buf, len);
 	else if (len == 0)
@@ -1814,30 +2016,55 @@ stop_workers(struct testr_run *run)
 /* Seconds between SIGTERM and SIGKILL for a runner that ran out of time. */
 #define TIMEOUT_GRACE 2.0
 
-/* The pump's tick: stop the runner of a test past its time limit
- * (SIGTERM to its group, SIGKILL after TIMEOUT_GRACE); its pipes then
- * reach end of file and slot_done() accounts for it. */
+/* Stop @w's runner for @why: SIGTERM to its group now, SIGKILL after
+ * TIMEOUT_GRACE; its pipes then reach end of file and slot_end()
+ * accounts for it. */
+static void
+stop_runner(struct worker *w, enum stop_why why, double t)
+{
+	w->timed_out = true;
+	w->why = why;
+	w->kill_at = t + TIMEOUT_GRACE;
+	proc_kill(&w->proc, SIGTERM);
+}
+
+/* Has @w's runner run out of time at @t?  Its test past its limit, or
+ * the runner silent for longer than idle_timeout. */
+static bool
+overdue(const struct worker *w, double t, enum stop_why *why)
+{
+	double began = (double)w->since.tv_sec +
+		       (double)w->since.tv_nsec / 1e9;
+	double idle = w->run->idle_timeout;
+
+	*why = w->current && w->limit > 0 && t - began >= w->limit ?
+	       STOP_TEST : STOP_IDLE;
+	return *why == STOP_TEST || (idle > 0 && t - w->last_heard >= idle);
+}
+
+/* The pump's tick: stop every runner past a time limit, each runner when
+ * the whole run is, and insist on those that ignore SIGTERM. */
 static int
 check_deadlines(void *userdata)
 {
 	struct testr_run *run = userdata;
 	double t = mono_now();
+	enum stop_why why;
 
+	if (run->run_timeout > 0 && t >= run->run_deadline)
+		run->expired = true;
 	for (size_t i = 0; i < run->n_workers; i++) {
 		struct worker *w = &run->workers[i];
-		double began = (double)w->since.tv_sec +
-			       (double)w->since.tv_nsec / 1e9;
 
 		if (w->proc.pid <= 0 || w->ended)
 			continue;
 		if (w->timed_out && t >= w->kill_at) {
 			proc_kill(&w->proc, SIGKILL);
 			w->kill_at = t + 3600;	/* once */
-		} else if (!w->timed_out && run->test_timeout > 0 &&
-			   w->current && t - began >= run->test_timeout) {
-			w->timed_out = true;
-			w->kill_at = t + TIMEOUT_GRACE;
-			proc_kill(&w->proc, SIGTERM);
+		} else if (!w->timed_out && run->expired) {
+			stop_runner(w, STOP_RUN, t);
+		} else if (!w->timed_out && overdue(w, t, &why)) {
+			stop_runner(w, why, t);
 		}
 	}
 	return TESTR_OK;
@@ -1864,31 +2091,6 @@ pump_workers(struct testr_run *run)
 	}
 	return proc_pump_ticking(run->ctx, run->fds, 2 * n, pump_data,
 				 run_tick, run, run->opts->interrupted);
-}
-
-/*
- * After an interrupt: every id @w was given and had not reported is stored
- * as a failure saying it was not run, so that the failing set holds it and
- * `testr run --failing` runs it.
- */
-static int
-report_not_run(struct worker *w, struct testr_run_result *res)
-{
-	char *why = str_printf("not run: testr was interrupted before %s "
-				   "reported this test\n", w->tag);
-	int rc = why ? TESTR_OK : TESTR_ENOMEM;
-
-	for (size_t i = 0; rc == TESTR_OK && i < w->cmd.ids.n; i++) {
-		const char *id = w->cmd.ids.v[i];
-
-		if (idset_marked(&w->run->handed, id))
-			continue;
-		idset_mark(&w->run->handed, id);
-		res->not_run++;
-		rc = synthetic_failure(w, id, why);
-	}
-	free(why);
-	return rc;
 }
 
 static int
@@ -1968,6 +2170,10 @@ testr_run_wait(struct testr_run_result *out, struct testr_run *run)
 	if (rc == TESTR_EINTR)
 		context_fail(run->ctx, rc, "interrupted: the test workers were "
 			   "stopped");
+	if (rc == TESTR_OK && run->expired)
+		rc = context_fail(run->ctx, TESTR_ETIMEDOUT, "the run timed out "
+				  "after %g s (--run-timeout, test_run_timeout): "
+				  "its runners were stopped", run->run_timeout);
 	return rc;
 }
 
@@ -1985,6 +2191,9 @@ testr_run_free(struct testr_run *run)
 	free(run->startups);
 	testr_strv_dispose(&run->kept);
 	testr_strv_dispose(&run->put_back);
+	for (size_t i = 0; i < run->n_limits; i++)
+		free(run->limits[i].id);
+	free(run->limits);
 	free(run);
 }
 
@@ -2218,7 +2427,7 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	 * fresh one: with a time limit, list them when the runner can. */
 	if (rc == TESTR_OK && !*known &&
 	    (workers > 1 || opts->n_filters || opts->shard || dry(opts) ||
-	     ((test_timeout_of(cfg, opts) > 0 || runner_pulls(cfg)) &&
+	     ((guarded(cfg, opts) || runner_pulls(cfg)) &&
 	      testr_config_get(cfg, "test_list_option")))) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;

@@ -106,9 +106,46 @@ START_TEST(model_parse_rejects_malformed_fields)
 }
 END_TEST
 
+START_TEST(model_timeout_is_factor_times_median_plus_three_spreads)
+{
+	struct testr_estimate e = { 2.0, 0.5, 8, TESTR_ESTIMATE_MEASURED };
+
+	/* 5 x (2 + 3 x 0.5) = 17.5, above the floor of 10. */
+	ck_assert_double_eq_tol(model_timeout(&e, 10, 5), 17.5, 1e-9);
+	/* One sample: no spread (NAN reads as 0). */
+	e.spread = NAN;
+	ck_assert_double_eq_tol(model_timeout(&e, 1, 3), 6.0, 1e-9);
+}
+END_TEST
+
+START_TEST(model_timeout_never_goes_below_the_floor)
+{
+	struct testr_estimate e = { 0.01, 0.0, 8, TESTR_ESTIMATE_MEASURED };
+
+	ck_assert_double_eq_tol(model_timeout(&e, 60, 5), 60.0, 1e-9);
+}
+END_TEST
+
+START_TEST(model_timeout_of_a_test_without_its_own_history_is_the_floor)
+{
+	struct testr_estimate none = { NAN, NAN, 0, TESTR_ESTIMATE_NONE };
+	/* A group's or the project's median says nothing about this test. */
+	struct testr_estimate group = { 100.0, NAN, 0, TESTR_ESTIMATE_GROUP };
+	struct testr_estimate project = { 100.0, NAN, 0,
+					  TESTR_ESTIMATE_PROJECT };
+
+	ck_assert_double_eq_tol(model_timeout(&none, 30, 5), 30.0, 1e-9);
+	ck_assert_double_eq_tol(model_timeout(&group, 30, 5), 30.0, 1e-9);
+	ck_assert_double_eq_tol(model_timeout(&project, 30, 5), 30.0, 1e-9);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, model_timeout_is_factor_times_median_plus_three_spreads);
+	HARNESS_ADD(h, model_timeout_never_goes_below_the_floor);
+	HARNESS_ADD(h, model_timeout_of_a_test_without_its_own_history_is_the_floor);
 	HARNESS_ADD(h, model_median_resists_one_slow_run);
 	HARNESS_ADD(h, model_median_of_an_even_count_averages_the_middle_two);
 	HARNESS_ADD(h, model_failed_runs_are_the_latest_but_no_sample);

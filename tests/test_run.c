@@ -754,7 +754,7 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 	struct testr_context *ctx;
 
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
-	for (unsigned v = 0; v <= 4; v += 4) {
+	for (unsigned v = 0; v <= 5; v += 5) {
 		o.version = v;
 		harness_assert_version_refused(ctx,
 			testr_run_tests(&res, ctx, NULL, NULL, &o),
@@ -1133,6 +1133,134 @@ START_TEST(run_leaves_the_callers_stdin_open)
 }
 END_TEST
 
+/* The text of the last failure stored, for the auto timeout's wording. */
+static char failure_text[512];
+
+static int
+keep_failure_text(void *userdata, const struct testr_event *ev)
+{
+	(void)userdata;
+	if ((ev->fields & TESTR_EVENT_FILE) && ev->status == TESTR_STATUS_FAIL)
+		snprintf(failure_text, sizeof(failure_text), "%.*s",
+			 (int)ev->file_len, (const char *)ev->file_bytes);
+	return 0;
+}
+
+START_TEST(run_idle_timeout_fails_the_silent_test_and_reruns_the_rest)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+	char logged[1024];
+	size_t runners;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_stuck");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	fx.opts.idle_timeout = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_stuck worker-0"));
+	ck_assert(saw(&fx.seen, "success c worker-0"));
+	ck_assert_uint_eq(res.missing, 0);
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert_uint_eq(runners, 2);
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_idle_timeout_with_no_test_in_progress_blames_the_next_id)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_hang");	/* silent before it starts */
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	fx.opts.idle_timeout = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "fail b_hang worker-0"));
+	ck_assert(saw(&fx.seen, "success c worker-0"));
+	ck_assert(!saw(&fx.seen, "fail process-returncode"));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_stuck");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	fx.opts.run_timeout = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_ETIMEDOUT);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(fx.ctx),
+				     "the run timed out after 1 s"));
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_stuck worker-0"));
+	ck_assert(saw(&fx.seen, "fail c worker-0"));	/* not run */
+	ck_assert_uint_eq(res.not_run, 1);
+	ck_assert(!res.interrupted);
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
+/* The duration model of run_auto_timeout_...: every test measured at 10 ms. */
+static int
+tiny_estimates(void *userdata, struct testr_estimate *out,
+	       const char *const *ids, size_t n)
+{
+	(void)userdata;
+	(void)ids;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct testr_estimate){ 0.01, 0, 8,
+						  TESTR_ESTIMATE_MEASURED };
+	return 0;
+}
+
+START_TEST(run_auto_timeout_stops_a_test_far_slower_than_its_history)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", NULL);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "b_stuck");
+	testr_strv_push(&ids, "c");
+	fx.opts.ids = &ids;
+	fx.opts.on_store = keep_failure_text;
+	fx.opts.auto_timeout = true;
+	fx.opts.auto_floor = 1;
+	fx.opts.estimates = tiny_estimates;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert(saw(&fx.seen, "success a worker-0"));
+	ck_assert(saw(&fx.seen, "fail b_stuck worker-0"));
+	ck_assert(saw(&fx.seen, "success c worker-0"));
+	ck_assert_msg(strstr(failure_text, "timed out after 1 s (--timeout "
+			     "auto"), "%s", failure_text);
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -1172,4 +1300,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
 	HARNESS_ADD(h, run_leaves_the_callers_stdin_open);
 	HARNESS_ADD(h, run_reads_a_version_1_callers_options_only_to_their_end);
+	HARNESS_ADD(h, run_idle_timeout_fails_the_silent_test_and_reruns_the_rest);
+	HARNESS_ADD(h, run_idle_timeout_with_no_test_in_progress_blames_the_next_id);
+	HARNESS_ADD(h, run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run);
+	HARNESS_ADD(h, run_auto_timeout_stops_a_test_far_slower_than_its_history);
 }

@@ -135,15 +135,44 @@ struct testr_run_options {
 	 * (negative: the config's test_max_restarts, else
 	 * TESTR_MAX_RESTARTS_DEFAULT; 0: none). */
 	int max_restarts;
+	/* Version 4.  Seconds a runner may print nothing (on stdout, or on
+	 * stderr when it comes through on_output) before it counts as hung
+	 * and is stopped as for test_timeout: the test in progress fails,
+	 * or, with none, the first id of its batch not yet reported (0: no
+	 * limit; negative: the config's test_idle_timeout). */
+	double idle_timeout;
+	/* Seconds the whole run may take from its first runner's start:
+	 * then no more work is handed out, every runner is stopped, each
+	 * test in progress fails as timed out, each id handed out and not
+	 * run fails as not run, and testr_run_wait() returns
+	 * TESTR_ETIMEDOUT (0: no limit; negative: the config's
+	 * test_run_timeout). */
+	double run_timeout;
+	/* Derive each test's limit from its recorded durations, through
+	 * @estimates (--timeout auto): max(auto_floor, auto_factor x
+	 * (median + 3 x spread)), auto_floor for a test with no passing run
+	 * of its own; test_timeout is then ignored.  A negative test_timeout
+	 * with test_timeout=auto in the config does the same. */
+	bool auto_timeout;
+	/* Negative: the config's test_timeout_floor and
+	 * test_timeout_factor, else the defaults below. */
+	double auto_floor;
+	double auto_factor;
 };
+
+/** --timeout auto: the least limit any test gets, in seconds... */
+#define TESTR_AUTO_TIMEOUT_FLOOR 60.0
+/** ...and how many times its slowest plausible passing run it may take. */
+#define TESTR_AUTO_TIMEOUT_FACTOR 5.0
 
 /** Fresh runners per batch after crashes, unless the caller or
  * test_max_restarts says. */
 #define TESTR_MAX_RESTARTS_DEFAULT 3
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ .version = 3, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
-	  .test_timeout = -1.0, .max_restarts = -1 }
+	{ .version = 4, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
+	  .test_timeout = -1.0, .max_restarts = -1, .idle_timeout = -1.0, \
+	  .run_timeout = -1.0, .auto_floor = -1.0, .auto_factor = -1.0 }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
@@ -250,7 +279,9 @@ TESTR_API int testr_run_start_plan(struct testr_run **out,
  * workers are stopped (SIGTERM, then SIGKILL), and each id handed out and
  * not yet reported becomes a failure saying it was not run.  Instances are
  * released and $IDFILEs removed.  Fills @out (may be NULL).  Returns 0,
- * TESTR_EINTR, or the error a sink returned.
+ * TESTR_EINTR, TESTR_ETIMEDOUT when the run ran out of @opts->run_timeout
+ * (@out filled as for an interrupt; store what arrived as a partial run),
+ * or the error a sink returned.
  */
 TESTR_API int testr_run_wait(struct testr_run_result *out,
 			     struct testr_run *run);

@@ -61,6 +61,7 @@ for o in test_command test_id_option test_list_option test_id_list_default \
 	 instance_execute instance_dispose test_format \
 	 test_list_timeout test_run_concurrency_timeout \
 	 instance_provision_timeout instance_dispose_timeout test_timeout \
+	 test_idle_timeout test_run_timeout test_timeout_floor test_timeout_factor \
 	 test_max_restarts; do
 	grep -q "^     $o" "$tmp/conf.txt" || fail "testr.conf.5 has no entry for $o"
 done

@@ -50,4 +50,4 @@ check_hung
 project bad "a_ok"
 expect_rc 0 testr run --timeout 0
 expect_rc 2 testr run --timeout soon
-must_have "$tmp/err" "--timeout needs a number of seconds, not 'soon'"
+must_have "$tmp/err" "--timeout needs a number of seconds or auto, not 'soon'"
