@@ -80,6 +80,18 @@ struct load_opts {
 	bool partial, force_init, subunit, full_results;
 };
 
+/*
+ * The streams held no test that ran (empty, or only a listing): not a
+ * pass.  Nothing is stored, so the failing set survives.
+ */
+static int
+no_tests(void)
+{
+	fflush(stdout);
+	fputs("testr: the stream held no tests; nothing was stored\n", stderr);
+	return CLI_EXIT_FAILURES;
+}
+
 static int
 store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 	  char **files, int n_files)
@@ -93,6 +105,8 @@ store_run(struct load *l, struct testr_repo *repo, const struct load_opts *o,
 	rc = testr_repo_writer_new(&l->writer, repo, &wopts);
 	for (int i = 0; rc == 0 && i < (n_files ? n_files : 1); i++)
 		rc = load_stream(l, n_files ? files[i] : "-", (size_t)i);
+	if (rc == 0 && !testr_repo_writer_ran_tests(l->writer))
+		return no_tests();
 	if (rc == 0)
 		rc = testr_repo_writer_commit(&id, l->writer);
 	if (rc == 0)

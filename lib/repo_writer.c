@@ -36,6 +36,7 @@ struct testr_repo_writer {
 	struct repo_scan scan;
 	unsigned notes;		/* kinds of degraded events already reported */
 	uint64_t n_degraded;	/* events stored in a degraded form */
+	bool ran;		/* some test started or ended */
 };
 
 /* Temporary files left by killed writers (we hold the lock: none is live). */
@@ -200,8 +201,17 @@ testr_repo_writer_add(struct testr_repo_writer *w, const struct testr_event *ev)
 	/* Count what was stored, so re-reading the run gives the same. */
 	if (rc == 0)
 		rc = repo_scan_event(&w->scan, &st.ev);
+	if (rc == 0 && (st.ev.fields & TESTR_EVENT_TEST_ID) &&
+	    st.ev.status > TESTR_STATUS_EXISTS)
+		w->ran = true;
 	repo_storable_dispose(&st);
 	return rc;
+}
+
+TESTR_API bool
+testr_repo_writer_ran_tests(const struct testr_repo_writer *w)
+{
+	return w && w->ran;
 }
 
 TESTR_API int
@@ -309,6 +319,20 @@ write_mark(struct testr_repo_writer *w)
 	return rc;
 }
 
+/*
+ * A loaded stream that says it was stored interrupted or partial (a run
+ * exported with testr last --subunit) stays so: the index must agree with
+ * one rebuilt from the run file, which reads the same mark.
+ */
+static void
+adopt_marks(struct testr_repo_writer *w)
+{
+	if (w->scan.sum.interrupted)
+		w->interrupted = true;
+	if (w->scan.sum.partial || w->interrupted)
+		w->partial = true;
+}
+
 TESTR_API int
 testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 {
@@ -317,6 +341,7 @@ testr_repo_writer_commit(uint64_t *out, struct testr_repo_writer *w)
 
 	if (w->finished)
 		return writer_finished(w);
+	adopt_marks(w);
 	rc = write_mark(w);
 	/* A failed commit has aborted the run file: nothing may follow. */
 	w->finished = true;

@@ -195,6 +195,13 @@ TESTR_API int testr_repo_writer_add(struct testr_repo_writer *w,
 				    const struct testr_event *ev);
 
 /**
+ * Has a test started or ended among the events stored so far?  "exists"
+ * events (a listing) and output that belongs to no test do not count.  An
+ * empty run is not a pass: testr load stores nothing when no test ran.
+ */
+TESTR_API bool testr_repo_writer_ran_tests(const struct testr_repo_writer *w);
+
+/**
  * testr_repo_writer_add() shaped as a testr_event_fn: pass the writer as
  * @userdata, for example as a decoder's on_event.
  */

@@ -3,7 +3,8 @@
 
 Each is what a runner might print: good v2, a failing test whose packets
 all have a bad CRC, a stream cut inside a packet, v1 (with a test id longer
-than 256 bytes), and v2 among plain text.
+than 256 bytes), v2 among plain text, an empty stream, a
+listing only, and a run that says it was stored interrupted.
 """
 import io
 import os
@@ -42,6 +43,11 @@ def main(out):
         'v1': ('test: %s\nfailure: %s [\nboom\n]\ntest: t.ok\nsuccess: t.ok\n'
                % (long_id, long_id)).encode(),
         'noise': b'starting up\n' + ok + b'a warning\n' + fail + b'bye\n',
+        'empty': b'',
+        'listing': packet(test_id='t.ok', test_status='exists'),
+        'marked': ok + packet(file_name='testr-interrupted',
+                              file_bytes=b'this run was stored interrupted\n',
+                              mime_type='text/plain;charset=utf8', eof=True),
     }
     for name, data in streams.items():
         with open(os.path.join(out, name), 'wb') as f:

@@ -49,6 +49,39 @@ must_have "$tmp/v1.load" "FAIL: t.xxxxxxxxxx"
 must_have "$tmp/noise.run" "starting up"
 must_have "$tmp/noise.run" "a warning"
 
+# No test ran (nothing, or only a listing): not a pass, and nothing is
+# stored, so the failing set of the run before survives.  testrepository
+# stores an empty PASSED run here; we do not (testr(1) says so).
+for name in empty listing; do
+	mkdir "$tmp/none-$name"
+	cd "$tmp/none-$name"
+	printf '[DEFAULT]\ntest_command=cat "%s"\n' "$streams/$name" > .testr.conf
+	testr init > /dev/null
+	expect_rc 1 testr load "$streams/failing"
+	expect_rc 1 testr run
+	must_have "$tmp/err" "reported no tests; nothing was stored"
+	expect_rc 1 testr load "$streams/$name"
+	must_have "$tmp/err" "held no tests; nothing was stored"
+	must_lack "$tmp/out" PASSED
+	expect_rc 1 testr load --subunit < "$streams/$name"
+	expect_rc 1 testr last
+	must_have "$tmp/out" "FAILED (id=0"
+	expect_rc 1 testr failing --list
+	must_have "$tmp/out" t.fails
+done
+
+# A run exported as interrupted stays interrupted when loaded: its index
+# agrees with one rebuilt from the run file, and it is not green.
+mkdir "$tmp/marked"
+cd "$tmp/marked"
+testr init > /dev/null
+expect_rc 130 testr load "$streams/marked"
+expect_rc 130 testr last
+must_have "$tmp/out" "INTERRUPTED (id=0)"
+rm .testrepository/0.index
+expect_rc 130 testr last
+must_have "$tmp/out" "INTERRUPTED (id=0)"
+
 # testrepository's load agrees on every v2 stream (it reads no v1).
 for name in good failing badcrc truncated noise; do
 	mkdir "$tmp/py-$name"
