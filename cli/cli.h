@@ -35,7 +35,7 @@ struct cli_help {
 	const char *summary;	/* one line, for `testr commands` */
 	const char *usage;	/* after "testr NAME " */
 	const char *text;	/* paragraphs separated by "\n\n" */
-	struct cli_opt_help opts[24];
+	struct cli_opt_help opts[32];	/* ends at the first without a name */
 };
 
 /* Every command, terminated by a NULL name; the global options likewise. */
@@ -259,6 +259,10 @@ void cli_summary_want_verdict(struct cli_summary *s);
  * instead of PASSED/FAILED and returns CLI_EXIT_INTERRUPTED (as
  * cli_summary_print() does for a stored interrupted run). */
 void cli_summary_set_interrupted(struct cli_summary *s);
+/* --strict: cli_summary_finish() says FAILED and returns
+ * CLI_EXIT_FAILURES when a test was flaky (failed, then passed on a
+ * retry); without it a flaky test counts as passed. */
+void cli_summary_set_strict(struct cli_summary *s);
 int cli_summary_event(void *userdata, const struct testr_event *ev);
 /*
  * filter_tags (testr.conf(5)): tests that did not fail and carry one of

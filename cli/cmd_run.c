@@ -12,7 +12,7 @@
 
 struct run_args {
 	bool parallel, failing, partial, subunit, until_failure, isolated;
-	bool analyze_isolation, static_plan, dry_run;
+	bool analyze_isolation, static_plan, dry_run, strict;
 	size_t concurrency;
 	enum cli_color color;
 	const char *load_list;
@@ -27,6 +27,8 @@ struct run_args {
 	double idle_timeout;	/* --idle-timeout; negative: the config's */
 	double run_timeout;	/* --run-timeout; negative: the config's */
 	int max_restarts;	/* --max-restarts; negative: the default */
+	int retry;		/* --retry; negative: test_retry */
+	int max_failures;	/* --max-failures; negative: test_max_failures */
 };
 
 /* Everything one `testr run` holds, so that every exit path cleans up. */
@@ -91,13 +93,13 @@ bool_option(struct run_args *a, const char *name)
 	static const char *const names[] = {
 		"parallel", "failing", "partial", "subunit", "until-failure",
 		"isolated", "analyze-isolation", "full-results", "static",
-		"dry-run",
+		"dry-run", "strict",
 	};
 	static bool ignored;	/* --full-results: accepted, a no-op */
 	bool *flags[] = {
 		&a->parallel, &a->failing, &a->partial, &a->subunit,
 		&a->until_failure, &a->isolated, &a->analyze_isolation,
-		&ignored, &a->static_plan, &a->dry_run,
+		&ignored, &a->static_plan, &a->dry_run, &a->strict,
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -134,9 +136,9 @@ parse_timeout(struct run_args *a, const char *s)
 	       parse_seconds("--timeout", s, &a->timeout);
 }
 
-/* --max-restarts N: a small non-negative count. */
+/* --max-restarts, --retry, --max-failures N: a small non-negative count. */
 static int
-parse_restarts(const char *s, int *out)
+parse_count(const char *option, const char *s, int *out)
 {
 	char *end;
 	long v;
@@ -144,8 +146,8 @@ parse_restarts(const char *s, int *out)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < 0 || v > 1000000)
-		return cli_usage_error("run", "--max-restarts needs a number, "
-				       "not '%s'", s);
+		return cli_usage_error("run", "%s needs a number, not '%s'",
+				       option, s);
 	*out = (int)v;
 	return CLI_EXIT_OK;
 }
@@ -153,7 +155,8 @@ parse_restarts(const char *s, int *out)
 /* The options taking a value. */
 enum value_opt {
 	OPT_CONCURRENCY, OPT_LOAD_LIST, OPT_COLOR, OPT_SHARD, OPT_TIMEOUT,
-	OPT_RESTARTS, OPT_IDLE, OPT_RUN_TIMEOUT, OPT_UNKNOWN
+	OPT_RESTARTS, OPT_IDLE, OPT_RUN_TIMEOUT, OPT_RETRY, OPT_MAX_FAILURES,
+	OPT_UNKNOWN
 };
 
 /* Which option @arg (up to @len bytes) names. */
@@ -163,7 +166,7 @@ value_opt_of(const char *arg, size_t len)
 	static const char *const names[] = {
 		"--concurrency", "--load-list", "--color", "--shard",
 		"--timeout", "--max-restarts", "--idle-timeout",
-		"--run-timeout",
+		"--run-timeout", "--retry", "--max-failures",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -190,7 +193,11 @@ set_value(struct run_args *a, enum value_opt opt, const char *value)
 	case OPT_RUN_TIMEOUT:
 		return parse_seconds("--run-timeout", value, &a->run_timeout);
 	case OPT_RESTARTS:
-		return parse_restarts(value, &a->max_restarts);
+		return parse_count("--max-restarts", value, &a->max_restarts);
+	case OPT_RETRY:
+		return parse_count("--retry", value, &a->retry);
+	case OPT_MAX_FAILURES:
+		return parse_count("--max-failures", value, &a->max_failures);
 	case OPT_COLOR:
 		return cli_color_parse(&a->color, value) < 0 ?
 		       cli_usage_error("run", "--color takes auto, always or "
@@ -227,6 +234,8 @@ parse_args(struct run_args *a, int argc, char **argv)
 
 	a->timeout = a->idle_timeout = a->run_timeout = -1.0;
 	a->max_restarts = -1;
+	a->retry = -1;
+	a->max_failures = -1;
 	a->filters = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->filters)
 		return CLI_EXIT_ERROR;
@@ -458,6 +467,8 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->idle_timeout = s->args.idle_timeout;
 	o->run_timeout = s->args.run_timeout;
 	o->max_restarts = s->args.max_restarts;
+	o->retry = s->args.retry;
+	o->max_failures = s->args.max_failures;
 }
 
 /* Store the run and print its summary; the exit code of one run. */
@@ -555,6 +566,27 @@ finish_timed_out(struct run_session *s, struct testr_repo_writer *w,
 	return exit_code == CLI_EXIT_ERROR ? exit_code : CLI_EXIT_FAILURES;
 }
 
+/*
+ * --max-failures withheld work: stored as a partial run (the ids not run
+ * are failures "not run", in the failing set), and the summary says why
+ * the run stopped.  Never exit 0.
+ */
+static int
+finish_stopped(struct run_session *s, struct testr_repo_writer *w,
+	       struct display *d, const struct testr_run_result *res)
+{
+	int exit_code;
+
+	testr_repo_writer_set_partial(w, true);
+	exit_code = finish_run(s, w, d);
+	fflush(stdout);
+	printf("Stopped early: the --max-failures limit was reached, so no "
+	       "more tests were handed out; %zu tests not run are in the "
+	       "failing set (testr run --failing runs them)\n", res->not_run);
+	fflush(stdout);
+	return exit_code == CLI_EXIT_OK ? CLI_EXIT_FAILURES : exit_code;
+}
+
 static void
 show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
 {
@@ -584,6 +616,8 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		d.summary = cli_summary_new(stdout);
 		cli_summary_config_filter_tags(d.summary, s->ctx);
 		cli_summary_want_verdict(d.summary);
+		if (s->args.strict)
+			cli_summary_set_strict(d.summary);
 		/* The live line sits between the run and the display. */
 		pg = cli_progress_new(stdout, s->args.color);
 		cli_progress_wrap(pg, &o.on_event, &o.event_userdata,
@@ -608,6 +642,8 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		exit_code = cli_report(s->ctx, rc);
 	else if (res.no_tests)
 		exit_code = no_tests();
+	else if (res.stopped)
+		exit_code = finish_stopped(s, w, &d, &res);
 	else
 		exit_code = finish_run(s, w, &d);
 	cli_summary_free(d.summary);

@@ -115,8 +115,8 @@ const struct cli_help cli_helps[] = {
 	  "A FILTER is a regular expression (PCRE2) that may match anywhere "
 	  "in an id: only ids that match at least one FILTER run.  TESTARGS "
 	  "are appended to the test command.\n\n"
-	  "Exit status 0 if every test passed, 1 if any failed, 3 on an "
-	  "error.",
+	  "Exit status 0 if every test passed (flaky ones too, unless "
+	  "--strict), 1 if any failed, 3 on an error.",
 	  { { "--parallel", NULL, "Run the tests in several workers at once." },
 	    { "--concurrency", "N", "Use N workers (default: the "
 	      "test_run_concurrency callout, else the number of CPUs)." },
@@ -142,6 +142,13 @@ const struct cli_help cli_helps[] = {
 	    { "--run-timeout", "SECONDS", "Stop the whole run after SECONDS "
 	      "(0: no limit; default: test_run_timeout): the tests running "
 	      "fail, what arrived is stored as a partial run, exit 1." },
+	    { "--retry", "N", "Run a failed test again, up to N times, each "
+	      "time on a fresh runner (default: test_retry, else 0); a test "
+	      "that then passes is flaky, and passes the run." },
+	    { "--strict", NULL, "Flaky tests fail the run (exit status 1)." },
+	    { "--max-failures", "N", "Stop handing out tests after N failed "
+	      "(default: test_max_failures, else no limit); the run is stored "
+	      "partial, the tests not run as failed." },
 	    { "--subunit", NULL, "Print the results as a subunit v2 stream." },
 	    { "--until-failure", NULL, "Repeat the run until a test fails." },
 	    { "--isolated", NULL, "Run each test in its own test process." },

@@ -36,7 +36,12 @@ struct cli_summary {
 	struct testr_tally *tally;
 	bool verdict;			/* counts and failed ids at the end */
 	bool interrupted;		/* say INTERRUPTED, not PASSED */
-	struct testr_strv failed;	/* with verdict: ids that failed */
+	bool strict;			/* flaky tests fail the run */
+	struct testr_strv failed;	/* with verdict: ids whose last result
+					 * failed (NULL: passed on a retry) */
+	struct testr_strv flaky;	/* with verdict: failed, then passed */
+	struct record *failed_ids[N_BUCKETS];	/* each failed id once; seq:
+						 * its index in failed */
 	struct testr_strv filter_tags;	/* filter_tags of the config */
 	uint64_t filtered;		/* tests they leave out of the count */
 	struct record *buckets[N_BUCKETS];
@@ -99,20 +104,28 @@ record_free(struct record *r)
 	free(r);
 }
 
+static void
+free_buckets(struct record **buckets)
+{
+	for (size_t b = 0; b < N_BUCKETS; b++)
+		while (buckets[b]) {
+			struct record *r = buckets[b];
+
+			buckets[b] = r->next;
+			record_free(r);
+		}
+}
+
 void
 cli_summary_free(struct cli_summary *s)
 {
 	if (!s)
 		return;
-	for (size_t b = 0; b < N_BUCKETS; b++)
-		while (s->buckets[b]) {
-			struct record *r = s->buckets[b];
-
-			s->buckets[b] = r->next;
-			record_free(r);
-		}
+	free_buckets(s->buckets);
+	free_buckets(s->failed_ids);
 	testr_tally_free(s->tally);
 	testr_strv_dispose(&s->failed);
+	testr_strv_dispose(&s->flaky);
 	testr_strv_dispose(&s->filter_tags);
 	free(s);
 }
@@ -139,31 +152,71 @@ cli_summary_want_verdict(struct cli_summary *s)
 	s->verdict = true;
 }
 
-/* With a verdict wanted, remember a failed id for the closing list. */
-static void
-note_failed(struct cli_summary *s, const struct testr_event *ev)
+void
+cli_summary_set_strict(struct cli_summary *s)
 {
-	if (!s->verdict || (ev->status != TESTR_STATUS_FAIL &&
-			    ev->status != TESTR_STATUS_UXSUCCESS))
-		return;
-	if (testr_strv_push(&s->failed, ev->test_id) < 0) {
-		fputs("testr: out of memory\n", stderr);
-		exit(CLI_EXIT_ERROR);
-	}
+	s->strict = true;
 }
 
 static struct record **
-find_slot(struct cli_summary *s, const char *id)
+find_in(struct record **buckets, const char *id)
 {
 	uint32_t h = 2166136261u;
 	struct record **p;
 
 	for (const char *c = id; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
-	for (p = &s->buckets[h % N_BUCKETS]; *p; p = &(*p)->next)
+	for (p = &buckets[h % N_BUCKETS]; *p; p = &(*p)->next)
 		if (strcmp((*p)->id, id) == 0)
 			break;
 	return p;
+}
+
+static struct record **
+find_slot(struct cli_summary *s, const char *id)
+{
+	return find_in(s->buckets, id);
+}
+
+static void
+push_or_die(struct testr_strv *v, const char *id)
+{
+	if (testr_strv_push(v, id) < 0) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+}
+
+/*
+ * With a verdict wanted, keep the closing lists: each id whose last result
+ * failed, once; an id that passes after failing (on a retry) leaves the
+ * failed list for the flaky one.
+ */
+static void
+note_failed(struct cli_summary *s, const struct testr_event *ev)
+{
+	bool failed = ev->status == TESTR_STATUS_FAIL ||
+		      ev->status == TESTR_STATUS_UXSUCCESS;
+	struct record **slot, *r;
+
+	if (!s->verdict || ev->status < TESTR_STATUS_SUCCESS)
+		return;
+	slot = find_in(s->failed_ids, ev->test_id);
+	if (failed && !*slot) {
+		*slot = r = xcalloc(1, sizeof(*r));
+		r->id = xstrndup(ev->test_id, strlen(ev->test_id));
+		r->seq = s->failed.n;
+		push_or_die(&s->failed, ev->test_id);
+	} else if (!failed && *slot) {
+		r = *slot;
+		*slot = r->next;
+		free(s->failed.v[r->seq]);
+		s->failed.v[r->seq] = NULL;
+		if (ev->status == TESTR_STATUS_SUCCESS ||
+		    ev->status == TESTR_STATUS_XFAIL)
+			push_or_die(&s->flaky, ev->test_id);
+		record_free(r);
+	}
 }
 
 static void
@@ -499,14 +552,16 @@ print_ran_line(FILE *out, const struct testr_run_summary *cur,
 		fputs("\n", out);
 }
 
-int
-cli_summary_print(FILE *out, uint64_t run_id,
-		  const struct testr_run_summary *cur,
-		  const struct testr_run_summary *prev)
+/* cli_summary_print(); with @strict, flaky tests fail the run. */
+static int
+print_summary(FILE *out, uint64_t run_id, const struct testr_run_summary *cur,
+	      const struct testr_run_summary *prev, bool strict)
 {
+	bool failed = cur->failures || (strict && cur->flaky);
+
 	print_ran_line(out, cur, prev);
 	fprintf(out, "%s (id=%" PRIu64, cur->interrupted ? "INTERRUPTED" :
-		cur->failures ? "FAILED" : "PASSED", run_id);
+		failed ? "FAILED" : "PASSED", run_id);
 	if (cur->failures) {
 		fprintf(out, ", failures=%" PRIu64, cur->failures);
 		if (prev && prev->failures != cur->failures)
@@ -515,10 +570,20 @@ cli_summary_print(FILE *out, uint64_t run_id,
 	}
 	if (cur->skips)
 		fprintf(out, ", skips=%" PRIu64, cur->skips);
+	if (cur->flaky)
+		fprintf(out, ", flaky=%" PRIu64, cur->flaky);
 	fputs(")\n", out);
 	if (cur->interrupted)
 		return CLI_EXIT_INTERRUPTED;
-	return cur->failures ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
+	return failed ? CLI_EXIT_FAILURES : CLI_EXIT_OK;
+}
+
+int
+cli_summary_print(FILE *out, uint64_t run_id,
+		  const struct testr_run_summary *cur,
+		  const struct testr_run_summary *prev)
+{
+	return print_summary(out, run_id, cur, prev, false);
 }
 
 static int
@@ -602,13 +667,29 @@ print_verdict(struct cli_summary *s, const struct testr_run_summary *cur)
 {
 	uint64_t bad = cur->failures + cur->skips;
 
+	bool any = false;
+
 	fprintf(s->out, "Totals: %" PRIu64 " passed, %" PRIu64 " failed, %"
-		PRIu64 " skipped\n", cur->tests_run > bad ? cur->tests_run - bad : 0,
+		PRIu64 " skipped", cur->tests_run > bad ? cur->tests_run - bad : 0,
 		cur->failures, cur->skips);
-	if (s->failed.n)
-		fputs("The following tests FAILED:\n", s->out);
-	for (size_t i = 0; i < s->failed.n; i++)
+	if (cur->flaky)
+		fprintf(s->out, ", %" PRIu64 " flaky (passed on a retry, "
+			"counted as passed%s)", cur->flaky,
+			s->strict ? "; --strict fails the run" : "");
+	fputc('\n', s->out);
+	for (size_t i = 0; i < s->failed.n; i++) {
+		if (!s->failed.v[i])
+			continue;	/* passed on a retry */
+		if (!any)
+			fputs("The following tests FAILED:\n", s->out);
+		any = true;
 		print_failed_id(s->out, s->failed.v[i]);
+	}
+	if (s->flaky.n)
+		fputs("The following tests were FLAKY (failed, then passed on "
+		      "a retry):\n", s->out);
+	for (size_t i = 0; i < s->flaky.n; i++)
+		print_failed_id(s->out, s->flaky.v[i]);
 }
 
 int
@@ -622,7 +703,7 @@ cli_summary_finish(struct cli_summary *s, uint64_t run_id,
 		testr_tally_result(&cur, s->tally);
 	cli_summary_adjust(s, &cur);
 	cur.interrupted = s->interrupted;
-	rc = cli_summary_print(s->out, run_id, &cur, prev);
+	rc = print_summary(s->out, run_id, &cur, prev, s->strict);
 	if (s->verdict)
 		print_verdict(s, &cur);
 	return rc;

@@ -55,6 +55,8 @@ static const char *const known_options[] = {
 	"test_timeout_floor", "test_timeout_factor", "test_max_restarts",
 	/* libtestr's own: pull mode, ids fed to the runner as it goes. */
 	"test_feed", "test_feed_option",
+	/* ... how often a failed test runs again, when a run gives up. */
+	"test_retry", "test_max_failures",
 };
 #define N_KNOWN (sizeof(known_options) / sizeof(known_options[0]))
 
@@ -196,23 +198,6 @@ is_timeout_option(const char *name)
 	       strcmp(name, "test_timeout_factor") == 0;
 }
 
-/* test_max_restarts: a count, digits only, at most a million. */
-static int
-check_count(struct loader *ld, const char *name, const char *value,
-	    unsigned int line)
-{
-	char detail[160], q[64];
-	size_t digits = strspn(value, "0123456789");
-
-	if (digits > 0 && digits <= 7 && value[digits] == '\0' &&
-	    strtol(value, NULL, 10) <= 1000000)
-		return TESTR_OK;
-	snprintf(detail, sizeof(detail), "%s is not a number of restarts",
-		 testr_quote(q, sizeof(q), value, strlen(value)));
-	snprintf(q, sizeof(q), "%s: ", name);
-	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
-}
-
 static int
 check_seconds(struct loader *ld, const char *name, const char *value,
 	      unsigned int line)
@@ -227,6 +212,23 @@ check_seconds(struct loader *ld, const char *name, const char *value,
 	snprintf(detail, sizeof(detail), "%s is not a number%s%s",
 		 testr_quote(q, sizeof(q), value, strlen(value)),
 		 factor ? "" : " of seconds", auto_ok ? " or auto" : "");
+	snprintf(q, sizeof(q), "%s: ", name);
+	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
+}
+
+/* test_max_restarts, test_retry, test_max_failures: a count, 0 to 1000000. */
+static int
+check_count(struct loader *ld, const char *name, const char *value,
+	    unsigned int line)
+{
+	char detail[160], q[64];
+	size_t digits = strspn(value, "0123456789");
+
+	if (digits && digits <= 7 && !value[digits] &&
+	    strtoul(value, NULL, 10) <= 1000000)
+		return TESTR_OK;
+	snprintf(detail, sizeof(detail), "%s is not a count (0 to 1000000)",
+		 testr_quote(q, sizeof(q), value, strlen(value)));
 	snprintf(q, sizeof(q), "%s: ", name);
 	return loader_fail(ld, TESTR_EPARSE, line, q, detail);
 }
@@ -265,7 +267,9 @@ check_value(struct loader *ld, const char *name, const char *value,
 		return check_choice(ld, name, value, line, feeds);
 	if (is_timeout_option(name))
 		return check_seconds(ld, name, value, line);
-	if (strcmp(name, "test_max_restarts") == 0)
+	if (strcmp(name, "test_max_restarts") == 0 ||
+	    strcmp(name, "test_retry") == 0 ||
+	    strcmp(name, "test_max_failures") == 0)
 		return check_count(ld, name, value, line);
 	return TESTR_OK;
 }
@@ -315,6 +319,8 @@ new_table(void)
 		CFG_STR("test_max_restarts", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_feed", NULL, CFGF_NODEFAULT),
 		CFG_STR("test_feed_option", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_retry", NULL, CFGF_NODEFAULT),
+		CFG_STR("test_max_failures", NULL, CFGF_NODEFAULT),
 		CFG_END()
 	};
 	/* KEYSTRVAL keeps unknown options as strings instead of failing. */

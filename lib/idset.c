@@ -115,3 +115,27 @@ idset_has(const struct idset *s, const char *key)
 {
 	return find_slot((struct idset_slot *)s->slots, s->cap, key)->key != NULL;
 }
+
+void
+idset_unmark(struct idset *s, const char *key)
+{
+	struct idset_slot *slot = find_slot(s->slots, s->cap, key);
+
+	if (slot->key)
+		slot->marked = false;
+}
+
+uint32_t
+idset_count(const struct idset *s, const char *key)
+{
+	return find_slot((struct idset_slot *)s->slots, s->cap, key)->count;
+}
+
+void
+idset_bump(struct idset *s, const char *key)
+{
+	struct idset_slot *slot = find_slot(s->slots, s->cap, key);
+
+	if (slot->key)
+		slot->count++;
+}

@@ -12,6 +12,7 @@
 struct idset_slot {
 	const char *key;
 	bool marked;
+	uint32_t count;		/* a counter per key (run.c: retries) */
 };
 
 struct idset {
@@ -37,6 +38,15 @@ int idset_add(struct idset *s, const char *key);
 
 /* Mark @key if present. */
 void idset_mark(struct idset *s, const char *key);
+
+/* Unmark @key if present: it is expected again (a retry). */
+void idset_unmark(struct idset *s, const char *key);
+
+/* The counter of @key: 0 when absent. */
+uint32_t idset_count(const struct idset *s, const char *key);
+
+/* Add one to the counter of @key if present. */
+void idset_bump(struct idset *s, const char *key);
 
 /* Is @key present (marked or not)? */
 bool idset_has(const struct idset *s, const char *key);

@@ -19,7 +19,8 @@
 #include "context.h"
 #include "repo_index.h"
 
-#define INDEX_MAGIC "libtestr-index 2"
+#define INDEX_MAGIC "libtestr-index 3"
+#define INDEX_MAGIC_2 "libtestr-index 2"	/* before flaky counts */
 #define INDEX_MAGIC_1 "libtestr-index 1"	/* before checksums */
 #define HISTORY_TRAILER "history "
 #define END_LINE_LEN 19			/* "end crc32=XXXXXXXX\n" */
@@ -79,9 +80,10 @@ write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
 	head = str_printf(INDEX_MAGIC "\nrun=%" PRIu64 "\npartial=%d\n"
 			      "tests_run=%" PRIu64 "\nfailures=%" PRIu64
 			      "\nskips=%" PRIu64 "\ntime=%s\ntimed=%zu\n"
-			      "run_bytes=%" PRIu64 "\nrun_crc32=%08" PRIx32 "\n",
+			      "run_bytes=%" PRIu64 "\nrun_crc32=%08" PRIx32
+			      "\nflaky=%" PRIu64 "\n",
 			      id, partial, s->tests_run, s->failures, s->skips,
-			      time, n, run_bytes, run_crc);
+			      time, n, run_bytes, run_crc, s->flaky);
 	if (!head)
 		return TESTR_ENOMEM;
 	rc = fileio_out_write(o, head, strlen(head));
@@ -306,20 +308,34 @@ parse_crc(const char *s, uint32_t *out)
 	return strlen(s) == 8 && !*end && v <= UINT32_MAX;
 }
 
-#define N_KEYS 10
+#define N_KEYS 11
+#define KEY_FLAKY 9
 
-/* The header lines; false when one is missing or malformed. */
+/* The header lines; false when one is missing or malformed.  A version 2
+ * header has no flaky line: none were counted. */
 static bool
-read_fields(struct index_reader *r, char v[N_KEYS][64])
+read_fields(struct index_reader *r, char v[N_KEYS][64], bool has_flaky)
 {
 	static const char *const keys[N_KEYS] = { "run", "partial",
 		"tests_run", "failures", "skips", "time", "timed", "run_bytes",
-		"run_crc32", "crc32" };
+		"run_crc32", "flaky", "crc32" };
 
-	for (size_t i = 0; i < N_KEYS; i++)
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (i == KEY_FLAKY && !has_flaky) {
+			strcpy(v[i], "0");
+			continue;
+		}
 		if (!header_field(r, keys[i], v[i], sizeof(v[i])))
 			return false;
+	}
 	return true;
+}
+
+/* Is [@line, +@len) the magic line @magic? */
+static bool
+is_magic(const char *line, size_t len, const char *magic)
+{
+	return len == strlen(magic) && memcmp(line, magic, len) == 0;
 }
 
 static bool
@@ -332,13 +348,13 @@ parse_header(struct index_reader *r, uint64_t id)
 	uint64_t run, partial;
 	uint32_t crc;
 
-	if (!next_line(r, &line, &len) || len != strlen(INDEX_MAGIC) ||
-	    memcmp(line, INDEX_MAGIC, len) != 0)
+	if (!next_line(r, &line, &len) || (!is_magic(line, len, INDEX_MAGIC) &&
+					   !is_magic(line, len, INDEX_MAGIC_2)))
 		return false;
-	if (!read_fields(r, v))
+	if (!read_fields(r, v, is_magic(line, len, INDEX_MAGIC)))
 		return false;
-	crc_line = r->p - strlen(v[9]) - strlen("crc32=\n");
-	if (!parse_crc(v[9], &crc) ||
+	crc_line = r->p - strlen(v[10]) - strlen("crc32=\n");
+	if (!parse_crc(v[10], &crc) ||
 	    crc32_z(0, r->map.data, (size_t)(crc_line - (const char *)r->map.data)) != crc)
 		return false;
 	r->body = r->p;
@@ -353,6 +369,7 @@ parse_header(struct index_reader *r, uint64_t id)
 	       parse_u64(v[2], &h->sum.tests_run) &&
 	       parse_u64(v[3], &h->sum.failures) &&
 	       parse_u64(v[4], &h->sum.skips) && parse_u64(v[6], &h->timed) &&
+	       parse_u64(v[KEY_FLAKY], &h->sum.flaky) &&
 	       parse_u64(v[7], &h->run_bytes) && parse_crc(v[8], &h->run_crc);
 }
 

@@ -2,7 +2,9 @@
  * Per-test records from a stream, as testtools' StreamToDict and
  * StreamSummary see them: a record opens at a test's first event and closes
  * at its first final status; its duration runs from the timestamp of the
- * opening event to that of the closing one.
+ * opening event to that of the closing one.  Unlike StreamSummary, a test
+ * with several records in one run (a retry's attempts) counts once, as its
+ * last record: a fail then a pass is one flaky test, not a failure.
  */
 #include "config-build.h"
 
@@ -103,6 +105,36 @@ repo_outcome_parse(const char *s, size_t len)
 	return NULL;
 }
 
+static bool
+is_flaky(const struct repo_test *t)
+{
+	const char *o = repo_test_outcome(t);
+
+	return o && strcmp(o, "flaky") == 0;
+}
+
+/* Did @t's last record fail (fail, uxsuccess)?  Then a later record of
+ * it in the same run is a retry, as the reports see it (report.c). */
+static bool
+last_failed(const struct repo_test *t)
+{
+	unsigned prev = (t->flags >> TEST_STATUS_SHIFT) & 7u;
+
+	return prev == TESTR_STATUS_FAIL || prev == TESTR_STATUS_UXSUCCESS;
+}
+
+/* @t is being retried: its new record replaces the failed one in the
+ * counts, so a test counts once, as its last attempt.  (A record after a
+ * pass counts as another test, as in testrepository.) */
+static void
+uncount(struct repo_scan *s, const struct repo_test *t)
+{
+	unsigned prev = (t->flags >> TEST_STATUS_SHIFT) & 7u;
+
+	s->sum.tests_run--;
+	s->sum.failures -= prev == TESTR_STATUS_FAIL;
+}
+
 static void
 close_record(struct repo_scan *s, struct repo_test *t,
 	     const struct testr_event *ev)
@@ -110,7 +142,11 @@ close_record(struct repo_scan *s, struct repo_test *t,
 	t->flags &= ~(TEST_OPEN | TEST_FAILING) & 0xffu;
 	if (ev->status == TESTR_STATUS_EXISTS)
 		return;		/* listed, not run: no count, no duration */
+	if (last_failed(t))
+		uncount(s, t);
+	s->sum.flaky -= is_flaky(t);	/* (passed before: no longer its outcome) */
 	repo_test_set_status(t, ev->status);
+	s->sum.flaky += is_flaky(t);
 	s->sum.tests_run++;
 	if (ev->status == TESTR_STATUS_FAIL) {
 		s->sum.failures++;
@@ -187,6 +223,9 @@ repo_scan_finish(struct repo_scan *s)
 		 * testrepository keeps it in the failing set. */
 		t->flags &= ~TEST_OPEN & 0xffu;
 		t->flags |= TEST_FAILING;
+		if (last_failed(t))
+			uncount(s, t);	/* a retry that never ended */
+		s->sum.flaky -= is_flaky(t);
 		repo_test_set_status(t, TESTR_STATUS_INPROGRESS);
 		s->sum.tests_run++;
 		s->sum.failures++;
@@ -243,7 +282,15 @@ testr_tally_result(struct testr_run_summary *out,
 	out->id = 0;
 	out->partial = false;
 	/* Open records count as failed runs, as repo_scan_finish() would. */
-	for (size_t i = 0; i < s->tests.n; i++)
-		if (repo_idmap_at(&s->tests, i)->flags & TEST_OPEN)
-			out->tests_run++, out->failures++;
+	for (size_t i = 0; i < s->tests.n; i++) {
+		const struct repo_test *t = repo_idmap_at(&s->tests, i);
+		unsigned prev = (t->flags >> TEST_STATUS_SHIFT) & 7u;
+
+		if (!(t->flags & TEST_OPEN))
+			continue;
+		/* A retry in progress replaces its failed record. */
+		out->tests_run += !last_failed(t);
+		out->failures += prev != TESTR_STATUS_FAIL;
+		out->flaky -= is_flaky(t);
+	}
 }

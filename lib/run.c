@@ -18,6 +18,7 @@
 #include <testr/run.h>
 #include <testr/template.h>
 
+#include "array.h"
 #include "context.h"
 #include "feed.h"
 #include "list.h"
@@ -127,6 +128,7 @@ static const size_t run_options_sizes[] = {
 	OPTIONS_END(testr_run_options, dry_run),
 	OPTIONS_END(testr_run_options, max_restarts),
 	OPTIONS_END(testr_run_options, auto_factor),
+	OPTIONS_END(testr_run_options, max_failures),
 };
 
 TESTR_API int
@@ -296,6 +298,8 @@ struct worker {
 	size_t results;			/* final results this runner reported */
 	size_t start_failures;		/* runners that died saying nothing */
 	size_t done_ids;		/* ids of its batch this runner reported */
+	struct testr_strv failed;	/* ids of its batch that failed on this
+					 * runner, with retries left */
 };
 
 struct testr_run {
@@ -334,6 +338,12 @@ struct testr_run {
 	size_t n_limits;
 	size_t max_restarts;		/* fresh runners per batch after crashes */
 	bool draining;			/* the pump is over: nothing restarts */
+	size_t retry;			/* runs again of a failed test */
+	size_t max_failures;		/* withhold work after these; 0: never */
+	size_t failures;		/* tests failed for good so far */
+	struct testr_strv retries;	/* failed ids waiting to run again... */
+	size_t *retry_from;		/* ...and the slot each failed on */
+	size_t retry_cap;
 };
 
 static void
@@ -364,12 +374,14 @@ worker_reported(struct worker *w, const char *id)
 
 	if (run->finishing)
 		return TESTR_OK;
-	run->reported++;
 	if (idset_has(&run->handed, id)) {
 		w->done_ids += !idset_marked(&run->handed, id);
+		/* A retry's result replaces the first: one test. */
+		run->reported += idset_count(&run->handed, id) == 0;
 		idset_mark(&run->handed, id);
 		return TESTR_OK;
 	}
+	run->reported++;
 	/* The ingest's own failure for corrupt input is no stray. */
 	if (!run->n_handed || strcmp(id, "subunit.parser") == 0)
 		return TESTR_OK;
@@ -429,6 +441,55 @@ track_current(struct worker *w, const struct testr_event *ev)
 	return TESTR_OK;
 }
 
+/* ---- retries and --max-failures: outcomes ------------------------------
+ *
+ * A handed-out id that fails (as its runner reports, or as testr blames a
+ * hang or a crash on it) with retries left waits for the end of its runner
+ * (w->failed); slot_end() then puts it on the retry queue, counted in the
+ * id's idset counter, for a fresh runner on another slot.  Every attempt
+ * is delivered and stored; the last one is the test's result.
+ */
+
+static bool
+is_failure(enum testr_status st)
+{
+	return st == TESTR_STATUS_FAIL || st == TESTR_STATUS_UXSUCCESS;
+}
+
+/* Has --max-failures been reached?  Then no more work is handed out. */
+static bool
+withholding(const struct testr_run *run)
+{
+	return run->max_failures && run->failures >= run->max_failures;
+}
+
+/* A final result of @w: a handed-out id that failed with retries left is
+ * kept for a retry; one that passes after a retry is flaky. */
+static int
+note_outcome(struct worker *w, const struct testr_event *ev)
+{
+	struct testr_run *run = w->run;
+	const char *id = ev->test_id;
+	uint32_t tries = idset_count(&run->handed, id);
+
+	if (!idset_has(&run->handed, id))
+		return TESTR_OK;
+	if (!is_failure(ev->status)) {
+		run->acc.flaky += tries > 0 &&
+				  (ev->status == TESTR_STATUS_SUCCESS ||
+				   ev->status == TESTR_STATUS_XFAIL);
+		return TESTR_OK;
+	}
+	if (tries < run->retry) {
+		for (size_t i = 0; i < w->failed.n; i++)
+			if (strcmp(w->failed.v[i], id) == 0)
+				return TESTR_OK;	/* reported twice */
+		return testr_strv_push(&w->failed, id);
+	}
+	run->failures++;
+	return TESTR_OK;
+}
+
 /*
  * Pull mode: what @w's runner has finished, so that testr knows when to
  * write the next id.  A final result ends a test; a fed id's result, or
@@ -472,6 +533,9 @@ worker_event(void *userdata, const struct testr_event *ev)
 		rc = track_current(w, ev);
 	if (rc == TESTR_OK && w->pulling && (ev->fields & TESTR_EVENT_TEST_ID))
 		pull_progress(w, ev);
+	if (rc == TESTR_OK && (ev->fields & TESTR_EVENT_TEST_ID) &&
+	    is_final(ev->status))
+		rc = note_outcome(w, ev);
 	if (rc == TESTR_OK && o->on_store)
 		rc = o->on_store(o->store_userdata, ev);
 	return rc;
@@ -877,6 +941,7 @@ worker_dispose(struct testr_run *run, struct worker *w)
 	free(w->command);
 	w->command = NULL;
 	testr_strv_dispose(&w->extras);
+	testr_strv_dispose(&w->failed);
 	if (w->cmd.id_file)
 		proc_guard_forget_file(&run->guard, w->cmd.id_file);
 	testr_command_dispose(&w->cmd);
@@ -1014,6 +1079,36 @@ max_restarts_of(const struct testr_config *cfg,
 	return v ? (size_t)strtoul(v, NULL, 10) : TESTR_MAX_RESTARTS_DEFAULT;
 }
 
+/* A count the caller gives (@given >= 0), else the config's @key (checked
+ * by the config loader), else 0. */
+static size_t
+count_option(const struct testr_config *cfg, int given, const char *key)
+{
+	const char *v = cfg ? testr_config_get(cfg, key) : NULL;
+
+	if (given >= 0)
+		return (size_t)given;
+	return v ? (size_t)strtoul(v, NULL, 10) : 0;
+}
+
+/* Runs again of a failed test: the caller's, else test_retry. */
+static size_t
+retry_of(const struct testr_config *cfg, const struct testr_run_options *opts)
+{
+	return count_option(cfg, opts->version >= 5 ? opts->retry : -1,
+			    "test_retry");
+}
+
+/* Failures before work is withheld: the caller's, else
+ * test_max_failures; 0: no limit. */
+static size_t
+max_failures_of(const struct testr_config *cfg,
+		const struct testr_run_options *opts)
+{
+	return count_option(cfg, opts->version >= 5 ? opts->max_failures : -1,
+			    "test_max_failures");
+}
+
 static int
 run_alloc(struct testr_run **out, struct testr_context *ctx,
 	  const struct testr_config *cfg, struct testr_pool *pool,
@@ -1036,6 +1131,8 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	run->opts = opts = &run->options;
 	set_limits(run, cfg, opts);
 	run->max_restarts = max_restarts_of(cfg, opts);
+	run->retry = retry_of(cfg, opts);
+	run->max_failures = max_failures_of(cfg, opts);
 	run->workers = calloc(n_workers ? n_workers : 1, sizeof(*run->workers));
 	run->fds = calloc(n_workers ? 2 * n_workers : 1, sizeof(*run->fds));
 	run->guard = (struct proc_guard){ 0, -1 };
@@ -1257,6 +1354,7 @@ worker_recycle(struct testr_run *run, struct worker *w)
 		proc_guard_forget(&run->guard, w->group);
 	w->group = 0;
 	testr_strv_dispose(&w->extras);
+	testr_strv_dispose(&w->failed);
 	testr_ingest_free(w->ing);
 	w->ing = NULL;
 	free(w->command);
@@ -1481,6 +1579,144 @@ blame_crash(struct worker *w)
 	return rc == TESTR_OK ? report_missing(w, &w->run->acc) : rc;
 }
 
+/* ---- retries and --max-failures: the queue --------------------------- */
+
+static int slot_start(struct testr_run *run, struct worker *w);
+
+/* Put @id, failed on slot @from, on the retry queue. */
+static int
+retry_push(struct testr_run *run, const char *id, size_t from)
+{
+	if (array_reserve(&run->retry_from, &run->retry_cap,
+			  run->retries.n + 1, sizeof(*run->retry_from), 16) ||
+	    testr_strv_push(&run->retries, id) < 0)
+		return TESTR_ENOMEM;
+	run->retry_from[run->retries.n - 1] = from;
+	idset_bump(&run->handed, id);
+	run->acc.retried++;
+	return TESTR_OK;
+}
+
+/* The ids that failed on @w's runner with retries left go on the retry
+ * queue, unless the run is ending or withholding work: then their
+ * failure is final. */
+static int
+queue_retries(struct testr_run *run, struct worker *w)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < w->failed.n; i++) {
+		if (run->draining || stopping(run) || withholding(run))
+			run->failures++;
+		else
+			rc = retry_push(run, w->failed.v[i], w->number);
+	}
+	testr_strv_dispose(&w->failed);
+	return rc;
+}
+
+/* Is a runner of a slot other than @w running? */
+static bool
+others_running(const struct testr_run *run, const struct worker *w)
+{
+	for (size_t i = 0; i < run->n_workers; i++)
+		if (&run->workers[i] != w && run->workers[i].proc.pid > 0)
+			return true;
+	return false;
+}
+
+/* The retries @w may take into @out: those that failed on another slot;
+ * its own only when no other slot is running (it would take them). */
+static int
+take_retries(struct testr_run *run, struct worker *w, struct testr_strv *out)
+{
+	bool own = !others_running(run, w);
+	size_t kept = 0;
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; i < run->retries.n; i++) {
+		char *id = run->retries.v[i];
+
+		if (rc == TESTR_OK && (own || run->retry_from[i] != w->number)) {
+			rc = testr_strv_push(out, id);
+			/* Expected again; handed out (and counted) once. */
+			idset_unmark(&run->handed, id);
+			run->acc.ids--;
+			free(id);
+			continue;
+		}
+		run->retry_from[kept] = run->retry_from[i];
+		run->retries.v[kept++] = id;
+	}
+	run->retries.n = kept;
+	return rc;
+}
+
+/* The next work for slot @w into @out (empty: none for it): retries
+ * first, then, unless --max-failures withholds it, the queue. */
+static int
+slot_take(struct testr_run *run, struct worker *w, struct testr_strv *out)
+{
+	int rc;
+
+	if (withholding(run))
+		return TESTR_OK;
+	rc = take_retries(run, w, out);
+	return rc < 0 || out->n ? rc : queue_take(run, out);
+}
+
+/* Retries wait: start the slots that sit idle (their runner ended) on
+ * them, before @w, whose failures they mostly are, takes any. */
+static int
+wake_slots(struct testr_run *run, struct worker *w)
+{
+	int rc = TESTR_OK;
+
+	for (size_t i = 0; rc == TESTR_OK && i < run->n_workers; i++) {
+		struct worker *v = &run->workers[i];
+
+		if (!run->retries.n)
+			break;
+		if (v != w && v->ended && v->proc.pid <= 0)
+			rc = slot_start(run, v);
+	}
+	return rc;
+}
+
+/*
+ * --max-failures withheld work: every id never handed out (the queue's
+ * rest) is reported, on @w, as a failure saying it was not run, so that
+ * the failing set holds it and nothing looks passed that did not run.
+ */
+static int
+report_withheld(struct testr_run *run, struct worker *w,
+		struct testr_run_result *res)
+{
+	struct testr_strv rest = TESTR_STRV_INIT;
+	char *why = NULL;
+	int rc = TESTR_OK;
+
+	while (rc == TESTR_OK && !queue_empty(run))
+		rc = queue_take(run, &rest);
+	if (rc == TESTR_OK && rest.n) {
+		res->stopped = true;
+		why = str_printf("not run: testr stopped handing out tests "
+				 "after %zu failed (--max-failures, "
+				 "test_max_failures)\n", run->failures);
+		rc = why ? TESTR_OK : TESTR_ENOMEM;
+	}
+	for (size_t i = 0; rc == TESTR_OK && i < rest.n; i++) {
+		if (idset_marked(&run->handed, rest.v[i]))
+			continue;
+		idset_mark(&run->handed, rest.v[i]);
+		res->not_run++;
+		rc = synthetic_failure(w, rest.v[i], why);
+	}
+	free(why);
+	testr_strv_dispose(&rest);
+	return rc;
+}
+
 /* Wait for the runner of @w and account for its batch: its exit status,
  * and the ids it was given and never reported. */
 static int
@@ -1505,7 +1741,7 @@ slot_end(struct testr_run *run, struct worker *w)
 			rc = report_missing(w, &run->acc);
 	}
 	run->finishing = was;
-	return rc;
+	return rc == TESTR_OK ? queue_retries(run, w) : rc;
 }
 
 /* ---- pull mode ----------------------------------------------------------
@@ -1851,14 +2087,19 @@ slot_start(struct testr_run *run, struct worker *w)
 
 	if (pulling(run))
 		return pull_slot_start(run, w);
-	while (rc == TESTR_OK && !queue_empty(run)) {
+	while (rc == TESTR_OK) {
 		struct testr_strv part = TESTR_STRV_INIT;
+		bool planned = run->put_back_next >= run->put_back.n;
 
+		rc = slot_take(run, w, &part);
+		if (rc == TESTR_OK && part.n == 0) {
+			testr_strv_dispose(&part);
+			break;	/* nothing for this slot */
+		}
 		if (w->ing)
 			worker_recycle(run, w);
-		if (run->put_back_next >= run->put_back.n)
-			w->restarts = 0;	/* a batch of the plan */
-		rc = queue_take(run, &part);
+		if (planned)
+			w->restarts = 0;	/* not the rest of a batch */
 		/* Instances for the slots that get work (n_workers), not for
 		 * every worker the concurrency allows. */
 		if (rc == TESTR_OK)
@@ -1880,7 +2121,10 @@ slot_start(struct testr_run *run, struct worker *w)
 static int
 slot_done(struct testr_run *run, struct worker *w)
 {
-	bool resume = w->timed_out || (may_restart(w) && unreported(w));
+	/* With retries, every plan accounts for a runner as it ends, so
+	 * that its failures run again while the others work. */
+	bool resume = w->timed_out || (may_restart(w) && unreported(w)) ||
+		      run->retry > 0;
 	int rc;
 
 	/* Stopping, or out of time: finish_workers() accounts for it. */
@@ -1890,7 +2134,9 @@ slot_done(struct testr_run *run, struct worker *w)
 	    testr_sched_mode(run->plan) == TESTR_SCHED_STATIC)))
 		return TESTR_OK;
 	rc = slot_end(run, w);
-	if (rc == TESTR_OK && !queue_empty(run))
+	if (rc == TESTR_OK)
+		rc = wake_slots(run, w);
+	if (rc == TESTR_OK)
 		rc = slot_start(run, w);
 	return rc;
 }
@@ -2117,6 +2363,9 @@ finish_workers(struct testr_run *run, struct testr_run_result *res)
 	}
 	if (rc == TESTR_OK && !res->interrupted)
 		rc = pull_fail_rest(run, res);
+	if (rc == TESTR_OK && !res->interrupted && withholding(run) &&
+	    run->n_workers)
+		rc = report_withheld(run, &run->workers[0], res);
 	if (run->strays > STRAYS_SHOWN)
 		context_log(run->ctx, TESTR_LOG_WARNING, "%zu more tests were "
 			  "reported by workers not given them",
@@ -2194,6 +2443,8 @@ testr_run_free(struct testr_run *run)
 	for (size_t i = 0; i < run->n_limits; i++)
 		free(run->limits[i].id);
 	free(run->limits);
+	testr_strv_dispose(&run->retries);
+	free(run->retry_from);
 	free(run);
 }
 
@@ -2424,10 +2675,12 @@ select_ids(struct testr_strv *ids, bool *known, struct testr_context *ctx,
 	for (size_t i = 0; *known && rc == 0 && i < opts->ids->n; i++)
 		rc = testr_strv_push(ids, opts->ids->v[i]);
 	/* A runner stopped mid-batch has the rest of its ids handed to a
-	 * fresh one: with a time limit, list them when the runner can. */
+	 * fresh one, and a failed id is retried by its id: with a time limit
+	 * or retries, list them when the runner can. */
 	if (rc == TESTR_OK && !*known &&
 	    (workers > 1 || opts->n_filters || opts->shard || dry(opts) ||
-	     ((guarded(cfg, opts) || runner_pulls(cfg)) &&
+	     ((guarded(cfg, opts) || runner_pulls(cfg) ||
+	       retry_of(cfg, opts) > 0) &&
 	      testr_config_get(cfg, "test_list_option")))) {
 		rc = testr_run_list_tests(ids, ctx, cfg, pool, opts);
 		*known = true;

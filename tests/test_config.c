@@ -964,7 +964,7 @@ START_TEST(config_max_restarts_must_be_a_whole_number)
 				     "test_max_restarts: '") != NULL, "%s: %s",
 			      bad[i], fx_error(&f));
 		ck_assert_ptr_nonnull(strstr(fx_error(&f),
-					     "is not a number of restarts"));
+					     "is not a count (0 to 1000000)"));
 	}
 	fx_dispose(&f);
 }

@@ -1261,6 +1261,185 @@ START_TEST(run_auto_timeout_stops_a_test_far_slower_than_its_history)
 }
 END_TEST
 
+/* The worker tag of the first event starting with @prefix, or "". */
+static const char *
+tag_of(const struct seen *s, const char *prefix, char *buf, size_t size)
+{
+	for (size_t i = 0; i < s->n_events; i++) {
+		const char *w;
+
+		if (strncmp(s->events[i], prefix, strlen(prefix)) != 0)
+			continue;
+		w = strstr(s->events[i], "worker-");
+		snprintf(buf, size, "%.*s", w ? (int)strcspn(w, " ") : 0,
+			 w ? w : "");
+		return buf;
+	}
+	return "";
+}
+
+/* The index of the first event starting with @prefix (n_events: none). */
+static size_t
+first_event(const struct seen *s, const char *prefix)
+{
+	for (size_t i = 0; i < s->n_events; i++)
+		if (strncmp(s->events[i], prefix, strlen(prefix)) == 0)
+			return i;
+	return s->n_events;
+}
+
+static size_t
+count_events(const struct seen *s, const char *prefix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_events; i++)
+		n += strncmp(s->events[i], prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+START_TEST(run_retry_reruns_a_failed_test_on_a_fresh_runner_then_it_is_flaky)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char logged[1024];
+	size_t runners;
+
+	setup(&fx, "a\nb_passon2\nc\n", NULL);
+	fx.opts.retry = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	/* Both attempts are delivered, the failure first. */
+	ck_assert_uint_eq(count_events(&fx.seen, "fail b_passon2"), 1);
+	ck_assert_uint_eq(count_events(&fx.seen, "success b_passon2"), 1);
+	ck_assert_uint_lt(first_event(&fx.seen, "fail b_passon2"),
+			  first_event(&fx.seen, "success b_passon2"));
+	ck_assert_uint_eq(res.retried, 1);
+	ck_assert_uint_eq(res.flaky, 1);
+	ck_assert_uint_eq(res.tests, 3);	/* the retry replaces, not adds */
+	ck_assert_uint_eq(res.ids, 3);
+	ck_assert_uint_eq(res.missing, 0);
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert_uint_eq(runners, 2);		/* a fresh runner for it */
+	ck_assert_str_eq(logged, "a b_passon2 b_passon2 c ");
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_retry_of_a_test_that_always_fails_runs_it_n_more_times)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char logged[1024];
+	size_t runners;
+
+	setup(&fx, "a\nb_fail\n", "test_retry=2\n");	/* the config's */
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(count_events(&fx.seen, "fail b_fail"), 3);
+	ck_assert_uint_eq(count_events(&fx.seen, "success a"), 1);
+	ck_assert_uint_eq(res.retried, 2);
+	ck_assert_uint_eq(res.flaky, 0);
+	ck_assert_uint_eq(res.tests, 2);
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert_uint_eq(runners, 3);
+	ck_assert_str_eq(logged, "a b_fail b_fail b_fail ");
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_without_retry_runs_a_failed_test_once)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "a\nb_passon2\n", NULL);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(count_events(&fx.seen, "fail b_passon2"), 1);
+	ck_assert_uint_eq(count_events(&fx.seen, "success b_passon2"), 0);
+	ck_assert_uint_eq(res.retried, 0);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_retry_prefers_another_worker_slot)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char failed_on[32], passed_on[32];
+
+	setup(&fx, "t0\nt1\nt2_passon2\nt3\nt4\nt5\nt6\nt7\n",
+	      "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.retry = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	tag_of(&fx.seen, "fail t2_passon2", failed_on, sizeof(failed_on));
+	tag_of(&fx.seen, "success t2_passon2", passed_on, sizeof(passed_on));
+	ck_assert_str_ne(failed_on, "");
+	ck_assert_str_ne(passed_on, "");
+	ck_assert_str_ne(failed_on, passed_on);
+	ck_assert_uint_eq(res.flaky, 1);
+	ck_assert_uint_eq(res.tests, 8);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_retry_works_on_a_static_plan)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+
+	setup(&fx, "t0\nt1_passon2\nt2\nt3\n", NULL);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.schedule = TESTR_SCHED_STATIC;
+	fx.opts.retry = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(count_events(&fx.seen, "fail t1_passon2"), 1);
+	ck_assert_uint_eq(count_events(&fx.seen, "success t1_passon2"), 1);
+	ck_assert_uint_eq(res.flaky, 1);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_max_failures_withholds_the_rest_and_reports_it_not_run)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	char logged[1024], id[16];
+	size_t runners, ran = 0;
+
+	setup(&fx, "t0_fail\nt1_fail\nt2_fail\nt3_fail\nt4_fail\n"
+	      "t5_fail\nt6_fail\nt7_fail\nt8_fail\nt9_fail\n",
+	      "test_schedule=batches\n");
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.max_failures = 1;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_ids(fx.log, logged, sizeof(logged), &runners);
+	ck_assert(res.stopped);
+	ck_assert_uint_gt(res.not_run, 0);
+	ck_assert_uint_lt(res.not_run, 10);
+	ck_assert_uint_eq(res.tests + res.not_run, 10);
+	/* Every id ran (a runner logged it) or failed as not run, once;
+	 * none passed. */
+	ck_assert_uint_eq(count_events(&fx.seen, "success"), 0);
+	for (int i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "fail t%d_fail", i);
+		ck_assert_uint_eq(count_events(&fx.seen, id), 1);
+		ran += strstr(logged, id + 5) != NULL;
+	}
+	ck_assert_uint_eq(ran, res.tests);
+	ck_assert_uint_lt(runners, 5);	/* no batch after the failure */
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -1304,4 +1483,10 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_idle_timeout_with_no_test_in_progress_blames_the_next_id);
 	HARNESS_ADD(h, run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run);
 	HARNESS_ADD(h, run_auto_timeout_stops_a_test_far_slower_than_its_history);
+	HARNESS_ADD(h, run_retry_reruns_a_failed_test_on_a_fresh_runner_then_it_is_flaky);
+	HARNESS_ADD(h, run_retry_of_a_test_that_always_fails_runs_it_n_more_times);
+	HARNESS_ADD(h, run_without_retry_runs_a_failed_test_once);
+	HARNESS_ADD(h, run_retry_prefers_another_worker_slot);
+	HARNESS_ADD(h, run_retry_works_on_a_static_plan);
+	HARNESS_ADD(h, run_max_failures_withholds_the_rest_and_reports_it_not_run);
 }

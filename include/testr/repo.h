@@ -124,6 +124,8 @@ struct testr_run_summary {
 	double time_taken;	/* last timestamp - first timestamp, seconds */
 	bool partial;		/* stored with --partial */
 	bool interrupted;	/* the run was interrupted (and is partial) */
+	uint64_t flaky;		/* tests that failed, then passed on a retry
+				 * in the same run (counted as run, not failed) */
 };
 
 /**
@@ -137,7 +139,8 @@ TESTR_API int testr_repo_run_summary(struct testr_run_summary *out,
 /**
  * Counts tests from events as testr last does (testtools' StreamSummary):
  * a test's record opens at its first event and closes at its first final
- * status; records still open at the end count as run and failed.  Memory
+ * status; records still open at the end count as run and failed.  A test
+ * with several records (a retry's attempts) counts once, as its last.  Memory
  * grows with the number of distinct test ids.
  */
 struct testr_tally;

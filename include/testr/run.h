@@ -158,6 +158,16 @@ struct testr_run_options {
 	 * test_timeout_factor, else the defaults below. */
 	double auto_floor;
 	double auto_factor;
+	/* Version 5.  Times a failed test is run again, each time on a
+	 * fresh runner (on another worker slot when there is one); a test
+	 * that then passes is flaky (negative: the config's test_retry;
+	 * 0: never).  Every attempt is delivered; the last is the result. */
+	int retry;
+	/* Stop handing out work once this many tests have failed (after
+	 * their retries): running runners finish, and every id not run is
+	 * reported as a failure saying so (negative: the config's
+	 * test_max_failures; 0: no limit). */
+	int max_failures;
 };
 
 /** --timeout auto: the least limit any test gets, in seconds... */
@@ -170,9 +180,10 @@ struct testr_run_options {
 #define TESTR_MAX_RESTARTS_DEFAULT 3
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ .version = 4, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
+	{ .version = 5, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
 	  .test_timeout = -1.0, .max_restarts = -1, .idle_timeout = -1.0, \
-	  .run_timeout = -1.0, .auto_floor = -1.0, .auto_factor = -1.0 }
+	  .run_timeout = -1.0, .auto_floor = -1.0, .auto_factor = -1.0, \
+	  .retry = -1, .max_failures = -1 }
 
 /** What happened in a run, beyond the events themselves. */
 struct testr_run_result {
@@ -188,7 +199,11 @@ struct testr_run_result {
 				 * extend none it was (warned about) */
 	bool no_tests;		/* asked to run every test, none reported */
 	size_t not_run;		/* interrupted: ids handed out and not yet
-				 * reported, stored as failures "not run" */
+				 * reported, stored as failures "not run";
+				 * stopped: also the ids never handed out */
+	size_t retried;		/* failed tests handed out again (retry) */
+	size_t flaky;		/* tests that failed, then passed on a retry */
+	bool stopped;		/* max_failures reached: work was withheld */
 };
 
 /**

@@ -18,6 +18,8 @@
  *   timeN     reports a duration of N ms (fake clock, no sleeping)
  *   sleepN    sleeps N ms
  *   flakyN    fails once $FAKE_LOG has N or more lines (the Nth runner)
+ *   passonN   fails until N runners were given it (per $FAKE_LOG): on
+ *             its Nth attempt it passes
  *   polluter  succeeds, and breaks every later "victim" in this runner
  *   victim    fails if a polluter ran before it in the same runner
  *   scenarios is reported as two scenarios, "<id>(a)" and "<id>(b)"
@@ -100,6 +102,32 @@ runs_logged(void)
 	if (f)
 		fclose(f);
 	return lines;
+}
+
+/* Runners that were given @id so far, this one included: the lines of
+ * $FAKE_LOG holding it as a word. */
+static long
+attempts_logged(const char *id)
+{
+	const char *path = getenv("FAKE_LOG");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[8192];
+	size_t len = strlen(id);
+	long n = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *word = strchr(line, ':');
+
+		for (word = strtok(word ? word + 1 : line, " \n"); word;
+		     word = strtok(NULL, " \n"))
+			if (strlen(word) == len && strcmp(word, id) == 0) {
+				n++;
+				break;
+			}
+	}
+	if (f)
+		fclose(f);
+	return n;
 }
 
 static bool polluted;
@@ -192,7 +220,8 @@ run_one(const char *id)
 	if (strstr(id, "polluter"))
 		polluted = true;
 	if (strstr(id, "fail") || (strstr(id, "victim") && polluted) ||
-	    (strstr(id, "flaky") && runs_logged() >= number_after(id, "flaky")))
+	    (strstr(id, "flaky") && runs_logged() >= number_after(id, "flaky")) ||
+	    (strstr(id, "passon") && attempts_logged(id) < number_after(id, "passon")))
 		emit(id, TESTR_STATUS_FAIL, "traceback", "Traceback: it failed\n");
 	else if (strstr(id, "skip"))
 		emit(id, TESTR_STATUS_SKIP, "reason", "not today\n");
