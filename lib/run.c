@@ -1615,22 +1615,23 @@ queue_retries(struct testr_run *run, struct worker *w)
 	return rc;
 }
 
-/* Is a runner of a slot other than @w running? */
+/* Is a retry waiting that did not fail on slot @w? */
 static bool
-others_running(const struct testr_run *run, const struct worker *w)
+retry_for(const struct testr_run *run, const struct worker *w)
 {
-	for (size_t i = 0; i < run->n_workers; i++)
-		if (&run->workers[i] != w && run->workers[i].proc.pid > 0)
+	for (size_t i = 0; i < run->retries.n; i++)
+		if (run->retry_from[i] != w->number)
 			return true;
 	return false;
 }
 
 /* The retries @w may take into @out: those that failed on another slot;
- * its own only when no other slot is running (it would take them). */
+ * its own only when it is the only slot.  (Another slot takes them when
+ * its runner ends, or, idle, is woken for them: wake_slots().) */
 static int
 take_retries(struct testr_run *run, struct worker *w, struct testr_strv *out)
 {
-	bool own = !others_running(run, w);
+	bool own = run->n_workers <= 1;
 	size_t kept = 0;
 	int rc = TESTR_OK;
 
@@ -1677,7 +1678,7 @@ wake_slots(struct testr_run *run, struct worker *w)
 
 		if (!run->retries.n)
 			break;
-		if (v != w && v->ended && v->proc.pid <= 0)
+		if (v != w && v->ended && v->proc.pid <= 0 && retry_for(run, v))
 			rc = slot_start(run, v);
 	}
 	return rc;

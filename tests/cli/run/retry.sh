@@ -109,6 +109,26 @@ t3_ok"
 expect_rc 0 testr run --parallel --concurrency 2 --static --retry 1
 must_have "$tmp/out" "PASSED (id=0, flaky=1)"
 
+# With instances: the retry runs wrapped, on the other instance, and the
+# instances are disposed of once.
+project inst "a.t_ok
+b.t_passon2
+c.t_ok
+d.t_ok" "instance_provision=echo vm-b vm-a
+instance_execute=echo \$INSTANCE_ID \$FILES >> $tmp/inst/execute.log; \$COMMAND
+instance_dispose=echo \$INSTANCE_IDS >> $tmp/inst/dispose.log
+test_schedule=batches"
+expect_rc 0 testr run --parallel --concurrency 2 --retry 1 --json inst.json
+must_have "$tmp/out" "PASSED (id=0, flaky=1)"
+[ "$(cat dispose.log)" = "vm-a vm-b" ] || fail "dispose: $(cat dispose.log)"
+"$PY" - inst.json <<'PY' || fail "the retry ran on the same slot"
+import json, sys
+doc = json.load(open(sys.argv[1], encoding='utf-8'))
+t = {x['id']: x for x in doc['tests']}['b.t_passon2']
+workers = [a['worker'] for a in t['attempts']]
+assert len(workers) == 2 and workers[0] != workers[1], workers
+PY
+
 # --max-failures: stop handing out work, store a partial run, pass nothing
 # that did not run.
 ids=""
