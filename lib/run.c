@@ -1763,6 +1763,14 @@ slot_end(struct testr_run *run, struct worker *w)
 /* Ids fed to a runner and not yet finished, at most (one group may be more). */
 #define PULL_WINDOW 2
 
+/* Nothing more to hand out: the queue is empty, or --max-failures
+ * withholds the rest. */
+static bool
+queue_done(const struct testr_run *run)
+{
+	return queue_empty(run) || withholding(run);
+}
+
 static bool
 pulling(const struct testr_run *run)
 {
@@ -1836,7 +1844,7 @@ pull_feed_upto(struct testr_run *run, struct worker *w, size_t window)
 	int rc = feed_flush(&w->feed);
 
 	while (rc == TESTR_OK && pull_open(w) && !stopping(run) &&
-	       pull_outstanding(w) < window && !queue_empty(run)) {
+	       pull_outstanding(w) < window && !queue_done(run)) {
 		struct testr_strv group = TESTR_STRV_INIT;
 
 		rc = queue_take(run, &group);
@@ -1844,7 +1852,7 @@ pull_feed_upto(struct testr_run *run, struct worker *w, size_t window)
 			rc = pull_write(w, group.v[i]);
 		testr_strv_dispose(&group);
 	}
-	if (rc == TESTR_OK && pull_open(w) && queue_empty(run) &&
+	if (rc == TESTR_OK && pull_open(w) && queue_done(run) &&
 	    pull_outstanding(w) == 0)
 		feed_close(&w->feed);
 	return rc;
@@ -2028,7 +2036,7 @@ pull_slot_done(struct testr_run *run, struct worker *w)
 			    "test_feed says?", w->tag);
 	if (rc == TESTR_OK)
 		rc = pull_feed_all(run);
-	if (rc == TESTR_OK && again && !queue_empty(run))
+	if (rc == TESTR_OK && again && !queue_done(run))
 		rc = pull_slot_start(run, w);
 	return rc;
 }
@@ -2142,6 +2150,19 @@ slot_done(struct testr_run *run, struct worker *w)
 	return rc;
 }
 
+/* A pull-mode runner is fed ids as it goes, and its slot is accounted for
+ * only when it ends: retries are not (yet) handed to such runners. */
+static void
+no_retry_when_pulling(struct testr_run *run)
+{
+	if (!pulling(run) || !run->retry)
+		return;
+	context_log(run->ctx, TESTR_LOG_WARNING, "--retry (test_retry) does "
+		    "not apply in pull mode (test_feed): failed tests are not "
+		    "run again");
+	run->retry = 0;
+}
+
 /* One slot per worker (a static plan: one per batch), each on a batch. */
 static int
 start_planned(struct testr_run *run)
@@ -2177,6 +2198,7 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		(*out)->cfg = cfg;
 		(*out)->plan = plan;
 		(*out)->plan_ids = ids;
+		no_retry_when_pulling(*out);
 		rc = idset_reserve(&(*out)->handed, ids ? ids->n : 0);
 		if (rc == TESTR_OK)
 			rc = auto_limits(*out, ids);
