@@ -1406,6 +1406,17 @@ START_TEST(run_retry_works_on_a_static_plan)
 }
 END_TEST
 
+/* Every test took a second: the queue then plans batches that shrink. */
+static int
+one_second_each(void *userdata, double *out, const char *const *ids, size_t n)
+{
+	(void)userdata;
+	(void)ids;
+	for (size_t i = 0; i < n; i++)
+		out[i] = 1.0;
+	return 0;
+}
+
 START_TEST(run_max_failures_withholds_the_rest_and_reports_it_not_run)
 {
 	struct fixture fx;
@@ -1419,6 +1430,8 @@ START_TEST(run_max_failures_withholds_the_rest_and_reports_it_not_run)
 	fx.opts.parallel = true;
 	fx.opts.concurrency = 2;
 	fx.opts.max_failures = 1;
+	fx.opts.durations = one_second_each;
+	fx.opts.startup = 0.1;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
 	logged_ids(fx.log, logged, sizeof(logged), &runners);
