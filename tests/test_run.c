@@ -754,7 +754,7 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 	struct testr_context *ctx;
 
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
-	for (unsigned v = 0; v <= 5; v += 5) {
+	for (unsigned v = 0; v <= 6; v += 6) {
 		o.version = v;
 		harness_assert_version_refused(ctx,
 			testr_run_tests(&res, ctx, NULL, NULL, &o),
