@@ -161,12 +161,20 @@ assert t['noname.test']['attachments'] == [
     {'name': '', 'mime_type': 'text/plain', 'size': 9}]
 PY
 
-# A run of no tests (as testrepository, testr load stores it as passed):
-# an empty suite, which CI readers do not take for a pass (Jenkins fails
-# on it; testr run stores nothing and exits 1).
+# A stream where no test ran is not stored (testr load exits 1, as testr
+# run does).  A run of no tests that testrepository stored (it calls it
+# PASSED) is exported as an empty suite, which CI readers do not take for
+# a pass (Jenkins fails on it).
 : > empty
-expect_rc 0 testr load empty
-expect_rc 0 testr last --junit empty.xml --json=empty.json
+expect_rc 1 testr load empty
+must_have "$tmp/err" "held no tests; nothing was stored"
+mkdir py-empty
+cd py-empty
+printf '[DEFAULT]\ntest_command=true\n' > .testr.conf
+$PYTESTR init > /dev/null
+$PYTESTR load < ../empty > /dev/null
+expect_rc 0 testr last --junit ../empty.xml --json=../empty.json
+cd ..
 valid empty.xml
 check junit empty.xml empty.json
 must_have empty.xml 'tests="0" failures="0" errors="0"'
