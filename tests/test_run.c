@@ -171,6 +171,16 @@ saw(const struct seen *s, const char *prefix)
 	return false;
 }
 
+/* Run the ids a, @middle, c (in that order, one batch). */
+static void
+ids_around(struct fixture *fx, struct testr_strv *ids, const char *middle)
+{
+	testr_strv_push(ids, "a");
+	testr_strv_push(ids, middle);
+	testr_strv_push(ids, "c");
+	fx->opts.ids = ids;
+}
+
 START_TEST(run_list_tests_runs_the_list_command)
 {
 	struct fixture fx;
@@ -352,10 +362,7 @@ START_TEST(run_reports_dead_worker_and_its_lost_ids)
 	struct testr_strv ids = TESTR_STRV_INIT;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_crash");
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_crash");
 	fx.opts.max_restarts = 0;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
@@ -857,10 +864,7 @@ START_TEST(run_timeout_fails_the_hung_test_and_reruns_the_rest)
 	size_t runners;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_stuck");
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_stuck");
 	fx.opts.test_timeout = 1;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
@@ -1155,10 +1159,7 @@ START_TEST(run_idle_timeout_fails_the_silent_test_and_reruns_the_rest)
 	size_t runners;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_stuck");
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_stuck");
 	fx.opts.idle_timeout = 1;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
@@ -1180,10 +1181,7 @@ START_TEST(run_idle_timeout_with_no_test_in_progress_blames_the_next_id)
 	struct testr_strv ids = TESTR_STRV_INIT;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_hang");	/* silent before it starts */
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_hang");	/* silent before it starts */
 	fx.opts.idle_timeout = 1;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), 0);
@@ -1202,10 +1200,7 @@ START_TEST(run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run)
 	struct testr_strv ids = TESTR_STRV_INIT;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_stuck");
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_stuck");
 	fx.opts.run_timeout = 1;
 	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
 					 &fx.opts), TESTR_ETIMEDOUT);
@@ -1241,10 +1236,7 @@ START_TEST(run_auto_timeout_stops_a_test_far_slower_than_its_history)
 	struct testr_strv ids = TESTR_STRV_INIT;
 
 	setup(&fx, "", NULL);
-	testr_strv_push(&ids, "a");
-	testr_strv_push(&ids, "b_stuck");
-	testr_strv_push(&ids, "c");
-	fx.opts.ids = &ids;
+	ids_around(&fx, &ids, "b_stuck");
 	fx.opts.on_store = keep_failure_text;
 	fx.opts.auto_timeout = true;
 	fx.opts.auto_floor = 1;

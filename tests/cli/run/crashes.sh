@@ -6,14 +6,6 @@
 # handed out ends as exactly one result.
 . "$(dirname "$0")/common.sh"
 
-# failing_is IDS...: the failing set is exactly IDS (sorted).
-failing_is() {
-	expect_rc 1 testr failing --list
-	printf '%s\n' "$@" | sort > "$tmp/want"
-	sort "$tmp/out" > "$tmp/got"
-	same "failing set" "$tmp/want" "$tmp/got"
-}
-
 # A segfault on one test mid-batch: it is blamed; the rest ran.
 project segv "a_ok
 b_ok

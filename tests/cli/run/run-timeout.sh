@@ -7,14 +7,6 @@
 # hang; no timing is asserted.
 . "$(dirname "$0")/common.sh"
 
-# failing_is IDS...: the failing set is exactly IDS (sorted).
-failing_is() {
-	expect_rc 1 testr failing --list
-	printf '%s\n' "$@" | sort > "$tmp/want"
-	sort "$tmp/out" > "$tmp/got"
-	same "failing set" "$tmp/want" "$tmp/got"
-}
-
 # One runner, hung mid-batch.
 project serial "a_ok
 b_stuck
