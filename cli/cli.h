@@ -368,13 +368,6 @@ int cli_write_reports(struct testr_context *ctx, struct testr_repo *repo,
 		      uint64_t run_id, const struct cli_report_args *a);
 
 /*
- * An empty report for stored run @run_id (its id and partial flag set), to
- * feed while the run is read for something else.  0 or a TESTR_E* code.
- */
-int cli_report_for_run(struct testr_report **out, struct testr_context *ctx,
-		       struct testr_repo *repo, uint64_t run_id);
-
-/*
  * Write the reports @a asks for from @r, filled already.  Returns
  * CLI_EXIT_OK or CLI_EXIT_ERROR after reporting on stderr.
  */

@@ -28,7 +28,7 @@ summary_and_reports(struct testr_context *ctx, struct testr_repo *repo,
 		    uint64_t id, const struct cli_report_args *reports)
 {
 	struct testr_report *r;
-	int rc = cli_report_for_run(&r, ctx, repo, id), written;
+	int rc = testr_repo_report_new(&r, repo, id), written;
 
 	if (rc < 0)
 		return cli_report(ctx, rc);

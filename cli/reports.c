@@ -86,23 +86,6 @@ write_one(struct testr_report *r, enum testr_report_format format,
 	return rc;
 }
 
-int
-cli_report_for_run(struct testr_report **out, struct testr_context *ctx,
-		   struct testr_repo *repo, uint64_t run_id)
-{
-	struct testr_report_options opts = TESTR_REPORT_OPTIONS_INIT;
-	struct testr_run_summary sum;
-	int rc = testr_repo_run_summary(&sum, repo, run_id);
-
-	*out = NULL;
-	if (rc < 0 && rc != TESTR_ECORRUPT)
-		return rc;
-	opts.has_run_id = true;
-	opts.run_id = run_id;
-	opts.partial = rc == 0 && sum.partial;
-	return testr_report_new(out, ctx, &opts);
-}
-
 bool
 cli_reports_wanted(const struct cli_report_args *a)
 {

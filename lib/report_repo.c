@@ -10,8 +10,8 @@
 #include "report.h"
 
 TESTR_API int
-testr_repo_report(struct testr_report **out, struct testr_repo *repo,
-		  uint64_t run_id)
+testr_repo_report_new(struct testr_report **out, struct testr_repo *repo,
+		      uint64_t run_id)
 {
 	struct testr_report_options opts = TESTR_REPORT_OPTIONS_INIT;
 	struct testr_run_summary sum;
@@ -23,7 +23,15 @@ testr_repo_report(struct testr_report **out, struct testr_repo *repo,
 	opts.has_run_id = true;
 	opts.run_id = run_id;
 	opts.partial = rc == 0 && sum.partial;
-	rc = testr_report_new(out, repo->ctx, &opts);
+	return testr_report_new(out, repo->ctx, &opts);
+}
+
+TESTR_API int
+testr_repo_report(struct testr_report **out, struct testr_repo *repo,
+		  uint64_t run_id)
+{
+	int rc = testr_repo_report_new(out, repo, run_id);
+
 	if (rc == 0)
 		rc = testr_repo_read_run(repo, run_id, testr_report_event_fn,
 					 *out);

@@ -292,6 +292,40 @@ START_TEST(report_gitlab_section_header_cannot_hold_a_marker)
 }
 END_TEST
 
+/* The empty report testr last feeds while it reads the run for its
+ * summary: the run's id and partial flag, none of its tests yet. */
+START_TEST(report_new_of_a_stored_run_has_its_id_and_flag_and_no_tests)
+{
+	struct testr_repo_writer_options wo = TESTR_REPO_WRITER_OPTIONS_INIT;
+	struct testr_repo_writer *w;
+	struct testr_report *r;
+	struct testr_event ev = harness_event("a.ok", TESTR_STATUS_SUCCESS, 1);
+	struct harness_repo f;
+	uint64_t id;
+	char *json, want[64];
+
+	harness_repo_init(&f);
+	wo.partial = true;
+	ck_assert_int_eq(testr_repo_writer_new(&w, f.repo, &wo), 0);
+	ck_assert_int_eq(testr_repo_writer_add(w, &ev), 0);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	ck_assert_int_eq(testr_repo_report_new(&r, f.repo, id), 0);
+	json = render(r, TESTR_REPORT_JSON);
+	snprintf(want, sizeof(want), "\"run\": {\"id\": %llu,",
+		 (unsigned long long)id);
+	ck_assert_msg(strstr(json, want) != NULL, "%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "\"partial\": true"));
+	ck_assert_ptr_null(strstr(json, "a.ok"));
+	free(json);
+	testr_report_free(r);
+	ck_assert_int_eq(testr_repo_report_new(&r, f.repo, id + 1),
+			 TESTR_ENOTFOUND);
+	ck_assert_ptr_null(r);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 /* A stored run, interrupted after one passing test: its report must not
  * read as a passing suite anywhere a CI looks. */
 START_TEST(report_of_an_interrupted_run_is_not_green)
@@ -426,6 +460,7 @@ harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, report_test_with_an_empty_id_is_reported);
 	HARNESS_ADD(h, report_of_an_interrupted_run_is_not_green);
+	HARNESS_ADD(h, report_new_of_a_stored_run_has_its_id_and_flag_and_no_tests);
 	HARNESS_ADD(h, report_of_a_full_run_says_it_was_not_interrupted);
 	HARNESS_ADD(h, report_junit_text_never_holds_a_cdata_end);
 	HARNESS_ADD(h, report_junit_message_of_a_long_line_is_cut_on_a_character);

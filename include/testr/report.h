@@ -109,7 +109,16 @@ TESTR_API int testr_report_write_file(struct testr_report *report,
 				      const char *path);
 
 /**
- * A report of stored run @run_id (its id and partial flag filled in).
+ * An empty report for stored run @run_id (its id and partial flag filled
+ * in), to feed with testr_report_add() while the run is read for
+ * something else.  Returns 0, TESTR_ENOTFOUND, TESTR_EIO or TESTR_ENOMEM;
+ * free with testr_report_free().
+ */
+TESTR_API int testr_repo_report_new(struct testr_report **out,
+				    struct testr_repo *repo, uint64_t run_id);
+
+/**
+ * A report of stored run @run_id (testr_repo_report_new(), then the run).
  * Returns 0, TESTR_ENOTFOUND, TESTR_ECORRUPT (the readable part is in
  * *out, which the caller must then free too), TESTR_EIO or TESTR_ENOMEM.
  */
