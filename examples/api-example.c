@@ -47,8 +47,7 @@ durations_of(double *out, struct testr_repo *repo,
 		out[i] = NAN;
 	if (!repo)
 		return 0;
-	return testr_repo_durations(out, repo, (const char *const *)ids->v,
-				    ids->n);
+	return testr_repo_durations(out, repo, testr_strv_items(ids), ids->n);
 }
 
 /* Partition, run and store; the caller has the config and the ids. */
@@ -76,7 +75,7 @@ run_tests(struct testr_context *ctx, struct testr_config *cfg,
 	po.group_key = testr_config_group_key;
 	po.group_config = cfg;
 	if (rc == 0)
-		rc = testr_partition_new(&part, ctx, (const char *const *)ids->v,
+		rc = testr_partition_new(&part, ctx, testr_strv_items(ids),
 					 ids->n, durations, workers, &po);
 	if (rc == 0 && repo)
 		rc = testr_repo_writer_new(&writer, repo, NULL);

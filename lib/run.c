@@ -1052,7 +1052,7 @@ auto_limits(struct testr_run *run, const struct testr_strv *ids)
 		rc = TESTR_ENOMEM;
 	if (rc == TESTR_OK)
 		rc = o->estimates(o->estimates_userdata, e,
-				  (const char *const *)ids->v, n);
+				  testr_strv_items(ids), n);
 	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
 		run->limits[i].seconds = model_timeout(&e[i], run->auto_floor,
 						       run->auto_factor);
@@ -2488,7 +2488,7 @@ durations_for(double **out, const struct testr_strv *ids,
 	if (!opts->durations)
 		return TESTR_OK;
 	return opts->durations(opts->durations_userdata, t,
-			       (const char *const *)ids->v, ids->n);
+			       testr_strv_items(ids), ids->n);
 }
 
 /* The duration model's estimates for @ids, and their spreads. */
@@ -2506,7 +2506,7 @@ estimates_for(double **out, double **spread, const struct testr_strv *ids,
 		rc = TESTR_ENOMEM;
 	if (rc == TESTR_OK)
 		rc = opts->estimates(opts->estimates_userdata, e,
-				     (const char *const *)ids->v, ids->n);
+				     testr_strv_items(ids), ids->n);
 	for (size_t i = 0; rc == TESTR_OK && i < ids->n; i++) {
 		(*out)[i] = e[i].seconds;
 		(*spread)[i] = e[i].spread;
@@ -2655,7 +2655,7 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	 * that pulls is fed from one. */
 	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts) ||
 				      so.mode == TESTR_SCHED_PULL))
-		rc = testr_sched_new(out, ctx, (const char *const *)ids->v,
+		rc = testr_sched_new(out, ctx, testr_strv_items(ids),
 				     ids->n, t, workers, &so);
 	if (rc == TESTR_OK) {
 		log_plan(ctx, *out, ids, t);

@@ -130,7 +130,7 @@ emit_status(struct testr_subunit_decoder *dec, enum testr_status status)
 	ev.status = status;
 	if (status != TESTR_STATUS_INPROGRESS && tags->n > 0) {
 		ev.fields |= TESTR_EVENT_TAGS;
-		ev.tags = (const char *const *)tags->v;
+		ev.tags = testr_strv_items(tags);
 		ev.n_tags = tags->n;
 	}
 	return emit(dec, &ev);

@@ -67,6 +67,32 @@ START_TEST(strv_sort_unique_sorts_and_drops_duplicates)
 }
 END_TEST
 
+/* What a function that reads a list sees: the strv's own strings, in order,
+ * through a pointer that is passed on without a cast. */
+static size_t
+total_length(const char *const *items, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]);
+	return len;
+}
+
+START_TEST(strv_items_is_the_vector_read_only)
+{
+	struct testr_strv sv = TESTR_STRV_INIT;
+
+	ck_assert_ptr_null(testr_strv_items(&sv));
+	ck_assert_int_eq(testr_strv_push(&sv, "ab"), 0);
+	ck_assert_int_eq(testr_strv_push(&sv, "cde"), 0);
+	ck_assert_ptr_eq(testr_strv_items(&sv)[0], sv.v[0]);
+	ck_assert_ptr_eq(testr_strv_items(&sv)[1], sv.v[1]);
+	ck_assert_uint_eq(total_length(testr_strv_items(&sv), sv.n), 5);
+	testr_strv_dispose(&sv);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -74,4 +100,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, strv_pushn_stops_at_length_and_keeps_embedded_bytes);
 	HARNESS_ADD(h, strv_grows_past_initial_capacity);
 	HARNESS_ADD(h, strv_sort_unique_sorts_and_drops_duplicates);
+	HARNESS_ADD(h, strv_items_is_the_vector_read_only);
 }

@@ -131,6 +131,15 @@ TESTR_API int testr_strv_push(struct testr_strv *sv, const char *s);
 /** Append a copy of the @len bytes at @s plus a NUL.  0 or TESTR_ENOMEM. */
 TESTR_API int testr_strv_pushn(struct testr_strv *sv, const char *s, size_t len);
 
+/**
+ * The strings of @sv as a function that only reads a list takes them,
+ * `const char *const *` with @sv->n as its count: pass
+ * `testr_strv_items(&ids), ids.n` where C would otherwise need a cast (it
+ * converts `char **` to `const char *const *` only by one).  Borrowed from
+ * @sv: valid until @sv next changes; NULL while @sv has never held a string.
+ */
+TESTR_API const char *const *testr_strv_items(const struct testr_strv *sv);
+
 /** Index of the first element equal to @s, or -1. Linear; for small vectors. */
 TESTR_API long testr_strv_find(const struct testr_strv *sv, const char *s);
 
