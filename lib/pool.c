@@ -47,6 +47,7 @@ testr_pool_options_set_config(struct testr_pool_options *opts,
 	opts->provision = testr_config_get(cfg, "instance_provision");
 	opts->execute = testr_config_get(cfg, "instance_execute");
 	opts->dispose = testr_config_get(cfg, "instance_dispose");
+	/* This writes the caller's struct: never past their version. */
 	if (opts->version < 2)
 		return;
 	opts->provision_timeout = testr_config_seconds(cfg,
@@ -84,10 +85,8 @@ testr_pool_new(struct testr_pool **out, struct testr_context *ctx,
 	pool->dispose = dup_or_null(opts->dispose, &failed);
 	pool->on_command = opts->on_command;
 	pool->userdata = opts->userdata;
-	pool->provision_timeout = opts->version >= 2 ? opts->provision_timeout
-			       : TESTR_PROVISION_TIMEOUT_DEFAULT;
-	pool->dispose_timeout = opts->version >= 2 ? opts->dispose_timeout
-			       : TESTR_DISPOSE_TIMEOUT_DEFAULT;
+	pool->provision_timeout = opts->provision_timeout;
+	pool->dispose_timeout = opts->dispose_timeout;
 	if (failed) {
 		pool->disposed = true;
 		testr_pool_free(pool);

@@ -953,12 +953,18 @@ static int
 run_options_copy(struct testr_run_options *o, struct testr_context *ctx,
 		 const struct testr_run_options *opts)
 {
+	int rc;
+
 	*o = (struct testr_run_options)TESTR_RUN_OPTIONS_INIT;
 	if (!opts)
 		return context_fail(ctx, TESTR_EINVAL,
 				  "struct testr_run_options: none given");
-	return OPTIONS_COPY(ctx, o, opts, testr_run_options,
-			    run_options_sizes);
+	rc = OPTIONS_COPY(ctx, o, opts, testr_run_options, run_options_sizes);
+	/* Every field past the caller's version has its _INIT default, but
+	 * one: a version 1 caller knew only testrepository's partition. */
+	if (rc == TESTR_OK && o->version < 2)
+		o->schedule = TESTR_SCHED_STATIC;
+	return rc;
 }
 
 /* Seconds: @given when the caller set it (>= 0), else option @name of
@@ -978,8 +984,7 @@ static double
 test_timeout_of(const struct testr_config *cfg,
 		const struct testr_run_options *opts)
 {
-	return seconds_of(cfg, opts->version >= 3 ? opts->test_timeout : -1,
-			  "test_timeout", 0);
+	return seconds_of(cfg, opts->test_timeout, "test_timeout", 0);
 }
 
 /* Seconds a runner may print nothing: the caller's, else
@@ -988,8 +993,7 @@ static double
 idle_timeout_of(const struct testr_config *cfg,
 		const struct testr_run_options *opts)
 {
-	return seconds_of(cfg, opts->version >= 4 ? opts->idle_timeout : -1,
-			  "test_idle_timeout", 0);
+	return seconds_of(cfg, opts->idle_timeout, "test_idle_timeout", 0);
 }
 
 /* --timeout auto: asked for, or test_timeout=auto with no limit given. */
@@ -997,9 +1001,9 @@ static bool
 auto_timeout_of(const struct testr_config *cfg,
 		const struct testr_run_options *opts)
 {
-	if (opts->version >= 4 && opts->auto_timeout)
+	if (opts->auto_timeout)
 		return true;
-	if (opts->version >= 3 && opts->test_timeout >= 0)
+	if (opts->test_timeout >= 0)
 		return false;
 	return testr_config_seconds(cfg, "test_timeout", 0) < 0;
 }
@@ -1018,18 +1022,16 @@ static void
 set_limits(struct testr_run *run, const struct testr_config *cfg,
 	   const struct testr_run_options *opts)
 {
-	bool v4 = opts->version >= 4;
-
 	run->test_timeout = test_timeout_of(cfg, opts);
 	run->idle_timeout = idle_timeout_of(cfg, opts);
-	run->run_timeout = seconds_of(cfg, v4 ? opts->run_timeout : -1,
+	run->run_timeout = seconds_of(cfg, opts->run_timeout,
 				      "test_run_timeout", 0);
 	run->run_deadline = mono_now() + run->run_timeout;
 	run->auto_timeout = auto_timeout_of(cfg, opts);
-	run->auto_floor = seconds_of(cfg, v4 ? opts->auto_floor : -1,
+	run->auto_floor = seconds_of(cfg, opts->auto_floor,
 				     "test_timeout_floor",
 				     TESTR_AUTO_TIMEOUT_FLOOR);
-	run->auto_factor = seconds_of(cfg, v4 ? opts->auto_factor : -1,
+	run->auto_factor = seconds_of(cfg, opts->auto_factor,
 				      "test_timeout_factor",
 				      TESTR_AUTO_TIMEOUT_FACTOR);
 }
@@ -1074,7 +1076,7 @@ max_restarts_of(const struct testr_config *cfg,
 {
 	const char *v = testr_config_get(cfg, "test_max_restarts");
 
-	if (opts->version >= 3 && opts->max_restarts >= 0)
+	if (opts->max_restarts >= 0)
 		return (size_t)opts->max_restarts;
 	return v ? (size_t)strtoul(v, NULL, 10) : TESTR_MAX_RESTARTS_DEFAULT;
 }
@@ -1095,8 +1097,7 @@ count_option(const struct testr_config *cfg, int given, const char *key)
 static size_t
 retry_of(const struct testr_config *cfg, const struct testr_run_options *opts)
 {
-	return count_option(cfg, opts->version >= 5 ? opts->retry : -1,
-			    "test_retry");
+	return count_option(cfg, opts->retry, "test_retry");
 }
 
 /* Failures before work is withheld: the caller's, else
@@ -1105,8 +1106,7 @@ static size_t
 max_failures_of(const struct testr_config *cfg,
 		const struct testr_run_options *opts)
 {
-	return count_option(cfg, opts->version >= 5 ? opts->max_failures : -1,
-			    "test_max_failures");
+	return count_option(cfg, opts->max_failures, "test_max_failures");
 }
 
 static int
@@ -2411,7 +2411,7 @@ tell_startup(struct testr_run *run)
 {
 	const struct testr_run_options *o = run->opts;
 
-	if (o->version < 2 || !o->on_startup || run->n_startups == 0)
+	if (!o->on_startup || run->n_startups == 0)
 		return;
 	qsort(run->startups, run->n_startups, sizeof(double), cmp_double);
 	o->on_startup(o->startup_userdata,
@@ -2532,7 +2532,7 @@ tell_plan(const struct testr_run_options *opts, size_t n_ids,
 static bool
 dry(const struct testr_run_options *opts)
 {
-	return opts->version >= 2 && opts->dry_run;
+	return opts->dry_run;
 }
 
 /* Does the runner read its ids as it goes (test_feed stdin or fifo)? */
@@ -2545,8 +2545,8 @@ runner_pulls(const struct testr_config *cfg)
 }
 
 /*
- * How to plan: a version 1 caller knew only testrepository's partition;
- * AUTO follows test_schedule (auto, the default; static; batches), whose
+ * How to plan: the caller's mode (a version 1 caller's is STATIC); AUTO
+ * follows test_schedule (auto, the default; static; batches), whose
  * values the config loader has checked.
  */
 static int
@@ -2555,7 +2555,7 @@ sched_mode(enum testr_sched_mode *out, struct testr_context *ctx,
 {
 	const char *v = testr_config_get(cfg, "test_schedule");
 
-	*out = opts->version < 2 ? TESTR_SCHED_STATIC : opts->schedule;
+	*out = opts->schedule;
 	if (*out == TESTR_SCHED_PULL && !runner_pulls(cfg))
 		return context_fail(ctx, TESTR_EINVAL, "pull mode needs a "
 				    "runner that reads its ids as it goes: "
@@ -2642,15 +2642,14 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	/* A static plan uses the recorded durations, as testrepository. */
 	if (rc < 0)
 		return rc;
-	if (ids && so.mode != TESTR_SCHED_STATIC && opts->version >= 2 &&
-	    opts->estimates)
+	if (ids && so.mode != TESTR_SCHED_STATIC && opts->estimates)
 		rc = estimates_for(&t, &spread, ids, opts);
 	else if (ids)
 		rc = durations_for(&t, ids, opts);
 	so.group_key = testr_config_group_key;
 	so.group_config = cfg;
 	so.spread = spread;
-	so.startup = opts->version < 2 ? -1.0 : opts->startup;
+	so.startup = opts->startup;
 	/* One worker needs no plan, but a dry run shows it, and a runner
 	 * that pulls is fed from one. */
 	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts) ||
@@ -2661,7 +2660,7 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 		log_plan(ctx, *out, ids, t);
 		tell_plan(opts, ids ? ids->n : 0, t, workers);
 	}
-	if (rc == TESTR_OK && *out && opts->version >= 2 && opts->on_schedule)
+	if (rc == TESTR_OK && *out && opts->on_schedule)
 		opts->on_schedule(opts->schedule_userdata, *out, ids);
 	free(t);
 	free(spread);
@@ -2759,7 +2758,7 @@ static void
 guess_startup(struct testr_run_options *o, const struct timespec *t0,
 	      bool listed)
 {
-	if (o->version >= 2 && listed && !(o->startup >= 0))
+	if (listed && !(o->startup >= 0))
 		o->startup = seconds_since(t0);
 }
 

@@ -1,4 +1,5 @@
 /* Unit tests for lib/pool.c: provisioning, reuse, wrapping, disposal. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,10 +280,51 @@ START_TEST(pool_options_of_an_unknown_version_are_refused)
 }
 END_TEST
 
+/* A caller built against the version 1 header: its struct ends at
+ * userdata (on the heap, so ASan sees any access past it).  Setting it
+ * from a config writes nothing past that, and the pool it makes works
+ * with the default timeouts. */
+START_TEST(pool_takes_a_version_1_callers_options_only_to_their_end)
+{
+	struct testr_pool_options o = TESTR_POOL_OPTIONS_INIT;
+	size_t size = offsetof(struct testr_pool_options, userdata) +
+		      sizeof(o.userdata);
+	struct testr_pool_options *v1 = malloc(size);
+	struct testr_config *cfg;
+	struct testr_context *ctx;
+	struct testr_pool *pool;
+	char *dir = harness_tmpdir(), path[700];
+	const char *id;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(v1);
+	snprintf(path, sizeof(path), "%s/.testr.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("[DEFAULT]\ntest_command=true\ninstance_provision=echo vm1\n"
+	      "instance_provision_timeout=1\n", f);
+	fclose(f);
+	ck_assert_int_eq(testr_context_new(&ctx), 0);
+	ck_assert_int_eq(testr_config_load_dir(&cfg, ctx, dir), 0);
+	o.version = 1;
+	memcpy(v1, &o, size);
+	testr_pool_options_set_config(v1, cfg);
+	ck_assert_int_eq(testr_pool_new(&pool, ctx, v1), 0);
+	ck_assert_int_eq(testr_pool_obtain(&id, pool, 1), 0);
+	ck_assert_str_eq(id, "vm1");
+	testr_pool_free(pool);
+	testr_config_free(cfg);
+	testr_context_free(ctx);
+	free(v1);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, pool_options_of_an_unknown_version_are_refused);
+	HARNESS_ADD(h, pool_takes_a_version_1_callers_options_only_to_their_end);
 	HARNESS_ADD(h, pool_provisions_once_and_reuses_released_instances);
 	HARNESS_ADD(h, pool_provisions_only_when_none_is_free_asking_for_the_missing);
 	HARNESS_ADD(h, pool_wrap_substitutes_instance_command_and_files);

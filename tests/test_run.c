@@ -808,19 +808,30 @@ START_TEST(run_blames_a_death_between_tests_on_the_next_id_and_reruns_the_rest)
 }
 END_TEST
 
-/* What a caller built against the version 1 header passes: a struct that
- * ends at its last field, shard (on the heap, so ASan sees a read past it). */
-static struct testr_run_options *
-version_1_of(struct testr_run_options o)
-{
-	size_t size = offsetof(struct testr_run_options, shard) +
-		      sizeof(o.shard);
-	void *v1 = malloc(size);
+#define RUN_OPTIONS_END(last) \
+	(offsetof(struct testr_run_options, last) + \
+	 sizeof(((struct testr_run_options *)0)->last))
 
-	ck_assert_ptr_nonnull(v1);
-	o.version = 1;
-	memcpy(v1, &o, size);
-	return v1;
+/* What a caller built against the version @v header passes: a struct that
+ * ends at that version's last field (on the heap, so ASan sees a read
+ * past it). */
+static struct testr_run_options *
+version_of(struct testr_run_options o, unsigned v)
+{
+	const size_t end[] = {
+		RUN_OPTIONS_END(shard), RUN_OPTIONS_END(dry_run),
+		RUN_OPTIONS_END(max_restarts), RUN_OPTIONS_END(auto_factor),
+		RUN_OPTIONS_END(max_failures),
+	};
+	void *old;
+
+	ck_assert_uint_ge(v, 1);
+	ck_assert_uint_le(v, sizeof(end) / sizeof(end[0]));
+	old = malloc(end[v - 1]);
+	ck_assert_ptr_nonnull(old);
+	o.version = v;
+	memcpy(old, &o, end[v - 1]);
+	return old;
 }
 
 START_TEST(run_reads_a_version_1_callers_options_only_to_their_end)
@@ -835,7 +846,7 @@ START_TEST(run_reads_a_version_1_callers_options_only_to_their_end)
 	setup(&fx, "g1.a\ng2.b\n", NULL);
 	fx.opts.parallel = true;
 	fx.opts.concurrency = 2;
-	v1 = version_1_of(fx.opts);
+	v1 = version_of(fx.opts, 1);
 	ck_assert_int_eq(testr_run_select_ids(&ids, &known, fx.ctx, fx.cfg,
 					      NULL, v1), 0);
 	ck_assert(known);
@@ -852,6 +863,29 @@ START_TEST(run_reads_a_version_1_callers_options_only_to_their_end)
 	testr_strv_dispose(&ids);
 	free(v1);
 	teardown(&fx);
+}
+END_TEST
+
+/* Fields past an older caller's version mean "not set": the config's
+ * value (here test_retry), as a current caller's -1 does. */
+START_TEST(run_gives_an_older_callers_missing_fields_their_defaults)
+{
+	for (unsigned v = 1; v <= 5; v++) {
+		struct fixture fx;
+		struct testr_run_result res;
+		struct testr_run_options *old;
+
+		setup(&fx, "a\nb_passon2\n", "test_retry=1\n");
+		old = version_of(fx.opts, v);
+		ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+						 old), 0);
+		ck_assert_msg(res.retried == 1 && res.flaky == 1,
+			      "version %u: retried %zu, flaky %zu", v,
+			      res.retried, res.flaky);
+		ck_assert_uint_eq(res.tests, 2);
+		free(old);
+		teardown(&fx);
+	}
 }
 END_TEST
 
@@ -1484,6 +1518,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
 	HARNESS_ADD(h, run_leaves_the_callers_stdin_open);
 	HARNESS_ADD(h, run_reads_a_version_1_callers_options_only_to_their_end);
+	HARNESS_ADD(h, run_gives_an_older_callers_missing_fields_their_defaults);
 	HARNESS_ADD(h, run_idle_timeout_fails_the_silent_test_and_reruns_the_rest);
 	HARNESS_ADD(h, run_idle_timeout_with_no_test_in_progress_blames_the_next_id);
 	HARNESS_ADD(h, run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run);
