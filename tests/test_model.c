@@ -1,5 +1,8 @@
 /* Unit tests for one test's duration model (lib/model.c). */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/model.h"
@@ -28,6 +31,33 @@ START_TEST(model_median_of_an_even_count_averages_the_middle_two)
 
 	ck_assert_double_eq_tol(model_median(v, 4), 2.5, 1e-12);
 	ck_assert(isnan(model_median(v, 0)));
+}
+END_TEST
+
+START_TEST(model_median_of_few_and_of_many_values)
+{
+	/* Up to 16 values are sorted in place by insertion, more by qsort:
+	 * both give the middle, and leave @v sorted. */
+	for (size_t n = 1; n <= 40; n++) {
+		double v[40];
+		uint32_t r = 12345;
+
+		for (size_t i = 0; i < n; i++)
+			v[i] = (double)i;
+		for (size_t i = n - 1; i > 0; i--) {	/* a fixed shuffle */
+			size_t k;
+			double t = v[i];
+
+			r = r * 1103515245u + 12345u;
+			k = (r >> 16) % (i + 1);
+			v[i] = v[k];
+			v[k] = t;
+		}
+		ck_assert_double_eq_tol(model_median(v, n), (double)(n - 1) / 2,
+					1e-12);
+		for (size_t i = 1; i < n; i++)
+			ck_assert(v[i - 1] <= v[i]);
+	}
 }
 END_TEST
 
@@ -106,6 +136,44 @@ START_TEST(model_parse_rejects_malformed_fields)
 }
 END_TEST
 
+START_TEST(model_parse_reads_every_number_as_strtod_does)
+{
+	/* The six-decimal fast path must give strtod's double, bit for bit;
+	 * other spellings still parse (through strtod). */
+	static const char *const fields[] = { "0.000001", "0.1", "1e-3",
+		"123456789.999999", "1234567890.123456", "0.300000",
+		"2.675000", " 1.5", "+2.5" };
+	uint64_t x = 88172645463325252ULL;
+	struct model_rec m;
+	char line[96];
+
+	for (size_t i = 0; i < 50000 + sizeof(fields) / sizeof(fields[0]); i++) {
+		char num[40];
+		double want;
+
+		if (i < sizeof(fields) / sizeof(fields[0])) {
+			snprintf(num, sizeof(num), "%s", fields[i]);
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			snprintf(num, sizeof(num), "%llu.%06llu",
+				 (unsigned long long)(x >> 20) % (i % 2 ? 1000 :
+							       1000000000),
+				 (unsigned long long)(x % 1000000));
+		}
+		want = strtod(num, NULL);
+		snprintf(line, sizeof(line), "%s\t-\t-\t%s", num, num);
+		ck_assert_msg(model_parse(&m, line, strlen(line)), "refused %s",
+			      num);
+		ck_assert_msg(memcmp(&m.last, &want, sizeof(want)) == 0 &&
+			      memcmp(&m.s[0], &want, sizeof(want)) == 0,
+			      "%s read as %.17g, strtod says %.17g", num,
+			      m.last, want);
+	}
+}
+END_TEST
+
 START_TEST(model_timeout_is_factor_times_median_plus_three_spreads)
 {
 	struct testr_estimate e = { 2.0, 0.5, 8, TESTR_ESTIMATE_MEASURED };
@@ -152,4 +220,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, model_keeps_only_the_last_eight_samples);
 	HARNESS_ADD(h, model_line_fields_round_trip);
 	HARNESS_ADD(h, model_parse_rejects_malformed_fields);
+	HARNESS_ADD(h, model_parse_reads_every_number_as_strtod_does);
+	HARNESS_ADD(h, model_median_of_few_and_of_many_values);
 }
