@@ -190,6 +190,15 @@ void cli_progress_free(struct cli_progress *p);
 struct testr_context *cli_context_new(void);
 
 /*
+ * argv[from..to) as a string list the library reads (`const char *const *`
+ * with to - from strings), in a NULL-terminated array the caller frees;
+ * the strings stay argv's.  C converts argv's `char **` to that type only
+ * by a cast, and no string list is cast (header-docs.sh checks).  Exits
+ * with CLI_EXIT_ERROR if memory runs out.
+ */
+const char **cli_arg_list(char **argv, int from, int to);
+
+/*
  * Print the context's last error message (or the code's name if there is
  * none) on one line to stderr and return CLI_EXIT_ERROR.
  */

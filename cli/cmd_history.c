@@ -1,5 +1,6 @@
 /* testr history [ID...]: the stored runs, or each stored result of tests. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "cli.h"
@@ -64,12 +65,13 @@ cmd_history(int argc, char **argv)
 		       "tests", "failures", "skips", "time (s)");
 		rc = testr_repo_history_runs(repo, print_run, NULL);
 	} else if (rc == 0) {
+		const char **ids = cli_arg_list(argv, first, argc);
+
 		printf("%-6s %-19s %-10s %10s  %s\n", "run", "started (UTC)",
 		       "status", "time (s)", "test");
-		rc = testr_repo_history_tests(repo,
-					      (const char *const *)argv + first,
-					      (size_t)(argc - first),
+		rc = testr_repo_history_tests(repo, ids, (size_t)(argc - first),
 					      print_result, NULL);
+		free(ids);
 	}
 	rc = rc < 0 ? cli_report(ctx, rc) : CLI_EXIT_OK;
 	testr_repo_free(repo);

@@ -35,16 +35,19 @@ list_and_filter(struct testr_strv *ids, struct testr_context *ctx,
 	return rc;
 }
 
-/* Split argv into filters (before "--") and runner arguments (after). */
+/* Split argv into filters (before "--", in *filters to free) and runner
+ * arguments (after). */
 static int
-parse_args(struct testr_run_options *o, int argc, char **argv)
+parse_args(struct testr_run_options *o, const char ***filters, int argc,
+	   char **argv)
 {
 	int i = 1;
 
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return cli_unknown_option("list-tests", argv[i]);
-	o->filters = (const char *const *)argv + 1;
+	*filters = cli_arg_list(argv, 1, i);
+	o->filters = *filters;
 	o->n_filters = (size_t)(i - 1);
 	if (i < argc) {
 		o->args = argv + i + 1;
@@ -61,7 +64,8 @@ cmd_list_tests(int argc, char **argv)
 	struct testr_context *ctx;
 	struct testr_config *cfg = NULL;
 	struct testr_pool *pool = NULL;
-	int rc = parse_args(&o, argc, argv), exit_code = CLI_EXIT_OK;
+	const char **filters = NULL;
+	int rc = parse_args(&o, &filters, argc, argv), exit_code = CLI_EXIT_OK;
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -81,6 +85,7 @@ cmd_list_tests(int argc, char **argv)
 	/* Instances are disposed of whatever happened. */
 	if ((rc = testr_pool_dispose(pool)) < 0)
 		exit_code = cli_report(ctx, rc);
+	free(filters);
 	testr_strv_dispose(&ids);
 	testr_pool_free(pool);
 	testr_config_free(cfg);

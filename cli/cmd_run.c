@@ -18,7 +18,7 @@ struct run_args {
 	const char *load_list;
 	const char *shard_text;		/* --shard I/N or auto */
 	struct testr_shard shard;
-	char **filters;
+	const char **filters;	/* argv's filters, as the library reads them */
 	size_t n_filters;
 	char **testargs;
 	size_t n_testargs;
@@ -236,7 +236,7 @@ parse_args(struct run_args *a, int argc, char **argv)
 	a->max_restarts = -1;
 	a->retry = -1;
 	a->max_failures = -1;
-	a->filters = calloc((size_t)argc + 1, sizeof(char *));
+	a->filters = calloc((size_t)argc + 1, sizeof(*a->filters));
 	if (!a->filters)
 		return CLI_EXIT_ERROR;
 	for (int i = 1; i < argc && rc == CLI_EXIT_OK; i++) {
@@ -440,7 +440,7 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->parallel = s->args.parallel;
 	o->concurrency = s->args.concurrency;
 	o->ids = ids;
-	o->filters = (const char *const *)s->args.filters;
+	o->filters = s->args.filters;
 	o->n_filters = s->args.n_filters;
 	o->args = s->args.testargs;
 	o->n_args = s->args.n_testargs;
@@ -677,8 +677,7 @@ run_isolated(struct run_session *s, const struct testr_strv *given)
 	if (rc == TESTR_OK && !given)
 		rc = testr_run_list_tests(&ids, s->ctx, s->cfg, s->pool, &o);
 	if (rc == TESTR_OK)
-		rc = testr_filter_new(&f, s->ctx,
-				      (const char *const *)s->args.filters,
+		rc = testr_filter_new(&f, s->ctx, s->args.filters,
 				      s->args.n_filters);
 	if (rc == TESTR_OK)
 		rc = testr_filter_apply(f, &ids);
@@ -828,7 +827,7 @@ analyze_isolation(struct run_session *s)
 	struct testr_isolation_result r;
 	int rc, exit_code = CLI_EXIT_OK;
 
-	o.filters = (const char *const *)s->args.filters;
+	o.filters = s->args.filters;
 	o.n_filters = s->args.n_filters;
 	o.run = isolation_probe;
 	o.userdata = s;

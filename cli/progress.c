@@ -42,9 +42,8 @@ struct cli_progress {
 	/* Counts, workers and the time left: the library's estimator. */
 	struct testr_progress *est;
 	/* The estimates the run planned by, kept for the plan to come. */
-	char **ids;
+	struct testr_strv ids;
 	double *seconds;
-	size_t n_ids;
 	/* The sinks wrapped. */
 	testr_event_fn on_event;
 	void *event_ud;
@@ -207,13 +206,9 @@ cli_progress_new(FILE *out, enum cli_color color)
 static void
 forget_estimates(struct cli_progress *p)
 {
-	for (size_t i = 0; i < p->n_ids; i++)
-		free(p->ids[i]);
-	free(p->ids);
+	testr_strv_dispose(&p->ids);
 	free(p->seconds);
-	p->ids = NULL;
 	p->seconds = NULL;
-	p->n_ids = 0;
 }
 
 static int
@@ -221,13 +216,12 @@ keep_estimates(struct cli_progress *p, const char *const *ids,
 	       const double *seconds, size_t n)
 {
 	forget_estimates(p);
-	p->ids = calloc(n ? n : 1, sizeof(*p->ids));
 	p->seconds = malloc((n ? n : 1) * sizeof(*p->seconds));
-	if (!p->ids || !p->seconds)
+	if (!p->seconds)
 		return -1;
 	memcpy(p->seconds, seconds, n * sizeof(*seconds));
-	for (; p->n_ids < n; p->n_ids++)
-		if (!(p->ids[p->n_ids] = strdup(ids[p->n_ids])))
+	for (size_t i = 0; i < n; i++)
+		if (testr_strv_push(&p->ids, ids[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -250,8 +244,8 @@ plan(struct cli_progress *p, size_t n_tests, double seconds, size_t n_workers)
 {
 	double *each = NULL;
 
-	if (p->n_ids == n_tests && n_tests) {
-		testr_progress_plan(p->est, (const char *const *)p->ids,
+	if (p->ids.n == n_tests && n_tests) {
+		testr_progress_plan(p->est, testr_strv_items(&p->ids),
 				    p->seconds, n_tests, n_workers);
 		return;
 	}

@@ -263,7 +263,9 @@ by_name(const void *a, const void *b)
 static int
 by_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char *const *sa = a, *const *sb = b;
+
+	return strcmp(*sa, *sb);
 }
 
 /* Is the attachment text?  Its MIME major type says. */

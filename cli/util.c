@@ -41,6 +41,20 @@ cli_context_new(void)
 	return ctx;
 }
 
+const char **
+cli_arg_list(char **argv, int from, int to)
+{
+	const char **list = calloc((size_t)(to - from) + 1, sizeof(*list));
+
+	if (!list) {
+		fputs("testr: out of memory\n", stderr);
+		exit(CLI_EXIT_ERROR);
+	}
+	for (int i = from; i < to; i++)
+		list[i - from] = argv[i];
+	return list;
+}
+
 int
 cli_report(struct testr_context *ctx, int code)
 {

@@ -94,7 +94,9 @@ rec_flush_noise(struct rec *r)
 static inline int
 rec_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const char *const *sa = a, *const *sb = b;
+
+	return strcmp(*sa, *sb);
 }
 
 static inline void

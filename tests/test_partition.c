@@ -205,19 +205,21 @@ struct gen_case {
 };
 
 static void
-generate(const struct gen_case *gc, unsigned long seed, char **ids,
-	 double *t)
+generate(const struct gen_case *gc, unsigned long seed,
+	 struct testr_strv *ids, double *t)
 {
 	for (size_t i = 0; i < gc->n_ids; i++) {
 		unsigned long r = next_rand(&seed);
+		char *id;
 
 		/* Duplicate-free ids; some with no dot (their own group). */
 		if (r % 7 == 0)
-			ids[i] = str_printf("solo%zu", i);
+			id = str_printf("solo%zu", i);
 		else
-			ids[i] = str_printf(
-				"pkg%lu.mod%lu.test_%zu", r % 3,
-				(r >> 4) % 5, i);
+			id = str_printf("pkg%lu.mod%lu.test_%zu", r % 3,
+					(r >> 4) % 5, i);
+		ck_assert_int_eq(testr_strv_push(ids, id), 0);
+		free(id);
 		r = next_rand(&seed);
 		if (r % 100 < gc->unknown_pct)
 			t[i] = -1;
@@ -228,7 +230,7 @@ generate(const struct gen_case *gc, unsigned long seed, char **ids,
 
 /* Our partition as "worker<TAB>id" lines, like the reference script. */
 static char *
-render(const struct testr_partition *p, char *const *ids)
+render(const struct testr_partition *p, const char *const *ids)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *out = malloc(cap);
@@ -251,7 +253,8 @@ render(const struct testr_partition *p, char *const *ids)
 }
 
 static char *
-python_partition(const struct gen_case *gc, char *const *ids, const double *t)
+python_partition(const struct gen_case *gc, const char *const *ids,
+		 const double *t)
 {
 	char *dir = harness_tmpdir(), path[600], cmd[2000];
 	struct proc_capture c;
@@ -292,25 +295,23 @@ static void
 compare_with_python(const struct gen_case *gc, int n_case)
 {
 	for (unsigned long seed = 1; seed <= 3; seed++) {
-		char **ids = calloc(gc->n_ids, sizeof(*ids));
+		struct testr_strv ids = TESTR_STRV_INIT;
 		double *t = calloc(gc->n_ids, sizeof(*t));
 		struct testr_partition *p;
 		char *ours, *theirs;
 
-		generate(gc, seed * 7919 + (unsigned long)n_case, ids, t);
-		p = partition((const char *const *)ids, gc->n_ids, t,
+		generate(gc, seed * 7919 + (unsigned long)n_case, &ids, t);
+		p = partition(testr_strv_items(&ids), gc->n_ids, t,
 			      gc->workers, gc->grouped);
-		ours = render(p, ids);
-		theirs = python_partition(gc, ids, t);
+		ours = render(p, testr_strv_items(&ids));
+		theirs = python_partition(gc, testr_strv_items(&ids), t);
 		ck_assert_msg(strcmp(ours, theirs) == 0,
 			      "case %d seed %lu differs:\nours:\n%s\npython:\n%s",
 			      n_case, seed, ours, theirs);
 		free(ours);
 		free(theirs);
 		testr_partition_free(p);
-		for (size_t i = 0; i < gc->n_ids; i++)
-			free(ids[i]);
-		free(ids);
+		testr_strv_dispose(&ids);
 		free(t);
 	}
 }

@@ -11,10 +11,10 @@
 const char harness_module[] = "sched";
 
 /* Ids "g<k>.t<i>", @n of them in @groups groups (0: ungrouped "t<i>"). */
-static char **
+static struct testr_strv
 make_ids(size_t n, size_t groups)
 {
-	char **ids = malloc(n * sizeof(*ids));
+	struct testr_strv ids = TESTR_STRV_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		char buf[64];
@@ -23,17 +23,9 @@ make_ids(size_t n, size_t groups)
 			snprintf(buf, sizeof(buf), "g%zu.t%zu", i % groups, i);
 		else
 			snprintf(buf, sizeof(buf), "t%zu", i);
-		ids[i] = strdup(buf);
+		ck_assert_int_eq(testr_strv_push(&ids, buf), 0);
 	}
 	return ids;
-}
-
-static void
-free_ids(char **ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
 }
 
 static int
@@ -51,7 +43,7 @@ prefix_group(const char **key, size_t *len,
 }
 
 static struct testr_sched *
-plan(char **ids, size_t n, const double *d, size_t workers,
+plan(const char *const *ids, size_t n, const double *d, size_t workers,
      enum testr_sched_mode mode, double startup, bool grouped)
 {
 	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
@@ -61,8 +53,7 @@ plan(char **ids, size_t n, const double *d, size_t workers,
 	o.startup = startup;
 	if (grouped)
 		o.group_key = prefix_group;
-	ck_assert_int_eq(testr_sched_new(&s, NULL, (const char *const *)ids, n,
-					 d, workers, &o), 0);
+	ck_assert_int_eq(testr_sched_new(&s, NULL, ids, n, d, workers, &o), 0);
 	return s;
 }
 
@@ -91,7 +82,8 @@ ck_each_once(const struct testr_sched *s, size_t n)
 START_TEST(sched_runs_every_id_exactly_once_in_every_mode)
 {
 	static const size_t workers[] = { 1, 3, 8, 64, 1000 };
-	char **ids = make_ids(500, 37);
+	struct testr_strv owned = make_ids(500, 37);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[500];
 
 	for (size_t i = 0; i < 500; i++)
@@ -105,13 +97,14 @@ START_TEST(sched_runs_every_id_exactly_once_in_every_mode)
 				ck_each_once(s, 500);
 				testr_sched_free(s);
 			}
-	free_ids(ids, 500);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_batches_shrink_longest_first)
 {
-	char **ids = make_ids(1000, 0);
+	struct testr_strv owned = make_ids(1000, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[1000];
 	struct testr_sched *s;
 	size_t nb;
@@ -137,13 +130,14 @@ START_TEST(sched_batches_shrink_longest_first)
 	ck_assert_double_eq_tol(testr_sched_batch_seconds(s, nb - 1), 0.01, 1e-9);
 	ck_assert_uint_lt(nb, 100);	/* guided: logarithmically many */
 	testr_sched_free(s);
-	free_ids(ids, 1000);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_batches_cost_at_least_ten_startups)
 {
-	char **ids = make_ids(1000, 0);
+	struct testr_strv owned = make_ids(1000, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[1000];
 	struct testr_sched *s;
 	size_t nb;
@@ -157,13 +151,14 @@ START_TEST(sched_batches_cost_at_least_ten_startups)
 	/* ...and no batch above a worker's fair share. */
 	ck_assert_double_le(testr_sched_batch_seconds(s, 0), 2.5 + 1e-9);
 	testr_sched_free(s);
-	free_ids(ids, 1000);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_keeps_every_group_whole_in_one_batch)
 {
-	char **ids = make_ids(600, 40);
+	struct testr_strv owned = make_ids(600, 40);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[600];
 	int owner[40];
 
@@ -188,14 +183,14 @@ START_TEST(sched_keeps_every_group_whole_in_one_batch)
 		}
 		testr_sched_free(s);
 	}
-	free_ids(ids, 600);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 /* The plan as one line per batch: "worker: ids". */
 static void
-ck_plan_is_partition(const struct testr_sched *s, char **ids, size_t n,
-		     const double *d, size_t workers, bool grouped)
+ck_plan_is_partition(const struct testr_sched *s, const char *const *ids,
+		     size_t n, const double *d, size_t workers, bool grouped)
 {
 	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
 	struct testr_partition *p;
@@ -203,8 +198,8 @@ ck_plan_is_partition(const struct testr_sched *s, char **ids, size_t n,
 
 	if (grouped)
 		po.group_key = prefix_group;
-	ck_assert_int_eq(testr_partition_new(&p, NULL, (const char *const *)ids,
-					     n, d, workers, &po), 0);
+	ck_assert_int_eq(testr_partition_new(&p, NULL, ids, n, d, workers, &po),
+			 0);
 	for (size_t w = 0; w < workers; w++) {
 		size_t pn, sn;
 		const size_t *pi = testr_partition_worker(&pn, p, w);
@@ -224,7 +219,8 @@ ck_plan_is_partition(const struct testr_sched *s, char **ids, size_t n,
 
 START_TEST(sched_degenerates_to_the_static_partition_when_batching_gains_nothing)
 {
-	char **ids = make_ids(300, 30);
+	struct testr_strv owned = make_ids(300, 30);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[300];
 	struct testr_sched *s;
 
@@ -242,13 +238,14 @@ START_TEST(sched_degenerates_to_the_static_partition_when_batching_gains_nothing
 	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_STATIC);
 	ck_plan_is_partition(s, ids, 300, d, 8, false);
 	testr_sched_free(s);
-	free_ids(ids, 300);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_static_mode_is_exactly_the_partition)
 {
-	char **ids = make_ids(200, 11);
+	struct testr_strv owned = make_ids(200, 11);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[200];
 	struct testr_sched *s;
 
@@ -260,13 +257,14 @@ START_TEST(sched_static_mode_is_exactly_the_partition)
 	s = plan(ids, 200, NULL, 3, TESTR_SCHED_STATIC, 0, false);
 	ck_plan_is_partition(s, ids, 200, NULL, 3, false);
 	testr_sched_free(s);
-	free_ids(ids, 200);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_queues_when_durations_are_unknown_or_uncertain)
 {
-	char **ids = make_ids(400, 0);
+	struct testr_strv owned = make_ids(400, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	double d[400], spread[400];
 	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
 	struct testr_sched *s;
@@ -283,17 +281,17 @@ START_TEST(sched_queues_when_durations_are_unknown_or_uncertain)
 	}
 	o.spread = spread;
 	o.startup = 0.005;
-	ck_assert_int_eq(testr_sched_new(&s, NULL, (const char *const *)ids,
-					 400, d, 8, &o), 0);
+	ck_assert_int_eq(testr_sched_new(&s, NULL, ids, 400, d, 8, &o), 0);
 	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_BATCHES);
 	testr_sched_free(s);
-	free_ids(ids, 400);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_an_unmeasured_runner_is_not_planned_as_starting_for_free)
 {
-	char **ids = make_ids(400, 0);
+	struct testr_strv owned = make_ids(400, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	struct testr_sched *unknown, *guessed, *instant;
 
 	/* Nothing known (a first run): an unknown start-up is planned as
@@ -309,13 +307,14 @@ START_TEST(sched_an_unmeasured_runner_is_not_planned_as_starting_for_free)
 	testr_sched_free(unknown);
 	testr_sched_free(guessed);
 	testr_sched_free(instant);
-	free_ids(ids, 400);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_first_run_with_a_slow_runner_starts_each_worker_once)
 {
-	char **ids = make_ids(400, 0);
+	struct testr_strv owned = make_ids(400, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	struct testr_sched *s;
 
 	/* Nothing known but a 0.5 s start-up: ten start-ups' worth of
@@ -331,13 +330,14 @@ START_TEST(sched_first_run_with_a_slow_runner_starts_each_worker_once)
 	ck_assert_uint_gt(testr_sched_batches(s), 24);
 	ck_each_once(s, 400);
 	testr_sched_free(s);
-	free_ids(ids, 400);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_equal_shares_make_one_batch_per_worker)
 {
-	char **ids = make_ids(3, 0);
+	struct testr_strv owned = make_ids(3, 0);
+	const char *const *ids = testr_strv_items(&owned);
 	struct testr_sched *s;
 
 	/* Three unknown tests, three workers, a slow start-up: each
@@ -345,13 +345,13 @@ START_TEST(sched_equal_shares_make_one_batch_per_worker)
 	s = plan(ids, 3, NULL, 3, TESTR_SCHED_AUTO, 0.5, false);
 	ck_assert_uint_eq(testr_sched_batches(s), 3);
 	testr_sched_free(s);
-	free_ids(ids, 3);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
 START_TEST(sched_predicts_the_makespan_of_the_plan)
 {
-	char *ids[] = { "a", "b", "c", "d" };
+	const char *ids[] = { "a", "b", "c", "d" };
 	double d[] = { 4, 3, 2, 1 };
 	struct testr_sched *s;
 

@@ -650,12 +650,12 @@ END_TEST
 
 struct expand_case {
 	const char *conf;
-	const char *const *args;	/* NULL-terminated */
+	char *const *args;		/* NULL-terminated, as argv */
 	const char *const *ids;		/* NULL: none known */
 };
 
-static const char *const no_args[] = { NULL };
-static const char *const two_args[] = { "--x", "$IDLIST$LISTOPT", NULL };
+static char *const no_args[] = { NULL };
+static char *const two_args[] = { "--x", "$IDLIST$LISTOPT", NULL };
 static const char *const two_ids[] = { "pkg.a.test_1", "pkg.b.test_2", NULL };
 /* Every character shlex.quote lets through: no quoting, so identical. */
 static const char *const odd_ids[] = { "a.b/c-d:e=f@g%h+i,j_K9", NULL };
@@ -714,7 +714,7 @@ assert_expands_as_testrepository(struct fx *f, const struct expand_case *c,
 	testr_config_free(f->cfg);
 	ck_assert_int_eq(testr_config_load(&f->cfg, f->ctx, path), 0);
 	free(path);
-	f->opts.args = (char *const *)c->args;
+	f->opts.args = c->args;
 	for (f->opts.n_args = 0; c->args[f->opts.n_args]; f->opts.n_args++)
 		;
 	f->opts.ids = NULL;
@@ -753,7 +753,7 @@ assert_expands_as_testrepository(struct fx *f, const struct expand_case *c,
 START_TEST(commands_match_testrepository_for_the_same_config_and_ids)
 {
 	const char *const *id_sets[] = { NULL, two_ids, odd_ids, zero_ids };
-	const char *const *arg_sets[] = { no_args, two_args };
+	char *const *arg_sets[] = { no_args, two_args };
 	static struct expand_case cases[N_CASES];
 	static const char *argv[N_CASES * 12 + 2];
 	char *dirs[N_CASES], counts[N_CASES][24];
@@ -844,7 +844,7 @@ START_TEST(commands_match_testrepository_on_generated_templates)
 {
 	enum { N = 150 };
 	const char *const *id_sets[] = { NULL, two_ids, zero_ids };
-	const char *const *arg_sets[] = { no_args, two_args };
+	char *const *arg_sets[] = { no_args, two_args };
 	static struct expand_case cases[N];
 	static const char *argv[N * 12 + 2];
 	char *dirs[N], *confs_gen[N], counts[N][24];

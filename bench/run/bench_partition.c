@@ -60,7 +60,7 @@ time_one(const char *const *ids, const double *t, bool grouped, double *cpu)
 int
 main(void)
 {
-	char **ids = malloc(N_IDS * sizeof(*ids));
+	struct testr_strv ids = TESTR_STRV_INIT;
 	double *t = malloc(N_IDS * sizeof(*t));
 	unsigned long r = 42;
 
@@ -70,7 +70,10 @@ main(void)
 		r = r * 6364136223846793005UL + 1442695040888963407UL;
 		snprintf(buf, sizeof(buf), "proj.pkg%lu.test_mod%lu.Case%lu.test_%zu",
 			 (r >> 33) % 50, (r >> 40) % 40, (r >> 20) % 20, i);
-		ids[i] = strdup(buf);
+		if (testr_strv_push(&ids, buf) < 0) {
+			fputs("out of memory\n", stderr);
+			return 1;
+		}
 		/* 90 % timed, heavy tailed; 10 % new tests. */
 		t[i] = (r >> 13) % 10 == 0 ? -1.0 :
 		       0.001 * (double)(1 + (r >> 45) % 1000) *
@@ -80,7 +83,7 @@ main(void)
 		double best = 1e9, best_cpu = 1e9, cpu;
 
 		for (int rep = 0; rep < 5; rep++) {
-			double s = time_one((const char *const *)ids, t, grouped,
+			double s = time_one(testr_strv_items(&ids), t, grouped,
 					    &cpu);
 
 			best = s < best ? s : best;
@@ -91,9 +94,7 @@ main(void)
 		       grouped ? "grouped by class" : "no groups", best,
 		       best_cpu);
 	}
-	for (size_t i = 0; i < N_IDS; i++)
-		free(ids[i]);
-	free(ids);
+	testr_strv_dispose(&ids);
 	free(t);
 	return 0;
 }

@@ -91,16 +91,19 @@ gen_lognormal(double *d, size_t n, size_t p)
 		d[i] = 0.05 * lognormal(1.0);
 }
 
-static char **
+static struct testr_strv
 make_ids(size_t n)
 {
-	char **ids = malloc(n * sizeof(*ids));
+	struct testr_strv ids = TESTR_STRV_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "t%zu", i);
-		ids[i] = strdup(buf);
+		if (testr_strv_push(&ids, buf) < 0) {
+			fputs("out of memory\n", stderr);
+			exit(1);
+		}
 	}
 	return ids;
 }
@@ -172,7 +175,7 @@ lower_bound(const double *d, size_t n, size_t workers)
 enum knowledge { EXACT, NOISY, UNKNOWN };
 
 static double
-ratio(char **ids, const struct workload *wl, size_t workers,
+ratio(const char *const *ids, const struct workload *wl, size_t workers,
       enum testr_sched_mode mode, enum knowledge k, double sigma,
       double startup)
 {
@@ -191,7 +194,7 @@ ratio(char **ids, const struct workload *wl, size_t workers,
 	o.mode = mode;
 	o.startup = startup;
 	o.spread = spread;
-	if (testr_sched_new(&s, NULL, (const char *const *)ids, wl->n,
+	if (testr_sched_new(&s, NULL, ids, wl->n,
 			    k == UNKNOWN ? NULL : est, workers, &o) < 0) {
 		fputs("planning failed\n", stderr);
 		exit(1);
@@ -214,15 +217,13 @@ static void
 column(double r[3][4], const struct workload *wl, size_t workers,
        double sigma, double startup)
 {
-	char **ids = make_ids(wl->n);
+	struct testr_strv ids = make_ids(wl->n);
 
 	for (enum knowledge k = EXACT; k <= UNKNOWN; k++)
 		for (size_t p = 0; p < 4; p++)
-			r[k][p] = ratio(ids, wl, workers, pol[p].m, k, sigma,
-					startup);
-	for (size_t i = 0; i < wl->n; i++)
-		free(ids[i]);
-	free(ids);
+			r[k][p] = ratio(testr_strv_items(&ids), wl, workers,
+					pol[p].m, k, sigma, startup);
+	testr_strv_dispose(&ids);
 }
 
 /* @gen makes a workload per worker count (50 tests a worker, at least
