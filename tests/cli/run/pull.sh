@@ -196,3 +196,21 @@ must_have "$tmp/err" "test_feed = fifo, but neither test_command nor test_feed_o
 FEED=socket pull_project badfeed "a"
 expect_rc 3 testr run
 must_have "$tmp/err" ".testr.conf:4: test_feed: unknown value 'socket' (expected file, stdin or fifo)"
+
+# Nothing is fed behind a test estimated long: an id in that runner's pipe
+# would wait for it while the other worker frees up.  a_await (recorded at
+# 5 s, so handed out first) waits until b4 is read; the other runner reads
+# every b, and a_await's runner reads nothing more.
+pull_project ahead "a_await
+b1
+b2
+b3
+b4"
+$PY "$TESTR_SOURCE_DIR/tests/cli/repo/mkstream.py" a_await:success:5 \
+	b1:success:0.01 b2:success:0.01 b3:success:0.01 b4:success:0.01 |
+	testr load > /dev/null
+PULL_AWAIT=b4 expect_rc 0 testr run --parallel --concurrency 2
+must_have "$tmp/out" "Ran 5 tests"
+a_pid=$(grep ' a_await$' "$PULL_LOG" | cut -d' ' -f1)
+expect "ids a_await's runner read" "a_await" \
+	"$(grep "^$a_pid " "$PULL_LOG" | grep -v ' start$' | cut -d' ' -f2-)"
