@@ -52,6 +52,38 @@ has() { grep -qF -- "$2" "$1"; }
 must_have() { has "$1" "$2" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
 must_lack() { ! has "$1" "$2" || { cat "$1" >&2; fail "$1 has '$2'"; }; }
 
+# start_with_sigint CMD...: run CMD in the background, its pid in $pid and
+# its output in $tmp/out and $tmp/err, with SIGINT at its default as in a
+# foreground command: sh starts background jobs with SIGINT ignored, and
+# testr, like testrepository, keeps an ignored SIGINT ignored.  CMD is
+# looked up in PATH, so `start_with_sigint env VAR=VALUE testr ...` works.
+start_with_sigint() {
+	"$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@" > "$tmp/out" 2> "$tmp/err" &
+	pid=$!
+}
+
+# signal_and_wait SIG: send SIG to the background command $pid and wait for
+# it to end; its exit status in $rc.  One still running 30 s later is
+# killed and the test fails: the signal did not stop it.
+signal_and_wait() {
+	kill -"$1" "$pid" || fail "process $pid ended before SIG$1 was sent"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || {
+			kill -9 "$pid"
+			fail "SIG$1 did not stop process $pid within 30 s"
+		}
+		sleep 0.05
+	done
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+}
+
 # project NAME IDS [CONF-LINES]: a fresh project in $tmp/NAME (and cd there)
 # whose runner, fake_runner, lists IDS (one per line) and logs each
 # runner's ids to $FAKE_LOG.

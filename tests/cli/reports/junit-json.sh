@@ -182,22 +182,14 @@ must_have empty.xml 'tests="0" failures="0" errors="0"'
 # testr run interrupted while w.sleep20000 runs: w.ok2 was never reached,
 # so one error testcase says the run was interrupted; never a green suite.
 project cut "$(printf 'w.ok1\nw.sleep20000\nw.ok2')"
-"$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$TESTR_BIN" run --junit cut.xml \
-	--json cut.json > "$tmp/out" 2> "$tmp/err" &
-pid=$!
+start_with_sigint "$TESTR_BIN" run --junit cut.xml --json cut.json
 i=0
 until grep -q sleep20000 "$FAKE_LOG" 2> /dev/null; do
 	i=$((i + 1))
 	[ $i -lt 400 ] || fail "the runner never started"
 	sleep 0.05
 done
-kill -INT "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
+signal_and_wait INT
 expect 'interrupted run status' 130 "$rc"
 valid cut.xml
 check junit cut.xml cut.json

@@ -5,15 +5,6 @@
 # background job of a script) stays ignored, as with testrepository.
 . "$TESTR_SOURCE_DIR/tests/cli/lib.sh"
 
-# Run "$@" in the background ($pid) with SIGINT caught, as a foreground
-# command would have it (sh starts background jobs with SIGINT ignored).
-start_with_sigint() {
-	$PY -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$@" > "$tmp/out" 2> "$tmp/err" &
-	pid=$!
-}
-
 # Wait (up to 20 s) for file $1 to appear.
 wait_for() {
 	i=0
@@ -27,17 +18,7 @@ wait_for() {
 # stop SIG WHAT: send SIG to $pid; it must exit 130 well before the 60 s
 # its wait would last, having stored nothing (still one run).
 stop() {
-	kill -"$1" "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || { kill -9 "$pid"; fail "$2: SIG$1 ignored"; }
-		sleep 0.05
-	done
-	set +e
-	wait "$pid"
-	rc=$?
-	set -e
+	signal_and_wait "$1"
 	[ "$rc" = 130 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "$2: exit $rc"; }
 	must_have "$tmp/err" "nothing was stored"
 	must_lack "$tmp/out" "PASSED"
@@ -94,11 +75,7 @@ rm -f "$FAKE_LOG"
 "$TESTR_BIN" run > "$tmp/out" 2> "$tmp/err" &
 pid=$!
 wait_for "$FAKE_LOG"
-kill -INT "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
+signal_and_wait INT
 [ "$rc" = 0 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "ignored SIGINT: exit $rc"; }
 must_have "$tmp/out" "PASSED (id=1)"
 echo ok

@@ -33,24 +33,14 @@ wait_gone() {
 	done
 }
 
-# Run "$@" with SIGINT caught as in a foreground command: sh starts
-# background jobs with SIGINT ignored, and testr keeps an ignored SIGINT
-# ignored (see interrupt.sh).
-with_sigint() {
-	exec $PY -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$@"
-}
-
 # One good run, then a parallel run left going in the background ($pid)
 # once both its runners have started.
 good_then_background() {
 	printf 'k.ok1\n' > one
 	expect_rc 0 testr run --load-list one -- "$marker"
 	rm -f "$FAKE_LOG"
-	with_sigint "$TESTR_BIN" run --parallel --static --concurrency 2 -- "$marker" \
-		> "$tmp/out" 2> "$tmp/err" &
-	pid=$!
+	start_with_sigint "$TESTR_BIN" run --parallel --static --concurrency 2 \
+		-- "$marker"
 	wait_runners 2
 }
 
@@ -61,11 +51,7 @@ for sig in INT TERM; do
 	project "sig$sig" "$(printf 'k.ok1\nk.hang\nk.ok2')" \
 		"$(echo "$hooks" | sed "s|DIR|sig$sig|")"
 	good_then_background	# the good run must survive
-	kill -"$sig" "$pid"
-	set +e
-	wait "$pid"
-	rc=$?
-	set -e
+	signal_and_wait "$sig"
 	[ "$rc" = 130 ] || fail "SIG$sig: testr exited $rc, not 130"
 	must_have "$tmp/out" "INTERRUPTED (id=1"
 	must_lack "$tmp/out" "PASSED"
@@ -91,8 +77,8 @@ done
 # runners and the repository must still be intact.
 project sigkill "$(printf 'k.ok1\nk.hang\nk.ok2')"
 good_then_background
-kill -KILL "$pid"
-wait "$pid" || true
+signal_and_wait KILL
+expect "SIGKILL: testr's exit status" 137 "$rc"
 wait_gone
 expect_rc 0 testr last
 must_have "$tmp/out" "id=0"

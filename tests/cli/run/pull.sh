@@ -111,29 +111,19 @@ done
 # Ctrl-C mid-run: both runners wait on a test that never ends; what they
 # were fed is stored as "not run" (in the failing set), the ids never fed
 # are neither run nor failures.
-with_sigint() {
-	exec $PY -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$@"
-}
 tests="a_await
 b_await
 $(seq -f 'q%g' 1 12)"
 pull_project ctrlc "$tests"
-PULL_AWAIT=never with_sigint "$TESTR_BIN" run --parallel --concurrency 2 \
-	> "$tmp/out" 2> "$tmp/err" &
-pid=$!
+start_with_sigint env PULL_AWAIT=never "$TESTR_BIN" run --parallel \
+	--concurrency 2
 i=0
 until [ "$(grep -c '_await$' "$PULL_LOG" 2>/dev/null)" = 2 ]; do
 	i=$((i + 1))
 	[ $i -lt 200 ] || fail "runners did not start"
 	sleep 0.05
 done
-kill -INT "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
+signal_and_wait INT
 [ "$rc" = 130 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "Ctrl-C: testr exited $rc"; }
 expect "runner starts" 2 "$(starts)"
 must_have "$tmp/out" "INTERRUPTED (id=0"

@@ -80,11 +80,6 @@ sed 1d exec.log | grep -v ' a_await' | cut -d' ' -f1 | sort -u > "$tmp/others"
 # Ctrl-C mid-batch: the two slots each wait on a test that never ends;
 # the ids they were given are stored as "not run" (in the failing set),
 # the batches never handed out are neither run nor failures.
-with_sigint() {
-	exec $PY -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$@"
-}
 wait_runners() {
 	i=0
 	while [ "$(cat "$FAKE_LOG" 2>/dev/null | wc -l)" -lt "$1" ]; do
@@ -103,14 +98,9 @@ echo go > go
 export FAKE_AWAIT_FILE FAKE_AWAIT_TEXT
 expect_rc 0 testr run --parallel --concurrency 2
 rm "$FAKE_LOG" go
-with_sigint "$TESTR_BIN" run --parallel --concurrency 2 > "$tmp/out" 2> "$tmp/err" &
-pid=$!
+start_with_sigint "$TESTR_BIN" run --parallel --concurrency 2
 wait_runners 2
-kill -INT "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
+signal_and_wait INT
 unset FAKE_AWAIT_FILE FAKE_AWAIT_TEXT
 [ "$rc" = 130 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "Ctrl-C: testr exited $rc"; }
 [ "$(grep -c . "$FAKE_LOG")" = 2 ] || fail "a batch started after Ctrl-C: $(runners)"
