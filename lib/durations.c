@@ -257,6 +257,38 @@ estimate_rest(struct testr_estimate *out, size_t n,
 	return rc;
 }
 
+/* Each id's own estimate, where it has samples; TESTR_ESTIMATE_NONE else. */
+static int
+measured(struct testr_estimate *out, const struct model_source *s,
+	 const char *const *ids, size_t n_ids)
+{
+	struct model_rec *m = NULL;
+	bool *found = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n_ids; i++)
+		out[i] = (struct testr_estimate){ NAN, NAN, 0,
+						  TESTR_ESTIMATE_NONE };
+	if (s->is_legacy) {
+		struct model_rec one;
+
+		for (size_t i = 0; i < n_ids; i++)
+			if (source_find(s, ids[i], &one) && one.n)
+				set_measured(&out[i], &one);
+		return 0;
+	}
+	m = malloc((n_ids + 1) * sizeof(*m));
+	found = malloc((n_ids + 1) * sizeof(*found));
+	rc = m && found ? repo_times_models(&s->times, ids, n_ids, m, found) :
+			  TESTR_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n_ids; i++)
+		if (found[i] && m[i].n)
+			set_measured(&out[i], &m[i]);
+	free(m);
+	free(found);
+	return rc;
+}
+
 /* The bytes of each version of struct testr_estimate_options. */
 static const size_t estimate_options_sizes[] = {
 	OPTIONS_END(testr_estimate_options, group_config),
@@ -269,7 +301,6 @@ testr_repo_estimates(struct testr_estimate *out, struct testr_repo *repo,
 {
 	struct testr_estimate_options o = TESTR_ESTIMATE_OPTIONS_INIT;
 	struct model_source src;
-	struct model_rec m;
 	int rc;
 
 	rc = OPTIONS_COPY(repo->ctx, &o, opts, testr_estimate_options,
@@ -278,12 +309,8 @@ testr_repo_estimates(struct testr_estimate *out, struct testr_repo *repo,
 		return rc;
 	opts = &o;
 	rc = source_open(&src, repo);
-	for (size_t i = 0; rc == 0 && i < n_ids; i++) {
-		out[i] = (struct testr_estimate){ NAN, NAN, 0,
-						  TESTR_ESTIMATE_NONE };
-		if (source_find(&src, ids[i], &m) && m.n)
-			set_measured(&out[i], &m);
-	}
+	if (rc == 0)
+		rc = measured(out, &src, ids, n_ids);
 	if (rc == 0 && any_unknown(out, n_ids))
 		rc = estimate_groups(out, ids, n_ids, opts);
 	if (rc == 0)

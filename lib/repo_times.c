@@ -226,6 +226,99 @@ repo_times_lookup(const struct repo_times *t, const char *id, size_t len,
 	return true;
 }
 
+/* One asked id, escaped as the store spells it, and where its answer goes. */
+struct wanted {
+	const char *esc;
+	size_t len;
+	size_t index;
+	bool copied;	/* esc is ours to free */
+};
+
+static int
+by_wanted(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+
+	return cmp_ids(x->esc, x->len, y->esc, y->len);
+}
+
+/* @ids, escaped, sorted as the store's lines are. */
+static struct wanted *
+sorted_wanted(const char *const *ids, size_t n)
+{
+	struct wanted *v = calloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < n; i++) {
+		size_t len = strlen(ids[i]);
+		char *e;
+
+		v[i] = (struct wanted){ ids[i], len, i, false };
+		if (!repo_needs_escape(ids[i], len))
+			continue;
+		if (!(e = malloc(len * 2 + 1))) {
+			for (size_t k = 0; k < i; k++)
+				if (v[k].copied)
+					free((char *)v[k].esc);
+			free(v);
+			return NULL;
+		}
+		v[i] = (struct wanted){ e, repo_escape(e, ids[i], len), i, true };
+	}
+	if (v)
+		qsort(v, n, sizeof(*v), by_wanted);
+	return v;
+}
+
+/* The store's lines and the sorted ids, walked side by side. */
+static void
+merge_wanted(const struct repo_times *t, const struct wanted *v, size_t n,
+	     struct model_rec *out, bool *found)
+{
+	const char *p = (const char *)t->body, *end = p + t->body_len;
+	size_t i = 0;
+
+	while (p < end && i < n) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *tab = memchr(p, '\t', (size_t)(nl - p));
+		size_t klen = tab ? (size_t)(tab - p) : 0;
+		int c = 1;
+
+		while (tab && i < n && (c = cmp_ids(v[i].esc, v[i].len, p,
+						    klen)) < 0)
+			i++;
+		for (; tab && c == 0 && i < n &&
+		     cmp_ids(v[i].esc, v[i].len, p, klen) == 0; i++)
+			found[v[i].index] = parse_rest(&out[v[i].index],
+				t->version, tab + 1, (size_t)(nl - tab - 1));
+		p = nl + 1;
+	}
+}
+
+int
+repo_times_models(const struct repo_times *t, const char *const *ids,
+		  size_t n, struct model_rec *out, bool *found)
+{
+	struct wanted *v;
+
+	for (size_t i = 0; i < n; i++)
+		found[i] = false;
+	/* A few ids: a binary search each beats reading every line. */
+	if (n * 64 < t->n) {
+		for (size_t i = 0; i < n; i++)
+			found[i] = repo_times_model(t, ids[i], strlen(ids[i]),
+						    &out[i]);
+		return 0;
+	}
+	if (!(v = sorted_wanted(ids, n)))
+		return TESTR_ENOMEM;
+	merge_wanted(t, v, n, out, found);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].copied)
+			free((char *)v[i].esc);
+	free(v);
+	return 0;
+}
+
 int
 repo_times_each(const struct repo_times *t, repo_times_fn fn, void *userdata)
 {

@@ -34,6 +34,13 @@ bool repo_times_lookup(const struct repo_times *t, const char *id,
 /* Look @id's model up; true and *out set when known. */
 bool repo_times_model(const struct repo_times *t, const char *id, size_t len,
 		      struct model_rec *out);
+/*
+ * The models of @ids[0..n): found[i] says whether ids[i] is known, and then
+ * out[i] holds its model.  Many ids are read in one pass over the store
+ * (sorted as it is), a few by a binary search each.  0 or TESTR_ENOMEM.
+ */
+int repo_times_models(const struct repo_times *t, const char *const *ids,
+		      size_t n, struct model_rec *out, bool *found);
 /* Every test's model in id order, with its escaped id; stops on non-zero. */
 typedef int (*repo_times_fn)(void *userdata, const char *esc, size_t len,
 			     const struct model_rec *m);

@@ -110,6 +110,57 @@ START_TEST(durations_estimate_ignores_one_run_on_a_busy_machine)
 }
 END_TEST
 
+START_TEST(durations_many_ids_are_estimated_as_each_alone)
+{
+	/* Asked for many ids, the store is read in one pass (sorted by
+	 * escaped id), for one id by a binary search: the same answers,
+	 * escaped ids, repeats and unknown ids included. */
+	enum { N = 300 };
+	static const char *const odd[] = { "t.tab\there", "t.back\\slash",
+		"t.nl\nline", "t.", "t.zzz" };
+	struct result r[N + 5];
+	const char *ask[N + 9];
+	char names[N][16];
+	struct testr_estimate many[N + 9];
+	struct harness_repo f;
+	size_t n = 0;
+
+	harness_repo_init(&f);
+	for (size_t i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "t.%03zu", (i * 7) % N);
+		r[i] = (struct result){ names[i], TESTR_STATUS_SUCCESS,
+					0.5 + (double)((i * 7) % N) / 100 };
+	}
+	for (size_t i = 0; i < 5; i++)
+		r[N + i] = (struct result){ odd[i], TESTR_STATUS_SUCCESS,
+					    10.0 + (double)i };
+	store(f.repo, r, N + 5);
+	for (size_t i = N + 5; i-- > 0;)	/* not in store order */
+		ask[n++] = r[i].id;
+	ask[n++] = "t.000";			/* asked twice */
+	ask[n++] = "t.tab\there";
+	ask[n++] = "t.unknown";
+	ask[n++] = "a.zzz";
+	ck_assert_int_eq(testr_repo_estimates(many, f.repo, ask, n, NULL), 0);
+	for (size_t i = 0; i < n - 2; i++) {
+		struct testr_estimate one = estimate(&f, ask[i]);
+
+		ck_assert_msg(one.source == TESTR_ESTIMATE_MEASURED &&
+			      many[i].source == TESTR_ESTIMATE_MEASURED &&
+			      one.seconds == many[i].seconds &&
+			      one.samples == many[i].samples,
+			      "%s: %g alone, %g among many", ask[i], one.seconds,
+			      many[i].seconds);
+	}
+	ck_assert_double_eq_tol(many[n - 5].seconds, 0.5, 1e-9);	/* t.000 */
+	ck_assert_double_eq_tol(many[n - 4].seconds, 0.5, 1e-9);	/* again */
+	ck_assert_double_eq_tol(many[n - 3].seconds, 10.0, 1e-9);
+	ck_assert_int_ne(many[n - 2].source, TESTR_ESTIMATE_MEASURED);
+	ck_assert_int_ne(many[n - 1].source, TESTR_ESTIMATE_MEASURED);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
 START_TEST(durations_failed_and_interrupted_runs_are_no_samples)
 {
 	static const char *const ids[] = { "a.never_passed", "a.t" };
@@ -380,6 +431,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, estimate_options_of_an_unknown_version_are_refused);
 	HARNESS_ADD(h, durations_estimate_ignores_one_run_on_a_busy_machine);
 	HARNESS_ADD(h, durations_failed_and_interrupted_runs_are_no_samples);
+	HARNESS_ADD(h, durations_many_ids_are_estimated_as_each_alone);
 	HARNESS_ADD(h, durations_unseen_tests_take_their_group_else_the_project_median);
 	HARNESS_ADD(h, durations_empty_repository_estimates_nothing);
 	HARNESS_ADD(h, durations_version1_store_is_read_then_upgraded);
