@@ -1114,10 +1114,26 @@ max_failures_of(const struct testr_config *cfg,
 	return count_option(cfg, opts->max_failures, "test_max_failures");
 }
 
+/*
+ * The run's guardian: @early's when the caller forked one already (the
+ * run then owns it, and @early is left inert), else a new one.
+ */
+static int
+run_guard(struct testr_run *run, struct proc_guard *early)
+{
+	if (early && early->pid > 0) {
+		run->guard = *early;
+		*early = (struct proc_guard){ 0, -1 };
+		return TESTR_OK;
+	}
+	return proc_guard_start(&run->guard, run->ctx);
+}
+
 static int
 run_alloc(struct testr_run **out, struct testr_context *ctx,
 	  const struct testr_config *cfg, struct testr_pool *pool,
-	  const struct testr_run_options *opts, size_t n_workers)
+	  const struct testr_run_options *opts, size_t n_workers,
+	  struct proc_guard *early)
 {
 	struct testr_run_options o;
 	struct testr_run *run;
@@ -1146,7 +1162,7 @@ run_alloc(struct testr_run **out, struct testr_context *ctx,
 	/* No feed yet: -1, never descriptor 0 (testr's own stdin). */
 	for (size_t i = 0; i < (n_workers ? n_workers : 1); i++)
 		run->workers[i].feed = (struct feed)FEED_INIT;
-	return proc_guard_start(&run->guard, ctx);
+	return run_guard(run, early);
 }
 
 /* The ids of one partition list, as a vector of copies. */
@@ -1196,15 +1212,15 @@ start_partitioned(struct testr_run *run, const struct testr_config *cfg,
 	return rc;
 }
 
-TESTR_API int
-testr_run_start(struct testr_run **out, struct testr_context *ctx,
+static int
+start_partition(struct testr_run **out, struct testr_context *ctx,
 		const struct testr_config *cfg, struct testr_pool *pool,
 		const struct testr_partition *partition,
 		const struct testr_strv *ids,
-		const struct testr_run_options *opts)
+		const struct testr_run_options *opts, struct proc_guard *early)
 {
 	size_t n = partition ? testr_partition_workers(partition) : 1;
-	int rc = run_alloc(out, ctx, cfg, pool, opts, n);
+	int rc = run_alloc(out, ctx, cfg, pool, opts, n, early);
 
 	if (rc == TESTR_OK)
 		rc = auto_limits(*out, ids);
@@ -1224,6 +1240,17 @@ testr_run_start(struct testr_run **out, struct testr_context *ctx,
 		*out = NULL;
 	}
 	return rc;
+}
+
+TESTR_API int
+testr_run_start(struct testr_run **out, struct testr_context *ctx,
+		const struct testr_config *cfg, struct testr_pool *pool,
+		const struct testr_partition *partition,
+		const struct testr_strv *ids,
+		const struct testr_run_options *opts)
+{
+	return start_partition(out, ctx, cfg, pool, partition, ids, opts,
+			       NULL);
 }
 
 /* The last TAIL_KEEP bytes @w's runner printed on stderr, for the failure
@@ -2233,15 +2260,14 @@ start_planned(struct testr_run *run)
 	return rc;
 }
 
-TESTR_API int
-testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
-		     const struct testr_config *cfg, struct testr_pool *pool,
-		     const struct testr_sched *plan,
-		     const struct testr_strv *ids,
-		     const struct testr_run_options *opts)
+static int
+start_plan(struct testr_run **out, struct testr_context *ctx,
+	   const struct testr_config *cfg, struct testr_pool *pool,
+	   const struct testr_sched *plan, const struct testr_strv *ids,
+	   const struct testr_run_options *opts, struct proc_guard *early)
 {
 	size_t nb = testr_sched_batches(plan), nw = testr_sched_workers(plan);
-	int rc = run_alloc(out, ctx, cfg, pool, opts, nb < nw ? nb : nw);
+	int rc = run_alloc(out, ctx, cfg, pool, opts, nb < nw ? nb : nw, early);
 
 	if (rc == TESTR_OK) {
 		(*out)->cfg = cfg;
@@ -2261,6 +2287,16 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 		*out = NULL;
 	}
 	return rc;
+}
+
+TESTR_API int
+testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
+		     const struct testr_config *cfg, struct testr_pool *pool,
+		     const struct testr_sched *plan,
+		     const struct testr_strv *ids,
+		     const struct testr_run_options *opts)
+{
+	return start_plan(out, ctx, cfg, pool, plan, ids, opts, NULL);
 }
 
 /* Spawn to first output: the runner's start-up cost. */
@@ -2820,6 +2856,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	struct testr_strv ids = TESTR_STRV_INIT;
 	struct testr_sched *p = NULL;
 	struct testr_run *run = NULL;
+	struct proc_guard guard = { 0, -1 };
 	struct timespec t0;
 	bool known;
 	int rc = run_options_copy(&o, ctx, opts);
@@ -2828,7 +2865,16 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		memset(out, 0, sizeof(*out));
 	if (rc < 0)
 		return rc;
-	if (o.parallel)
+	/*
+	 * Fork the guardian first, while the heap is small: after a fork,
+	 * each page both processes map costs the parent a copy-on-write
+	 * fault on its next write, and the listing, the estimates and the
+	 * plan would otherwise all be such pages (1,400 faults for 20,000
+	 * ids).
+	 */
+	if (!dry(&o))
+		rc = proc_guard_start(&guard, ctx);
+	if (rc == TESTR_OK && o.parallel)
 		rc = run_concurrency(&o.concurrency, ctx, o.concurrency,
 				testr_config_get(cfg, "test_run_concurrency"),
 				testr_config_seconds(cfg,
@@ -2845,10 +2891,10 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 	if (rc == TESTR_OK && dry(&o))
 		goto done;	/* the plan was told: nothing runs */
 	if (rc == TESTR_OK && p)
-		rc = testr_run_start_plan(&run, ctx, cfg, pool, p, &ids, &o);
+		rc = start_plan(&run, ctx, cfg, pool, p, &ids, &o, &guard);
 	else if (rc == TESTR_OK)
-		rc = testr_run_start(&run, ctx, cfg, pool, NULL,
-				     known ? &ids : NULL, &o);
+		rc = start_partition(&run, ctx, cfg, pool, NULL,
+				     known ? &ids : NULL, &o, &guard);
 	if (rc == TESTR_OK)
 		rc = testr_run_wait(out, run);
 	if (rc == TESTR_EINTR && out)	/* also before any worker started */
@@ -2858,6 +2904,7 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 		out->no_tests = out->tests == 0;
 done:
 	testr_run_free(run);
+	proc_guard_stop(&guard);	/* when no run took it */
 	testr_sched_free(p);
 	testr_strv_dispose(&ids);
 	return rc;
