@@ -32,7 +32,7 @@ static const struct cli_command commands[] = {
 
 /* What main() took out of argv for itself. */
 struct globals {
-	const char *command;
+	char *command;		/* argv's, so it can be the command's argv[0] */
 	const char *here;
 	const char *unknown;	/* the first unknown option before the command */
 	bool help;
@@ -133,7 +133,7 @@ dispatch(struct globals *g, int argc, char **argv)
 			g->here, strerror(errno));
 		return CLI_EXIT_ERROR;
 	}
-	argv[0] = (char *)g->command;
+	argv[0] = g->command;
 	return cmd->run(argc, argv);
 }
 
