@@ -1,4 +1,7 @@
-/* Spawning `/bin/sh -c CMD` children and reading many of them at once. */
+/*
+ * Spawning children (`/bin/sh -c CMD`, or CMD's program itself when CMD
+ * holds no shell syntax) and reading many of them at once.
+ */
 #include "config-build.h"
 
 #include <errno.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +23,9 @@
 
 #include "context.h"
 #include "process.h"
+#include "shell.h"
+
+extern char **environ;
 
 /* Descriptors the child needs, all opened in the parent before fork(). */
 struct child_fds {
@@ -26,6 +33,22 @@ struct child_fds {
 	int out[2];
 	int err[2];
 	int report[2];	/* close-on-exec: the child writes errno on failure */
+};
+
+/*
+ * How the child runs CMD.  A command with no shell syntax at all runs as
+ * its program directly, with the argv, the PATH search and the PWD that
+ * `sh -c` would give it: one exec and one process fewer per runner.  If
+ * that exec fails, the child runs `sh -c CMD` after all, so a missing or
+ * unrunnable program fails exactly as it does through the shell.
+ */
+struct exec_plan {
+	const char *cmd;
+	char **argv;		/* NULL: through the shell */
+	char *path;		/* argv[0] found on PATH */
+	char **envp;		/* environ, or a copy with PWD set */
+	char **own_env;		/* that copy, when made */
+	volatile int fell_back;	/* the child's exec failed: it ran sh */
 };
 
 static void
@@ -109,11 +132,11 @@ child_close_others(void)
 }
 
 static _Noreturn void
-child_exec(const struct child_fds *f, const char *cmd, unsigned flags,
+child_exec(const struct child_fds *f, struct exec_plan *x, unsigned flags,
 	   pid_t parent, int in_fd)
 {
-	char *const argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
-	extern char **environ;
+	char *const argv[] = { (char *)"sh", (char *)"-c", (char *)x->cmd,
+			       NULL };
 	int err;
 
 	child_setup_signals();
@@ -130,6 +153,10 @@ child_exec(const struct child_fds *f, const char *cmd, unsigned flags,
 	    (f->err[1] >= 0 && dup2(f->err[1], 2) < 0))
 		goto fail;
 	child_close_others();
+	if (x->argv) {
+		execve(x->path, x->argv, x->envp);
+		x->fell_back = 1;	/* vfork(): the parent reads it */
+	}
 	execve("/bin/sh", argv, environ);
 fail:
 	err = errno;
@@ -148,7 +175,7 @@ fail:
  * unblocks.
  */
 static pid_t
-spawn_child(const struct child_fds *f, const char *cmd, unsigned flags,
+spawn_child(const struct child_fds *f, struct exec_plan *x, unsigned flags,
 	    pid_t parent, int in_fd)
 {
 	sigset_t all, old;
@@ -158,7 +185,7 @@ spawn_child(const struct child_fds *f, const char *cmd, unsigned flags,
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid = vfork();
 	if (pid == 0)
-		child_exec(f, cmd, flags, parent, in_fd);
+		child_exec(f, x, flags, parent, in_fd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return pid;
 }
@@ -176,6 +203,105 @@ read_exec_report(int fd)
 	return n == (ssize_t)sizeof(err) ? err : 0;
 }
 
+/* @word as the shell finds it on PATH (malloc'd), or NULL: not found, or
+ * no PATH (then the shell's own default applies). */
+static char *
+find_program(const char *word)
+{
+	const char *dirs = getenv("PATH");
+	size_t wlen = strlen(word);
+
+	if (strchr(word, '/'))
+		return strdup(word);
+	while (dirs) {
+		const char *end = strchr(dirs, ':');
+		size_t dlen = end ? (size_t)(end - dirs) : strlen(dirs);
+		char *path = malloc(dlen + wlen + 3);
+		struct stat st;
+
+		if (!path)
+			return NULL;
+		/* An empty entry is the working directory. */
+		snprintf(path, dlen + wlen + 3, "%.*s%s%s", (int)dlen, dirs,
+			 dlen ? "/" : "./", word);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(path, X_OK) == 0)
+			return path;
+		free(path);
+		dirs = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Is $PWD the working directory already, as the shell checks it? */
+static bool
+pwd_is_current(void)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+
+	return pwd && pwd[0] == '/' && stat(pwd, &a) == 0 &&
+	       stat(".", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/*
+ * The environment the shell would pass on: ours, with PWD set to the
+ * working directory when it is not already.  False when the shell could
+ * see something else (an exported bash function, no working directory).
+ */
+static bool
+shell_environment(struct exec_plan *x)
+{
+	size_t n = 0, k = 0;
+	char *cwd;
+
+	for (; environ[n]; n++)
+		if (strncmp(environ[n], "BASH_FUNC_", 10) == 0)
+			return false;
+	x->envp = environ;
+	if (pwd_is_current())
+		return true;
+	cwd = getcwd(NULL, 0);
+	x->own_env = cwd ? malloc((n + 2) * sizeof(char *) + strlen(cwd) + 5)
+			 : NULL;
+	if (!x->own_env) {
+		free(cwd);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PWD=", 4) != 0)
+			x->own_env[k++] = environ[i];
+	x->own_env[k] = (char *)(x->own_env + n + 2);
+	sprintf(x->own_env[k++], "PWD=%s", cwd);
+	x->own_env[k] = NULL;
+	x->envp = x->own_env;
+	free(cwd);
+	return true;
+}
+
+static void
+exec_plan_dispose(struct exec_plan *x)
+{
+	free(x->argv);
+	free(x->path);
+	free(x->own_env);
+	x->argv = NULL;
+}
+
+/* Decide how to run @cmd: its program directly when that is what the
+ * shell would do, else (or when unsure, or out of memory) the shell. */
+static void
+exec_plan_init(struct exec_plan *x, const char *cmd)
+{
+	*x = (struct exec_plan){ cmd, NULL, NULL, NULL, NULL, 0 };
+	if (shell_simple_argv(&x->argv, cmd) < 0 || !x->argv)
+		return;
+	x->path = find_program(x->argv[0]);
+	if (!x->path || !shell_environment(x))
+		exec_plan_dispose(x);
+}
+
 int
 proc_spawn(struct proc *out, struct testr_context *ctx, const char *cmd,
 	   unsigned flags)
@@ -188,6 +314,7 @@ proc_spawn_fed(struct proc *out, struct testr_context *ctx, const char *cmd,
 	       unsigned flags, int in_fd)
 {
 	struct child_fds f;
+	struct exec_plan x;
 	pid_t parent = getpid();
 	int rc, err;
 
@@ -195,7 +322,8 @@ proc_spawn_fed(struct proc *out, struct testr_context *ctx, const char *cmd,
 	rc = child_fds_open(&f, ctx, flags);
 	if (rc < 0)
 		return rc;
-	out->pid = spawn_child(&f, cmd, flags, parent, in_fd);
+	exec_plan_init(&x, cmd);
+	out->pid = spawn_child(&f, &x, flags, parent, in_fd);
 	if (out->pid < 0) {
 		rc = context_fail(ctx, TESTR_EIO, "cannot fork for %.200s: %s", cmd,
 				strerror(errno));
@@ -218,9 +346,14 @@ proc_spawn_fed(struct proc *out, struct testr_context *ctx, const char *cmd,
 	out->out_fd = f.out[0];
 	out->err_fd = f.err[0];
 	f.out[0] = f.err[0] = -1;
-	context_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: /bin/sh -c %s",
-		  (long)out->pid, cmd);
+	if (x.argv && !x.fell_back)
+		context_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: exec %s "
+			    "(no shell): %s", (long)out->pid, x.path, cmd);
+	else
+		context_log(ctx, TESTR_LOG_DEBUG, "spawn: pid %ld: /bin/sh -c %s",
+			    (long)out->pid, cmd);
 done:
+	exec_plan_dispose(&x);
 	child_fds_close(&f);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /*
  * Private: the one place that spawns child processes.
  *
- * Every command runs as `/bin/sh -c CMD` with stdin from /dev/null, stdout
+ * Every command runs as `/bin/sh -c CMD` (or, when CMD holds no shell
+ * syntax, as the program the shell would run, without the shell: see
+ * shell_simple_argv()) with stdin from /dev/null, stdout
  * (and optionally stderr) on a close-on-exec pipe, every other inherited
  * descriptor closed, and default signal dispositions.  A failed exec is
  * reported to the parent through a close-on-exec pipe rather than as a
@@ -36,7 +38,8 @@ struct proc_status {
 };
 
 /*
- * Start `/bin/sh -c @cmd`.  Returns 0, TESTR_ECHILD when sh could not be
+ * Start `/bin/sh -c @cmd` (or its program directly, as above).  Returns 0,
+ * TESTR_ECHILD when sh could not be
  * executed (message on @ctx), TESTR_EIO or TESTR_ENOMEM.  On success the
  * caller must proc_wait() (which also closes the pipes).
  */

@@ -175,3 +175,88 @@ shell_add_for(struct strbuf *b, const char *s, const struct shell_spot *spot)
 	strbuf_dispose(&next);
 	return rc;
 }
+
+/*
+ * Words that a shell reads as its own syntax or runs itself when they
+ * name the command (reserved words, and the builtins of dash and bash):
+ * such a command must go through the shell.
+ */
+static const char *const shell_own_words[] = {
+	"!", ".", ":", "[", "[[", "]]", "{", "}", "alias", "bg", "bind",
+	"break", "builtin", "caller", "case", "cd", "chdir", "command",
+	"compgen", "complete", "compopt", "continue", "coproc", "declare",
+	"dirs", "disown", "do", "done", "echo", "elif", "else", "enable",
+	"esac", "eval", "exec", "exit", "export", "false", "fc", "fg", "fi",
+	"for", "function", "getopts", "hash", "help", "history", "if", "in",
+	"jobs", "kill", "let", "local", "logout", "mapfile", "popd",
+	"printf", "pushd", "pwd", "read", "readarray", "readonly", "return",
+	"select", "set", "shift", "shopt", "source", "suspend", "test",
+	"then", "time", "times", "trap", "true", "type", "typeset", "ulimit",
+	"umask", "unalias", "unset", "until", "wait", "while",
+};
+
+static bool
+shell_owns(const char *word, size_t len)
+{
+	size_t n = sizeof(shell_own_words) / sizeof(shell_own_words[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(shell_own_words[i]) == len &&
+		    memcmp(shell_own_words[i], word, len) == 0)
+			return true;
+	/* NAME=value first: an assignment, not a command. */
+	return memchr(word, '=', len) != NULL;
+}
+
+/* Count the blank-separated words of @cmd; 0 when a byte is neither plain
+ * nor a blank, or the command word is the shell's own. */
+static size_t
+simple_word_count(const char *cmd)
+{
+	const unsigned char *u = (const unsigned char *)cmd;
+	size_t n = 0, first = 0;
+
+	while (*u == ' ' || *u == '\t')
+		u++;
+	for (; *u; n++) {
+		const unsigned char *start = u;
+
+		while (*u && is_plain_byte(*u))
+			u++;
+		if (u == start)
+			return 0;	/* neither plain nor a blank */
+		if (n == 0)
+			first = (size_t)(u - start);
+		if (n == 0 && shell_owns((const char *)start, first))
+			return 0;
+		while (*u == ' ' || *u == '\t')
+			u++;
+	}
+	return n;
+}
+
+int
+shell_simple_argv(char ***out, const char *cmd)
+{
+	size_t n = simple_word_count(cmd), len = strlen(cmd) + 1, k = 0;
+	char **argv, *text;
+
+	*out = NULL;
+	if (n == 0)
+		return TESTR_OK;
+	argv = malloc((n + 1) * sizeof(*argv) + len);
+	if (!argv)
+		return TESTR_ENOMEM;
+	text = memcpy((char *)(argv + n + 1), cmd, len);
+	for (char *p = text; *p;) {
+		if (*p == ' ' || *p == '\t') {
+			*p++ = '\0';
+			continue;
+		}
+		argv[k++] = p;
+		p += strcspn(p, " \t");
+	}
+	argv[k] = NULL;
+	*out = argv;
+	return TESTR_OK;
+}

@@ -61,4 +61,14 @@ int shell_add_escaped(struct strbuf *b, const char *s, enum shell_quote q);
 int shell_add_for(struct strbuf *b, const char *s,
 		  const struct shell_spot *spot);
 
+/*
+ * The argument vector a shell would run for @cmd, when @cmd holds no shell
+ * syntax at all: plain words (as shell_is_plain()) separated by blanks, the
+ * first naming neither an assignment nor a reserved word or builtin.  Then
+ * *@out is a NULL-terminated array in one block (free() it) and running it
+ * by execve() after a PATH search is what `sh -c @cmd` does; else *@out is
+ * NULL (the shell must read it).  Returns 0 or TESTR_ENOMEM.
+ */
+int shell_simple_argv(char ***out, const char *cmd);
+
 #endif

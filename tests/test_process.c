@@ -121,6 +121,72 @@ START_TEST(process_failed_exec_is_reported)
 }
 END_TEST
 
+/* The value of "@key:" in /proc/@pid/status-like text @s, or -1. */
+static long
+status_field(const char *s, const char *key)
+{
+	const char *at = strstr(s, key);
+
+	return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+START_TEST(process_plain_command_runs_without_a_shell)
+{
+	/* Its parent is us: no sh in between (dash would fork it). */
+	struct proc_capture c = run_capture("/bin/cat /proc/self/status");
+
+	ck_assert_int_eq(c.status.exit_code, 0);
+	ck_assert_int_eq(status_field(c.out, "\nPPid:"), (long)getpid());
+	proc_capture_dispose(&c);
+	/* Found on PATH as the shell finds it. */
+	c = run_capture("cat /proc/self/status");
+	ck_assert_int_eq(status_field(c.out, "\nPPid:"), (long)getpid());
+	proc_capture_dispose(&c);
+}
+END_TEST
+
+START_TEST(process_plain_command_gets_the_pwd_sh_would_set)
+{
+	char *cwd = getcwd(NULL, 0), want[4200];
+	const char *old = getenv("PWD");
+	char *saved = old ? strdup(old) : NULL;
+	struct proc_capture c;
+
+	snprintf(want, sizeof(want), "\nPWD=%s\n", cwd);
+	setenv("PWD", "/nonexistent-dir", 1);
+	c = run_capture("/usr/bin/env");
+	ck_assert_msg(strstr(c.out, want), "%s", c.out);
+	ck_assert_ptr_null(strstr(c.out, "/nonexistent-dir"));
+	proc_capture_dispose(&c);
+	unsetenv("PWD");
+	c = run_capture("/usr/bin/env");
+	ck_assert_msg(strstr(c.out, want), "%s", c.out);
+	proc_capture_dispose(&c);
+	if (saved)
+		setenv("PWD", saved, 1);
+	free(saved);
+	free(cwd);
+}
+END_TEST
+
+START_TEST(process_missing_program_fails_as_through_the_shell)
+{
+	struct proc_capture c;
+
+	/* (Valgrind cannot survive the failed execve before sh.) */
+	if (!under_valgrind()) {
+		c = run_capture("/nonexistent/runner --list");
+		ck_assert_int_eq(c.status.exit_code, 127);
+		ck_assert_msg(strstr(c.err, "not found"), "%s", c.err);
+		proc_capture_dispose(&c);
+	}
+	c = run_capture("testr-no-such-runner-anywhere --list");
+	ck_assert_int_eq(c.status.exit_code, 127);
+	ck_assert_msg(strstr(c.err, "not found"), "%s", c.err);
+	proc_capture_dispose(&c);
+}
+END_TEST
+
 struct interleave {
 	char marker[512];
 	char seen[2][64];
@@ -359,6 +425,9 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, process_stdin_is_dev_null);
 	HARNESS_ADD(h, process_child_sees_only_standard_descriptors);
 	HARNESS_ADD(h, process_failed_exec_is_reported);
+	HARNESS_ADD(h, process_plain_command_runs_without_a_shell);
+	HARNESS_ADD(h, process_plain_command_gets_the_pwd_sh_would_set);
+	HARNESS_ADD(h, process_missing_program_fails_as_through_the_shell);
 	HARNESS_ADD(h, process_pump_reads_all_children_at_once);
 	HARNESS_ADD(h, process_pump_stops_when_interrupted);
 	HARNESS_ADD(h, process_capture_timed_stops_a_group_ignoring_sigterm);

@@ -157,6 +157,69 @@ START_TEST(add_for_hands_the_innermost_shell_the_text_unchanged)
 }
 END_TEST
 
+/* The words of @cmd joined by '|' (each one ended by it), or "sh" when
+ * the shell must read @cmd. */
+static char *
+simple_words(const char *cmd)
+{
+	char **argv, buf[512] = "";
+
+	ck_assert_int_eq(shell_simple_argv(&argv, cmd), 0);
+	if (!argv)
+		return strdup("sh");
+	for (size_t i = 0; argv[i]; i++) {
+		strcat(buf, argv[i]);
+		strcat(buf, "|");
+	}
+	free(argv);
+	return strdup(buf);
+}
+
+START_TEST(simple_argv_splits_plain_words_on_blanks_as_sh_does)
+{
+	static const char *const cases[][2] = {
+		{ "run", "run|" },
+		{ "  /bin/run  --load-list\t/tmp/ids-x1  ",
+		  "/bin/run|--load-list|/tmp/ids-x1|" },
+		{ "/b/run --load-list /tmp/ids-x1 ",
+		  "/b/run|--load-list|/tmp/ids-x1|" },
+		{ "\t/b/run\t\ta,b x=y %@:+ \xc3\xa9", "/b/run|a,b|x=y|%@:+|\xc3\xa9|" },
+		{ "python3 -m subunit.run discover -t . .",
+		  "python3|-m|subunit.run|discover|-t|.|.|" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = simple_words(cases[i][0]);
+
+		ck_assert_msg(strcmp(got, cases[i][1]) == 0, "%s: %s",
+			      cases[i][0], got);
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(simple_argv_leaves_every_shell_syntax_to_the_shell)
+{
+	static const char *const cmds[] = {
+		"", "   ", "run 'a b'", "run \"a\"", "run a\\ b", "run >out",
+		"run <in", "run 2>&1", "run; other", "run && other",
+		"run | other", "run &", "run $VAR", "run ${VAR}", "run `x`",
+		"run $(x)", "run *.py", "run a?", "run [ab]", "run ~/x",
+		"run {a,b}", "run # comment", "run\nother", "(run)",
+		"FOO=1 run", "exec run", "echo hi", "cd /", "if", "! run",
+		"time run", ". ./env", "run\rx", "test -f x",
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *got = simple_words(cmds[i]);
+
+		ck_assert_msg(strcmp(got, "sh") == 0, "'%s' split as %s",
+			      cmds[i], got);
+		free(got);
+	}
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -166,4 +229,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, spot_refuses_quotes_nested_too_deep);
 	HARNESS_ADD(h, plain_words_are_those_every_shell_reads_as_themselves);
 	HARNESS_ADD(h, add_for_hands_the_innermost_shell_the_text_unchanged);
+	HARNESS_ADD(h, simple_argv_splits_plain_words_on_blanks_as_sh_does);
+	HARNESS_ADD(h, simple_argv_leaves_every_shell_syntax_to_the_shell);
 }

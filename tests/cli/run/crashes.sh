@@ -13,7 +13,7 @@ c_segv
 d_ok
 e_ok"
 expect_rc 1 timeout 120 "$TESTR_BIN" run --load-list tests --max-restarts 3
-must_have "$tmp/out" "ended with exit code 139"
+must_have "$tmp/out" "ended with signal 11 (Segmentation fault)"
 must_have "$tmp/out" "while this test was in progress"
 failing_is c_segv process-returncode
 [ "$(wc -l < "$FAKE_LOG")" = 2 ] || fail "no fresh runner: $(cat "$FAKE_LOG")"

@@ -25,8 +25,9 @@ grep -Eq "^debug: plan: $who: b\.time1000 \(1\.000 s\)\$" "$e" ||
 	fail "no estimate of b.time1000 in the plan"
 grep -Eq "^debug: plan: $who: [1-4] tests?, [0-9]+\.[0-9]{3} s estimated\$" "$e" ||
 	fail "no batch with its count and estimate in the plan"
-# Every spawn with its command and pid, every exit with its status.
-grep -Eq '^debug: spawn: pid [0-9]+: /bin/sh -c .*fake_runner +--list *$' "$e" ||
+# Every spawn with its command and pid (run without a shell: the command
+# has no shell syntax), every exit with its status.
+grep -Eq '^debug: spawn: pid [0-9]+: exec [^ ]*fake_runner \(no shell\): .*fake_runner +--list *$' "$e" ||
 	fail "the listing's spawn is not logged"
 pids=$(sed -n 's/^debug: spawn: pid \([0-9]*\): .*--load-list \/.*/\1/p' "$e")
 expect "workers spawned" 2 "$(echo "$pids" | wc -l | tr -d ' ')"

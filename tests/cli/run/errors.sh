@@ -84,7 +84,7 @@ must_lack "$tmp/failing" "c.ok"
 # A runner killed by a signal mid-run.
 project killed "$(printf 'k.ok\nk.selfkill\nk.lost')"
 expect_rc 1 testr run --load-list tests --max-restarts 0
-must_have "$tmp/out" "(signal 9: Killed)"
+must_have "$tmp/out" "ended with signal 9 (Killed)"
 must_have "$tmp/out" "FAIL: k.lost"
 expect_rc 1 testr last
 must_have "$tmp/out" "FAILED (id=0, failures=3)"

@@ -103,5 +103,5 @@ set -e
 [ "$rc" = 1 ] || { cat "$tmp/out" "$tmp/err" >&2; fail "killed worker: testr exited $rc"; }
 must_have "$tmp/out" "FAIL: process-returncode"
 must_have "$tmp/out" "FAIL: w.hang"
-must_have "$tmp/out" "(signal 9: Killed)"
+must_have "$tmp/out" "ended with signal 9 (Killed)"
 echo ok
