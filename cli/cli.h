@@ -145,7 +145,8 @@ int cli_color_parse(enum cli_color *out, const char *when);
  *	cli_progress_wrap(pg, &opts.on_event, &opts.event_userdata,
  *			  &opts.on_command, &opts.command_userdata,
  *			  &opts.on_output, &opts.output_userdata);
- *	cli_progress_plan(pg, n_ids, recorded_seconds, n_workers); (optional)
+ *	opts.on_forecast = cli_progress_forecast;
+ *	opts.forecast_userdata = pg;
  *	... run ...
  *	cli_progress_free(pg);		(erases the line; before the summary)
  *
@@ -156,15 +157,14 @@ struct cli_progress;
 
 struct cli_progress *cli_progress_new(FILE *out, enum cli_color color);
 
-/* The estimates the run plans by (seconds per id, NaN: unknown), copied;
- * the plan that follows uses them for the time left and for marking tests
- * past their estimate. */
-void cli_progress_estimates(struct cli_progress *p, const char *const *ids,
-			    const double *seconds, size_t n);
-
-/* What the run will do: tests, their recorded seconds (0: unknown), workers. */
-void cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
-		       size_t n_workers);
+/*
+ * A testr_run_forecast_fn, its userdata the progress: what the run will do,
+ * each id with the estimate the plan goes by (NaN: unknown), copied, for
+ * the time left and for marking tests past their estimate.
+ */
+void cli_progress_forecast(void *userdata, const char *const *ids,
+			   const double *seconds, size_t n_ids,
+			   size_t n_workers);
 
 /*
  * Put the progress between the run and the display sinks given (each may be

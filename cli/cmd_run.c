@@ -39,7 +39,6 @@ struct run_session {
 	struct testr_pool *pool;
 	struct run_args args;
 	struct cli_report_args reports;	/* --junit FILE, --json FILE, --ci */
-	struct cli_progress *progress;	/* the run's live progress, if any */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -277,81 +276,6 @@ choose_ids(struct run_session *s, struct testr_strv *ids, bool *given)
 	return rc;
 }
 
-static int
-repo_durations(void *userdata, double *out, const char *const *ids, size_t n)
-{
-	struct run_session *s = userdata;
-	int rc = testr_repo_durations(out, s->repo, ids, n);
-
-	/* What the plan goes by, the progress's time left goes by too. */
-	if (rc == TESTR_OK)
-		cli_progress_estimates(s->progress, ids, out, n);
-	return rc;
-}
-
-/* The duration model, grouped as the run groups (group_regex). */
-static int
-repo_estimates(void *userdata, struct testr_estimate *out,
-	       const char *const *ids, size_t n)
-{
-	struct run_session *s = userdata;
-	struct testr_estimate_options eo = TESTR_ESTIMATE_OPTIONS_INIT;
-
-	double *seconds;
-	int rc;
-
-	eo.group_key = testr_config_group_key;
-	eo.group_config = s->cfg;
-	rc = testr_repo_estimates(out, s->repo, ids, n, &eo);
-	if (rc < 0 || !s->progress)
-		return rc;
-	/* What the plan goes by, the progress's time left goes by too. */
-	if ((seconds = malloc((n ? n : 1) * sizeof(*seconds)))) {
-		for (size_t i = 0; i < n; i++)
-			seconds[i] = out[i].seconds;
-		cli_progress_estimates(s->progress, ids, seconds, n);
-	}
-	free(seconds);
-	return rc;
-}
-
-static void
-warn(struct testr_context *ctx)
-{
-	fprintf(stderr, "warning: %s\n", testr_context_error(ctx));
-}
-
-/* Start-up costs are kept per test_command template. */
-static const char *
-runner_key(const struct run_session *s)
-{
-	const char *cmd = testr_config_get(s->cfg, "test_command");
-
-	return cmd ? cmd : "";
-}
-
-static void
-note_startup(void *userdata, double seconds)
-{
-	struct run_session *s = userdata;
-
-	/* A planning hint: a failure to keep it is only worth a warning. */
-	if (testr_repo_note_startup(s->repo, runner_key(s), seconds) < 0)
-		warn(s->ctx);
-}
-
-static double
-recorded_startup(struct run_session *s)
-{
-	struct testr_estimate e;
-
-	if (testr_repo_startup(&e, s->repo, runner_key(s)) < 0) {
-		warn(s->ctx);
-		return -1.0;
-	}
-	return e.source == TESTR_ESTIMATE_MEASURED ? e.seconds : -1.0;
-}
-
 /* An id as data: control bytes, backslash and space escaped, so that
  * each id stays one word on its batch's line. */
 static void
@@ -451,17 +375,13 @@ run_options(struct testr_run_options *o, struct run_session *s,
 	o->on_command = cli_show_running;
 	o->command_userdata = stderr;
 	o->on_output = cli_write_stderr;
-	o->durations = repo_durations;
-	o->durations_userdata = s;
 	o->interrupted = &interrupted;
 	o->shard = s->args.shard_text ? &s->args.shard : NULL;
 	o->schedule = s->args.static_plan ? TESTR_SCHED_STATIC :
 		      TESTR_SCHED_AUTO;
-	o->estimates = repo_estimates;
-	o->estimates_userdata = s;
-	o->startup = recorded_startup(s);
-	o->on_startup = note_startup;
-	o->startup_userdata = s;
+	/* The run plans by the repository's model and records its
+	 * runners' start-up there itself. */
+	o->repo = s->repo;
 	o->test_timeout = s->args.timeout;
 	o->auto_timeout = s->args.auto_timeout;
 	o->idle_timeout = s->args.idle_timeout;
@@ -587,12 +507,6 @@ finish_stopped(struct run_session *s, struct testr_repo_writer *w,
 	return exit_code == CLI_EXIT_OK ? CLI_EXIT_FAILURES : exit_code;
 }
 
-static void
-show_plan(void *userdata, size_t n_tests, double seconds, size_t n_workers)
-{
-	cli_progress_plan(userdata, n_tests, seconds, n_workers);
-}
-
 /* One run of @ids (NULL: as the options say), stored as one repository run. */
 static int
 run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
@@ -623,14 +537,13 @@ run_once(struct run_session *s, const struct testr_strv *ids, bool partial)
 		cli_progress_wrap(pg, &o.on_event, &o.event_userdata,
 				  &o.on_command, &o.command_userdata,
 				  &o.on_output, &o.output_userdata);
+		/* Its time left goes by what the plan goes by. */
 		if (pg) {
-			o.on_plan = show_plan;
-			o.plan_userdata = pg;
+			o.on_forecast = cli_progress_forecast;
+			o.forecast_userdata = pg;
 		}
 	}
-	s->progress = pg;
 	rc = testr_run_tests(&res, s->ctx, s->cfg, s->pool, &o);
-	s->progress = NULL;
 	cli_progress_free(pg);
 	if (rc == TESTR_EINTR && res.workers == 0)
 		exit_code = interrupted_before_start(s);

@@ -41,9 +41,6 @@ struct cli_progress {
 	struct timespec last_draw;
 	/* Counts, workers and the time left: the library's estimator. */
 	struct testr_progress *est;
-	/* The estimates the run planned by, kept for the plan to come. */
-	struct testr_strv ids;
-	double *seconds;
 	/* The sinks wrapped. */
 	testr_event_fn on_event;
 	void *event_ud;
@@ -203,68 +200,18 @@ cli_progress_new(FILE *out, enum cli_color color)
 	return p;
 }
 
-static void
-forget_estimates(struct cli_progress *p)
-{
-	testr_strv_dispose(&p->ids);
-	free(p->seconds);
-	p->seconds = NULL;
-}
-
-static int
-keep_estimates(struct cli_progress *p, const char *const *ids,
-	       const double *seconds, size_t n)
-{
-	forget_estimates(p);
-	p->seconds = malloc((n ? n : 1) * sizeof(*p->seconds));
-	if (!p->seconds)
-		return -1;
-	memcpy(p->seconds, seconds, n * sizeof(*seconds));
-	for (size_t i = 0; i < n; i++)
-		if (testr_strv_push(&p->ids, ids[i]) < 0)
-			return -1;
-	return 0;
-}
-
 void
-cli_progress_estimates(struct cli_progress *p, const char *const *ids,
-		       const double *seconds, size_t n)
+cli_progress_forecast(void *userdata, const char *const *ids,
+		      const double *seconds, size_t n_ids, size_t n_workers)
 {
+	struct cli_progress *p = userdata;
+
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
-	if (keep_estimates(p, ids, seconds, n) < 0)
-		forget_estimates(p);	/* the ETA goes by the total */
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* Without the ids' own estimates, every test is taken for the mean. */
-static void
-plan(struct cli_progress *p, size_t n_tests, double seconds, size_t n_workers)
-{
-	double *each = NULL;
-
-	if (p->ids.n == n_tests && n_tests) {
-		testr_progress_plan(p->est, testr_strv_items(&p->ids),
-				    p->seconds, n_tests, n_workers);
-		return;
-	}
-	if (seconds > 0 && n_tests && (each = malloc(n_tests * sizeof(*each))))
-		for (size_t i = 0; i < n_tests; i++)
-			each[i] = seconds / (double)n_tests;
-	testr_progress_plan(p->est, NULL, each, n_tests, n_workers);
-	free(each);
-}
-
-void
-cli_progress_plan(struct cli_progress *p, size_t n_tests, double seconds,
-		  size_t n_workers)
-{
-	if (!p)
-		return;
-	pthread_mutex_lock(&p->lock);
-	plan(p, n_tests, seconds, n_workers);
-	forget_estimates(p);
+	/* Out of memory for the ids: the time left goes by the total. */
+	if (testr_progress_plan(p->est, ids, seconds, n_ids, n_workers) < 0)
+		testr_progress_plan(p->est, NULL, seconds, n_ids, n_workers);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -529,6 +476,5 @@ cli_progress_free(struct cli_progress *p)
 	pthread_cond_destroy(&p->stop_cond);
 	pthread_mutex_destroy(&p->lock);
 	testr_progress_free(p->est);
-	forget_estimates(p);
 	free(p);
 }

@@ -7,8 +7,8 @@
  *
  * It loads the config, lists the tests, partitions them over the workers
  * by the durations recorded in .testrepository/ (if there is one), runs
- * the workers, prints one line per result, and stores the run so that the
- * next partition is better balanced.  Exit: 0 all passed, 1 failures, 3 an
+ * the workers, prints one line per result, and stores the run (and the
+ * runners' start-up cost) so that the next partition is better balanced.  Exit: 0 all passed, 1 failures, 3 an
  * error (its message on stderr).
  */
 #include <math.h>
@@ -83,6 +83,8 @@ run_tests(struct testr_context *ctx, struct testr_config *cfg,
 	ro.event_userdata = tally;
 	ro.on_store = writer ? testr_repo_writer_event_fn : NULL;
 	ro.store_userdata = writer;
+	/* The run records its runners' start-up cost there itself. */
+	ro.repo = repo;
 	if (rc == 0)
 		rc = testr_run_start(&run, ctx, cfg, NULL, part, ids, &ro);
 	if (rc == 0)

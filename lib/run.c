@@ -25,6 +25,7 @@
 #include "idset.h"
 #include "model.h"
 #include "process.h"
+#include "repo_store.h"
 #include "strbuf.h"
 #include "template.h"
 
@@ -129,6 +130,7 @@ static const size_t run_options_sizes[] = {
 	OPTIONS_END(testr_run_options, max_restarts),
 	OPTIONS_END(testr_run_options, auto_factor),
 	OPTIONS_END(testr_run_options, max_failures),
+	OPTIONS_END(testr_run_options, forecast_userdata),
 };
 
 TESTR_API int
@@ -969,7 +971,100 @@ run_options_copy(struct testr_run_options *o, struct testr_context *ctx,
 	 * one: a version 1 caller knew only testrepository's partition. */
 	if (rc == TESTR_OK && o->version < 2)
 		o->schedule = TESTR_SCHED_STATIC;
+	if (rc == TESTR_OK && o->repo && (o->durations || o->estimates))
+		rc = context_fail(ctx, TESTR_EINVAL, "struct testr_run_options: "
+				  "repo and a durations or estimates callback "
+				  "are both set; plan by one of them");
 	return rc;
+}
+
+/* ---- the duration model: the caller's repository, or its callbacks ---- */
+
+/* Start-up costs are kept per test_command template. */
+static const char *
+runner_key(const struct testr_config *cfg)
+{
+	const char *cmd = testr_config_get(cfg, "test_command");
+
+	return cmd ? cmd : "";
+}
+
+/* A start-up cost is a planning hint: failing to read or keep one is
+ * worth a warning (the repository's message), never a failed run. */
+static void
+warn_startup(struct testr_context *ctx, const struct testr_repo *repo)
+{
+	context_log(ctx, TESTR_LOG_WARNING, "%s",
+		    testr_context_error(repo->ctx));
+}
+
+static bool
+has_estimates(const struct testr_run_options *opts)
+{
+	return opts->repo || opts->estimates;
+}
+
+/* The model's estimates of @ids into @out (room for ids->n): the
+ * repository's, grouped as the run groups, or the caller's. */
+static int
+model_estimates(struct testr_estimate *out, const struct testr_config *cfg,
+		const struct testr_run_options *opts,
+		const struct testr_strv *ids)
+{
+	struct testr_estimate_options eo = TESTR_ESTIMATE_OPTIONS_INIT;
+
+	if (!opts->repo)
+		return opts->estimates(opts->estimates_userdata, out,
+				       testr_strv_items(ids), ids->n);
+	eo.group_key = testr_config_group_key;
+	eo.group_config = cfg;
+	return testr_repo_estimates(out, opts->repo, testr_strv_items(ids),
+				    ids->n, &eo);
+}
+
+/* Recorded durations of @ids into @out (room for ids->n), NAN where none
+ * is known. */
+static int
+model_durations(double *out, const struct testr_run_options *opts,
+		const struct testr_strv *ids)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		out[i] = NAN;
+	if (opts->repo)
+		return testr_repo_durations(out, opts->repo,
+					    testr_strv_items(ids), ids->n);
+	if (!opts->durations)
+		return TESTR_OK;
+	return opts->durations(opts->durations_userdata, out,
+			       testr_strv_items(ids), ids->n);
+}
+
+/* A start-up cost not given: the repository's record of this runner. */
+static void
+recorded_startup(struct testr_run_options *o, struct testr_context *ctx,
+		 const struct testr_config *cfg)
+{
+	struct testr_estimate e;
+
+	if (!o->repo || o->startup >= 0)
+		return;
+	if (testr_repo_startup(&e, o->repo, runner_key(cfg)) < 0)
+		warn_startup(ctx, o->repo);
+	else if (e.source == TESTR_ESTIMATE_MEASURED)
+		o->startup = e.seconds;
+}
+
+/* The run's measured start-up @seconds: into the repository, and to the
+ * caller. */
+static void
+keep_startup(struct testr_context *ctx, const struct testr_config *cfg,
+	     const struct testr_run_options *o, double seconds)
+{
+	if (o->repo &&
+	    testr_repo_note_startup(o->repo, runner_key(cfg), seconds) < 0)
+		warn_startup(ctx, o->repo);
+	if (o->on_startup)
+		o->on_startup(o->startup_userdata, seconds);
 }
 
 /* Seconds: @given when the caller set it (>= 0), else option @name of
@@ -1051,15 +1146,14 @@ auto_limits(struct testr_run *run, const struct testr_strv *ids)
 	struct testr_estimate *e;
 	int rc = TESTR_OK;
 
-	if (!run->auto_timeout || n == 0 || !o->estimates)
+	if (!run->auto_timeout || n == 0 || !has_estimates(o))
 		return TESTR_OK;
 	e = malloc(n * sizeof(*e));
 	run->limits = calloc(n, sizeof(*run->limits));
 	if (!e || !run->limits)
 		rc = TESTR_ENOMEM;
 	if (rc == TESTR_OK)
-		rc = o->estimates(o->estimates_userdata, e,
-				  testr_strv_items(ids), n);
+		rc = model_estimates(e, run->cfg, o, ids);
 	for (size_t i = 0; rc == TESTR_OK && i < n; i++) {
 		run->limits[i].seconds = model_timeout(&e[i], run->auto_floor,
 						       run->auto_factor);
@@ -2496,11 +2590,11 @@ tell_startup(struct testr_run *run)
 {
 	const struct testr_run_options *o = run->opts;
 
-	if (!o->on_startup || run->n_startups == 0)
+	if (run->n_startups == 0)
 		return;
 	qsort(run->startups, run->n_startups, sizeof(double), cmp_double);
-	o->on_startup(o->startup_userdata,
-		      run->startups[run->n_startups / 2]);
+	keep_startup(run->ctx, run->cfg, o,
+		     run->startups[run->n_startups / 2]);
 }
 
 TESTR_API int
@@ -2566,19 +2660,13 @@ durations_for(double **out, const struct testr_strv *ids,
 	double *t = malloc((ids->n ? ids->n : 1) * sizeof(*t));
 
 	*out = t;
-	if (!t)
-		return TESTR_ENOMEM;
-	for (size_t i = 0; i < ids->n; i++)
-		t[i] = NAN;
-	if (!opts->durations)
-		return TESTR_OK;
-	return opts->durations(opts->durations_userdata, t,
-			       testr_strv_items(ids), ids->n);
+	return t ? model_durations(t, opts, ids) : TESTR_ENOMEM;
 }
 
 /* The duration model's estimates for @ids, and their spreads. */
 static int
 estimates_for(double **out, double **spread, const struct testr_strv *ids,
+	      const struct testr_config *cfg,
 	      const struct testr_run_options *opts)
 {
 	size_t n = ids->n ? ids->n : 1;
@@ -2590,8 +2678,7 @@ estimates_for(double **out, double **spread, const struct testr_strv *ids,
 	if (!*out || !*spread || !e)
 		rc = TESTR_ENOMEM;
 	if (rc == TESTR_OK)
-		rc = opts->estimates(opts->estimates_userdata, e,
-				     testr_strv_items(ids), ids->n);
+		rc = model_estimates(e, cfg, opts, ids);
 	for (size_t i = 0; rc == TESTR_OK && i < ids->n; i++) {
 		(*out)[i] = e[i].seconds;
 		(*spread)[i] = e[i].spread;
@@ -2611,6 +2698,17 @@ tell_plan(const struct testr_run_options *opts, size_t n_ids,
 	for (size_t i = 0; t && i < n_ids; i++)
 		seconds += isnan(t[i]) || t[i] < 0 ? 0 : t[i];
 	opts->on_plan(opts->plan_userdata, n_ids, seconds, workers);
+}
+
+static void
+tell_forecast(const struct testr_run_options *opts,
+	      const struct testr_strv *ids, const double *t, size_t workers)
+{
+	if (!opts->on_forecast)
+		return;
+	opts->on_forecast(opts->forecast_userdata,
+			  ids ? testr_strv_items(ids) : NULL, ids ? t : NULL,
+			  ids ? ids->n : 0, workers);
 }
 
 /* Plan (and show the plan), run nothing? */
@@ -2727,8 +2825,8 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	/* A static plan uses the recorded durations, as testrepository. */
 	if (rc < 0)
 		return rc;
-	if (ids && so.mode != TESTR_SCHED_STATIC && opts->estimates)
-		rc = estimates_for(&t, &spread, ids, opts);
+	if (ids && so.mode != TESTR_SCHED_STATIC && has_estimates(opts))
+		rc = estimates_for(&t, &spread, ids, cfg, opts);
 	else if (ids)
 		rc = durations_for(&t, ids, opts);
 	so.group_key = testr_config_group_key;
@@ -2744,6 +2842,7 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	if (rc == TESTR_OK) {
 		log_plan(ctx, *out, ids, t);
 		tell_plan(opts, ids ? ids->n : 0, t, workers);
+		tell_forecast(opts, ids, t, workers);
 	}
 	if (rc == TESTR_OK && *out && opts->on_schedule)
 		opts->on_schedule(opts->schedule_userdata, *out, ids);
@@ -2880,6 +2979,8 @@ testr_run_tests(struct testr_run_result *out, struct testr_context *ctx,
 				testr_config_seconds(cfg,
 					"test_run_concurrency_timeout",
 					TESTR_CONCURRENCY_TIMEOUT_DEFAULT));
+	if (rc == TESTR_OK)
+		recorded_startup(&o, ctx, cfg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rc == TESTR_OK)
 		rc = select_ids(&ids, &known, ctx, cfg, pool, &o,

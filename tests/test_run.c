@@ -1,4 +1,5 @@
 /* Unit tests for lib/run.c: listing, concurrency, workers, failures. */
+#include <math.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,10 @@ struct seen {
 	volatile sig_atomic_t stop;
 	bool stop_on_first;
 	size_t plan_tests, plan_workers;
+	size_t forecast_n;		/* ids on_forecast was told */
+	double forecast_a;		/* ...and a_time4000's estimate */
+	double makespan;		/* on_schedule's plan's prediction */
+	char warnings[512];		/* what the log callback was told */
 };
 
 struct fixture {
@@ -762,7 +767,7 @@ START_TEST(run_options_of_an_unknown_version_are_refused)
 	struct testr_context *ctx;
 
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
-	for (unsigned v = 0; v <= 6; v += 6) {
+	for (unsigned v = 0; v <= 7; v += 7) {
 		o.version = v;
 		harness_assert_version_refused(ctx,
 			testr_run_tests(&res, ctx, NULL, NULL, &o),
@@ -823,6 +828,7 @@ version_of(struct testr_run_options o, unsigned v)
 		RUN_OPTIONS_END(shard), RUN_OPTIONS_END(dry_run),
 		RUN_OPTIONS_END(max_restarts), RUN_OPTIONS_END(auto_factor),
 		RUN_OPTIONS_END(max_failures),
+		RUN_OPTIONS_END(forecast_userdata),
 	};
 	void *old;
 
@@ -871,7 +877,7 @@ END_TEST
  * value (here test_retry), as a current caller's -1 does. */
 START_TEST(run_gives_an_older_callers_missing_fields_their_defaults)
 {
-	for (unsigned v = 1; v <= 5; v++) {
+	for (unsigned v = 1; v <= 6; v++) {
 		struct fixture fx;
 		struct testr_run_result res;
 		struct testr_run_options *old;
@@ -1480,6 +1486,199 @@ START_TEST(run_max_failures_withholds_the_rest_and_reports_it_not_run)
 }
 END_TEST
 
+static void
+on_forecast(void *userdata, const char *const *ids, const double *seconds,
+	    size_t n_ids, size_t n_workers)
+{
+	struct seen *s = userdata;
+
+	(void)n_workers;
+	s->forecast_n = n_ids;
+	s->forecast_a = NAN;
+	for (size_t i = 0; i < n_ids; i++)
+		if (strcmp(ids[i], "a_time4000") == 0)
+			s->forecast_a = seconds[i];
+}
+
+static void
+on_schedule(void *userdata, const struct testr_sched *plan,
+	    const struct testr_strv *ids)
+{
+	struct seen *s = userdata;
+
+	(void)ids;
+	s->makespan = testr_sched_makespan(plan);
+}
+
+static void
+on_log(void *userdata, enum testr_log_level level, const char *msg)
+{
+	struct seen *s = userdata;
+	size_t have = strlen(s->warnings);
+
+	if (level == TESTR_LOG_WARNING)
+		snprintf(s->warnings + have, sizeof(s->warnings) - have,
+			 "%s\n", msg);
+}
+
+/* One test of 4 s and four of 1 s, as fake_runner's clock has them. */
+#define TIMED_TESTS "a_time4000\nb_time1000\nc_time1000\nd_time1000\n" \
+		    "e_time1000\n"
+
+/* A run of every test, serial, stored in @repo, its options given only
+ * the repository for the model. */
+static void
+store_a_run(struct fixture *fx, struct testr_repo *repo)
+{
+	struct testr_repo_writer *w;
+	struct testr_run_result res;
+	uint64_t id;
+
+	ck_assert_int_eq(testr_repo_writer_new(&w, repo, NULL), 0);
+	fx->opts.repo = repo;
+	fx->opts.on_store = testr_repo_writer_event_fn;
+	fx->opts.store_userdata = w;
+	ck_assert_int_eq(testr_run_tests(&res, fx->ctx, fx->cfg, NULL,
+					 &fx->opts), 0);
+	ck_assert_uint_eq(res.tests, 5);
+	ck_assert_int_eq(testr_repo_writer_commit(&id, w), 0);
+	testr_repo_writer_free(w);
+	fx->opts.on_store = NULL;
+	fx->opts.store_userdata = NULL;
+}
+
+static struct testr_estimate
+startup_of(struct fixture *fx, struct testr_repo *repo)
+{
+	struct testr_estimate e;
+
+	ck_assert_int_eq(testr_repo_startup(&e, repo, testr_config_get(fx->cfg,
+					    "test_command")), 0);
+	return e;
+}
+
+START_TEST(run_given_only_a_repo_plans_by_its_model_and_records_startup)
+{
+	struct fixture fx;
+	struct testr_repo *repo;
+	struct testr_run_result res;
+	char parts[8][256];
+	size_t n;
+
+	setup(&fx, TIMED_TESTS, NULL);
+	ck_assert_int_eq(testr_repo_init(&repo, fx.ctx, fx.dir), 0);
+	fx.opts.on_forecast = on_forecast;
+	fx.opts.forecast_userdata = &fx.seen;
+	ck_assert_int_eq(startup_of(&fx, repo).source, TESTR_ESTIMATE_NONE);
+	store_a_run(&fx, repo);
+	/* The run recorded its runner's start-up in the repository. */
+	ck_assert_int_eq(startup_of(&fx, repo).source,
+			 TESTR_ESTIMATE_MEASURED);
+	ck_assert_uint_eq(startup_of(&fx, repo).samples, 1);
+	/* The static plan goes by the stored durations: the 4 s test alone,
+	 * the four 1 s ones on the other worker (unknown durations would
+	 * have gone round-robin: a c e, b d). */
+	ck_assert_int_eq(unlink(fx.log), 0);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.schedule = TESTR_SCHED_STATIC;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_partitions(fx.log, parts, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(parts[0], "a_time4000");
+	ck_assert_str_eq(parts[1], "b_time1000 c_time1000 d_time1000 "
+			 "e_time1000");
+	/* The caller is told what the plan went by, id by id. */
+	ck_assert_uint_eq(fx.seen.forecast_n, 5);
+	ck_assert_double_eq_tol(fx.seen.forecast_a, 4.0, 1e-6);
+	ck_assert_uint_eq(startup_of(&fx, repo).samples, 2);
+	testr_repo_free(repo);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_given_a_repo_plans_the_queue_by_its_estimates_and_startup)
+{
+	struct fixture fx;
+	struct testr_repo *repo;
+	struct testr_run_result res;
+	const char *cmd;
+
+	setup(&fx, TIMED_TESTS, NULL);
+	ck_assert_int_eq(testr_repo_init(&repo, fx.ctx, fx.dir), 0);
+	store_a_run(&fx, repo);
+	/* A runner that takes 7 s to start, as recorded (the median of
+	 * the run's own sample and three of 7 s). */
+	cmd = testr_config_get(fx.cfg, "test_command");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(testr_repo_note_startup(repo, cmd, 7.0), 0);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.dry_run = true;
+	fx.opts.on_schedule = on_schedule;
+	fx.opts.schedule_userdata = &fx.seen;
+	fx.opts.on_forecast = on_forecast;
+	fx.opts.forecast_userdata = &fx.seen;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_double_eq_tol(fx.seen.forecast_a, 4.0, 1e-6);
+	/* Each worker starts a runner once (7 s) and runs 4 s of tests;
+	 * without the record the listing's few milliseconds stand in. */
+	ck_assert_double_ge(fx.seen.makespan, 11.0 - 1e-6);
+	testr_repo_free(repo);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_with_a_repo_warns_of_a_damaged_startup_record_and_runs)
+{
+	struct fixture fx;
+	struct testr_repo *repo;
+	struct testr_run_result res;
+
+	setup(&fx, TIMED_TESTS, NULL);
+	ck_assert_int_eq(testr_repo_init(&repo, fx.ctx, fx.dir), 0);
+	write_file(fx.dir, ".testrepository/startup",
+		   "libtestr-startup 1\nr 0.6\n");
+	testr_context_set_log(fx.ctx, on_log, &fx.seen, TESTR_LOG_WARNING);
+	fx.opts.repo = repo;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.tests, 5);
+	/* Read before the run, kept after it: each a warning. */
+	ck_assert_msg(strstr(fx.seen.warnings, "startup:2: bad line"),
+		      "warnings: %s", fx.seen.warnings);
+	testr_repo_free(repo);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(run_refuses_a_repo_beside_a_durations_or_estimates_callback)
+{
+	struct fixture fx;
+	struct testr_repo *repo;
+	struct testr_run_result res;
+
+	setup(&fx, TIMED_TESTS, NULL);
+	ck_assert_int_eq(testr_repo_init(&repo, fx.ctx, fx.dir), 0);
+	fx.opts.repo = repo;
+	fx.opts.estimates = tiny_estimates;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINVAL);
+	ck_assert_ptr_nonnull(strstr(testr_context_error(fx.ctx),
+				     "repo and a durations or estimates "
+				     "callback are both set"));
+	fx.opts.estimates = NULL;
+	fx.opts.durations = one_second_each;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), TESTR_EINVAL);
+	ck_assert_uint_eq(res.workers, 0);
+	testr_repo_free(repo);
+	teardown(&fx);
+}
+END_TEST
+
 void
 harness_register(struct harness *h)
 {
@@ -1520,6 +1719,10 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_leaves_the_callers_stdin_open);
 	HARNESS_ADD(h, run_reads_a_version_1_callers_options_only_to_their_end);
 	HARNESS_ADD(h, run_gives_an_older_callers_missing_fields_their_defaults);
+	HARNESS_ADD(h, run_given_only_a_repo_plans_by_its_model_and_records_startup);
+	HARNESS_ADD(h, run_given_a_repo_plans_the_queue_by_its_estimates_and_startup);
+	HARNESS_ADD(h, run_with_a_repo_warns_of_a_damaged_startup_record_and_runs);
+	HARNESS_ADD(h, run_refuses_a_repo_beside_a_durations_or_estimates_callback);
 	HARNESS_ADD(h, run_idle_timeout_fails_the_silent_test_and_reruns_the_rest);
 	HARNESS_ADD(h, run_idle_timeout_with_no_test_in_progress_blames_the_next_id);
 	HARNESS_ADD(h, run_timeout_of_the_whole_run_stops_it_and_fails_what_did_not_run);

@@ -34,8 +34,9 @@ extern "C" {
 
 /**
  * Looks up the recorded durations of @n_ids tests: out[i] is the time in
- * seconds of @ids[i], or NAN when none is known (the shape of
- * testr_repo_durations()).  Returns 0 or a negative TESTR_E* code.
+ * seconds of @ids[i], or NAN when none is known.  For durations from
+ * somewhere other than a libtestr repository (whose durations a run takes
+ * itself: testr_run_options.repo).  Returns 0 or a negative TESTR_E* code.
  */
 typedef int (*testr_run_durations_fn)(void *userdata, double *out,
 				      const char *const *ids, size_t n_ids);
@@ -49,14 +50,19 @@ typedef void (*testr_run_plan_fn)(void *userdata, size_t n_tests,
 				  double seconds, size_t n_workers);
 
 /**
- * The duration model's estimates of @n_ids tests into @out (the shape of
- * testr_repo_estimates()).  Returns 0 or a negative TESTR_E* code.
+ * Estimates of @n_ids tests into @out, as testr_repo_estimates() gives
+ * them.  For a model other than a libtestr repository's (whose estimates
+ * a run takes itself: testr_run_options.repo).  Returns 0 or a negative
+ * TESTR_E* code.
  */
 typedef int (*testr_run_estimates_fn)(void *userdata,
 				      struct testr_estimate *out,
 				      const char *const *ids, size_t n_ids);
 
-/** Told the median start-up cost (spawn to first output) of a run's runners. */
+/**
+ * Told the median start-up cost (spawn to first output) of a run's
+ * runners.  A run given testr_run_options.repo records it there itself.
+ */
 typedef void (*testr_run_startup_fn)(void *userdata, double seconds);
 
 /**
@@ -66,6 +72,18 @@ typedef void (*testr_run_startup_fn)(void *userdata, double seconds);
 typedef void (*testr_run_schedule_fn)(void *userdata,
 				      const struct testr_sched *plan,
 				      const struct testr_strv *ids);
+
+/**
+ * Told, before a run starts, each id it will run with the estimate its
+ * plan goes by: @seconds[i] for @ids[i] in seconds (NAN: unknown), @n_ids
+ * of them, on @n_workers workers; @ids and @seconds are NULL and @n_ids 0
+ * when the runner chooses the tests.  What a progress display needs for
+ * the time left (testr_progress_plan() takes the same).  Both arrays are
+ * valid only during the call.
+ */
+typedef void (*testr_run_forecast_fn)(void *userdata, const char *const *ids,
+				      const double *seconds, size_t n_ids,
+				      size_t n_workers);
 
 struct testr_run_options {
 	unsigned version;		/* = 1 */
@@ -98,7 +116,8 @@ struct testr_run_options {
 	 */
 	testr_write_fn on_output;
 	void *output_userdata;
-	/* Recorded durations, for balancing; NULL: none known. */
+	/* Recorded durations, for balancing, from a source other than a
+	 * repository (see repo); NULL: none known. */
 	testr_run_durations_fn durations;
 	void *durations_userdata;
 	/* Set non-zero (from a SIGINT/SIGTERM handler) to stop the run. */
@@ -112,11 +131,13 @@ struct testr_run_options {
 	 * work queue; TESTR_SCHED_STATIC, testrepository's partition (what a
 	 * version 1 caller gets). */
 	enum testr_sched_mode schedule;
-	/* The duration model, to plan the queue by; NULL: the durations. */
+	/* A duration model other than a repository's (see repo), to plan
+	 * the queue by; NULL: the durations. */
 	testr_run_estimates_fn estimates;
 	void *estimates_userdata;
 	/* Seconds a runner takes to start; negative: unknown, and then
-	 * testr_run_tests() plans by the wall time of its listing. */
+	 * testr_run_tests() plans by repo's record of it, else by the wall
+	 * time of its listing. */
 	double startup;
 	/* Told the measured start-up cost at the end of a run; may be NULL. */
 	testr_run_startup_fn on_startup;
@@ -168,6 +189,21 @@ struct testr_run_options {
 	 * reported as a failure saying so (negative: the config's
 	 * test_max_failures; 0: no limit). */
 	int max_failures;
+	/* Version 6.  The repository whose duration model plans the run,
+	 * taken by the run itself: the static plan and shards go by
+	 * testr_repo_durations(), the work queue and --timeout auto by
+	 * testr_repo_estimates() grouped by the config's group_regex, a
+	 * negative startup by testr_repo_startup() of the test_command, and
+	 * at the end of the run the measured start-up is recorded with
+	 * testr_repo_note_startup() (a failure to read or keep a start-up is
+	 * logged as a warning, not an error).  NULL: the durations and
+	 * estimates callbacks, for another source; giving both is
+	 * TESTR_EINVAL.  Must stay valid as long as opts. */
+	struct testr_repo *repo;
+	/* Told, before the run starts, each id with its estimate; may be
+	 * NULL. */
+	testr_run_forecast_fn on_forecast;
+	void *forecast_userdata;
 };
 
 /** --timeout auto: the least limit any test gets, in seconds... */
@@ -180,7 +216,7 @@ struct testr_run_options {
 #define TESTR_MAX_RESTARTS_DEFAULT 3
 
 #define TESTR_RUN_OPTIONS_INIT \
-	{ .version = 5, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
+	{ .version = 6, .schedule = TESTR_SCHED_AUTO, .startup = -1.0, \
 	  .test_timeout = -1.0, .max_restarts = -1, .idle_timeout = -1.0, \
 	  .run_timeout = -1.0, .auto_floor = -1.0, .auto_factor = -1.0, \
 	  .retry = -1, .max_failures = -1 }
@@ -321,8 +357,9 @@ TESTR_API int testr_run_select_ids(struct testr_strv *out, bool *known,
 
 /**
  * The whole flow in one call: decide the ids (list when several workers or
- * filters need them), filter, choose the concurrency, partition by
- * group_regex and @opts->duration, start and wait.  @out->no_tests is set
+ * filters need them), filter, choose the concurrency, plan by group_regex
+ * and @opts->repo's model (or the durations and estimates callbacks),
+ * start and wait.  @out->no_tests is set
  * when every test was asked for (no ids, no filters) and none was
  * reported.  Returns as testr_run_wait(), or the first error on the way.
  */

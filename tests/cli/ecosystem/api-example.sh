@@ -36,6 +36,8 @@ grep -qx "$n passed, 0 failed" out1 || fail "first run: $(tail -n 1 out1)"
 "$TESTR_BIN" last > last.out || fail "testr last after api-example: $(cat last.out)"
 grep -q "^Ran $n tests" last.out || fail "stored run: $(cat last.out)"
 "$TESTR_BIN" slowest | grep -q '^numkit\.primes\.' || fail "no durations stored"
+grep -q 'test_numkit' .testrepository/startup ||
+	fail "the run recorded no start-up cost: $(cat .testrepository/startup 2>&1)"
 
 # Failures: exit 1, and the failing test named.
 make -s clean
