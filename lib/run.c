@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,7 @@ struct worker {
 	size_t fed_done;		/* ids of cmd.ids known to be finished */
 	double *fed_secs;		/* each fed id's estimated seconds */
 	size_t fed_cap;
+	size_t serial;			/* which of the run's runners it is */
 	size_t results;			/* final results this runner reported */
 	size_t start_failures;		/* runners that died saying nothing */
 	size_t done_ids;		/* ids of its batch this runner reported */
@@ -331,6 +333,7 @@ struct testr_run {
 	struct testr_strv kept;		/* keys of @handed no batch outlives */
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
+	size_t n_runners;		/* pull mode: runners started so far */
 	double test_timeout;		/* seconds one test may run; 0: no limit */
 	double idle_timeout;		/* seconds a runner may be silent; 0: none */
 	double run_timeout;		/* seconds the run may take; 0: no limit */
@@ -1709,7 +1712,17 @@ blame_crash(struct worker *w)
 
 static int slot_start(struct testr_run *run, struct worker *w);
 
-/* Put @id, failed on slot @from, on the retry queue. */
+static bool pulling(const struct testr_run *run);
+
+/* Where a retry of @w's failure must not run: its slot, or in pull mode,
+ * where a slot's runner lives on, that runner. */
+static size_t
+retry_origin(const struct worker *w)
+{
+	return pulling(w->run) ? w->serial : w->number;
+}
+
+/* Put @id, failed on slot (pull mode: runner) @from, on the retry queue. */
 static int
 retry_push(struct testr_run *run, const char *id, size_t from)
 {
@@ -1735,7 +1748,7 @@ queue_retries(struct testr_run *run, struct worker *w)
 		if (run->draining || stopping(run) || withholding(run))
 			run->failures++;
 		else
-			rc = retry_push(run, w->failed.v[i], w->number);
+			rc = retry_push(run, w->failed.v[i], retry_origin(w));
 	}
 	testr_strv_dispose(&w->failed);
 	return rc;
@@ -1746,25 +1759,29 @@ static bool
 retry_for(const struct testr_run *run, const struct worker *w)
 {
 	for (size_t i = 0; i < run->retries.n; i++)
-		if (run->retry_from[i] != w->number)
+		if (run->retry_from[i] != retry_origin(w))
 			return true;
 	return false;
 }
 
-/* The retries @w may take into @out: those that failed on another slot;
- * its own only when it is the only slot.  (Another slot takes them when
- * its runner ends, or, idle, is woken for them: wake_slots().) */
+/* The retries @w may take into @out, @max at most: those that failed on
+ * another slot; its own only when it is the only slot.  (Another slot
+ * takes them when its runner ends, or, idle, is woken for them:
+ * wake_slots().)  In pull mode: those that failed on another runner. */
 static int
-take_retries(struct testr_run *run, struct worker *w, struct testr_strv *out)
+take_retries(struct testr_run *run, struct worker *w, struct testr_strv *out,
+	     size_t max)
 {
-	bool own = run->n_workers <= 1;
-	size_t kept = 0;
+	bool own = run->n_workers <= 1 && !pulling(run);
+	size_t kept = 0, taken = 0;
 	int rc = TESTR_OK;
 
 	for (size_t i = 0; i < run->retries.n; i++) {
 		char *id = run->retries.v[i];
 
-		if (rc == TESTR_OK && (own || run->retry_from[i] != w->number)) {
+		if (rc == TESTR_OK && taken < max &&
+		    (own || run->retry_from[i] != retry_origin(w))) {
+			taken++;
 			rc = testr_strv_push(out, id);
 			/* Expected again; handed out (and counted) once. */
 			idset_unmark(&run->handed, id);
@@ -1788,7 +1805,7 @@ slot_take(struct testr_run *run, struct worker *w, struct testr_strv *out)
 
 	if (withholding(run))
 		return TESTR_OK;
-	rc = take_retries(run, w, out);
+	rc = take_retries(run, w, out, SIZE_MAX);
 	return rc < 0 || out->n ? rc : queue_take(run, out);
 }
 
@@ -1884,6 +1901,11 @@ slot_end(struct testr_run *run, struct worker *w)
  * pulls on with a fresh runner when it was restarted or timed out, or
  * stopped cleanly after finishing something (a runner that recycles
  * itself every N tests).
+ *
+ * --retry: a test that fails with retries left is no longer its runner's
+ * to account for; it waits on the retry queue for another runner: one
+ * still reading (with room in its window), else an idle slot woken for
+ * it, else a fresh runner on its own slot once its runner has ended.
  */
 
 /* Ids fed to a runner and not yet finished, at most (one group may be more). */
@@ -1913,6 +1935,23 @@ static bool
 pulling(const struct testr_run *run)
 {
 	return run->plan && testr_sched_mode(run->plan) == TESTR_SCHED_PULL;
+}
+
+/* Is a retry waiting that a runner may still be given? */
+static bool
+pull_retry_waiting(const struct testr_run *run)
+{
+	return run->retries.n > 0 && !withholding(run) && !stopping(run) &&
+	       !run->expired && !run->draining;
+}
+
+/* Is there work for @w's runner: a retry of another runner's, or the
+ * queue's? */
+static bool
+pull_work_for(const struct testr_run *run, const struct worker *w)
+{
+	return (pull_retry_waiting(run) && retry_for(run, w)) ||
+	       !queue_done(run);
 }
 
 static size_t
@@ -1954,6 +1993,9 @@ pull_refuse(struct worker *w, const char *id)
 	w->pulling = false;	/* testr's own result: no progress */
 	rc = synthetic_failure(w, id, why);
 	w->pulling = true;
+	/* No retry: no runner can be fed it. */
+	if (w->failed.n && strcmp(w->failed.v[w->failed.n - 1], id) == 0)
+		free(w->failed.v[--w->failed.n]);
 	free(why);
 	return rc;
 }
@@ -2012,16 +2054,21 @@ pull_feed_upto(struct testr_run *run, struct worker *w, size_t window)
 	int rc = feed_flush(&w->feed);
 
 	while (rc == TESTR_OK && pull_open(w) && !stopping(run) &&
-	       pull_wants(w, window) && !queue_done(run)) {
+	       pull_wants(w, window) && pull_work_for(run, w)) {
 		struct testr_strv group = TESTR_STRV_INIT;
-		double secs = pull_next_seconds(run);
+		double secs = 0;
 
-		rc = queue_take(run, &group);
+		if (pull_retry_waiting(run) && retry_for(run, w)) {
+			rc = take_retries(run, w, &group, 1);
+		} else {
+			secs = pull_next_seconds(run);
+			rc = queue_take(run, &group);
+		}
 		for (size_t i = 0; rc == TESTR_OK && i < group.n; i++)
 			rc = pull_write(w, group.v[i], secs / (double)group.n);
 		testr_strv_dispose(&group);
 	}
-	if (rc == TESTR_OK && pull_open(w) && queue_done(run) &&
+	if (rc == TESTR_OK && pull_open(w) && !pull_work_for(run, w) &&
 	    pull_outstanding(w) == 0)
 		feed_close(&w->feed);
 	return rc;
@@ -2089,6 +2136,7 @@ pull_slot_start(struct testr_run *run, struct worker *w)
 	worker_reset(w);
 	w->pulling = true;
 	w->fed_done = w->results = 0;
+	w->serial = run->n_runners++;
 	rc = pull_prepare(run, w);
 	if (rc == TESTR_OK)
 		rc = worker_spawn(run, w, w->feed.child_fd);
@@ -2172,7 +2220,8 @@ pull_account(struct testr_run *run, struct worker *w, bool early, bool *again)
 	} else if (ended_well(w) && !w->current) {
 		if (early)
 			rc = pull_take_back(w, false);
-		*again = early && w->results > 0 && w->extras.n == 0;
+		/* (Not early: only for retries, as pull_slot_done() says.) */
+		*again = (!early || w->results > 0) && w->extras.n == 0;
 	} else if (ended_well(w) || w->heard) {
 		rc = pull_find_current(w);
 		if (rc == TESTR_OK)
@@ -2206,8 +2255,62 @@ pull_slot_done(struct testr_run *run, struct worker *w)
 			    "test_feed says?", w->tag);
 	if (rc == TESTR_OK)
 		rc = pull_feed_all(run);
-	if (rc == TESTR_OK && again && !queue_done(run))
+	if (rc == TESTR_OK && again &&
+	    (!queue_done(run) || pull_retry_waiting(run)))
 		rc = pull_slot_start(run, w);
+	return rc;
+}
+
+/* Drop @id, which @w's runner reported, from the ids it answers for. */
+static void
+pull_forget(struct worker *w, const char *id)
+{
+	struct testr_strv *ids = &w->cmd.ids;
+
+	for (size_t k = 0; k < ids->n; k++) {
+		if (strcmp(ids->v[k], id) != 0)
+			continue;
+		free(ids->v[k]);
+		memmove(&ids->v[k], &ids->v[k + 1],
+			(ids->n - k - 1) * sizeof(*ids->v));
+		memmove(&w->fed_secs[k], &w->fed_secs[k + 1],
+			(ids->n - k - 1) * sizeof(*w->fed_secs));
+		ids->n--;
+		w->fed_done -= k < w->fed_done;
+		return;
+	}
+}
+
+/* A slot whose runner has ended and may run another: woken for a retry. */
+static bool
+pull_idle(const struct worker *w)
+{
+	return w->ended && w->proc.pid <= 0 && w->heard && w->extras.n == 0;
+}
+
+/*
+ * The tests @w's runner failed with retries left go on the retry queue,
+ * no longer its own; the runners still reading take them as they have
+ * room, and idle slots are started for what is left.
+ */
+static int
+pull_retry(struct testr_run *run, struct worker *w)
+{
+	int rc;
+
+	for (size_t i = 0; i < w->failed.n; i++)
+		pull_forget(w, w->failed.v[i]);
+	rc = queue_retries(run, w);
+	if (rc == TESTR_OK)
+		rc = pull_feed_all(run);
+	for (size_t i = 0; rc == TESTR_OK && i < run->n_workers; i++) {
+		struct worker *v = &run->workers[i];
+
+		if (!pull_retry_waiting(run))
+			break;
+		if (pull_idle(v) && retry_for(run, v))
+			rc = pull_slot_start(run, v);
+	}
 	return rc;
 }
 
@@ -2320,19 +2423,6 @@ slot_done(struct testr_run *run, struct worker *w)
 	return rc;
 }
 
-/* A pull-mode runner is fed ids as it goes, and its slot is accounted for
- * only when it ends: retries are not (yet) handed to such runners. */
-static void
-no_retry_when_pulling(struct testr_run *run)
-{
-	if (!pulling(run) || !run->retry)
-		return;
-	context_log(run->ctx, TESTR_LOG_WARNING, "--retry (test_retry) does "
-		    "not apply in pull mode (test_feed): failed tests are not "
-		    "run again");
-	run->retry = 0;
-}
-
 /* One slot per worker (a static plan: one per batch), each on a batch. */
 static int
 start_planned(struct testr_run *run)
@@ -2367,7 +2457,6 @@ start_plan(struct testr_run **out, struct testr_context *ctx,
 		(*out)->cfg = cfg;
 		(*out)->plan = plan;
 		(*out)->plan_ids = ids;
-		no_retry_when_pulling(*out);
 		rc = idset_reserve(&(*out)->handed, ids ? ids->n : 0);
 		if (rc == TESTR_OK)
 			rc = auto_limits(*out, ids);
@@ -2428,9 +2517,10 @@ pump_data(void *userdata, size_t index, const void *buf, size_t len)
 		rc = testr_ingest_finish(w->ing);
 	else
 		rc = testr_ingest_feed(w->ing, buf, len);
-	/* Pull mode: a result just read may make room for the next id. */
+	/* Pull mode: a result just read may make room for the next id, or
+	 * be a failure to run again. */
 	if (rc == TESTR_OK && len > 0 && index < run->n_workers && w->pulling)
-		rc = pull_feed(run, w);
+		rc = w->failed.n ? pull_retry(run, w) : pull_feed(run, w);
 	if (rc < 0 || len > 0 || --w->open > 0)
 		return rc;
 	return slot_done(run, w);

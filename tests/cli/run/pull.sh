@@ -204,3 +204,38 @@ must_have "$tmp/out" "Ran 5 tests"
 a_pid=$(grep ' a_await$' "$PULL_LOG" | cut -d' ' -f1)
 expect "ids a_await's runner read" "a_await" \
 	"$(grep "^$a_pid " "$PULL_LOG" | grep -v ' start$' | cut -d' ' -f2-)"
+
+# --retry: a test that failed is fed again to another runner.  a_flaky
+# fails on the first runner; the second, in b_await until the first has
+# read z_done, has room for it and takes it.  Two runners in all.
+pull_project retry "a_flaky
+b_await
+z_done"
+PULL_AWAIT=z_done expect_rc 0 testr run --parallel --concurrency 2 --retry 1
+must_have "$tmp/out" "Ran 3 tests"
+must_have "$tmp/out" "PASSED (id=0, flaky=1)"
+must_have "$tmp/out" "Totals: 3 passed, 0 failed, 0 skipped, 1 flaky"
+must_lack "$tmp/err" "retry"
+expect "runner starts" 2 "$(starts)"
+expect "runners that read a_flaky" 2 \
+	"$(grep ' a_flaky$' "$PULL_LOG" | cut -d' ' -f1 | sort -u | wc -l)"
+expect_rc 0 testr failing --list
+expect "failing set" "" "$(cat "$tmp/out")"
+# With one runner, the retry goes to a fresh one once it has ended.
+pull_project retry1 "a_flaky
+b
+c"
+expect_rc 0 testr run --retry 1
+must_have "$tmp/out" "PASSED (id=0, flaky=1)"
+must_have "$tmp/out" "Ran 3 tests"
+expect "serial runner starts" 2 "$(starts)"
+expect "the fresh runner's ids" "a_flaky" \
+	"$(grep -v ' start$' "$PULL_LOG" | sed 1,3d | cut -d' ' -f2-)"
+# A test that fails every attempt runs 1 + N times and fails the run once.
+pull_project retry-fail "a_fail
+b"
+expect_rc 1 testr run --retry 2
+must_have "$tmp/out" "FAILED (id=0, failures=1)"
+expect "attempts" 3 "$(grep -c ' a_fail$' "$PULL_LOG")"
+expect "runner starts" 3 "$(starts)"
+failing_is a_fail

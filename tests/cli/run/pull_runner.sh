@@ -7,6 +7,7 @@
 # Each runner appends "<pid> start" to $PULL_LOG, then "<pid> <id>" for
 # each id as it reads it, byte for byte.  An id containing
 #   fail   fails            crash  makes the runner exit 3 once in progress
+#   flaky  fails the first time a runner reads it, passes after that
 #   await  waits (up to 30 s) until a runner has read the id $PULL_AWAIT
 #          (it is in $PULL_LOG), and fails if none does
 #   stop   is the runner's last: it exits 0 right after it
@@ -37,6 +38,10 @@ while IFS= read -r id; do
 			i=$((i + 1))
 		done
 		grep -q -- " $PULL_AWAIT\$" "$log" || id="$id fail" ;;
+	esac
+	case $id in
+	*flaky*)
+		[ "$(grep -c -- " $id\$" "$log")" -gt 1 ] || id="$id fail" ;;
 	esac
 	case $id in
 	*fail*) printf 'failure: %s\n' "${id% fail}" ;;
