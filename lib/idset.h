@@ -10,9 +10,10 @@
 #include <stdint.h>
 
 struct idset_slot {
-	const char *key;
-	bool marked;
+	const char *key;	/* NULL: an empty slot */
+	uint32_t hash;		/* the high half of the key's hash */
 	uint32_t count;		/* a counter per key (run.c: retries) */
+	bool marked;
 };
 
 struct idset {
@@ -35,6 +36,10 @@ int idset_reserve(struct idset *s, size_t n);
 
 /* Add @key (borrowed) unmarked; a key already present is left as it is. */
 int idset_add(struct idset *s, const char *key);
+
+/* @key's slot (its flag and counter, to read or change), NULL when absent:
+ * one lookup where several calls below would each hash and probe. */
+struct idset_slot *idset_find(const struct idset *s, const char *key);
 
 /* Mark @key if present. */
 void idset_mark(struct idset *s, const char *key);
