@@ -150,56 +150,55 @@ model_format(char *buf, const struct model_rec *m)
 	return o;
 }
 
-/*
- * What model_format() writes, "D.DDDDDD" (at most 9 integer digits), read
- * without strtod's cost (a store holds a dozen numbers per test): the
- * microseconds, an exact integer, divided by 1e6 in one correctly rounded
- * division is the double nearest the decimal, exactly what strtod gives.
- * False for anything else, which strtod then reads.
- */
+/* strtod's reading of [s, s + len): false unless it is all one finite
+ * number. */
 static bool
-parse_micros(double *out, const char *s, size_t len)
+parse_slow(double *out, const char *s, size_t len)
 {
-	uint64_t us = 0;
-	size_t dot;
-
-	if (len < 8 || len > 16 || s[len - 7] != '.')
-		return false;
-	dot = len - 7;
-	for (size_t i = 0; i < len; i++) {
-		if (i == dot)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		us = us * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = (double)us / 1e6;
-	return true;
-}
-
-/* A number or "-" ending exactly at @end or at @stop; *@p moves past it. */
-static bool
-parse_value(double *out, const char **p, const char *end, char stop)
-{
-	const char *s = *p;
 	char buf[48], *e;
-	size_t len;
 
-	while (*p < end && **p != stop)
-		(*p)++;
-	len = (size_t)(*p - s);
-	if (len == 1 && *s == '-') {
-		*out = NAN;
-		return true;
-	}
-	if (parse_micros(out, s, len))
-		return true;
 	if (len == 0 || len >= sizeof(buf))
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	*out = strtod(buf, &e);
 	return *e == '\0' && isfinite(*out);
+}
+
+/*
+ * A number or "-" ending exactly at @end or at @stop; *@p moves past it.
+ * What model_format() writes, "D.DDDDDD" (at most 9 integer digits), is
+ * read in the same pass that finds its end, without strtod's cost (a store
+ * holds a dozen numbers per test): the microseconds, an exact integer,
+ * divided by 1e6 in one correctly rounded division are the double nearest
+ * the decimal, exactly what strtod gives.  Anything else goes to strtod.
+ */
+static bool
+parse_value(double *out, const char **p, const char *end, char stop)
+{
+	const char *s = *p, *dot = NULL;
+	uint64_t us = 0;
+	bool digits = true;
+
+	for (; *p < end && **p != stop; (*p)++) {
+		unsigned d = (unsigned char)**p - '0';
+
+		if (d < 10)
+			us = us * 10 + d;
+		else if (**p == '.' && !dot)
+			dot = *p;
+		else
+			digits = false;
+	}
+	if (*p - s == 1 && *s == '-') {
+		*out = NAN;
+		return true;
+	}
+	if (digits && dot && dot > s && dot - s <= 9 && *p - dot == 7) {
+		*out = (double)us / 1e6;
+		return true;
+	}
+	return parse_slow(out, s, (size_t)(*p - s));
 }
 
 static bool

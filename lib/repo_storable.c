@@ -52,9 +52,17 @@ utf8_char(const unsigned char *p, size_t n)
 static bool
 utf8_ok(const char *s, size_t n)
 {
-	for (size_t i = 0, k; i < n; i += k)
-		if (!(k = utf8_char((const unsigned char *)s + i, n - i)))
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0, k; i < n; i += k) {
+		/* ASCII (most ids, every tag) needs no decoding. */
+		if (p[i] - 1u < 0x7fu) {
+			k = 1;
+			continue;
+		}
+		if (!(k = utf8_char(p + i, n - i)))
 			return false;
+	}
 	return true;
 }
 
