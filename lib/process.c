@@ -807,6 +807,9 @@ guard_main(int fd)
 		kill(-g.groups[i], SIGKILL);
 	for (size_t i = 0; i < g.n_files; i++)
 		unlink(g.files[i]);
+	/* Then the directories (unlink() left them), once emptied. */
+	for (size_t i = 0; i < g.n_files; i++)
+		rmdir(g.files[i]);
 	_exit(0);
 }
 

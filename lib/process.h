@@ -192,8 +192,9 @@ void proc_guard_watch(struct proc_guard *g, pid_t pgid);
 /* The group ended normally: no need to kill it any more. */
 void proc_guard_forget(struct proc_guard *g, pid_t pgid);
 
-/* Have the guardian remove @path should the parent die.  A path of 4096
- * bytes or more is not sent. */
+/* Have the guardian remove @path should the parent die: a file, or an
+ * empty directory (removed after the files).  A path of 4096 bytes or
+ * more is not sent. */
 void proc_guard_add_file(struct proc_guard *g, const char *path);
 
 /* The file was removed (or kept) by the parent: leave it alone. */

@@ -931,6 +931,8 @@ pull_feed_dispose(struct testr_run *run, struct worker *w)
 {
 	if (w->feed.path)
 		proc_guard_forget_file(&run->guard, w->feed.path);
+	if (w->feed.dir)
+		proc_guard_forget_file(&run->guard, w->feed.dir);
 	feed_dispose(&w->feed);
 }
 
@@ -2115,8 +2117,11 @@ pull_prepare(struct testr_run *run, struct worker *w)
 	co.n_args = run->opts->n_args;
 	rc = feed_open(&w->feed, run->ctx, fifo ? FEED_FIFO : FEED_STDIN,
 		       NULL);
-	if (rc == TESTR_OK && w->feed.path)
+	/* testr SIGKILLed: the guardian removes the pipe, then its directory. */
+	if (rc == TESTR_OK && w->feed.path) {
 		proc_guard_add_file(&run->guard, w->feed.path);
+		proc_guard_add_file(&run->guard, w->feed.dir);
+	}
 	if (rc == TESTR_OK)
 		rc = command_pull(&w->cmd, run->ctx, run->cfg, &co,
 				  w->feed.path);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -315,6 +316,46 @@ START_TEST(guard_removes_the_files_still_held_when_the_parent_dies)
 }
 END_TEST
 
+START_TEST(guard_removes_a_held_directory_after_its_files)
+{
+	char *dir = harness_tmpdir();
+	char *sub = malloc(strlen(dir) + 8), *inner, *full;
+	pid_t pid;
+
+	sprintf(sub, "%s/sub", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	inner = touch_in(sub, "pipe");
+	full = malloc(strlen(dir) + 8);
+	sprintf(full, "%s/full", dir);
+	ck_assert_int_eq(mkdir(full, 0700), 0);
+	free(touch_in(full, "kept"));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct proc_guard g;
+
+		if (proc_guard_start(&g, NULL) != 0)
+			_exit(1);
+		/* The directory first: it is still removed after its file. */
+		proc_guard_add_file(&g, sub);
+		proc_guard_add_file(&g, inner);
+		proc_guard_add_file(&g, full);
+		raise(SIGKILL);
+	}
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	for (int i = 0; i < 1000 && access(sub, F_OK) == 0; i++)
+		usleep(10000);
+	ck_assert_int_ne(access(sub, F_OK), 0);
+	/* A directory holding what nobody asked to remove stays. */
+	ck_assert_int_eq(access(full, F_OK), 0);
+	harness_rmtree(dir);
+	free(inner);
+	free(sub);
+	free(full);
+	free(dir);
+}
+END_TEST
+
 /* The state letter of process @pid once it is no longer running (or
  * 'Z' for a process gone altogether), waiting up to @seconds. */
 static char
@@ -419,6 +460,7 @@ void
 harness_register(struct harness *h)
 {
 	HARNESS_ADD(h, guard_removes_the_files_still_held_when_the_parent_dies);
+	HARNESS_ADD(h, guard_removes_a_held_directory_after_its_files);
 	HARNESS_ADD(h, process_reports_exit_code);
 	HARNESS_ADD(h, process_reports_killing_signal);
 	HARNESS_ADD(h, process_captures_stdout_and_stderr_separately);

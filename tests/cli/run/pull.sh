@@ -239,3 +239,26 @@ must_have "$tmp/out" "FAILED (id=0, failures=1)"
 expect "attempts" 3 "$(grep -c ' a_fail$' "$PULL_LOG")"
 expect "runner starts" 3 "$(starts)"
 failing_is a_fail
+
+# testr SIGKILLed mid-run: its guardian stops the runner and removes the
+# named pipe and its private directory.
+FEED=fifo FEEDOPT='--pull $IDPIPE' pull_project fifo-kill "a_await
+b"
+mkdir "$tmp/fifo-kill/t"
+start_with_sigint env TMPDIR="$tmp/fifo-kill/t" PULL_AWAIT=never \
+	"$TESTR_BIN" run --parallel --concurrency 2
+i=0
+until grep -q ' a_await$' "$PULL_LOG" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "the runner did not start"
+	sleep 0.05
+done
+[ -n "$(ls "$tmp/fifo-kill/t")" ] || fail "no pipe directory while running"
+signal_and_wait KILL
+expect "SIGKILL: testr's exit status" 137 "$rc"
+i=0
+until [ -z "$(ls "$tmp/fifo-kill/t")" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "left behind: $(ls -R "$tmp/fifo-kill/t")"
+	sleep 0.05
+done
