@@ -191,7 +191,7 @@ struct testr_run_options {
 	int max_failures;
 	/* Version 6.  The repository whose duration model plans the run,
 	 * taken by the run itself: the static plan and shards go by
-	 * testr_repo_durations(), the work queue and --timeout auto by
+	 * testr_repo_durations(), the work queue and auto_timeout by
 	 * testr_repo_estimates() grouped by the config's group_regex, a
 	 * negative startup by testr_repo_startup() of the test_command, and
 	 * at the end of the run the measured start-up is recorded with
@@ -200,8 +200,8 @@ struct testr_run_options {
 	 * estimates callbacks, for another source; giving both is
 	 * TESTR_EINVAL.  Must stay valid as long as opts. */
 	struct testr_repo *repo;
-	/* Told, before the run starts, each id with its estimate; may be
-	 * NULL. */
+	/* testr_run_tests() tells here, before the run starts, each id with
+	 * its estimate; may be NULL. */
 	testr_run_forecast_fn on_forecast;
 	void *forecast_userdata;
 };
