@@ -176,29 +176,30 @@ parse_slow(double *out, const char *s, size_t len)
 static bool
 parse_value(double *out, const char **p, const char *end, char stop)
 {
-	const char *s = *p, *dot = NULL;
+	const char *s = *p, *c = s, *dot = NULL;
 	uint64_t us = 0;
 	bool digits = true;
 
-	for (; *p < end && **p != stop; (*p)++) {
-		unsigned d = (unsigned char)**p - '0';
+	for (; c < end && *c != stop; c++) {
+		unsigned d = (unsigned char)*c - '0';
 
 		if (d < 10)
 			us = us * 10 + d;
-		else if (**p == '.' && !dot)
-			dot = *p;
+		else if (*c == '.' && !dot)
+			dot = c;
 		else
 			digits = false;
 	}
-	if (*p - s == 1 && *s == '-') {
+	*p = c;
+	if (c - s == 1 && *s == '-') {
 		*out = NAN;
 		return true;
 	}
-	if (digits && dot && dot > s && dot - s <= 9 && *p - dot == 7) {
+	if (digits && dot && dot > s && dot - s <= 9 && c - dot == 7) {
 		*out = (double)us / 1e6;
 		return true;
 	}
-	return parse_slow(out, s, (size_t)(*p - s));
+	return parse_slow(out, s, (size_t)(c - s));
 }
 
 static bool

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../lib/model.h"
+#include "../lib/repo.h"
 #include "harness.h"
 
 const char harness_module[] = "model";
@@ -174,6 +175,40 @@ START_TEST(model_parse_reads_every_number_as_strtod_does)
 }
 END_TEST
 
+START_TEST(model_numbers_are_written_as_printf_would)
+{
+	/* repo_format_seconds() is "%.6f" of the value rounded to whole
+	 * microseconds (half away from zero). */
+	static const double fixed[] = { 0, 0.0000004, 0.0000005, 1, 9.999999,
+		10, 0.123456, 123456789.000001, -0.5, -1e-6, 4294967295.999999 };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < 20000 + sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char got[40], want[64];
+		double v, us;
+		unsigned long long u;
+
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			v = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = (double)(x >> 11) / (double)(1ULL << 53) *
+			    (i % 3 ? 10.0 : 1e9);
+		}
+		us = v * 1e6;
+		us = us < 0 ? us - 0.5 : us + 0.5;
+		u = (unsigned long long)llabs((long long)us);
+		snprintf(want, sizeof(want), "%s%llu.%06llu",
+			 (long long)us < 0 ? "-" : "", u / 1000000,
+			 u % 1000000);
+		ck_assert_uint_eq(repo_format_seconds(got, v), strlen(want));
+		ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
 START_TEST(model_timeout_is_factor_times_median_plus_three_spreads)
 {
 	struct testr_estimate e = { 2.0, 0.5, 8, TESTR_ESTIMATE_MEASURED };
@@ -222,4 +257,5 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, model_parse_rejects_malformed_fields);
 	HARNESS_ADD(h, model_parse_reads_every_number_as_strtod_does);
 	HARNESS_ADD(h, model_median_of_few_and_of_many_values);
+	HARNESS_ADD(h, model_numbers_are_written_as_printf_would);
 }
