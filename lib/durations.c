@@ -257,15 +257,20 @@ estimate_rest(struct testr_estimate *out, size_t n,
 	return rc;
 }
 
+static void
+found_model(void *userdata, size_t index, const struct model_rec *m)
+{
+	struct testr_estimate *out = userdata;
+
+	if (m->n)
+		set_measured(&out[index], m);
+}
+
 /* Each id's own estimate, where it has samples; TESTR_ESTIMATE_NONE else. */
 static int
 measured(struct testr_estimate *out, const struct model_source *s,
 	 const char *const *ids, size_t n_ids)
 {
-	struct model_rec *m = NULL;
-	bool *found = NULL;
-	int rc = 0;
-
 	for (size_t i = 0; i < n_ids; i++)
 		out[i] = (struct testr_estimate){ NAN, NAN, 0,
 						  TESTR_ESTIMATE_NONE };
@@ -277,16 +282,7 @@ measured(struct testr_estimate *out, const struct model_source *s,
 				set_measured(&out[i], &one);
 		return 0;
 	}
-	m = malloc((n_ids + 1) * sizeof(*m));
-	found = malloc((n_ids + 1) * sizeof(*found));
-	rc = m && found ? repo_times_models(&s->times, ids, n_ids, m, found) :
-			  TESTR_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < n_ids; i++)
-		if (found[i] && m[i].n)
-			set_measured(&out[i], &m[i]);
-	free(m);
-	free(found);
-	return rc;
+	return repo_times_models(&s->times, ids, n_ids, found_model, out);
 }
 
 /* The bytes of each version of struct testr_estimate_options. */

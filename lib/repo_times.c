@@ -272,7 +272,7 @@ sorted_wanted(const char *const *ids, size_t n)
 /* The store's lines and the sorted ids, walked side by side. */
 static void
 merge_wanted(const struct repo_times *t, const struct wanted *v, size_t n,
-	     struct model_rec *out, bool *found)
+	     repo_times_found_fn fn, void *userdata)
 {
 	const char *p = (const char *)t->body, *end = p + t->body_len;
 	size_t i = 0;
@@ -281,6 +281,7 @@ merge_wanted(const struct repo_times *t, const struct wanted *v, size_t n,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *tab = memchr(p, '\t', (size_t)(nl - p));
 		size_t klen = tab ? (size_t)(tab - p) : 0;
+		struct model_rec m;
 		int c = 1;
 
 		while (tab && i < n && (c = cmp_ids(v[i].esc, v[i].len, p,
@@ -288,30 +289,30 @@ merge_wanted(const struct repo_times *t, const struct wanted *v, size_t n,
 			i++;
 		for (; tab && c == 0 && i < n &&
 		     cmp_ids(v[i].esc, v[i].len, p, klen) == 0; i++)
-			found[v[i].index] = parse_rest(&out[v[i].index],
-				t->version, tab + 1, (size_t)(nl - tab - 1));
+			if (parse_rest(&m, t->version, tab + 1,
+				       (size_t)(nl - tab - 1)))
+				fn(userdata, v[i].index, &m);
 		p = nl + 1;
 	}
 }
 
 int
 repo_times_models(const struct repo_times *t, const char *const *ids,
-		  size_t n, struct model_rec *out, bool *found)
+		  size_t n, repo_times_found_fn fn, void *userdata)
 {
 	struct wanted *v;
+	struct model_rec m;
 
-	for (size_t i = 0; i < n; i++)
-		found[i] = false;
 	/* A few ids: a binary search each beats reading every line. */
 	if (n * 64 < t->n) {
 		for (size_t i = 0; i < n; i++)
-			found[i] = repo_times_model(t, ids[i], strlen(ids[i]),
-						    &out[i]);
+			if (repo_times_model(t, ids[i], strlen(ids[i]), &m))
+				fn(userdata, i, &m);
 		return 0;
 	}
 	if (!(v = sorted_wanted(ids, n)))
 		return TESTR_ENOMEM;
-	merge_wanted(t, v, n, out, found);
+	merge_wanted(t, v, n, fn, userdata);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].copied)
 			free((char *)v[i].esc);

@@ -35,12 +35,15 @@ bool repo_times_lookup(const struct repo_times *t, const char *id,
 bool repo_times_model(const struct repo_times *t, const char *id, size_t len,
 		      struct model_rec *out);
 /*
- * The models of @ids[0..n): found[i] says whether ids[i] is known, and then
- * out[i] holds its model.  Many ids are read in one pass over the store
- * (sorted as it is), a few by a binary search each.  0 or TESTR_ENOMEM.
+ * The models of @ids[0..n): @fn is called with the index in @ids and the
+ * model of each known id (borrowed for the call), in no particular order.
+ * Many ids are read in one pass over the store (sorted as it is), a few by
+ * a binary search each.  0 or TESTR_ENOMEM.
  */
+typedef void (*repo_times_found_fn)(void *userdata, size_t index,
+				    const struct model_rec *m);
 int repo_times_models(const struct repo_times *t, const char *const *ids,
-		      size_t n, struct model_rec *out, bool *found);
+		      size_t n, repo_times_found_fn fn, void *userdata);
 /* Every test's model in id order, with its escaped id; stops on non-zero. */
 typedef int (*repo_times_fn)(void *userdata, const char *esc, size_t len,
 			     const struct model_rec *m);
