@@ -9,11 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 16 bytes: a plan's table is probed at random, so its size is what the
+ * cache misses cost. */
 struct idset_slot {
 	const char *key;	/* NULL: an empty slot */
 	uint32_t hash;		/* the high half of the key's hash */
-	uint32_t count;		/* a counter per key (run.c: retries) */
-	bool marked;
+	unsigned count : 31;	/* a counter per key (run.c: retries) */
+	unsigned marked : 1;
 };
 
 struct idset {
