@@ -330,6 +330,12 @@ struct testr_run {
 	struct testr_run_result acc;	/* counts as batches start and end */
 	double *startups;		/* spawn to first output, per runner */
 	size_t n_startups;
+	/* The first wave of runners, one per slot started one after
+	 * another: each one's first output, in seconds from the first
+	 * spawn (NAN: not yet). */
+	struct timespec wave_start;
+	double *wave;
+	size_t n_wave;
 	struct testr_strv kept;		/* keys of @handed no batch outlives */
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
@@ -1004,6 +1010,20 @@ runner_key(const struct testr_config *cfg)
 	return cmd ? cmd : "";
 }
 
+/* How much later each runner of a wave starts than the one before, kept
+ * per runner beside its start-up cost: "[stagger] <test_command>". */
+static char *
+stagger_key(const struct testr_config *cfg)
+{
+	const char *cmd = runner_key(cfg);
+	size_t n = strlen(cmd) + sizeof("[stagger] ");
+	char *key = malloc(n);
+
+	if (key)
+		snprintf(key, n, "[stagger] %s", cmd);
+	return key;
+}
+
 /* A start-up cost is a planning hint: failing to read or keep one is
  * worth a warning (the repository's message), never a failed run. */
 static void
@@ -1080,6 +1100,35 @@ keep_startup(struct testr_context *ctx, const struct testr_config *cfg,
 		warn_startup(ctx, o->repo);
 	if (o->on_startup)
 		o->on_startup(o->startup_userdata, seconds);
+}
+
+/* The repository's record of this runner's stagger (seconds), or 0. */
+static double
+recorded_stagger(struct testr_context *ctx, const struct testr_config *cfg,
+		 const struct testr_run_options *o)
+{
+	struct testr_estimate e;
+	char *key = o->repo ? stagger_key(cfg) : NULL;
+	double seconds = 0;
+
+	if (key && testr_repo_startup(&e, o->repo, key) < 0)
+		warn_startup(ctx, o->repo);
+	else if (key && e.source == TESTR_ESTIMATE_MEASURED)
+		seconds = e.seconds;
+	free(key);
+	return seconds;
+}
+
+/* The run's measured stagger @seconds, into the repository. */
+static void
+keep_stagger(struct testr_context *ctx, const struct testr_config *cfg,
+	     const struct testr_run_options *o, double seconds)
+{
+	char *key = o->repo ? stagger_key(cfg) : NULL;
+
+	if (key && testr_repo_note_startup(o->repo, key, seconds) < 0)
+		warn_startup(ctx, o->repo);
+	free(key);
 }
 
 /* Seconds: @given when the caller set it (>= 0), else option @name of
@@ -2452,6 +2501,11 @@ start_planned(struct testr_run *run)
 		run->workers[i].run = run;
 		run->workers[i].number = run->n_workers++;
 	}
+	run->wave = malloc((slots ? slots : 1) * sizeof(*run->wave));
+	run->n_wave = run->wave ? slots : 0;
+	for (size_t i = 0; i < run->n_wave; i++)
+		run->wave[i] = NAN;
+	clock_gettime(CLOCK_MONOTONIC, &run->wave_start);
 	for (size_t i = 0; rc == TESTR_OK && i < slots; i++)
 		rc = slot_start(run, &run->workers[i]);
 	if (rc == TESTR_OK && pulling(run))
@@ -2506,6 +2560,10 @@ note_heard(struct testr_run *run, struct worker *w)
 
 	w->heard = true;
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (w->number < run->n_wave && isnan(run->wave[w->number]))
+		run->wave[w->number] =
+			(double)(t.tv_sec - run->wave_start.tv_sec) +
+			(double)(t.tv_nsec - run->wave_start.tv_nsec) / 1e9;
 	v = realloc(run->startups, (run->n_startups + 1) * sizeof(*v));
 	if (!v)
 		return;		/* a planning hint: not worth failing for */
@@ -2689,11 +2747,36 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The run's median start-up cost, to the caller. */
+/*
+ * How much later each runner of the first wave was heard from than the one
+ * started before it: the slope, through the first, of first output against
+ * spawn position (least squares).  Negative when not all were heard.
+ */
+static double
+wave_stagger(const struct testr_run *run)
+{
+	double num = 0, den = 0;
+
+	if (run->n_wave < 2)
+		return -1;
+	for (size_t k = 0; k < run->n_wave; k++) {
+		if (isnan(run->wave[k]))
+			return -1;
+		num += (double)k * (run->wave[k] - run->wave[0]);
+		den += (double)k * (double)k;
+	}
+	return fmax(num / den, 0);
+}
+
+/* The run's median start-up cost, to the caller (and its stagger). */
 static void
 tell_startup(struct testr_run *run)
 {
 	const struct testr_run_options *o = run->opts;
+	double stagger = wave_stagger(run);
+
+	if (stagger >= 0)
+		keep_stagger(run->ctx, run->cfg, o, stagger);
 
 	if (run->n_startups == 0)
 		return;
@@ -2745,6 +2828,7 @@ testr_run_free(struct testr_run *run)
 	free(run->workers);
 	free(run->fds);
 	free(run->startups);
+	free(run->wave);
 	testr_strv_dispose(&run->kept);
 	testr_strv_dispose(&run->put_back);
 	for (size_t i = 0; i < run->n_limits; i++)
@@ -2938,6 +3022,7 @@ plan_run(struct testr_sched **out, struct testr_context *ctx,
 	so.group_config = cfg;
 	so.spread = spread;
 	so.startup = opts->startup;
+	so.stagger = recorded_stagger(ctx, cfg, opts);
 	/* One worker needs no plan, but a dry run shows it, and a runner
 	 * that pulls is fed from one. */
 	if (rc == TESTR_OK && ids && (workers > 1 || dry(opts) ||

@@ -47,6 +47,7 @@ struct testr_sched {
 	enum testr_sched_mode mode;
 	size_t n_workers;
 	double startup;
+	double stagger;		/* the k-th runner starts k x this late */
 	double makespan;
 	struct batch *b;
 	size_t n_b;
@@ -284,6 +285,120 @@ plan_queue(struct testr_sched *s, const char *const *ids, size_t n_ids,
 	return rc;
 }
 
+/* ---- one list per worker, for runners started one after another ---- */
+
+/*
+ * The worker (spawn position) free first when each starts k x stagger
+ * late: least offset + load, ties to fewer tests, then the earlier one.
+ */
+static size_t
+least_loaded(const struct testr_sched *s, const double *load,
+	     const size_t *count)
+{
+	size_t best = 0;
+
+	for (size_t k = 1; k < s->n_workers; k++) {
+		double a = load[k] + (double)k * s->stagger;
+		double b = load[best] + (double)best * s->stagger;
+
+		if (a < b || (a == b && count[k] < count[best]))
+			best = k;
+	}
+	return best;
+}
+
+/* Each group, longest first, to the worker that is free first: worker
+ * k's batch is the k-th handed out, so its runner is spawned k-th. */
+static int
+assign_staggered(struct testr_sched *s, const struct ranked_group *r,
+		 const struct grouping *g, uint32_t *group_batch)
+{
+	double *load = calloc(s->n_workers, sizeof(*load));
+	size_t *count = calloc(s->n_workers, sizeof(*count));
+	int rc = load && count ? TESTR_OK : TESTR_ENOMEM;
+
+	s->b = calloc(s->n_workers, sizeof(*s->b));
+	if (!s->b)
+		rc = TESTR_ENOMEM;
+	for (uint32_t i = 0; rc == TESTR_OK && i < g->n_groups; i++) {
+		size_t k = least_loaded(s, load, count);
+
+		load[k] += r[i].work;
+		count[k] += g->groups[r[i].group].count;
+		s->b[k].count += g->groups[r[i].group].count;
+		s->b[k].seconds += r[i].work;
+		s->b[k].var += r[i].var;
+		group_batch[r[i].group] = (uint32_t)k;
+	}
+	for (size_t k = 0; rc == TESTR_OK && k < s->n_workers; k++)
+		s->b[k].worker = k;
+	/* Workers that got nothing are last (the latest starts): drop
+	 * them, as testrepository starts no empty worker. */
+	s->n_b = s->n_workers;
+	while (rc == TESTR_OK && s->n_b > 0 && count[s->n_b - 1] == 0)
+		s->n_b--;
+	free(load);
+	free(count);
+	return rc;
+}
+
+/* Lay the ids out batch after batch (each batch's size known), each
+ * batch's groups in rank order and each group's ids in input order. */
+static int
+lay_out_batches(struct testr_sched *s, const struct grouping *g,
+		const struct ranked_group *r, const uint32_t *group_batch,
+		size_t n_ids)
+{
+	size_t *start = malloc((g->n_groups + 1) * sizeof(*start));
+	size_t at = 0;
+
+	if (!start)
+		return TESTR_ENOMEM;
+	for (size_t b = 0; b < s->n_b; b++) {
+		s->b[b].first = at;
+		at += s->b[b].count;
+		s->b[b].count = 0;
+	}
+	for (uint32_t k = 0; k < g->n_groups; k++) {
+		struct batch *b = &s->b[group_batch[r[k].group]];
+
+		start[r[k].group] = b->first + b->count;
+		b->count += g->groups[r[k].group].count;
+	}
+	for (size_t i = 0; i < n_ids; i++)
+		s->idx[start[g->gid[i]]++] = i;
+	free(start);
+	return TESTR_OK;
+}
+
+static int
+plan_staggered(struct testr_sched *s, const char *const *ids, size_t n_ids,
+	       const struct weights *w, const struct testr_sched_options *opts)
+{
+	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
+	struct grouping g;
+	struct ranked_group *r = NULL;
+	uint32_t *group_batch = NULL;
+	int rc;
+
+	po.group_key = opts->group_key;
+	po.group_config = opts->group_config;
+	rc = group_ids(&g, ids, n_ids, w->t, &po);
+	if (rc == TESTR_OK) {
+		r = rank_groups(&g, w, n_ids);
+		group_batch = malloc((g.n_groups + 1) * sizeof(*group_batch));
+		rc = r && group_batch ? TESTR_OK : TESTR_ENOMEM;
+	}
+	if (rc == TESTR_OK)
+		rc = assign_staggered(s, r, &g, group_batch);
+	if (rc == TESTR_OK)
+		rc = lay_out_batches(s, &g, r, group_batch, n_ids);
+	free(r);
+	free(group_batch);
+	grouping_dispose(&g);
+	return rc;
+}
+
 /* ---- prediction ---- */
 
 /* Min-heap of the times the workers free up. */
@@ -320,6 +435,9 @@ simulate(const struct testr_sched *s, double *out, double *tail_var)
 
 	if (!h)
 		return TESTR_ENOMEM;
+	/* (Increasing: still a min-heap.) */
+	for (size_t k = 0; k < p; k++)
+		h[k] = (double)k * s->stagger;
 	*tail_var = 0;
 	for (size_t i = 0; i < s->n_b; i++) {
 		const struct batch *b = &s->b[i];
@@ -348,7 +466,7 @@ expected_static(const struct testr_sched *s)
 
 	for (size_t i = 0; i < s->n_b; i++)
 		worst = fmax(worst, s->b[i].seconds + sqrt(s->b[i].var) +
-				    s->startup);
+				    s->startup + (double)i * s->stagger);
 	return worst;
 }
 
@@ -380,19 +498,25 @@ sched_alloc(struct testr_sched **out, size_t n_workers, size_t n_ids,
 	s->n_workers = n_workers;
 	s->startup = isnan(opts->startup) || opts->startup < 0 ?
 		     DEFAULT_STARTUP : opts->startup;
+	s->stagger = opts->stagger > 0 ? opts->stagger : 0;
 	s->idx = malloc((n_ids + 1) * sizeof(*s->idx));
 	return s->idx ? TESTR_OK : TESTR_ENOMEM;
 }
 
+/* One plan of @opts->mode (static: testrepository's partition, or with
+ * @staggered the one for runners started one after another). */
 static int
 plan_one(struct testr_sched **out, double *expected, struct testr_context *ctx,
 	 const char *const *ids, size_t n_ids, const double *durations,
 	 size_t n_workers, const struct weights *w,
-	 const struct testr_sched_options *opts)
+	 const struct testr_sched_options *opts, bool staggered)
 {
 	int rc = sched_alloc(out, n_workers, n_ids, opts);
 
-	if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC)
+	if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC &&
+	    staggered)
+		rc = plan_staggered(*out, ids, n_ids, w, opts);
+	else if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC)
 		rc = plan_static(*out, ctx, ids, n_ids, durations, w, opts);
 	else if (rc == TESTR_OK)
 		rc = plan_queue(*out, ids, n_ids, w, opts);
@@ -421,13 +545,13 @@ plan_auto(struct testr_sched **out, struct testr_context *ctx,
 	 * queue's batches are already no smaller than the start-up allows. */
 	o.mode = w->blind ? TESTR_SCHED_BATCHES : TESTR_SCHED_STATIC;
 	rc = plan_one(out, &e_static, ctx, ids, n_ids, durations, n_workers,
-		      w, &o);
+		      w, &o, o.stagger > 0);
 	if (w->blind)
 		return rc;
 	o.mode = TESTR_SCHED_BATCHES;
 	if (rc == TESTR_OK)
 		rc = plan_one(&queue, &e_queue, ctx, ids, n_ids, durations,
-			      n_workers, w, &o);
+			      n_workers, w, &o, false);
 	if (rc == TESTR_OK && e_queue < e_static) {
 		testr_sched_free(*out);
 		*out = queue;
@@ -440,6 +564,7 @@ plan_auto(struct testr_sched **out, struct testr_context *ctx,
 /* The bytes of each version of struct testr_sched_options. */
 static const size_t sched_options_sizes[] = {
 	OPTIONS_END(testr_sched_options, startup),
+	OPTIONS_END(testr_sched_options, stagger),
 };
 
 TESTR_API int
@@ -469,7 +594,7 @@ testr_sched_new(struct testr_sched **out, struct testr_context *ctx,
 			       &o);
 	else if (rc == TESTR_OK)
 		rc = plan_one(out, &ignored, ctx, ids, n_ids, durations,
-			      n_workers, &w, &o);
+			      n_workers, &w, &o, false);
 	weights_dispose(&w);
 	if (rc == TESTR_ENOMEM)
 		context_fail(ctx, rc, "out of memory planning the run");

@@ -378,7 +378,7 @@ START_TEST(sched_rejects_zero_workers_and_bad_options)
 			 TESTR_EINVAL);
 	ck_assert_ptr_null(s);
 	ck_assert_int_eq(testr_context_new(&ctx), 0);
-	for (unsigned v = 0; v <= 2; v += 2) {
+	for (unsigned v = 0; v <= 3; v += 3) {
 		o.version = v;
 		harness_assert_version_refused(ctx,
 			testr_sched_new(&s, ctx, &id, 1, NULL, 1, &o),
@@ -390,6 +390,110 @@ START_TEST(sched_rejects_zero_workers_and_bad_options)
 	ck_assert_int_eq(testr_sched_new(&s, NULL, NULL, 0, NULL, 4, NULL), 0);
 	ck_assert_uint_eq(testr_sched_batches(s), 0);
 	testr_sched_free(s);
+}
+END_TEST
+
+/* Every group ("g<k>." prefix, k < 1000) in one batch only. */
+static void
+ck_groups_whole(const struct testr_sched *s, const char *const *ids,
+		size_t n)
+{
+	size_t owner[1000];
+
+	for (size_t g = 0; g < 1000; g++)
+		owner[g] = (size_t)-1;
+	for (size_t b = 0; b < testr_sched_batches(s); b++) {
+		size_t k;
+		const size_t *idx = testr_sched_batch(&k, s, b);
+
+		for (size_t i = 0; i < k; i++) {
+			size_t g = strtoul(ids[idx[i]] + 1, NULL, 10);
+
+			ck_assert_uint_lt(idx[i], n);
+			ck_assert_uint_lt(g, 1000);
+			ck_assert_msg(owner[g] == (size_t)-1 || owner[g] == b,
+				      "group %zu split", g);
+			owner[g] = b;
+		}
+	}
+}
+
+/* @plan of @ids for @workers runners started @stagger s apart. */
+static struct testr_sched *
+plan_staggered(const char *const *ids, size_t n, const double *d,
+	       size_t workers, enum testr_sched_mode mode, double stagger,
+	       unsigned version)
+{
+	struct testr_sched_options o = TESTR_SCHED_OPTIONS_INIT;
+	struct testr_sched *s = NULL;
+
+	o.version = version;
+	o.mode = mode;
+	o.startup = 0.2;
+	o.stagger = stagger;
+	o.group_key = prefix_group;
+	ck_assert_int_eq(testr_sched_new(&s, NULL, ids, n, d, workers, &o), 0);
+	return s;
+}
+
+START_TEST(sched_staggered_starts_give_later_workers_less_work)
+{
+	struct testr_strv owned = make_ids(400, 100);
+	const char *const *ids = testr_strv_items(&owned);
+	double d[400], end[4], ends_even = 0;
+	struct testr_sched *s, *even;
+
+	for (size_t i = 0; i < 400; i++)
+		d[i] = 0.001 * (double)(i % 7 + 1);
+	/* Exact durations: still one list per worker, the k-th started
+	 * 0.05 s after the one before. */
+	s = plan_staggered(ids, 400, d, 4, TESTR_SCHED_AUTO, 0.05, 2);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_STATIC);
+	ck_assert_uint_eq(testr_sched_batches(s), 4);
+	ck_each_once(s, 400);
+	ck_groups_whole(s, ids, 400);
+	for (size_t k = 0; k < 4; k++) {
+		ck_assert_uint_eq(testr_sched_batch_worker(s, k), k);
+		end[k] = testr_sched_batch_seconds(s, k) + 0.05 * (double)k;
+	}
+	/* Each starts later with less: all end within one group's time
+	 * (at most 4 x 0.007 s) of each other. */
+	for (size_t k = 1; k < 4; k++) {
+		ck_assert_double_lt(testr_sched_batch_seconds(s, k),
+				    testr_sched_batch_seconds(s, k - 1));
+		ck_assert_double_lt(fabs(end[k] - end[0]), 0.028 + 1e-9);
+	}
+	/* Sooner than equal lists started the same way. */
+	even = plan_staggered(ids, 400, d, 4, TESTR_SCHED_STATIC, 0.05, 2);
+	ck_plan_is_partition(even, ids, 400, d, 4, true);
+	for (size_t k = 0; k < 4; k++)
+		ends_even = fmax(ends_even, testr_sched_batch_seconds(even, k) +
+					    0.05 * (double)k);
+	ck_assert_double_lt(testr_sched_makespan(s), 0.2 + ends_even - 0.05);
+	ck_assert_double_eq_tol(testr_sched_makespan(even), 0.2 + ends_even,
+				1e-9);
+	testr_sched_free(even);
+	testr_sched_free(s);
+	testr_strv_dispose(&owned);
+}
+END_TEST
+
+START_TEST(sched_stagger_is_unread_from_a_version_1_caller)
+{
+	struct testr_strv owned = make_ids(300, 30);
+	const char *const *ids = testr_strv_items(&owned);
+	double d[300];
+	struct testr_sched *s;
+
+	for (size_t i = 0; i < 300; i++)
+		d[i] = 0.01 * (double)(i % 17 + 1);
+	/* A version 1 struct ends before stagger: what lies there is not
+	 * read, and the plan is testrepository's partition. */
+	s = plan_staggered(ids, 300, d, 4, TESTR_SCHED_AUTO, 0.5, 1);
+	ck_assert_int_eq(testr_sched_mode(s), TESTR_SCHED_STATIC);
+	ck_plan_is_partition(s, ids, 300, d, 4, true);
+	testr_sched_free(s);
+	testr_strv_dispose(&owned);
 }
 END_TEST
 
@@ -408,4 +512,6 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, sched_equal_shares_make_one_batch_per_worker);
 	HARNESS_ADD(h, sched_predicts_the_makespan_of_the_plan);
 	HARNESS_ADD(h, sched_rejects_zero_workers_and_bad_options);
+	HARNESS_ADD(h, sched_staggered_starts_give_later_workers_less_work);
+	HARNESS_ADD(h, sched_stagger_is_unread_from_a_version_1_caller);
 }

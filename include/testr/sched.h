@@ -30,7 +30,7 @@ enum testr_sched_mode {
 };
 
 struct testr_sched_options {
-	unsigned version;		/* = 1 */
+	unsigned version;		/* = 2 */
 	enum testr_sched_mode mode;
 	testr_group_key_fn group_key;	/* NULL: every id is its own group */
 	const struct testr_config *group_config;  /* handed to group_key */
@@ -41,10 +41,19 @@ struct testr_sched_options {
 	/* Seconds from starting a runner to its first result; negative or
 	 * NaN: unknown (planned as 0.1 s, an interpreter's start-up). */
 	double startup;
+	/* Version 2.  Seconds between the starts of consecutive runners
+	 * when the workers are started one after another: the runner
+	 * started k-th begins k x stagger after the first (spawning and
+	 * start-ups compete for the CPUs).  TESTR_SCHED_AUTO's plan of one
+	 * list per worker then gives the later ones less work, so that all
+	 * finish together (TESTR_SCHED_STATIC stays testrepository's
+	 * partition), and predictions count it.  0, negative or NaN: all
+	 * start at once. */
+	double stagger;
 };
 
 #define TESTR_SCHED_OPTIONS_INIT \
-	{ .version = 1, .mode = TESTR_SCHED_AUTO, .startup = -1.0 }
+	{ .version = 2, .mode = TESTR_SCHED_AUTO, .startup = -1.0 }
 
 /** A plan: batches in the order they are handed out.  Opaque. */
 struct testr_sched;
