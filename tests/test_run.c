@@ -1598,6 +1598,53 @@ START_TEST(run_given_only_a_repo_plans_by_its_model_and_records_startup)
 }
 END_TEST
 
+START_TEST(run_with_a_repo_records_its_stagger_and_gives_later_workers_less)
+{
+	struct fixture fx;
+	struct testr_repo *repo;
+	struct testr_run_result res;
+	struct testr_estimate e;
+	char parts[8][256], key[900];
+	size_t n;
+
+	setup(&fx, TIMED_TESTS, NULL);
+	ck_assert_int_eq(testr_repo_init(&repo, fx.ctx, fx.dir), 0);
+	store_a_run(&fx, repo);
+	snprintf(key, sizeof(key), "[stagger] %s",
+		 testr_config_get(fx.cfg, "test_command"));
+	/* A serial run has no wave of runners to measure. */
+	ck_assert_int_eq(testr_repo_startup(&e, repo, key), 0);
+	ck_assert_int_eq(e.source, TESTR_ESTIMATE_NONE);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_int_eq(testr_repo_startup(&e, repo, key), 0);
+	ck_assert_int_eq(e.source, TESTR_ESTIMATE_MEASURED);
+	ck_assert_double_ge(e.seconds, 0);
+	/* Runners recorded as starting 2 s apart: the second worker, 2 s
+	 * late, takes less than the four 1 s tests of the even split. */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(testr_repo_note_startup(repo, key, 2.0), 0);
+	ck_assert_int_eq(unlink(fx.log), 0);
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_partitions(fx.log, parts, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(parts[0], "a_time4000 d_time1000");
+	ck_assert_str_eq(parts[1], "b_time1000 c_time1000 e_time1000");
+	/* --static stays testrepository's partition. */
+	ck_assert_int_eq(unlink(fx.log), 0);
+	fx.opts.schedule = TESTR_SCHED_STATIC;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	logged_partitions(fx.log, parts, &n);
+	ck_assert_str_eq(parts[0], "a_time4000");
+	testr_repo_free(repo);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(run_given_a_repo_plans_the_queue_by_its_estimates_and_startup)
 {
 	struct fixture fx;
@@ -1721,6 +1768,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_gives_an_older_callers_missing_fields_their_defaults);
 	HARNESS_ADD(h, run_given_only_a_repo_plans_by_its_model_and_records_startup);
 	HARNESS_ADD(h, run_given_a_repo_plans_the_queue_by_its_estimates_and_startup);
+	HARNESS_ADD(h, run_with_a_repo_records_its_stagger_and_gives_later_workers_less);
 	HARNESS_ADD(h, run_with_a_repo_warns_of_a_damaged_startup_record_and_runs);
 	HARNESS_ADD(h, run_refuses_a_repo_beside_a_durations_or_estimates_callback);
 	HARNESS_ADD(h, run_idle_timeout_fails_the_silent_test_and_reruns_the_rest);
