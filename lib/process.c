@@ -613,6 +613,8 @@ proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
 struct capture_buf {
 	char *data[2];
 	size_t len[2];
+	size_t cap[2];
+	size_t round;		/* bytes read since the last tick */
 	double deadline;	/* proc_now() seconds; 0: none */
 };
 
@@ -620,17 +622,27 @@ static int
 capture_append(void *userdata, size_t index, const void *buf, size_t len)
 {
 	struct capture_buf *c = userdata;
-	char *grown;
+	size_t need = c->len[index] + len + 1;
 
+	c->round += len;
 	if (len == 0)
 		return TESTR_OK;
-	grown = realloc(c->data[index], c->len[index] + len + 1);
-	if (!grown)
-		return TESTR_ENOMEM;
-	memcpy(grown + c->len[index], buf, len);
+	/* Doubling: a listing comes in thousands of small reads. */
+	if (need > c->cap[index]) {
+		size_t cap = c->cap[index] ? c->cap[index] : 4096;
+		char *grown;
+
+		while (cap < need)
+			cap *= 2;
+		grown = realloc(c->data[index], cap);
+		if (!grown)
+			return TESTR_ENOMEM;
+		c->data[index] = grown;
+		c->cap[index] = cap;
+	}
+	memcpy(c->data[index] + c->len[index], buf, len);
 	c->len[index] += len;
-	grown[c->len[index]] = '\0';
-	c->data[index] = grown;
+	c->data[index][c->len[index]] = '\0';
 	return TESTR_OK;
 }
 
@@ -648,12 +660,25 @@ proc_capture(struct proc_capture *out, struct testr_context *ctx,
 	return proc_capture_timed(out, ctx, cmd, pass_stderr, stop, 0);
 }
 
-/* The pump's tick for a capture: past the deadline, give up. */
+/*
+ * The pump's tick for a capture: past the deadline, give up.  A command
+ * that writes a little at a time (a runner listing 20,000 ids, a flush per
+ * id) would wake testr for each write, which costs both sides more than
+ * the bytes: after a round that read little, let the pipe fill for a
+ * millisecond (it holds 64 KiB; nobody waits on a capture's every line).
+ */
+#define CAPTURE_SMALL 4096
+#define CAPTURE_PAUSE_NS 1000000
+
 static int
 capture_tick(void *userdata)
 {
-	const struct capture_buf *c = userdata;
+	struct capture_buf *c = userdata;
+	struct timespec pause = { 0, CAPTURE_PAUSE_NS };
 
+	if (c->round > 0 && c->round < CAPTURE_SMALL)
+		nanosleep(&pause, NULL);
+	c->round = 0;
 	return c->deadline > 0 && proc_now() >= c->deadline ?
 	       TESTR_ETIMEDOUT : TESTR_OK;
 }
@@ -663,7 +688,7 @@ proc_capture_timed(struct proc_capture *out, struct testr_context *ctx,
 		   const char *cmd, bool pass_stderr,
 		   const volatile sig_atomic_t *stop, double timeout)
 {
-	struct capture_buf c = { { NULL, NULL }, { 0, 0 }, 0 };
+	struct capture_buf c = { { NULL, NULL }, { 0, 0 }, { 0, 0 }, 0, 0 };
 	struct proc p;
 	int fds[2], rc;
 
@@ -677,8 +702,8 @@ proc_capture_timed(struct proc_capture *out, struct testr_context *ctx,
 	fds[1] = p.err_fd;
 	if (timeout > 0)
 		c.deadline = proc_now() + timeout;
-	rc = proc_pump_ticking(ctx, fds, 2, capture_append,
-			       timeout > 0 ? capture_tick : NULL, &c, stop);
+	rc = proc_pump_ticking(ctx, fds, 2, capture_append, capture_tick, &c,
+			       stop);
 	/* A hung command (or one that closed its pipes and lingers) is
 	 * stopped, its whole group, and insisted on after a grace period. */
 	if (rc == TESTR_OK && timeout > 0)

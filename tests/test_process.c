@@ -60,6 +60,30 @@ START_TEST(process_captures_stdout_and_stderr_separately)
 }
 END_TEST
 
+START_TEST(process_capture_keeps_every_byte_of_a_trickling_writer)
+{
+	/* Thousands of small writes on both pipes (a runner listing its ids,
+	 * one flush each), read in coalesced rounds into growing buffers:
+	 * nothing lost, nothing repeated, each stream whole. */
+	struct proc_capture c = run_capture(
+		"i=0; while [ $i -lt 3000 ]; do printf '%05d\\n' $i; "
+		"[ $((i % 100)) -eq 0 ] && printf 'e%d\\n' $i >&2; "
+		"i=$((i + 1)); done");
+	char line[16];
+
+	ck_assert_uint_eq(c.out_len, 3000 * 6);
+	ck_assert_uint_eq(strlen(c.out), c.out_len);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(line, sizeof(line), "%05d\n", i);
+		ck_assert_msg(memcmp(c.out + 6 * i, line, 6) == 0,
+			      "line %d is '%.6s'", i, c.out + 6 * i);
+	}
+	ck_assert_str_eq(c.err + c.err_len - 6, "e2900\n");
+	ck_assert(strncmp(c.err, "e0\ne100\n", 8) == 0);
+	proc_capture_dispose(&c);
+}
+END_TEST
+
 START_TEST(process_stdin_is_dev_null)
 {
 	struct proc_capture c = run_capture("cat; echo after");
@@ -462,6 +486,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, guard_removes_the_files_still_held_when_the_parent_dies);
 	HARNESS_ADD(h, guard_removes_a_held_directory_after_its_files);
 	HARNESS_ADD(h, process_reports_exit_code);
+	HARNESS_ADD(h, process_capture_keeps_every_byte_of_a_trickling_writer);
 	HARNESS_ADD(h, process_reports_killing_signal);
 	HARNESS_ADD(h, process_captures_stdout_and_stderr_separately);
 	HARNESS_ADD(h, process_stdin_is_dev_null);
