@@ -330,12 +330,6 @@ struct testr_run {
 	struct testr_run_result acc;	/* counts as batches start and end */
 	double *startups;		/* spawn to first output, per runner */
 	size_t n_startups;
-	/* The first wave of runners, one per slot started one after
-	 * another: each one's first output, in seconds from the first
-	 * spawn (NAN: not yet). */
-	struct timespec wave_start;
-	double *wave;
-	size_t n_wave;
 	struct testr_strv kept;		/* keys of @handed no batch outlives */
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
@@ -2487,6 +2481,47 @@ slot_done(struct testr_run *run, struct worker *w)
 	return rc;
 }
 
+/*
+ * How much later each runner of the first wave (@n slots, spawned one
+ * after another) started than the one before: the slope, through the
+ * first, of spawn time against position (least squares).  The parent
+ * waits for each child's exec, which waits for a CPU while the runners
+ * spawned before it start up, so this is where the stagger shows;
+ * their first output cannot tell, as it is read only after the last
+ * spawn.  Negative when a slot started no runner.
+ */
+static double
+wave_stagger(const struct testr_run *run, size_t n)
+{
+	const struct timespec *t0 = &run->workers[0].spawned;
+	double num = 0, den = 0;
+
+	if (n < 2)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		const struct worker *w = &run->workers[k];
+
+		if (w->proc.pid <= 0)
+			return -1;
+		num += (double)k * ((double)(w->spawned.tv_sec - t0->tv_sec) +
+				    (double)(w->spawned.tv_nsec - t0->tv_nsec) /
+				    1e9);
+		den += (double)k * (double)k;
+	}
+	return fmax(num / den, 0);
+}
+
+/* The first wave of @n runners is spawned: keep its stagger now, while
+ * they start, rather than after the last one ends. */
+static void
+tell_stagger(struct testr_run *run, size_t n)
+{
+	double stagger = wave_stagger(run, n);
+
+	if (stagger >= 0)
+		keep_stagger(run->ctx, run->cfg, run->opts, stagger);
+}
+
 /* One slot per worker (a static plan: one per batch), each on a batch. */
 static int
 start_planned(struct testr_run *run)
@@ -2501,13 +2536,10 @@ start_planned(struct testr_run *run)
 		run->workers[i].run = run;
 		run->workers[i].number = run->n_workers++;
 	}
-	run->wave = malloc((slots ? slots : 1) * sizeof(*run->wave));
-	run->n_wave = run->wave ? slots : 0;
-	for (size_t i = 0; i < run->n_wave; i++)
-		run->wave[i] = NAN;
-	clock_gettime(CLOCK_MONOTONIC, &run->wave_start);
 	for (size_t i = 0; rc == TESTR_OK && i < slots; i++)
 		rc = slot_start(run, &run->workers[i]);
+	if (rc == TESTR_OK)
+		tell_stagger(run, slots);
 	if (rc == TESTR_OK && pulling(run))
 		rc = pull_feed_all(run);
 	return rc;
@@ -2560,10 +2592,7 @@ note_heard(struct testr_run *run, struct worker *w)
 
 	w->heard = true;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	if (w->number < run->n_wave && isnan(run->wave[w->number]))
-		run->wave[w->number] =
-			(double)(t.tv_sec - run->wave_start.tv_sec) +
-			(double)(t.tv_nsec - run->wave_start.tv_nsec) / 1e9;
+
 	v = realloc(run->startups, (run->n_startups + 1) * sizeof(*v));
 	if (!v)
 		return;		/* a planning hint: not worth failing for */
@@ -2747,36 +2776,11 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * How much later each runner of the first wave was heard from than the one
- * started before it: the slope, through the first, of first output against
- * spawn position (least squares).  Negative when not all were heard.
- */
-static double
-wave_stagger(const struct testr_run *run)
-{
-	double num = 0, den = 0;
-
-	if (run->n_wave < 2)
-		return -1;
-	for (size_t k = 0; k < run->n_wave; k++) {
-		if (isnan(run->wave[k]))
-			return -1;
-		num += (double)k * (run->wave[k] - run->wave[0]);
-		den += (double)k * (double)k;
-	}
-	return fmax(num / den, 0);
-}
-
-/* The run's median start-up cost, to the caller (and its stagger). */
+/* The run's median start-up cost, to the caller. */
 static void
 tell_startup(struct testr_run *run)
 {
 	const struct testr_run_options *o = run->opts;
-	double stagger = wave_stagger(run);
-
-	if (stagger >= 0)
-		keep_stagger(run->ctx, run->cfg, o, stagger);
 
 	if (run->n_startups == 0)
 		return;
@@ -2828,7 +2832,6 @@ testr_run_free(struct testr_run *run)
 	free(run->workers);
 	free(run->fds);
 	free(run->startups);
-	free(run->wave);
 	testr_strv_dispose(&run->kept);
 	testr_strv_dispose(&run->put_back);
 	for (size_t i = 0; i < run->n_limits; i++)
