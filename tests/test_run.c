@@ -1093,6 +1093,28 @@ START_TEST(run_pull_refuses_an_id_holding_a_newline)
 }
 END_TEST
 
+/* No runner can be fed it, so a retry would only fail it again. */
+START_TEST(run_pull_does_not_retry_an_id_holding_a_newline)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	struct testr_strv ids = TESTR_STRV_INIT;
+
+	setup(&fx, "", PULL_CONF);
+	testr_strv_push(&ids, "a");
+	testr_strv_push(&ids, "two\nlines");
+	fx.opts.ids = &ids;
+	fx.opts.retry = 2;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(results_of(&fx.seen, "two\nlines"), 1);
+	ck_assert_uint_eq(res.retried, 0);
+	ck_assert(saw(&fx.seen, "success a "));
+	testr_strv_dispose(&ids);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(run_pull_interrupted_stores_fed_ids_as_not_run)
 {
 	struct fixture fx;
@@ -1760,6 +1782,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_pull_keeps_a_group_on_one_runner);
 	HARNESS_ADD(h, run_pull_blames_a_crash_on_its_test_and_runs_the_rest);
 	HARNESS_ADD(h, run_pull_refuses_an_id_holding_a_newline);
+	HARNESS_ADD(h, run_pull_does_not_retry_an_id_holding_a_newline);
 	HARNESS_ADD(h, run_pull_interrupted_stores_fed_ids_as_not_run);
 	HARNESS_ADD(h, run_pull_needs_a_runner_that_pulls);
 	HARNESS_ADD(h, run_pull_through_a_fifo_removes_it_after);
