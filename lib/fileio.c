@@ -474,6 +474,9 @@ fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
 		rc = context_fail(ctx, TESTR_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
+	out->ident = (struct fileio_ident){ (uint64_t)st.st_dev,
+		(uint64_t)st.st_ino, (uint64_t)st.st_size,
+		(int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec };
 	if (st.st_size == 0)
 		goto done;
 	if (st.st_size <= MAP_READ_MAX) {
@@ -492,6 +495,13 @@ fileio_map_file(struct fileio_map *out, struct testr_context *ctx,
 done:
 	close(fd);
 	return rc;
+}
+
+bool
+fileio_same_ident(const struct fileio_ident *a, const struct fileio_ident *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
 }
 
 void

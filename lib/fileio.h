@@ -2,6 +2,7 @@
 #ifndef TESTR_LIB_FILEIO_H
 #define TESTR_LIB_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,11 +83,23 @@ int fileio_stream_file(struct testr_context *ctx, const char *path,
 		       fileio_chunk_fn fn, void *userdata);
 
 /* A whole file read-only: mapped, or read when small (len 0: data NULL). */
+/* Which file a mapping holds: a file we replace by rename gets a new
+ * inode, one edited in place a new size or modification time. */
+struct fileio_ident {
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec;
+};
+
 struct fileio_map {
 	const unsigned char *data;
 	size_t len;
 	bool mapped;		/* else data is malloc'd */
+	struct fileio_ident ident;	/* of the file when it was read */
 };
+
+/* Do @a and @b name the same unchanged file? */
+bool fileio_same_ident(const struct fileio_ident *a,
+		       const struct fileio_ident *b);
 
 /* Map @path.  0, TESTR_ENOTFOUND (no message), TESTR_EIO. */
 int fileio_map_file(struct fileio_map *out, struct testr_context *ctx,

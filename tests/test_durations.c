@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -157,6 +159,41 @@ START_TEST(durations_many_ids_are_estimated_as_each_alone)
 	ck_assert_double_eq_tol(many[n - 3].seconds, 10.0, 1e-9);
 	ck_assert_int_ne(many[n - 2].source, TESTR_ESTIMATE_MEASURED);
 	ck_assert_int_ne(many[n - 1].source, TESTR_ESTIMATE_MEASURED);
+	harness_repo_dispose(&f);
+}
+END_TEST
+
+START_TEST(durations_store_changed_after_a_check_is_checked_again)
+{
+	/* A handle checks the store's CRC once per file: one edited in
+	 * place since (another time stamp) is checked again, found damaged
+	 * and rebuilt from the runs, never read as it now is. */
+	struct harness_repo f;
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	char *path, *text, *at;
+	FILE *fp;
+	long len;
+
+	harness_repo_init(&f);
+	STORE(f.repo, { "a.t", TESTR_STATUS_SUCCESS, 2.0 });
+	ck_assert_double_eq_tol(estimate(&f, "a.t").seconds, 2.0, 1e-6);
+	path = str_printf("%s/.testrepository/times", f.dir);
+	fp = fopen(path, "r+");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	text = calloc(1, (size_t)len + 1);
+	rewind(fp);
+	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
+	at = strstr(text, "2.000000\n");	/* the sample, last on its line */
+	ck_assert_ptr_nonnull(at);
+	fseek(fp, at - text, SEEK_SET);
+	fputc('9', fp);		/* same size: only the CRC can tell */
+	fclose(fp);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+	ck_assert_double_eq_tol(estimate(&f, "a.t").seconds, 2.0, 1e-6);
+	free(text);
+	free(path);
 	harness_repo_dispose(&f);
 }
 END_TEST
@@ -432,6 +469,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, durations_estimate_ignores_one_run_on_a_busy_machine);
 	HARNESS_ADD(h, durations_failed_and_interrupted_runs_are_no_samples);
 	HARNESS_ADD(h, durations_many_ids_are_estimated_as_each_alone);
+	HARNESS_ADD(h, durations_store_changed_after_a_check_is_checked_again);
 	HARNESS_ADD(h, durations_unseen_tests_take_their_group_else_the_project_median);
 	HARNESS_ADD(h, durations_empty_repository_estimates_nothing);
 	HARNESS_ADD(h, durations_version1_store_is_read_then_upgraded);
