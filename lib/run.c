@@ -330,6 +330,7 @@ struct testr_run {
 	struct testr_run_result acc;	/* counts as batches start and end */
 	double *startups;		/* spawn to first output, per runner */
 	size_t n_startups;
+	bool startup_told;		/* kept already: not again at the end */
 	struct testr_strv kept;		/* keys of @handed no batch outlives */
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
@@ -2583,6 +2584,21 @@ testr_run_start_plan(struct testr_run **out, struct testr_context *ctx,
 	return start_plan(out, ctx, cfg, pool, plan, ids, opts, NULL);
 }
 
+static void tell_startup(struct testr_run *run);
+
+/*
+ * One list per worker, no retries: every runner the run starts (but for a
+ * crashed one's restart) is in its first wave, so once each has been heard
+ * from, the start-up is measured.  Keeping it then, while they work, takes
+ * its write off the end of the run.
+ */
+static bool
+startups_complete(const struct testr_run *run)
+{
+	return run->plan && !run->startup_told && run->retry == 0 &&
+	       testr_sched_mode(run->plan) == TESTR_SCHED_STATIC;
+}
+
 /* Spawn to first output: the runner's start-up cost. */
 static void
 note_heard(struct testr_run *run, struct worker *w)
@@ -2599,6 +2615,10 @@ note_heard(struct testr_run *run, struct worker *w)
 	run->startups = v;
 	v[run->n_startups++] = (double)(t.tv_sec - w->spawned.tv_sec) +
 			       (double)(t.tv_nsec - w->spawned.tv_nsec) / 1e9;
+	if (run->n_startups == run->n_workers && startups_complete(run)) {
+		tell_startup(run);
+		run->startup_told = true;
+	}
 }
 
 /* Descriptor @index: a worker's stdout, or (from n_workers on) stderr. */
@@ -2804,7 +2824,7 @@ testr_run_wait(struct testr_run_result *out, struct testr_run *run)
 	done = finish_workers(run, res);
 	if (rc == TESTR_OK || (rc == TESTR_EINTR && done < 0))
 		rc = done;
-	if (rc == TESTR_OK)
+	if (rc == TESTR_OK && !run->startup_told)
 		tell_startup(run);
 	for (size_t i = 0; i < run->n_workers; i++)
 		worker_dispose(run, &run->workers[i]);

@@ -1667,6 +1667,43 @@ START_TEST(run_with_a_repo_records_its_stagger_and_gives_later_workers_less)
 }
 END_TEST
 
+/* on_startup: how many events had been seen when it was told. */
+static void
+note_events_at_startup(void *userdata, double seconds)
+{
+	struct seen *s = userdata;
+
+	ck_assert_double_ge(seconds, 0);
+	snprintf(s->warnings, sizeof(s->warnings), "%zu", s->n_events);
+}
+
+START_TEST(run_of_one_list_per_worker_tells_its_startup_while_they_work)
+{
+	struct fixture fx;
+	struct testr_run_result res;
+	size_t at;
+
+	setup(&fx, "a_sleep400\nb_ok\n", NULL);
+	fx.opts.parallel = true;
+	fx.opts.concurrency = 2;
+	fx.opts.schedule = TESTR_SCHED_STATIC;
+	fx.opts.on_startup = note_events_at_startup;
+	fx.opts.startup_userdata = &fx.seen;
+	ck_assert_int_eq(testr_run_tests(&res, fx.ctx, fx.cfg, NULL,
+					 &fx.opts), 0);
+	ck_assert_uint_eq(res.workers, 2);
+	/* Told once both runners were heard from: before a_sleep400's
+	 * result, not after the last runner ended. */
+	ck_assert_msg(*fx.seen.warnings, "on_startup was not told");
+	at = strtoul(fx.seen.warnings, NULL, 10);
+	ck_assert(saw(&fx.seen, "success a_sleep400"));
+	for (size_t i = 0; i < at; i++)
+		ck_assert_msg(strncmp(fx.seen.events[i], "success a_sleep400",
+				      18) != 0, "told after the last result");
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(run_given_a_repo_plans_the_queue_by_its_estimates_and_startup)
 {
 	struct fixture fx;
@@ -1792,6 +1829,7 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, run_given_only_a_repo_plans_by_its_model_and_records_startup);
 	HARNESS_ADD(h, run_given_a_repo_plans_the_queue_by_its_estimates_and_startup);
 	HARNESS_ADD(h, run_with_a_repo_records_its_stagger_and_gives_later_workers_less);
+	HARNESS_ADD(h, run_of_one_list_per_worker_tells_its_startup_while_they_work);
 	HARNESS_ADD(h, run_with_a_repo_warns_of_a_damaged_startup_record_and_runs);
 	HARNESS_ADD(h, run_refuses_a_repo_beside_a_durations_or_estimates_callback);
 	HARNESS_ADD(h, run_idle_timeout_fails_the_silent_test_and_reruns_the_rest);

@@ -139,7 +139,9 @@ struct testr_run_options {
 	 * testr_run_tests() plans by repo's record of it, else by the wall
 	 * time of its listing. */
 	double startup;
-	/* Told the measured start-up cost at the end of a run; may be NULL. */
+	/* Told the measured start-up cost once it is known: when every
+	 * runner of a one-list-per-worker plan (no retries) has been heard
+	 * from, else at the end of a run; may be NULL. */
 	testr_run_startup_fn on_startup;
 	void *startup_userdata;
 	/* Told the plan before a parallel run starts; may be NULL. */
