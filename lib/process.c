@@ -203,8 +203,13 @@ read_exec_report(int fd)
 	return n == (ssize_t)sizeof(err) ? err : 0;
 }
 
-/* @word as the shell finds it on PATH (malloc'd), or NULL: not found, or
- * no PATH (then the shell's own default applies). */
+/*
+ * @word as the shell finds it on PATH (malloc'd), or NULL: not found, no
+ * PATH (then the shell's own default applies), or found through an empty
+ * entry.  The shells disagree on the path they run from an empty entry
+ * (the working directory): dash runs "prog", bash "./prog", and a script
+ * sees that path as its $0; only the shell itself can give its own.
+ */
 static char *
 find_program(const char *word)
 {
@@ -221,12 +226,15 @@ find_program(const char *word)
 
 		if (!path)
 			return NULL;
-		/* An empty entry is the working directory. */
 		snprintf(path, dlen + wlen + 3, "%.*s%s%s", (int)dlen, dirs,
 			 dlen ? "/" : "./", word);
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(path, X_OK) == 0)
-			return path;
+		    access(path, X_OK) == 0) {
+			if (dlen > 0)
+				return path;
+			free(path);	/* an empty entry: the shell's */
+			return NULL;
+		}
 		free(path);
 		dirs = end ? end + 1 : NULL;
 	}
@@ -245,10 +253,51 @@ pwd_is_current(void)
 	       a.st_ino == b.st_ino;
 }
 
+/* The length of the NAME of environment entry @e when the shell imports
+ * it as it is (NAME=value, NAME a shell name), else 0. */
+static size_t
+env_name_len(const char *e)
+{
+	size_t i = 0;
+
+	if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+	      *e == '_'))
+		return 0;
+	while ((e[i] >= 'a' && e[i] <= 'z') || (e[i] >= 'A' && e[i] <= 'Z') ||
+	       (e[i] >= '0' && e[i] <= '9') || e[i] == '_')
+		i++;
+	return e[i] == '=' ? i : 0;
+}
+
+/*
+ * Does the shell pass on environ as it is (but for PWD)?  It drops the
+ * entries that are no NAME=value with a shell name (an exported bash
+ * function's BASH_FUNC_f%%, a name with '-' or '.', no '='), keeps the
+ * last of a name given twice, and sets IFS, OPTIND and PPID itself.
+ */
+static bool
+shell_passes_environ(void)
+{
+	for (size_t i = 0; environ[i]; i++) {
+		size_t len = env_name_len(environ[i]);
+
+		if (len == 0 ||
+		    (len == 3 && memcmp(environ[i], "IFS", 3) == 0) ||
+		    (len == 4 && memcmp(environ[i], "PPID", 4) == 0) ||
+		    (len == 6 && memcmp(environ[i], "OPTIND", 6) == 0))
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (strncmp(environ[j], environ[i], len + 1) == 0)
+				return false;
+	}
+	return true;
+}
+
 /*
  * The environment the shell would pass on: ours, with PWD set to the
  * working directory when it is not already.  False when the shell could
- * see something else (an exported bash function, no working directory).
+ * pass on something else (shell_passes_environ()), or there is no working
+ * directory.
  */
 static bool
 shell_environment(struct exec_plan *x)
@@ -256,9 +305,10 @@ shell_environment(struct exec_plan *x)
 	size_t n = 0, k = 0;
 	char *cwd;
 
-	for (; environ[n]; n++)
-		if (strncmp(environ[n], "BASH_FUNC_", 10) == 0)
-			return false;
+	if (!shell_passes_environ())
+		return false;
+	while (environ[n])
+		n++;
 	x->envp = environ;
 	if (pwd_is_current())
 		return true;
@@ -286,7 +336,12 @@ exec_plan_dispose(struct exec_plan *x)
 	free(x->argv);
 	free(x->path);
 	free(x->own_env);
+	/* Disposed once when the plan falls back to the shell, and again
+	 * after the spawn. */
 	x->argv = NULL;
+	x->path = NULL;
+	x->own_env = NULL;
+	x->envp = NULL;
 }
 
 /* Decide how to run @cmd: its program directly when that is what the

@@ -14,6 +14,14 @@
 
 const char harness_module[] = "process";
 
+extern char **environ;
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static struct proc_capture
 run_capture(const char *cmd)
 {
@@ -191,6 +199,120 @@ START_TEST(process_plain_command_gets_the_pwd_sh_would_set)
 		setenv("PWD", saved, 1);
 	free(saved);
 	free(cwd);
+}
+END_TEST
+
+/* The lines of @s sorted, joined again (malloc'd): an environment's
+ * entries in a comparable order. */
+static char *
+sorted_lines(const char *s)
+{
+	char *copy = strdup(s), **lines = NULL, *out;
+	size_t n = 0, len = 0;
+
+	for (char *p = strtok(copy, "\n"); p; p = strtok(NULL, "\n")) {
+		lines = realloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = p;
+		len += strlen(p) + 1;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	out = calloc(len + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, lines[i]);
+		strcat(out, "\n");
+	}
+	free(lines);
+	free(copy);
+	return out;
+}
+
+/* @cmd, run as a plain command, sees what `@cmd;` (run by the shell
+ * because of the `;`) sees on its standard output. */
+static void
+assert_same_as_through_the_shell(const char *cmd, bool sort)
+{
+	char *shell_cmd = malloc(strlen(cmd) + 2);
+	struct proc_capture direct, shell;
+	char *a, *b;
+
+	sprintf(shell_cmd, "%s;", cmd);
+	direct = run_capture(cmd);
+	shell = run_capture(shell_cmd);
+	ck_assert_int_eq(direct.status.exit_code, 0);
+	ck_assert_int_eq(shell.status.exit_code, 0);
+	a = sort ? sorted_lines(direct.out) : strdup(direct.out);
+	b = sort ? sorted_lines(shell.out) : strdup(shell.out);
+	ck_assert_msg(strcmp(a, b) == 0, "%s: directly:\n%s\nthrough sh:\n%s",
+		      cmd, a, b);
+	free(a);
+	free(b);
+	proc_capture_dispose(&direct);
+	proc_capture_dispose(&shell);
+	free(shell_cmd);
+}
+
+START_TEST(process_program_in_an_empty_path_entry_gets_the_shells_argv0)
+{
+	char *dir = harness_tmpdir(), *cwd = getcwd(NULL, 0);
+	char *old = strdup(getenv("PATH")), *path = malloc(strlen(old) + 2);
+	FILE *f;
+
+	ck_assert_int_eq(chdir(dir), 0);
+	f = fopen("prog-argv0", "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\necho \"$0\"\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod("prog-argv0", 0755), 0);
+	/* dash runs "prog-argv0" from an empty entry, bash "./prog-argv0":
+	 * a script's $0 is whatever /bin/sh says. */
+	sprintf(path, ":%s", old);
+	setenv("PATH", path, 1);
+	assert_same_as_through_the_shell("prog-argv0", false);
+	sprintf(path, "%s:", old);
+	setenv("PATH", path, 1);
+	assert_same_as_through_the_shell("prog-argv0", false);
+	setenv("PATH", old, 1);
+	ck_assert_int_eq(chdir(cwd), 0);
+	harness_rmtree(dir);
+	free(path);
+	free(old);
+	free(cwd);
+	free(dir);
+}
+END_TEST
+
+START_TEST(process_plain_command_gets_the_environment_sh_passes_on)
+{
+	static const char *const vars[][2] = {
+		{ "TESTR_PLAIN_X", "1" },	/* kept as it is */
+		{ "A-B", "dropped by sh" }, { "a.b", "dropped by sh" },
+		{ "BASH_FUNC_f%%", "() { :; }" },
+		{ "IFS", ":" }, { "OPTIND", "5" }, { "PPID", "1" },
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		ck_assert_int_eq(setenv(vars[i][0], vars[i][1], 1), 0);
+		assert_same_as_through_the_shell("/usr/bin/env", true);
+		if (i > 0)
+			unsetenv(vars[i][0]);
+	}
+	/* No '=' at all, and a name given twice (the shell keeps the last). */
+	for (size_t i = 0; i < 2; i++) {
+		char **saved = environ;
+		size_t n = 0;
+		char **env;
+
+		while (saved[n])
+			n++;
+		env = calloc(n + 3, sizeof(*env));
+		memcpy(env, saved, n * sizeof(*env));
+		env[n] = i == 0 ? "TESTR_NO_EQUALS" : "TESTR_PLAIN_X=2";
+		environ = env;
+		assert_same_as_through_the_shell("/usr/bin/env", true);
+		environ = saved;
+		free(env);
+	}
+	unsetenv("TESTR_PLAIN_X");
 }
 END_TEST
 
@@ -495,6 +617,8 @@ harness_register(struct harness *h)
 	HARNESS_ADD(h, process_plain_command_runs_without_a_shell);
 	HARNESS_ADD(h, process_plain_command_gets_the_pwd_sh_would_set);
 	HARNESS_ADD(h, process_missing_program_fails_as_through_the_shell);
+	HARNESS_ADD(h, process_program_in_an_empty_path_entry_gets_the_shells_argv0);
+	HARNESS_ADD(h, process_plain_command_gets_the_environment_sh_passes_on);
 	HARNESS_ADD(h, process_pump_reads_all_children_at_once);
 	HARNESS_ADD(h, process_pump_stops_when_interrupted);
 	HARNESS_ADD(h, process_capture_timed_stops_a_group_ignoring_sigterm);

@@ -98,6 +98,35 @@ printf '%s\n' "$ids" | sort > "$tmp/want"
 tr ' ' '\n' < "$FAKE_LOG" | sed 's/^[0-9]*://' | grep -v '^$' | sort > "$tmp/got"
 same "the hostile ids the runners got" "$tmp/want" "$tmp/got"
 
+# The runner gets the environment sh would pass on.  An exported bash
+# function (BASH_FUNC_f%%, as module systems export), a name sh drops,
+# or a variable sh sets itself leaves the command to sh (testr used to
+# free its plan twice then, and abort).
+cat > "$tmp/bin/env_runner" <<EOF
+#!/bin/sh
+env | grep -v '^_=' | sort > "\$ENV_LOG.\$\$"
+exec "$RUNNER" "\$@"
+EOF
+chmod +x "$tmp/bin/env_runner"
+export ENV_LOG="$tmp/env.log"
+k=0
+for var in 'BASH_FUNC_f%%=() {  echo f; }' 'A-B=1' 'IFS=:' 'PPID=1'; do
+	k=$((k + 1))
+	project "env$k" "a.one" > /dev/null
+	sed -i '/^test_command=/d' .testr.conf
+	echo "test_command=$tmp/bin/env_runner \$LISTOPT \$IDOPTION" >> .testr.conf
+	rm -f "$ENV_LOG".*
+	expect_rc 0 env "$var" "$TESTR_BIN" -v run --parallel --concurrency 1
+	must_lack "$tmp/err" "(no shell)"
+	env "$var" /bin/sh -c 'env | grep -v "^_=" | sort' |
+		grep -v '^PPID=' > "$tmp/env-want"
+	for f in "$ENV_LOG".*; do
+		grep -v '^PPID=' "$f" > "$tmp/env-got"
+		same "the runner's environment with $var" "$tmp/env-want" \
+			"$tmp/env-got"
+	done
+done
+
 # A runner that is not there fails as it does through the shell.
 k=0
 for cmd in "/nonexistent/runner" "'/nonexistent/runner'"; do
