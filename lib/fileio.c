@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "context.h"
 #include "fileio.h"
@@ -111,14 +112,41 @@ write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* Fold the buffered bytes not yet in the CRC into it. */
+static void
+crc_catch_up(struct fileio_out *o)
+{
+	if (o->crc_on && o->len > o->crc_from)
+		o->crc = crc32_z(o->crc, o->buf + o->crc_from,
+				 o->len - o->crc_from);
+	o->crc_from = o->len;
+}
+
 static int
 out_flush(struct fileio_out *o)
 {
+	crc_catch_up(o);
 	if (o->len && write_all(o->fd, o->buf, o->len) < 0)
 		return context_fail(o->ctx, TESTR_EIO, "%s: write: %s", o->path,
 				  strerror(errno));
 	o->len = 0;
+	o->crc_from = 0;
 	return 0;
+}
+
+void
+fileio_out_crc_start(struct fileio_out *o)
+{
+	o->crc_on = true;
+	o->crc = crc32_z(0, NULL, 0);
+	o->crc_from = o->len;
+}
+
+uint32_t
+fileio_out_crc(struct fileio_out *o)
+{
+	crc_catch_up(o);
+	return (uint32_t)o->crc;
 }
 
 int
@@ -132,6 +160,8 @@ fileio_out_write(struct fileio_out *o, const void *buf, size_t len)
 			return rc;
 	}
 	if (len >= OUT_BUF_SIZE) {
+		if (o->crc_on)
+			o->crc = crc32_z(o->crc, buf, len);
 		if (write_all(o->fd, buf, len) < 0)
 			return context_fail(o->ctx, TESTR_EIO, "%s: write: %s",
 					  o->path, strerror(errno));

@@ -21,6 +21,9 @@ struct fileio_out {
 	char *path;
 	unsigned char *buf;
 	size_t len;
+	bool crc_on;		/* keeping a CRC-32 (fileio_out_crc_start) */
+	unsigned long crc;	/* of what was written up to buf + crc_from */
+	size_t crc_from;
 };
 
 /* Start writing @path (temporary "<dir>/.tmp-<name>-XXXXXX"). 0 or TESTR_EIO/ENOMEM. */
@@ -29,6 +32,14 @@ int fileio_out_open(struct fileio_out *out, struct testr_context *ctx,
 
 /* Append @len bytes.  0 or TESTR_EIO. */
 int fileio_out_write(struct fileio_out *o, const void *buf, size_t len);
+
+/* Keep the CRC-32 (zlib's) of everything appended from now on: computed
+ * over whole buffers, where a CRC per small write costs zlib's set-up each
+ * time. */
+void fileio_out_crc_start(struct fileio_out *o);
+
+/* The CRC-32 of what was appended since fileio_out_crc_start(). */
+uint32_t fileio_out_crc(struct fileio_out *o);
 
 /* printf-style append.  0, TESTR_EIO or TESTR_ENOMEM. */
 int fileio_out_printf(struct fileio_out *o, const char *fmt, ...)

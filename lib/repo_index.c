@@ -95,17 +95,16 @@ write_header(struct fileio_out *o, uint64_t id, const struct repo_scan *scan,
 	return rc;
 }
 
-/* The lines after the header: written with their running CRC-32. */
+/* The lines after the header: written with their running CRC-32 (the
+ * file's, from fileio_out_crc_start()). */
 struct body_out {
 	struct fileio_out *o;
-	uLong crc;
 	size_t bytes;
 };
 
 static int
 body_write(struct body_out *b, const void *buf, size_t len)
 {
-	b->crc = crc32_z(b->crc, buf, len);
 	b->bytes += len;
 	return fileio_out_write(b->o, buf, len);
 }
@@ -224,7 +223,7 @@ repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 		 uint64_t run_bytes, uint32_t run_crc)
 {
 	struct fileio_out o;
-	struct body_out b = { &o, crc32_z(0, NULL, 0), 0 };
+	struct body_out b = { &o, 0 };
 	size_t n = 0;
 	const struct repo_test **v = timed_tests(&n, scan, times);
 	char *path = repo_run_file(repo, id, ".index"), *esc = NULL;
@@ -233,12 +232,14 @@ repo_index_write(struct testr_repo *repo, uint64_t id, struct repo_scan *scan,
 	if (rc < 0)
 		goto done;
 	rc = write_header(&o, id, scan, partial, n, run_bytes, run_crc);
+	fileio_out_crc_start(&o);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = write_line(&b, v[i], &esc);
 	if (rc == 0)
 		rc = write_results(&b, scan);
 	if (rc == 0)
-		rc = fileio_out_printf(&o, "end crc32=%08lx\n", b.crc);
+		rc = fileio_out_printf(&o, "end crc32=%08lx\n",
+				       (unsigned long)fileio_out_crc(&o));
 	if (rc == 0)
 		rc = fileio_out_commit(&o);
 	else

@@ -32,7 +32,6 @@ struct testr_repo_writer {
 	bool finished;		/* commit was tried: no more events */
 	struct fileio_out run;
 	uint64_t run_bytes;
-	uLong run_crc;
 	struct repo_scan scan;
 	unsigned notes;		/* kinds of degraded events already reported */
 	uint64_t n_degraded;	/* events stored in a degraded form */
@@ -104,6 +103,8 @@ writer_start(struct testr_repo_writer *w)
 		rc = TESTR_ENOMEM;
 	if (rc == 0)
 		rc = fileio_out_open(&w->run, w->repo->ctx, run);
+	if (rc == 0)	/* for the index */
+		fileio_out_crc_start(&w->run);
 	free(run);
 	return rc;
 }
@@ -132,7 +133,6 @@ testr_repo_writer_new(struct testr_repo_writer **out, struct testr_repo *repo,
 		return TESTR_ENOMEM;
 	w->repo = repo;
 	w->run.fd = -1;
-	w->run_crc = crc32_z(0, NULL, 0);
 	w->interrupted = opts && opts->interrupted;
 	w->partial = (opts && opts->partial) || w->interrupted;
 	repo_scan_init(&w->scan);
@@ -152,7 +152,6 @@ write_run(void *userdata, const void *buf, size_t len)
 	struct testr_repo_writer *w = userdata;
 
 	w->run_bytes += len;
-	w->run_crc = crc32_z(w->run_crc, buf, len);
 	return fileio_out_write(&w->run, buf, len);
 }
 
@@ -280,7 +279,8 @@ publish(struct testr_repo_writer *w, const struct repo_times *old)
 		run = repo_run_file(w->repo, w->id, "");
 		rc = run ? repo_index_write(w->repo, w->id, &w->scan, old,
 					    index_partial(w), w->run_bytes,
-					    (uint32_t)w->run_crc) : TESTR_ENOMEM;
+					    fileio_out_crc(&w->run)) :
+			    TESTR_ENOMEM;
 		if (rc == 0)
 			rc = fileio_out_commit_new(&w->run, run);
 	} while (rc == TESTR_EEXISTS);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <testr/testr.h>
 
@@ -91,6 +92,46 @@ START_TEST(fileio_large_writes_arrive_in_order)
 	ck_assert_int_eq(strncmp(text, "0\n1\n2\n", 6), 0);
 	ck_assert_str_eq(text + len - 6, "99999\n");
 	free(text);
+	free(p);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(fileio_running_crc_covers_what_was_written_since_its_start)
+{
+	/* Small writes, buffer flushes and a write past the buffer: the CRC
+	 * is that of the bytes after fileio_out_crc_start(), whenever read. */
+	char *dir = harness_tmpdir(), *p = path_in(dir, "crc"), *text = NULL;
+	size_t big = 300 * 1024, len = 0, from;
+	unsigned char *blob = malloc(big);
+	struct fileio_out o;
+	uint32_t mid;
+
+	for (size_t i = 0; i < big; i++)
+		blob[i] = (unsigned char)(i * 131 + 7);
+	ck_assert_int_eq(fileio_out_open(&o, NULL, p), 0);
+	ck_assert_int_eq(fileio_out_printf(&o, "header\n"), 0);
+	fileio_out_crc_start(&o);
+	for (int i = 0; i < 50000; i++)
+		ck_assert_int_eq(fileio_out_printf(&o, "%d\n", i), 0);
+	mid = fileio_out_crc(&o);
+	ck_assert_int_eq(fileio_out_write(&o, blob, big), 0);
+	ck_assert_int_eq(fileio_out_printf(&o, "tail\n"), 0);
+	ck_assert_uint_eq(fileio_out_crc(&o), fileio_out_crc(&o));
+	{
+		uint32_t end = fileio_out_crc(&o);
+
+		ck_assert_int_eq(fileio_out_commit(&o), 0);
+		ck_assert_int_eq(fileio_read_file(&text, &len, NULL, p), 0);
+		from = strlen("header\n");
+		ck_assert_uint_eq(end, crc32_z(0, (const unsigned char *)text +
+					       from, len - from));
+		ck_assert_uint_eq(mid, crc32_z(0, (const unsigned char *)text +
+					       from, len - from - big - 5));
+	}
+	free(text);
+	free(blob);
 	free(p);
 	harness_rmtree(dir);
 	free(dir);
@@ -236,6 +277,7 @@ END_TEST
 void
 harness_register(struct harness *h)
 {
+	HARNESS_ADD(h, fileio_running_crc_covers_what_was_written_since_its_start);
 	HARNESS_ADD(h, fileio_write_file_replaces_the_whole_file_and_leaves_no_temp);
 	HARNESS_ADD(h, fileio_abort_keeps_the_old_file_and_removes_the_temp);
 	HARNESS_ADD(h, fileio_large_writes_arrive_in_order);
