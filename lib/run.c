@@ -26,6 +26,7 @@
 #include "idset.h"
 #include "model.h"
 #include "process.h"
+#include "schedule.h"
 #include "repo_store.h"
 #include "strbuf.h"
 #include "template.h"
@@ -335,6 +336,8 @@ struct testr_run {
 	struct testr_strv put_back;	/* ids to hand out again... */
 	size_t put_back_next;		/* ...from here on */
 	size_t n_runners;		/* pull mode: runners started so far */
+	double ran_secs;		/* seconds of the tests finished... */
+	size_t ran_n;			/* ...and their number (pull mode) */
 	double test_timeout;		/* seconds one test may run; 0: no limit */
 	double idle_timeout;		/* seconds a runner may be silent; 0: none */
 	double run_timeout;		/* seconds the run may take; 0: no limit */
@@ -444,6 +447,12 @@ track_current(struct worker *w, const struct testr_event *ev)
 	}
 	if (is_final(ev->status) && w->current &&
 	    strcmp(w->current, ev->test_id) == 0) {
+		if (w->pulling) {	/* a guide for ids with no estimate */
+			w->run->ran_secs += mono_now() -
+					    ((double)w->since.tv_sec +
+					     (double)w->since.tv_nsec / 1e9);
+			w->run->ran_n++;
+		}
 		free(w->current);
 		w->current = NULL;
 	}
@@ -1974,10 +1983,11 @@ slot_end(struct testr_run *run, struct worker *w)
  * that test while other workers free up (heavy400's 2 s test had the
  * tenth longest fed behind it: 2.39 s for a 2.0 s bound).  Behind a test
  * this long, the next id is written once it finishes, for one round trip
- * (well under 1% of the test); shorter tests are fed ahead so that their
- * runner never waits.  Ids with no estimate (a first run) are fed ahead.
+ * (about 0.1 ms, under 1% of the test); shorter tests are fed ahead so
+ * that their runner never waits.  An id with no estimate (a first run)
+ * counts as the mean of the tests this run has finished (none yet: 0).
  */
-#define PULL_LOOKAHEAD 0.1
+#define PULL_LOOKAHEAD 0.02
 
 /* Nothing more to hand out: the queue is empty, or --max-failures
  * withholds the rest. */
@@ -2020,6 +2030,8 @@ pull_outstanding(const struct worker *w)
 static bool
 pull_wants(const struct worker *w, size_t window)
 {
+	const struct testr_run *run = w->run;
+	double unknown = run->ran_n ? run->ran_secs / (double)run->ran_n : 0;
 	double secs = 0;
 
 	if (pull_outstanding(w) == 0)
@@ -2027,7 +2039,7 @@ pull_wants(const struct worker *w, size_t window)
 	if (pull_outstanding(w) >= window)
 		return false;
 	for (size_t k = w->fed_done; k < w->cmd.ids.n; k++)
-		secs += w->fed_secs[k];
+		secs += w->fed_secs[k] > 0 ? w->fed_secs[k] : unknown;
 	return secs < PULL_LOOKAHEAD;
 }
 
@@ -2083,11 +2095,12 @@ pull_write(struct worker *w, const char *id, double secs)
 }
 
 /* The estimated seconds of the group queue_take() gives next: the plan's
- * (each group its own batch in pull mode); 0 for ids put back. */
+ * (each group its own batch in pull mode); 0 (none) for ids put back and
+ * for a plan made with no duration known, whose seconds are a guess. */
 static double
 pull_next_seconds(const struct testr_run *run)
 {
-	if (run->put_back_next < run->put_back.n)
+	if (run->put_back_next < run->put_back.n || sched_blind(run->plan))
 		return 0;
 	return testr_sched_batch_seconds(run->plan, run->next);
 }

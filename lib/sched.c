@@ -21,6 +21,7 @@
 #include "context.h"
 #include "model.h"
 #include "partition.h"
+#include "schedule.h"
 
 /* The factoring divisor: a batch is 1/(FACTOR x workers) of what remains. */
 #define FACTOR 2.0
@@ -49,6 +50,7 @@ struct testr_sched {
 	double startup;
 	double stagger;		/* the k-th runner starts k x this late */
 	double makespan;
+	bool blind;		/* planned with no duration known */
 	struct batch *b;
 	size_t n_b;
 	size_t *idx;
@@ -513,6 +515,8 @@ plan_one(struct testr_sched **out, double *expected, struct testr_context *ctx,
 {
 	int rc = sched_alloc(out, n_workers, n_ids, opts);
 
+	if (rc == TESTR_OK)
+		(*out)->blind = w->blind;
 	if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC &&
 	    staggered)
 		rc = plan_staggered(*out, ids, n_ids, w, opts);
@@ -638,6 +642,12 @@ testr_sched_batch(size_t *out_n, const struct testr_sched *s, size_t batch)
 	}
 	*out_n = s->b[batch].count;
 	return s->idx + s->b[batch].first;
+}
+
+bool
+sched_blind(const struct testr_sched *s)
+{
+	return s->blind;
 }
 
 TESTR_API double

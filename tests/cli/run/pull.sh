@@ -207,13 +207,16 @@ expect "ids a_await's runner read" "a_await" \
 
 # --retry: a test that failed is fed again to another runner.  a_flaky
 # fails on the first runner; the second, in b_await until the first has
-# read z_done, has room for it and takes it.  Two runners in all.
+# read z_done, has room for it (b_await is recorded as short) and takes
+# it.  Two runners in all.
 pull_project retry "a_flaky
 b_await
 z_done"
+$PY "$TESTR_SOURCE_DIR/tests/cli/repo/mkstream.py" a_flaky:success:0.003 \
+	b_await:success:0.002 z_done:success:0.001 | testr load > /dev/null
 PULL_AWAIT=z_done expect_rc 0 testr run --parallel --concurrency 2 --retry 1
 must_have "$tmp/out" "Ran 3 tests"
-must_have "$tmp/out" "PASSED (id=0, flaky=1)"
+must_have "$tmp/out" "PASSED (id=1, flaky=1)"
 must_have "$tmp/out" "Totals: 3 passed, 0 failed, 0 skipped, 1 flaky"
 must_lack "$tmp/err" "retry"
 expect "runner starts" 2 "$(starts)"
