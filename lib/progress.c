@@ -48,11 +48,12 @@ struct testr_progress {
 	size_t plan_workers;
 	struct worker *w;
 	size_t n_w;
-	/* The plan: tests by id (hashed into slots, index + 1), and the
+	/* The plan: tests by id (hashed into slots: the high half of the
+	 * hash, and index + 1), and the
 	 * tests planned without an id, as a count and a sum. */
 	struct entry *e;
 	size_t n_e;
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t cap;
 	double fill;		/* the estimate of an unknown test; NaN: none */
 	double planned;		/* estimated seconds of the whole plan */
@@ -102,17 +103,33 @@ testr_progress_free(struct testr_progress *p)
 
 /* ---- the plan ---- */
 
+/*
+ * The slot of @id (hashed to @h): a slot holds the high half of its id's
+ * hash and its entry's index + 1 (0: empty), so a probe reads an entry and
+ * its id (two cache misses in a large plan) only on a likely match.
+ */
+static size_t
+probe(const struct testr_progress *p, const char *id, uint64_t h)
+{
+	size_t mask = p->cap - 1, i = h & mask;
+	uint64_t tag = h >> 32 << 32;
+
+	for (; p->slots[i]; i = (i + 1) & mask)
+		if ((p->slots[i] & ~0xffffffffULL) == tag &&
+		    strcmp(p->e[(uint32_t)p->slots[i] - 1].id, id) == 0)
+			break;
+	return i;
+}
+
 static struct entry *
 find(const struct testr_progress *p, const char *id)
 {
-	size_t mask = p->cap - 1, i;
+	uint64_t s;
 
 	if (!p->cap)
 		return NULL;
-	for (i = hash_bytes(id, strlen(id)) & mask; p->slots[i]; i = (i + 1) & mask)
-		if (strcmp(p->e[p->slots[i] - 1].id, id) == 0)
-			return &p->e[p->slots[i] - 1];
-	return NULL;
+	s = p->slots[probe(p, id, hash_bytes(id, strlen(id)))];
+	return s ? &p->e[(uint32_t)s - 1] : NULL;
 }
 
 /* Index the entries; a repeated id keeps its first entry. */
@@ -126,14 +143,11 @@ index_entries(struct testr_progress *p)
 	if (!p->slots)
 		return TESTR_ENOMEM;
 	for (size_t k = 0; k < p->n_e; k++) {
-		size_t mask = p->cap - 1,
-		       i = hash_bytes(p->e[k].id, strlen(p->e[k].id)) & mask;
+		uint64_t h = hash_bytes(p->e[k].id, strlen(p->e[k].id));
+		size_t i = probe(p, p->e[k].id, h);
 
-		while (p->slots[i] && strcmp(p->e[p->slots[i] - 1].id,
-					     p->e[k].id) != 0)
-			i = (i + 1) & mask;
 		if (!p->slots[i])
-			p->slots[i] = (uint32_t)(k + 1);
+			p->slots[i] = (h >> 32 << 32) | (uint64_t)(k + 1);
 	}
 	return TESTR_OK;
 }
