@@ -49,8 +49,8 @@ struct testr_progress {
 	struct worker *w;
 	size_t n_w;
 	/* The plan: tests by id (hashed into slots: the high half of the
-	 * hash, and index + 1), and the
-	 * tests planned without an id, as a count and a sum. */
+	 * hash, and index + 1), and the tests planned without an id, as a
+	 * count and a sum. */
 	struct entry *e;
 	size_t n_e;
 	uint64_t *slots;
