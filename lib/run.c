@@ -285,6 +285,9 @@ struct worker {
 	struct timespec spawned;	/* when its runner started */
 	int open;			/* its runner's pipes not at end of file */
 	bool heard;			/* its runner has printed something */
+	bool at_eof;			/* its stdout ended: the parser's last */
+	bool died_in_test;		/* its stream ended inside a test, which
+					 * the parser failed ("lost connection") */
 	bool ended;			/* its batch was waited for and reported */
 	char *current;			/* the test in progress; NULL: none */
 	struct timespec since;		/* when @current started */
@@ -453,6 +456,9 @@ track_current(struct worker *w, const struct testr_event *ev)
 					     (double)w->since.tv_nsec / 1e9);
 			w->run->ran_n++;
 		}
+		/* A result only at the stream's end: the parser's own, for
+		 * the test the runner died in. */
+		w->died_in_test |= w->at_eof;
 		free(w->current);
 		w->current = NULL;
 	}
@@ -889,6 +895,7 @@ worker_reset(struct worker *w)
 	w->proc = (struct proc){ 0, -1, -1, false, NULL };
 	w->status = (struct proc_status){ 0, 0 };
 	w->heard = w->ended = w->timed_out = false;
+	w->at_eof = w->died_in_test = false;
 	w->done_ids = 0;
 	free(w->current);
 	w->current = NULL;
@@ -1728,20 +1735,26 @@ may_restart(const struct worker *w)
  * the runner reported results before dying between two tests, the first
  * of its batch not reported (the next it would have run, for a runner
  * that runs its ids in order).  A runner that died before reporting
- * anything blames nothing: it is broken, not crashing on a test.
+ * anything blames nothing: it is broken, not crashing on a test.  One
+ * whose stream ended inside a test has its death blamed already (the
+ * parser failed that test): *@blamed, and nothing more.
  */
 static int
 blame_death(bool *blamed, struct worker *w, const char *status)
 {
 	bool between = !w->current && w->done_ids > 0 && may_restart(w);
-	char *what = str_printf(between ? "%s ended with %s before reporting "
-				"this test, the first of its batch not yet "
-				"reported (no test was in progress)" :
-				"%s ended with %s while this test was in "
-				"progress", w->tag, status);
+	char *what;
 	int rc;
 
-	*blamed = false;
+	/* Its stream ended inside a test: the parser failed that one (lost
+	 * connection), and the next was never started. */
+	*blamed = w->died_in_test;
+	if (*blamed)
+		return TESTR_OK;
+	what = str_printf(between ? "%s ended with %s before reporting this "
+			  "test, the first of its batch not yet reported (no "
+			  "test was in progress)" : "%s ended with %s while "
+			  "this test was in progress", w->tag, status);
 	if (!what)
 		return TESTR_ENOMEM;
 	rc = blame_id(blamed, w, between ? next_unreported(w) : w->current,
@@ -2294,6 +2307,10 @@ pull_account(struct testr_run *run, struct worker *w, bool early, bool *again)
 			rc = pull_take_back(w, false);
 		/* (Not early: only for retries, as pull_slot_done() says.) */
 		*again = (!early || w->results > 0) && w->extras.n == 0;
+	} else if (w->died_in_test) {
+		/* The parser failed the test it died in: the rest was never
+		 * started. */
+		rc = pull_take_back(w, false);
 	} else if (ended_well(w) || w->heard) {
 		rc = pull_find_current(w);
 		if (rc == TESTR_OK)
@@ -2648,8 +2665,11 @@ pump_data(void *userdata, size_t index, const void *buf, size_t len)
 		w->last_heard = mono_now();
 	if (index >= run->n_workers)
 		rc = worker_stderr(run, w, buf, len);
-	else if (len == 0)
+	else if (len == 0) {
+		w->at_eof = true;
 		rc = testr_ingest_finish(w->ing);
+		w->at_eof = false;
+	}
 	else
 		rc = testr_ingest_feed(w->ing, buf, len);
 	/* Pull mode: a result just read may make room for the next id, or

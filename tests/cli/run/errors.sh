@@ -81,6 +81,37 @@ must_have "$tmp/failing" "c.crash"
 must_have "$tmp/failing" "c.after"
 must_lack "$tmp/failing" "c.ok"
 
+# A subunit v1 runner dies inside a test: the parser fails that test (lost
+# connection) and no other is blamed; the rest of its batch runs on a
+# fresh runner (it was failed as never run, its death blamed twice).
+cat > "$tmp/v1runner" <<'EOF'
+#!/bin/sh
+case $1 in
+--list) cat "$FAKE_TESTS"; exit 0 ;;
+--load-list) ids=$(cat "$2") ;;
+*) ids=$(cat "$FAKE_TESTS") ;;
+esac
+for id in $ids; do
+	echo "$id" >> "$FAKE_LOG"
+	echo "test: $id"
+	case $id in *crash*) exit 3 ;; esac
+	echo "success: $id"
+done
+EOF
+chmod +x "$tmp/v1runner"
+project crash-v1 "$(printf 'c.ok\nc.crash\nc.after')" \
+	"test_command=$tmp/v1runner \$LISTOPT \$IDOPTION"
+sed -i '0,/^test_command=/{/^test_command=/d}' .testr.conf
+expect_rc 1 testr run --load-list tests
+must_have "$tmp/out" "lost connection during test 'c.crash'"
+must_have "$tmp/out" "FAIL: process-returncode"
+must_lack "$tmp/out" "FAIL: c.after"
+expect "the ids run" "c.ok
+c.crash
+c.after" "$(cat "$FAKE_LOG")"
+expect_rc 1 testr failing --list
+must_lack "$tmp/out" "c.after"
+
 # A runner killed by a signal mid-run.
 project killed "$(printf 'k.ok\nk.selfkill\nk.lost')"
 expect_rc 1 testr run --load-list tests --max-restarts 0

@@ -108,6 +108,27 @@ for id in a b d e f g h; do
 		fail "$id run $(sed 's/^[0-9]*://' "$FAKE_LOG" | grep -cx "$id") times"
 done
 
+# The same crash in a subunit v1 runner (pull_runner.sh): its stream ends
+# inside the test, which the parser fails (lost connection); the id fed
+# after it was never read, so it goes back and runs on a fresh runner
+# rather than being failed as the test in progress.
+pull_project crash-v1 "a
+b_crash
+c
+d"
+expect_rc 1 testr run --parallel --concurrency 1
+must_have "$tmp/out" "lost connection during test 'b_crash'"
+must_lack "$tmp/out" "FAIL: c"
+expect "ids pulled" "a
+b_crash
+c
+d" "$(pulled)"
+expect "runner starts" 2 "$(starts)"
+expect_rc 1 testr failing --list
+expect "failing" "b_crash
+process-returncode
+subunit.parser" "$(sort "$tmp/out")"
+
 # Ctrl-C mid-run: both runners wait on a test that never ends; what they
 # were fed is stored as "not run" (in the failing set), the ids never fed
 # are neither run nor failures.
