@@ -232,8 +232,9 @@ cut_batches(struct testr_sched *s, const struct ranked_group *r, uint32_t n,
 	return TESTR_OK;
 }
 
-/* Lay the ids out batch by batch, each batch's groups in rank order and
- * each group's ids in input order. */
+/* Lay the ids out batch after batch, each batch's groups in rank order
+ * and each group's ids in input order (*@group_batch: each group's
+ * batch). */
 static int
 lay_out(struct testr_sched *s, const struct grouping *g,
 	const struct ranked_group *r, const uint32_t *group_batch,
@@ -244,47 +245,26 @@ lay_out(struct testr_sched *s, const struct grouping *g,
 
 	if (!start)
 		return TESTR_ENOMEM;
+	for (size_t b = 0; b < s->n_b; b++)
+		s->b[b].count = 0;
+	for (uint32_t k = 0; k < g->n_groups; k++)
+		s->b[group_batch[r[k].group]].count +=
+			g->groups[r[k].group].count;
+	for (size_t b = 0; b < s->n_b; b++) {
+		s->b[b].first = at;
+		at += s->b[b].count;
+		s->b[b].count = 0;
+	}
 	for (uint32_t k = 0; k < g->n_groups; k++) {
 		struct batch *b = &s->b[group_batch[r[k].group]];
 
-		if (b->count == 0)
-			b->first = at;
-		start[r[k].group] = at;
-		at += g->groups[r[k].group].count;
+		start[r[k].group] = b->first + b->count;
 		b->count += g->groups[r[k].group].count;
 	}
 	for (size_t i = 0; i < n_ids; i++)
 		s->idx[start[g->gid[i]]++] = i;
 	free(start);
 	return TESTR_OK;
-}
-
-static int
-plan_queue(struct testr_sched *s, const char *const *ids, size_t n_ids,
-	   const struct weights *w, const struct testr_sched_options *opts)
-{
-	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
-	struct grouping g;
-	struct ranked_group *r = NULL;
-	uint32_t *group_batch = NULL;
-	int rc;
-
-	po.group_key = opts->group_key;
-	po.group_config = opts->group_config;
-	rc = group_ids(&g, ids, n_ids, w->t, &po);
-	if (rc == TESTR_OK) {
-		r = rank_groups(&g, w, n_ids);
-		group_batch = malloc((g.n_groups + 1) * sizeof(*group_batch));
-		rc = r && group_batch ? TESTR_OK : TESTR_ENOMEM;
-	}
-	if (rc == TESTR_OK)
-		rc = cut_batches(s, r, g.n_groups, w, group_batch);
-	if (rc == TESTR_OK)
-		rc = lay_out(s, &g, r, group_batch, n_ids);
-	free(r);
-	free(group_batch);
-	grouping_dispose(&g);
-	return rc;
 }
 
 /* ---- one list per worker, for runners started one after another ---- */
@@ -344,38 +324,15 @@ assign_staggered(struct testr_sched *s, const struct ranked_group *r,
 	return rc;
 }
 
-/* Lay the ids out batch after batch (each batch's size known), each
- * batch's groups in rank order and each group's ids in input order. */
+/*
+ * Group and rank the ids, then cut the ranked groups into shrinking
+ * batches (@staggered false: the work queue, or pull mode) or deal them
+ * out one list per worker (@staggered true).
+ */
 static int
-lay_out_batches(struct testr_sched *s, const struct grouping *g,
-		const struct ranked_group *r, const uint32_t *group_batch,
-		size_t n_ids)
-{
-	size_t *start = malloc((g->n_groups + 1) * sizeof(*start));
-	size_t at = 0;
-
-	if (!start)
-		return TESTR_ENOMEM;
-	for (size_t b = 0; b < s->n_b; b++) {
-		s->b[b].first = at;
-		at += s->b[b].count;
-		s->b[b].count = 0;
-	}
-	for (uint32_t k = 0; k < g->n_groups; k++) {
-		struct batch *b = &s->b[group_batch[r[k].group]];
-
-		start[r[k].group] = b->first + b->count;
-		b->count += g->groups[r[k].group].count;
-	}
-	for (size_t i = 0; i < n_ids; i++)
-		s->idx[start[g->gid[i]]++] = i;
-	free(start);
-	return TESTR_OK;
-}
-
-static int
-plan_staggered(struct testr_sched *s, const char *const *ids, size_t n_ids,
-	       const struct weights *w, const struct testr_sched_options *opts)
+plan_grouped(struct testr_sched *s, const char *const *ids, size_t n_ids,
+	     const struct weights *w, const struct testr_sched_options *opts,
+	     bool staggered)
 {
 	struct testr_partition_options po = TESTR_PARTITION_OPTIONS_INIT;
 	struct grouping g;
@@ -392,9 +349,10 @@ plan_staggered(struct testr_sched *s, const char *const *ids, size_t n_ids,
 		rc = r && group_batch ? TESTR_OK : TESTR_ENOMEM;
 	}
 	if (rc == TESTR_OK)
-		rc = assign_staggered(s, r, &g, group_batch);
+		rc = staggered ? assign_staggered(s, r, &g, group_batch) :
+				 cut_batches(s, r, g.n_groups, w, group_batch);
 	if (rc == TESTR_OK)
-		rc = lay_out_batches(s, &g, r, group_batch, n_ids);
+		rc = lay_out(s, &g, r, group_batch, n_ids);
 	free(r);
 	free(group_batch);
 	grouping_dispose(&g);
@@ -519,11 +477,11 @@ plan_one(struct testr_sched **out, double *expected, struct testr_context *ctx,
 		(*out)->blind = w->blind;
 	if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC &&
 	    staggered)
-		rc = plan_staggered(*out, ids, n_ids, w, opts);
+		rc = plan_grouped(*out, ids, n_ids, w, opts, true);
 	else if (rc == TESTR_OK && opts->mode == TESTR_SCHED_STATIC)
 		rc = plan_static(*out, ctx, ids, n_ids, durations, w, opts);
 	else if (rc == TESTR_OK)
-		rc = plan_queue(*out, ids, n_ids, w, opts);
+		rc = plan_grouped(*out, ids, n_ids, w, opts, false);
 	if (rc == TESTR_OK)
 		rc = predict(*out, expected);
 	if (rc < 0) {
