@@ -2128,6 +2128,29 @@ pull_open(const struct worker *w)
 }
 
 /*
+ * With --retry, may a test another runner holds unfinished still fail and
+ * need a runner other than its own?  Then @w's runner, idle, stays open
+ * for it (a retry waits for no fresh runner's start-up), and whatever
+ * order testr reads the runners' results in, a failure read after
+ * another runner's last result still finds that runner reading.  The
+ * pump's tick closes it once nothing is unfinished elsewhere.
+ */
+static bool
+pull_retry_possible(const struct testr_run *run, const struct worker *w)
+{
+	if (run->retry == 0 || withholding(run) || stopping(run) ||
+	    run->expired || run->draining)
+		return false;
+	for (size_t i = 0; i < run->n_workers; i++) {
+		const struct worker *v = &run->workers[i];
+
+		if (v != w && pull_open(v) && pull_outstanding(v) > 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Keep @w's runner @window ids ahead, a group at a time; once the queue is
  * empty and the runner has finished everything, close its feed.
  */
@@ -2152,7 +2175,7 @@ pull_feed_upto(struct testr_run *run, struct worker *w, size_t window)
 		testr_strv_dispose(&group);
 	}
 	if (rc == TESTR_OK && pull_open(w) && !pull_work_for(run, w) &&
-	    pull_outstanding(w) == 0)
+	    pull_outstanding(w) == 0 && !pull_retry_possible(run, w))
 		feed_close(&w->feed);
 	return rc;
 }

@@ -245,6 +245,22 @@ expect "runners that read a_flaky" 2 \
 	"$(grep ' a_flaky$' "$PULL_LOG" | cut -d' ' -f1 | sort -u | wc -l)"
 expect_rc 0 testr failing --list
 expect "failing set" "" "$(cat "$tmp/out")"
+# A runner left with nothing to run stays open while another runner's
+# test may still fail and need running again: b's runner is done long
+# before a_flaky_slow fails, and still takes its retry.  (Its feed used to
+# be closed as soon as it had finished b, and a fresh runner started.)
+pull_project retry-late "a_flaky_slow
+b"
+$PY "$TESTR_SOURCE_DIR/tests/cli/repo/mkstream.py" a_flaky_slow:success:1.0 \
+	b:success:0.001 | testr load > /dev/null
+expect_rc 0 testr run --parallel --concurrency 2 --retry 1
+must_have "$tmp/out" "PASSED (id=1, flaky=1)"
+expect "runner starts" 2 "$(starts)"
+expect "runners that read a_flaky_slow" 2 \
+	"$(grep ' a_flaky_slow$' "$PULL_LOG" | cut -d' ' -f1 | sort -u | wc -l)"
+b_pid=$(grep ' b$' "$PULL_LOG" | cut -d' ' -f1)
+expect "b's runner's ids" "b
+a_flaky_slow" "$(grep "^$b_pid " "$PULL_LOG" | grep -v ' start$' | cut -d' ' -f2-)"
 # With one runner, the retry goes to a fresh one once it has ended.
 pull_project retry1 "a_flaky
 b

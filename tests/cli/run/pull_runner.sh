@@ -11,6 +11,7 @@
 #   await  waits (up to 30 s) until a runner has read the id $PULL_AWAIT
 #          (it is in $PULL_LOG), and fails if none does
 #   stop   is the runner's last: it exits 0 right after it
+#   slow   takes half a second
 # and otherwise succeeds.
 set -u
 case "${1:-}" in
@@ -39,6 +40,7 @@ while IFS= read -r id; do
 		done
 		grep -q -- " $PULL_AWAIT\$" "$log" || id="$id fail" ;;
 	esac
+	case $id in *slow*) sleep 0.5 ;; esac
 	case $id in
 	*flaky*)
 		[ "$(grep -c -- " $id\$" "$log")" -gt 1 ] || id="$id fail" ;;
