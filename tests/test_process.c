@@ -19,7 +19,9 @@ extern char **environ;
 static int
 cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *const *x = a, *const *y = b;
+
+	return strcmp(*x, *y);
 }
 
 static struct proc_capture
