@@ -715,25 +715,27 @@ proc_capture(struct proc_capture *out, struct testr_context *ctx,
 	return proc_capture_timed(out, ctx, cmd, pass_stderr, stop, 0);
 }
 
-/*
- * The pump's tick for a capture: past the deadline, give up.  A command
- * that writes a little at a time (a runner listing 20,000 ids, a flush per
- * id) would wake testr for each write, which costs both sides more than
- * the bytes: after a round that read little, let the pipe fill for a
- * millisecond (it holds 64 KiB; nobody waits on a capture's every line).
- */
-#define CAPTURE_SMALL 4096
-#define CAPTURE_PAUSE_NS 1000000
+#define SETTLE_SMALL 4096
+#define SETTLE_PAUSE_NS 1000000
 
+void
+proc_pump_settle(size_t *round)
+{
+	struct timespec pause = { 0, SETTLE_PAUSE_NS };
+
+	if (*round > 0 && *round < SETTLE_SMALL)
+		nanosleep(&pause, NULL);
+	*round = 0;
+}
+
+/* The pump's tick for a capture: let a trickling command's pipe fill
+ * (nobody waits on a capture's every line); past the deadline, give up. */
 static int
 capture_tick(void *userdata)
 {
 	struct capture_buf *c = userdata;
-	struct timespec pause = { 0, CAPTURE_PAUSE_NS };
 
-	if (c->round > 0 && c->round < CAPTURE_SMALL)
-		nanosleep(&pause, NULL);
-	c->round = 0;
+	proc_pump_settle(&c->round);
 	return c->deadline > 0 && proc_now() >= c->deadline ?
 	       TESTR_ETIMEDOUT : TESTR_OK;
 }

@@ -139,6 +139,15 @@ int proc_pump_ticking(struct testr_context *ctx, int *fds, size_t n,
 		      proc_data_fn fn, proc_tick_fn tick, void *userdata,
 		      const volatile sig_atomic_t *stop);
 
+/*
+ * For a tick: a writer that flushes a little at a time (a runner's event
+ * per line, a listing's id per write) would wake the pump for each write,
+ * which costs both sides more than the bytes.  After a round that read
+ * some but under 4 KiB (*@round bytes), pause a millisecond so the pipe
+ * (64 KiB) fills before the next poll.  Resets *@round.
+ */
+void proc_pump_settle(size_t *round);
+
 /* The result of proc_capture(): both outputs, NUL-terminated, owned. */
 struct proc_capture {
 	char *out;
